@@ -1,0 +1,87 @@
+/*
+ * libotel: an OpenTelemetry SDK for C. This header holds the SDK's lifecycle
+ * (init, flush, shutdown) and the attribute values every signal records.
+ * Signals have their own headers: trace.h, context.h.
+ */
+#ifndef OTEL_OTEL_H
+#define OTEL_OTEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define OTEL_SDK_NAME "libotel"
+#define OTEL_SDK_VERSION "0.1.0"
+
+/* The types an attribute value can have; the OTLP AnyValue subset that the
+ * specification allows for attributes (primitives and homogeneous arrays). */
+typedef enum otel_value_type {
+  OTEL_VALUE_STRING,
+  OTEL_VALUE_BOOL,
+  OTEL_VALUE_INT,
+  OTEL_VALUE_DOUBLE,
+  OTEL_VALUE_STRING_ARRAY,
+  OTEL_VALUE_BOOL_ARRAY,
+  OTEL_VALUE_INT_ARRAY,
+  OTEL_VALUE_DOUBLE_ARRAY,
+} otel_value_type_t;
+
+/* One attribute. Everything it points to is borrowed for the duration of the
+ * call it is passed to: the SDK copies what it keeps. */
+typedef struct otel_attr {
+  const char *key;
+  otel_value_type_t type;
+  union {
+    const char *s;
+    bool b;
+    int64_t i;
+    double d;
+    struct {
+      const void *items; /* const char *const[], bool[], int64_t[], double[] */
+      size_t len;
+    } array;
+  } v;
+} otel_attr_t;
+
+#define OTEL_ATTR_STR(k, x) ((otel_attr_t){.key = (k), .type = OTEL_VALUE_STRING, .v.s = (x)})
+#define OTEL_ATTR_BOOL(k, x) ((otel_attr_t){.key = (k), .type = OTEL_VALUE_BOOL, .v.b = (x)})
+#define OTEL_ATTR_INT(k, x) ((otel_attr_t){.key = (k), .type = OTEL_VALUE_INT, .v.i = (x)})
+#define OTEL_ATTR_DOUBLE(k, x) ((otel_attr_t){.key = (k), .type = OTEL_VALUE_DOUBLE, .v.d = (x)})
+#define OTEL_ATTR_ARRAY(k, t, p, n)                                                                \
+  ((otel_attr_t){.key = (k), .type = (t), .v.array = {.items = (p), .len = (n)}})
+
+/*
+ * Reads the OTEL_* environment and starts the SDK: resource, sampler,
+ * propagators, exporters and their background threads. default_service_name
+ * is used when OTEL_SERVICE_NAME is not set (borrowed, copied).
+ * Call once, on the main thread, before any other thread uses the SDK: it
+ * performs libcurl's global initialisation. With OTEL_SDK_DISABLED=true it
+ * starts nothing and every API call is a no-op.
+ * Returns 0, or a negative errno value when a thread or buffer could not be
+ * created (the SDK then stays a no-op; the host keeps running).
+ * Not thread-safe.
+ */
+int otel_init(const char *default_service_name);
+
+/* Exports everything recorded so far, waiting at most timeout_ms.
+ * Returns 0, or -ETIMEDOUT. Thread-safe. */
+int otel_force_flush(uint32_t timeout_ms);
+
+/* Flushes and stops the SDK within timeout_ms, even when the collector
+ * never answers. Later API calls, and a second shutdown, are no-ops.
+ * Returns 0, or -ETIMEDOUT when something could not be exported in time.
+ * Call from one thread, after request threads are done with the SDK. */
+int otel_shutdown(uint32_t timeout_ms);
+
+/* True when the SDK was initialised, is enabled and not shut down. Thread-safe. */
+bool otel_enabled(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,36 @@
+/*
+ * Attribute sets as spans, events, links and the resource keep them: copies in
+ * an arena, one value per key, a count limit (further keys are dropped and
+ * counted) and a value length limit (strings truncated on a character boundary).
+ */
+#ifndef OTEL_ATTRS_H
+#define OTEL_ATTRS_H
+
+#include <otel/otel.h>
+
+#include "arena.h"
+
+typedef struct otel__attrs {
+  otel_attr_t *items;
+  uint32_t n;
+  uint32_t cap;
+  uint32_t dropped;
+} otel__attrs_t;
+
+typedef struct otel__attr_limits {
+  uint32_t count;
+  uint32_t value_length; /* in characters; 0 means no limit */
+} otel__attr_limits_t;
+
+/* Sets attr in a, copying key and value into arena. Replaces the value of an
+ * existing key; past the count limit, or on allocation failure, counts a drop. */
+void otel__attrs_set(otel__attrs_t *a, otel__arena_t *arena, const otel_attr_t *attr,
+                     otel__attr_limits_t limits);
+
+/* The value of key, or NULL. Borrowed. */
+const otel_attr_t *otel__attrs_find(const otel__attrs_t *a, const char *key);
+
+/* Byte length of the longest prefix of s[0..n) with at most max characters. */
+size_t otel__utf8_prefix(const char *s, size_t n, uint32_t max);
+
+#endif

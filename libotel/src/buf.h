@@ -1,0 +1,42 @@
+/*
+ * Growable byte buffer with the encoders the exporters need: JSON string
+ * escaping, hex and base64. A failed allocation sets a sticky error flag so
+ * callers check once at the end rather than after every append.
+ */
+#ifndef OTEL_BUF_H
+#define OTEL_BUF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct otel__buf {
+  char *data;
+  size_t len;
+  size_t cap;
+  bool failed; /* an allocation failed or the cap was reached */
+  size_t max;  /* hard cap on len; 0 means none */
+} otel__buf_t;
+
+void otel__buf_init(otel__buf_t *b, size_t max);
+void otel__buf_free(otel__buf_t *b);
+void otel__buf_clear(otel__buf_t *b);
+/* Makes room for n more bytes; false (and failed set) when it cannot. */
+bool otel__buf_reserve(otel__buf_t *b, size_t n);
+void otel__buf_append(otel__buf_t *b, const void *p, size_t n);
+void otel__buf_puts(otel__buf_t *b, const char *s);
+void otel__buf_putc(otel__buf_t *b, char c);
+void otel__buf_printf(otel__buf_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Appends s[0..n) as a quoted JSON string; invalid UTF-8 becomes U+FFFD. */
+void otel__buf_json_string(otel__buf_t *b, const char *s, size_t n);
+void otel__buf_hex(otel__buf_t *b, const uint8_t *p, size_t n);
+void otel__buf_base64(otel__buf_t *b, const uint8_t *p, size_t n);
+/* A NUL after the data (not counted in len), so data reads as a C string. */
+const char *otel__buf_cstr(otel__buf_t *b);
+
+/* Lowercase hex of n bytes into out (2n+1 bytes with the NUL). */
+void otel__hex_encode(const uint8_t *p, size_t n, char *out);
+/* Decodes exactly 2n lowercase hex digits; -1 on any other character. */
+int otel__hex_decode(const char *s, size_t n, uint8_t *out);
+
+#endif

@@ -1,0 +1,87 @@
+/*
+ * The SDK's configuration, read from the OTEL_* environment with the
+ * specification's defaults. Unsupported or malformed values produce one
+ * warning naming the variable and the fallback; nothing here fails.
+ */
+#ifndef OTEL_CONFIG_H
+#define OTEL_CONFIG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Where the exporters send (a set: OTEL_TRACES_EXPORTER may list several). */
+enum {
+  OTEL__EXPORT_OTLP = 1 << 0,
+  OTEL__EXPORT_CONSOLE = 1 << 1,
+};
+
+typedef enum { OTEL__PROTOCOL_PROTOBUF, OTEL__PROTOCOL_JSON } otel__protocol_t;
+
+typedef enum {
+  OTEL__SAMPLER_ALWAYS_ON,
+  OTEL__SAMPLER_ALWAYS_OFF,
+  OTEL__SAMPLER_RATIO,
+  OTEL__SAMPLER_PARENT_ALWAYS_ON,
+  OTEL__SAMPLER_PARENT_ALWAYS_OFF,
+  OTEL__SAMPLER_PARENT_RATIO,
+} otel__sampler_kind_t;
+
+enum {
+  OTEL__PROPAGATE_TRACECONTEXT = 1 << 0,
+  OTEL__PROPAGATE_BAGGAGE = 1 << 1,
+};
+
+/* One HTTP header to send with every export. */
+typedef struct otel__header {
+  char *name;
+  char *value;
+} otel__header_t;
+
+typedef struct otel__otlp_config {
+  char *url; /* full URL, signal path included */
+  otel__protocol_t protocol;
+  bool gzip;
+  uint32_t timeout_ms;
+  otel__header_t *headers;
+  int n_headers;
+} otel__otlp_config_t;
+
+typedef struct otel__batch_config {
+  uint32_t schedule_delay_ms;
+  uint32_t max_queue_size;
+  uint32_t max_export_batch_size;
+  uint32_t export_timeout_ms;
+} otel__batch_config_t;
+
+/* Attribute, event and link limits; a length limit of 0 means none. */
+typedef struct otel__span_limits {
+  uint32_t attr_count;
+  uint32_t attr_value_length;
+  uint32_t event_count;
+  uint32_t link_count;
+  uint32_t event_attr_count;
+  uint32_t link_attr_count;
+} otel__span_limits_t;
+
+typedef struct otel__config {
+  bool disabled;
+  char *service_name; /* NULL: the host's default */
+  char *resource_attributes;
+  int propagators;
+  otel__sampler_kind_t sampler;
+  double sampler_ratio;
+  int traces_exporters;
+  otel__otlp_config_t traces_otlp;
+  otel__batch_config_t bsp;
+  otel__span_limits_t span_limits;
+} otel__config_t;
+
+/* Returns the value of an environment variable, or NULL (borrowed). */
+typedef const char *(*otel__getenv_fn)(void *ud, const char *name);
+
+/* Fills *c from get (getenv when NULL). Returns 0, or -ENOMEM. Free with
+ * otel__config_free() in either case. */
+int otel__config_load(otel__config_t *c, otel__getenv_fn get, void *ud);
+void otel__config_free(otel__config_t *c);
+
+#endif

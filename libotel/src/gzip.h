@@ -1,0 +1,19 @@
+/* gzip for export bodies, reusing one zlib stream per exporter. */
+#ifndef OTEL_GZIP_H
+#define OTEL_GZIP_H
+
+#include <zlib.h>
+
+#include "buf.h"
+
+typedef struct otel__gzip {
+  z_stream zs;
+  bool ready;
+} otel__gzip_t;
+
+/* Compresses in[0..n) into out (replacing its contents). Returns 0, or
+ * -ENOMEM. The stream is set up on first use; free it with otel__gzip_end(). */
+int otel__gzip(otel__gzip_t *g, const void *in, size_t n, otel__buf_t *out);
+void otel__gzip_end(otel__gzip_t *g);
+
+#endif

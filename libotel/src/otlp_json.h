@@ -1,0 +1,16 @@
+/*
+ * OTLP/JSON from any protobuf-c message, driven by its descriptor: the
+ * protobuf JSON mapping with OTLP's exceptions (trace and span ids as hex,
+ * enums as integers, 64-bit integers as decimal strings).
+ */
+#ifndef OTEL_OTLP_JSON_H
+#define OTEL_OTLP_JSON_H
+
+#include <protobuf-c/protobuf-c.h>
+
+#include "buf.h"
+
+/* Appends m as one compact JSON object to out. */
+void otel__otlp_json(const ProtobufCMessage *m, otel__buf_t *out);
+
+#endif

@@ -1,0 +1,61 @@
+/* SDK lifecycle: init from the environment, flush, shutdown. */
+#include "sdk.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <otel/otel.h>
+
+#include "batch.h"
+#include "diag.h"
+#include "resource.h"
+#include "trace_exporter.h"
+
+otel__sdk_t otel__sdk;
+
+static bool initialised;
+
+int otel_init(const char *default_service_name) {
+  if (initialised) {
+    otel__warn("otel_init called twice; the second call is ignored");
+    return 0;
+  }
+  initialised = true;
+  otel__sdk_t *s = &otel__sdk;
+  if (otel__config_load(&s->config, NULL, NULL)) {
+    otel__error("out of memory reading the configuration; telemetry is off");
+    otel__config_free(&s->config);
+    return -ENOMEM;
+  }
+  if (s->config.disabled)
+    return 0;
+  /* libcurl's global state is set up here, on the thread that initialises
+   * the SDK, never lazily on an exporter thread. */
+  if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+    otel__error("libcurl could not be initialised; telemetry is off");
+    return -EIO;
+  }
+  otel__resource_init(&s->resource, default_service_name, s->config.service_name,
+                      s->config.resource_attributes);
+  otel__sampler_init(&s->sampler, s->config.sampler, s->config.sampler_ratio);
+  s->spans = otel__trace_pipeline_start(s);
+  atomic_store_explicit(&s->enabled, true, memory_order_release);
+  return 0;
+}
+
+bool otel_enabled(void) { return otel__sdk_enabled(); }
+
+int otel_force_flush(uint32_t timeout_ms) {
+  if (!otel__sdk_enabled() || !otel__sdk.spans)
+    return 0;
+  return otel__batch_flush(otel__sdk.spans, timeout_ms);
+}
+
+int otel_shutdown(uint32_t timeout_ms) {
+  otel__sdk_t *s = &otel__sdk;
+  if (!atomic_exchange(&s->enabled, false))
+    return 0;
+  int rc = s->spans ? otel__batch_shutdown(s->spans, timeout_ms) : 0;
+  /* The resource and configuration stay: spans still in a host thread's
+   * hands may read the limits until they end. */
+  return rc;
+}

@@ -1,0 +1,21 @@
+/* The span pipeline's exporter: OTLP/HTTP and/or console, as OTEL_TRACES_EXPORTER says. */
+#ifndef OTEL_TRACE_EXPORTER_H
+#define OTEL_TRACE_EXPORTER_H
+
+#include "batch.h"
+#include "buf.h"
+#include "sdk.h"
+#include "span.h"
+
+/* Starts the span pipeline for sdk's configuration: an exporter and its batch
+ * thread. sdk is borrowed and must outlive the pipeline. NULL when the
+ * configuration exports nothing or something could not be created (reported). */
+otel__batch_t *otel__trace_pipeline_start(const otel__sdk_t *sdk);
+
+/* Encodes spans as one OTLP request body (protobuf or JSON) into out.
+ * Scratch memory comes from arena, which the caller resets. 0 or -ENOMEM. */
+int otel__trace_encode(otel__arena_t *arena, const otel__resource_t *resource,
+                       otel_span_t *const *spans, size_t n, otel__protocol_t protocol,
+                       otel__buf_t *out);
+
+#endif
