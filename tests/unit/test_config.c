@@ -1,0 +1,183 @@
+/* OTEL_* environment parsing: defaults, every supported value, and warnings for the rest. */
+#include <string.h>
+
+#include "config.h"
+#include "test.h"
+#include "test_env.h"
+
+TEST(defaults_are_the_specifications) {
+  otel__config_t c;
+  CHECK_INT(TEST_CONFIG_LOAD(&c, "UNRELATED=1"), 0);
+  CHECK(!c.disabled);
+  CHECK(c.service_name == NULL);
+  CHECK_INT(c.traces_exporters, OTEL__EXPORT_OTLP);
+  CHECK_STR(c.traces_otlp.url, "http://localhost:4318/v1/traces");
+  CHECK_INT(c.traces_otlp.protocol, OTEL__PROTOCOL_PROTOBUF);
+  CHECK(!c.traces_otlp.gzip);
+  CHECK_INT(c.traces_otlp.timeout_ms, 10000);
+  CHECK_INT(c.traces_otlp.n_headers, 0);
+  CHECK_INT(c.bsp.schedule_delay_ms, 5000);
+  CHECK_INT(c.bsp.export_timeout_ms, 30000);
+  CHECK_INT(c.bsp.max_queue_size, 2048);
+  CHECK_INT(c.bsp.max_export_batch_size, 512);
+  CHECK_INT(c.sampler, OTEL__SAMPLER_PARENT_ALWAYS_ON);
+  CHECK_INT(c.propagators, OTEL__PROPAGATE_TRACECONTEXT | OTEL__PROPAGATE_BAGGAGE);
+  CHECK_INT(c.span_limits.attr_count, 128);
+  CHECK_INT(c.span_limits.attr_value_length, 0);
+  CHECK_INT(c.span_limits.event_count, 128);
+  CHECK_INT(c.span_limits.link_count, 128);
+  otel__config_free(&c);
+}
+
+TEST(disabled_is_case_insensitive_true_only) {
+  otel__config_t c;
+  TEST_CONFIG_LOAD(&c, "OTEL_SDK_DISABLED=TRUE");
+  CHECK(c.disabled);
+  otel__config_free(&c);
+  test_diag_capture();
+  TEST_CONFIG_LOAD(&c, "OTEL_SDK_DISABLED=yes");
+  CHECK(!c.disabled);
+  CHECK(strstr(test_diag_text(), "OTEL_SDK_DISABLED=yes is not a boolean"));
+  otel__config_free(&c);
+}
+
+TEST(endpoint_base_gets_the_signal_path) {
+  otel__config_t c;
+  TEST_CONFIG_LOAD(&c, "OTEL_EXPORTER_OTLP_ENDPOINT=http://collector:4318/");
+  CHECK_STR(c.traces_otlp.url, "http://collector:4318/v1/traces");
+  otel__config_free(&c);
+  TEST_CONFIG_LOAD(&c, "OTEL_EXPORTER_OTLP_ENDPOINT=https://c.example/otlp");
+  CHECK_STR(c.traces_otlp.url, "https://c.example/otlp/v1/traces");
+  otel__config_free(&c);
+}
+
+TEST(signal_endpoint_is_used_as_is) {
+  otel__config_t c;
+  TEST_CONFIG_LOAD(&c, "OTEL_EXPORTER_OTLP_ENDPOINT=http://a:4318",
+                   "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT=http://b:9999/custom");
+  CHECK_STR(c.traces_otlp.url, "http://b:9999/custom");
+  otel__config_free(&c);
+}
+
+TEST(protocol_compression_timeout) {
+  otel__config_t c;
+  TEST_CONFIG_LOAD(&c, "OTEL_EXPORTER_OTLP_PROTOCOL=http/json", "OTEL_EXPORTER_OTLP_COMPRESSION=gzip",
+                   "OTEL_EXPORTER_OTLP_TIMEOUT=2500");
+  CHECK_INT(c.traces_otlp.protocol, OTEL__PROTOCOL_JSON);
+  CHECK(c.traces_otlp.gzip);
+  CHECK_INT(c.traces_otlp.timeout_ms, 2500);
+  otel__config_free(&c);
+  /* the signal's own variables win */
+  TEST_CONFIG_LOAD(&c, "OTEL_EXPORTER_OTLP_PROTOCOL=http/json",
+                   "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL=http/protobuf",
+                   "OTEL_EXPORTER_OTLP_TIMEOUT=2500", "OTEL_EXPORTER_OTLP_TRACES_TIMEOUT=700");
+  CHECK_INT(c.traces_otlp.protocol, OTEL__PROTOCOL_PROTOBUF);
+  CHECK_INT(c.traces_otlp.timeout_ms, 700);
+  otel__config_free(&c);
+}
+
+TEST(unsupported_values_warn_and_fall_back) {
+  otel__config_t c;
+  test_diag_capture();
+  TEST_CONFIG_LOAD(&c, "OTEL_EXPORTER_OTLP_PROTOCOL=grpc", "OTEL_EXPORTER_OTLP_COMPRESSION=zstd",
+                   "OTEL_TRACES_SAMPLER=jaeger_remote", "OTEL_BSP_SCHEDULE_DELAY=soon",
+                   "OTEL_TRACES_EXPORTER=zipkin,console", "OTEL_PROPAGATORS=b3,tracecontext");
+  CHECK_INT(c.traces_otlp.protocol, OTEL__PROTOCOL_PROTOBUF);
+  CHECK(!c.traces_otlp.gzip);
+  CHECK_INT(c.sampler, OTEL__SAMPLER_PARENT_ALWAYS_ON);
+  CHECK_INT(c.bsp.schedule_delay_ms, 5000);
+  CHECK_INT(c.traces_exporters, OTEL__EXPORT_CONSOLE);
+  CHECK_INT(c.propagators, OTEL__PROPAGATE_TRACECONTEXT);
+  const char *d = test_diag_text();
+  CHECK(strstr(d, "OTEL_EXPORTER_OTLP_PROTOCOL=grpc is not supported; using http/protobuf"));
+  CHECK(strstr(d, "OTEL_EXPORTER_OTLP_COMPRESSION=zstd is not supported; using none"));
+  CHECK(strstr(d, "OTEL_TRACES_SAMPLER=jaeger_remote is not supported"));
+  CHECK(strstr(d, "OTEL_BSP_SCHEDULE_DELAY=soon is not a non-negative integer; using 5000"));
+  CHECK(strstr(d, "OTEL_TRACES_EXPORTER: 'zipkin' is not supported"));
+  CHECK(strstr(d, "OTEL_PROPAGATORS: 'b3' is not supported"));
+  otel__config_free(&c);
+}
+
+TEST(exporter_and_propagator_lists) {
+  otel__config_t c;
+  TEST_CONFIG_LOAD(&c, "OTEL_TRACES_EXPORTER= OTLP , console", "OTEL_PROPAGATORS=none");
+  CHECK_INT(c.traces_exporters, OTEL__EXPORT_OTLP | OTEL__EXPORT_CONSOLE);
+  CHECK_INT(c.propagators, 0);
+  otel__config_free(&c);
+  TEST_CONFIG_LOAD(&c, "OTEL_TRACES_EXPORTER=none");
+  CHECK_INT(c.traces_exporters, 0);
+  otel__config_free(&c);
+}
+
+TEST(headers_are_percent_decoded_and_signal_ones_win) {
+  otel__config_t c;
+  TEST_CONFIG_LOAD(&c, "OTEL_EXPORTER_OTLP_HEADERS=api-key=secret%20one, tenant = a",
+                   "OTEL_EXPORTER_OTLP_TRACES_HEADERS=Tenant=b,bad");
+  CHECK_INT(c.traces_otlp.n_headers, 2);
+  CHECK_STR(c.traces_otlp.headers[0].name, "api-key");
+  CHECK_STR(c.traces_otlp.headers[0].value, "secret one");
+  CHECK_STR(c.traces_otlp.headers[1].name, "tenant");
+  CHECK_STR(c.traces_otlp.headers[1].value, "b");
+  otel__config_free(&c);
+}
+
+TEST(sampler_and_ratio) {
+  otel__config_t c;
+  TEST_CONFIG_LOAD(&c, "OTEL_TRACES_SAMPLER=traceidratio", "OTEL_TRACES_SAMPLER_ARG=0.25");
+  CHECK_INT(c.sampler, OTEL__SAMPLER_RATIO);
+  CHECK(c.sampler_ratio == 0.25);
+  otel__config_free(&c);
+  test_diag_capture();
+  TEST_CONFIG_LOAD(&c, "OTEL_TRACES_SAMPLER=parentbased_traceidratio", "OTEL_TRACES_SAMPLER_ARG=2");
+  CHECK_INT(c.sampler, OTEL__SAMPLER_PARENT_RATIO);
+  CHECK(c.sampler_ratio == 1.0);
+  CHECK(strstr(test_diag_text(), "OTEL_TRACES_SAMPLER_ARG=2 is not a ratio"));
+  otel__config_free(&c);
+  TEST_CONFIG_LOAD(&c, "OTEL_TRACES_SAMPLER=always_off");
+  CHECK_INT(c.sampler, OTEL__SAMPLER_ALWAYS_OFF);
+  otel__config_free(&c);
+}
+
+TEST(batch_sizes_are_checked) {
+  otel__config_t c;
+  test_diag_capture();
+  TEST_CONFIG_LOAD(&c, "OTEL_BSP_MAX_QUEUE_SIZE=100", "OTEL_BSP_MAX_EXPORT_BATCH_SIZE=500");
+  CHECK_INT(c.bsp.max_queue_size, 100);
+  CHECK_INT(c.bsp.max_export_batch_size, 100);
+  CHECK(strstr(test_diag_text(), "OTEL_BSP_MAX_EXPORT_BATCH_SIZE=500"));
+  otel__config_free(&c);
+  TEST_CONFIG_LOAD(&c, "OTEL_BSP_MAX_QUEUE_SIZE=99999999999");
+  CHECK_INT(c.bsp.max_queue_size, 1u << 20); /* hard cap */
+  otel__config_free(&c);
+}
+
+TEST(limits_general_and_span_specific) {
+  otel__config_t c;
+  TEST_CONFIG_LOAD(&c, "OTEL_ATTRIBUTE_COUNT_LIMIT=10", "OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT=32",
+                   "OTEL_SPAN_EVENT_COUNT_LIMIT=3", "OTEL_LINK_ATTRIBUTE_COUNT_LIMIT=2");
+  CHECK_INT(c.span_limits.attr_count, 10);
+  CHECK_INT(c.span_limits.attr_value_length, 32);
+  CHECK_INT(c.span_limits.event_count, 3);
+  CHECK_INT(c.span_limits.link_attr_count, 2);
+  otel__config_free(&c);
+  TEST_CONFIG_LOAD(&c, "OTEL_ATTRIBUTE_COUNT_LIMIT=10", "OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT=20");
+  CHECK_INT(c.span_limits.attr_count, 20);
+  otel__config_free(&c);
+}
+
+TEST(service_name_and_resource_attributes_are_kept) {
+  otel__config_t c;
+  TEST_CONFIG_LOAD(&c, "OTEL_SERVICE_NAME= billing ", "OTEL_RESOURCE_ATTRIBUTES=a=b");
+  CHECK_STR(c.service_name, "billing");
+  CHECK_STR(c.resource_attributes, "a=b");
+  otel__config_free(&c);
+}
+
+TEST_MAIN("config", TEST_CASE(defaults_are_the_specifications),
+          TEST_CASE(disabled_is_case_insensitive_true_only),
+          TEST_CASE(endpoint_base_gets_the_signal_path), TEST_CASE(signal_endpoint_is_used_as_is),
+          TEST_CASE(protocol_compression_timeout), TEST_CASE(unsupported_values_warn_and_fall_back),
+          TEST_CASE(exporter_and_propagator_lists),
+          TEST_CASE(headers_are_percent_decoded_and_signal_ones_win), TEST_CASE(sampler_and_ratio),
+          TEST_CASE(batch_sizes_are_checked), TEST_CASE(limits_general_and_span_specific),
+          TEST_CASE(service_name_and_resource_attributes_are_kept))

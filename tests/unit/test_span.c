@@ -1,0 +1,380 @@
+/* Spans: ids and parents, every attribute type, limits, events, links, status, and context. */
+#include <otel/trace.h>
+#include <pthread.h>
+#include <stdlib.h>
+
+#include "span.h"
+#include "test.h"
+#include "test_sdk.h"
+
+static const otel_tracer_t *tracer(void) { return otel_tracer_get("test.scope", "1.2.3"); }
+
+TEST(root_span_has_fresh_ids) {
+  TEST_SDK_START("X=1");
+  otel_span_t *s = otel_span_start(tracer(), "root", OTEL_SPAN_KIND_SERVER, NULL);
+  CHECK(otel_span_is_recording(s));
+  CHECK(otel_span_context_is_valid(otel_span_context(s)));
+  CHECK(!s->has_parent);
+  CHECK_INT(s->ctx.flags, OTEL_TRACE_FLAG_SAMPLED);
+  CHECK_INT(s->kind, OTEL_SPAN_KIND_SERVER);
+  CHECK_STR(s->name, "root");
+  CHECK_STR(s->tracer->name, "test.scope");
+  CHECK_STR(s->tracer->version, "1.2.3");
+  CHECK(s->start_unix_ns > 1700000000ull * 1000000000u);
+  char hex[OTEL_TRACE_ID_HEX_SIZE];
+  otel_span_trace_id_hex(s, hex);
+  CHECK_INT(strlen(hex), 32);
+  otel_span_end(s);
+  test_sdk_stop();
+}
+
+TEST(tracer_is_interned) {
+  CHECK(otel_tracer_get("a", "1") == otel_tracer_get("a", "1"));
+  CHECK(otel_tracer_get("a", "1") != otel_tracer_get("a", "2"));
+  CHECK(otel_tracer_get(NULL, NULL) == otel_tracer_get("", ""));
+}
+
+TEST(child_of_the_current_span) {
+  TEST_SDK_START("X=1");
+  otel_span_t *parent = otel_span_start(tracer(), "parent", OTEL_SPAN_KIND_SERVER, NULL);
+  otel_scope_t scope = otel_span_attach(parent);
+  CHECK(otel_span_current() == parent);
+  otel_span_t *child = otel_span_start(tracer(), "child", OTEL_SPAN_KIND_CLIENT, NULL);
+  CHECK(!memcmp(child->ctx.trace_id, parent->ctx.trace_id, 16));
+  CHECK(!memcmp(child->parent_span_id, parent->ctx.span_id, 8));
+  CHECK(memcmp(child->ctx.span_id, parent->ctx.span_id, 8) != 0);
+  CHECK(child->has_parent && !child->parent_is_remote);
+  otel_span_end(child);
+  otel_scope_end(&scope);
+  CHECK(otel_span_current() == NULL);
+  otel_span_t *other = otel_span_start(tracer(), "other", OTEL_SPAN_KIND_INTERNAL, NULL);
+  CHECK(!other->has_parent);
+  otel_span_end(other);
+  otel_span_end(parent);
+  test_sdk_stop();
+}
+
+TEST(remote_parent_from_an_explicit_context) {
+  TEST_SDK_START("X=1");
+  otel_context_t ctx;
+  memset(&ctx, 0, sizeof(ctx));
+  CHECK_INT(otel_traceparent_parse("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+                                   &ctx.span_context),
+            0);
+  strcpy(ctx.span_context.trace_state, "congo=t61rcWkgMzE");
+  otel_span_t *s = otel_span_start(tracer(), "server", OTEL_SPAN_KIND_SERVER, &ctx);
+  CHECK(s->has_parent && s->parent_is_remote);
+  CHECK_INT(s->ctx.trace_id[0], 0x4b);
+  CHECK_INT(s->parent_span_id[7], 0xb7);
+  CHECK_STR(s->ctx.trace_state, "congo=t61rcWkgMzE");
+  otel_span_end(s);
+  /* an empty context makes a root even when a span is current */
+  otel_span_t *cur = otel_span_start(tracer(), "current", OTEL_SPAN_KIND_INTERNAL, NULL);
+  otel_scope_t scope = otel_span_attach(cur);
+  otel_context_t root;
+  memset(&root, 0, sizeof(root));
+  otel_span_t *r = otel_span_start(tracer(), "root", OTEL_SPAN_KIND_INTERNAL, &root);
+  CHECK(!r->has_parent);
+  otel_span_end(r);
+  otel_scope_end(&scope);
+  otel_span_end(cur);
+  test_sdk_stop();
+}
+
+TEST(attributes_of_every_type) {
+  TEST_SDK_START("X=1");
+  otel_span_t *s = otel_span_start(tracer(), "attrs", OTEL_SPAN_KIND_INTERNAL, NULL);
+  char key[] = "mutable.key", value[] = "mutable value";
+  otel_span_set_str(s, key, value);
+  key[0] = 'X', value[0] = 'X'; /* the span kept copies */
+  otel_span_set_int(s, "i", -42);
+  otel_span_set_bool(s, "b", true);
+  otel_span_set_double(s, "d", 2.5);
+  const char *strs[] = {"x", "y"};
+  int64_t ints[] = {1, 2, 3};
+  bool bools[] = {true, false};
+  double doubles[] = {0.5};
+  otel_attr_t arrays[] = {
+      OTEL_ATTR_ARRAY("sa", OTEL_VALUE_STRING_ARRAY, strs, 2),
+      OTEL_ATTR_ARRAY("ia", OTEL_VALUE_INT_ARRAY, ints, 3),
+      OTEL_ATTR_ARRAY("ba", OTEL_VALUE_BOOL_ARRAY, bools, 2),
+      OTEL_ATTR_ARRAY("da", OTEL_VALUE_DOUBLE_ARRAY, doubles, 1),
+  };
+  otel_span_set_attrs(s, arrays, 4);
+  strs[0] = "changed";
+  ints[0] = 99;
+  CHECK_INT(s->attrs.n, 8);
+  const otel_attr_t *a = otel__attrs_find(&s->attrs, "mutable.key");
+  CHECK(a && a->type == OTEL_VALUE_STRING);
+  CHECK_STR(a->v.s, "mutable value");
+  CHECK_INT(otel__attrs_find(&s->attrs, "i")->v.i, -42);
+  CHECK(otel__attrs_find(&s->attrs, "b")->v.b);
+  CHECK(otel__attrs_find(&s->attrs, "d")->v.d == 2.5);
+  a = otel__attrs_find(&s->attrs, "sa");
+  CHECK_INT(a->v.array.len, 2);
+  CHECK_STR(((const char *const *)a->v.array.items)[0], "x");
+  CHECK_INT(((const int64_t *)otel__attrs_find(&s->attrs, "ia")->v.array.items)[0], 1);
+  /* setting a key again replaces it */
+  otel_span_set_int(s, "i", 7);
+  CHECK_INT(s->attrs.n, 8);
+  CHECK_INT(otel__attrs_find(&s->attrs, "i")->v.i, 7);
+  otel_span_set_str(s, "i", "now a string");
+  CHECK_INT(otel__attrs_find(&s->attrs, "i")->type, OTEL_VALUE_STRING);
+  otel_span_end(s);
+  test_sdk_stop();
+}
+
+TEST(attribute_limits) {
+  TEST_SDK_START("OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT=3", "OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT=4");
+  otel_span_t *s = otel_span_start(tracer(), "limits", OTEL_SPAN_KIND_INTERNAL, NULL);
+  otel_span_set_str(s, "a", "abcdefgh");
+  otel_span_set_str(s, "b", "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"); /* five e-acute */
+  otel_span_set_int(s, "c", 1);
+  otel_span_set_int(s, "d", 2);
+  otel_span_set_int(s, "e", 3);
+  otel_span_set_int(s, "c", 4); /* replacing needs no new slot */
+  CHECK_INT(s->attrs.n, 3);
+  CHECK_INT(s->attrs.dropped, 2);
+  CHECK_STR(otel__attrs_find(&s->attrs, "a")->v.s, "abcd");
+  CHECK_STR(otel__attrs_find(&s->attrs, "b")->v.s, "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9");
+  CHECK_INT(otel__attrs_find(&s->attrs, "c")->v.i, 4);
+  otel_span_set_str(s, "", "empty keys are dropped");
+  CHECK_INT(s->attrs.dropped, 3);
+  otel_span_end(s);
+  test_sdk_stop();
+}
+
+TEST(many_attributes_grow_past_the_inline_block) {
+  TEST_SDK_START("X=1");
+  otel_span_t *s = otel_span_start(tracer(), "big", OTEL_SPAN_KIND_INTERNAL, NULL);
+  char key[32], value[300];
+  memset(value, 'v', sizeof(value) - 1);
+  value[sizeof(value) - 1] = '\0';
+  for (int i = 0; i < 100; i++) {
+    snprintf(key, sizeof(key), "key.%d", i);
+    otel_span_set_str(s, key, value);
+  }
+  CHECK_INT(s->attrs.n, 100);
+  CHECK_INT(strlen(otel__attrs_find(&s->attrs, "key.99")->v.s), 299);
+  otel_span_end(s);
+  test_sdk_stop();
+}
+
+TEST(events_and_exceptions) {
+  TEST_SDK_START("OTEL_SPAN_EVENT_COUNT_LIMIT=2", "OTEL_EVENT_ATTRIBUTE_COUNT_LIMIT=1");
+  otel_span_t *s = otel_span_start(tracer(), "events", OTEL_SPAN_KIND_INTERNAL, NULL);
+  otel_attr_t attrs[] = {OTEL_ATTR_INT("n", 1), OTEL_ATTR_INT("m", 2)};
+  otel_span_add_event(s, "first", attrs, 2);
+  otel_span_record_exception(s, "ENOENT", "no such file", NULL);
+  otel_span_add_event(s, "third", NULL, 0);
+  CHECK_INT(s->n_events, 2);
+  CHECK_INT(s->dropped_events, 1);
+  CHECK_STR(s->events[0].name, "first");
+  CHECK_INT(s->events[0].attrs.n, 1);
+  CHECK_INT(s->events[0].attrs.dropped, 1);
+  CHECK(s->events[0].time_unix_ns >= s->start_unix_ns);
+  CHECK_STR(s->events[1].name, "exception");
+  CHECK_STR(otel__attrs_find(&s->events[1].attrs, "exception.type")->v.s, "ENOENT");
+  otel_span_end(s);
+  test_sdk_stop();
+}
+
+TEST(links) {
+  TEST_SDK_START("OTEL_SPAN_LINK_COUNT_LIMIT=1");
+  otel_span_t *a = otel_span_start(tracer(), "a", OTEL_SPAN_KIND_INTERNAL, NULL);
+  otel_span_t *b = otel_span_start(tracer(), "b", OTEL_SPAN_KIND_INTERNAL, NULL);
+  otel_attr_t attr = OTEL_ATTR_STR("why", "batch");
+  otel_span_add_link(b, otel_span_context(a), &attr, 1);
+  otel_span_add_link(b, otel_span_context(a), NULL, 0);
+  otel_span_context_t invalid;
+  memset(&invalid, 0, sizeof(invalid));
+  otel_span_add_link(b, &invalid, NULL, 0); /* ignored, not counted */
+  CHECK_INT(b->n_links, 1);
+  CHECK_INT(b->dropped_links, 1);
+  CHECK(!memcmp(b->links[0].span_id, a->ctx.span_id, 8));
+  CHECK_STR(otel__attrs_find(&b->links[0].attrs, "why")->v.s, "batch");
+  otel_span_end(b);
+  otel_span_end(a);
+  test_sdk_stop();
+}
+
+TEST(status_rules) {
+  TEST_SDK_START("X=1");
+  otel_span_t *s = otel_span_start(tracer(), "status", OTEL_SPAN_KIND_INTERNAL, NULL);
+  otel_span_set_status(s, OTEL_STATUS_ERROR, "boom");
+  CHECK_INT(s->status, OTEL_STATUS_ERROR);
+  CHECK_STR(s->status_message, "boom");
+  otel_span_set_status(s, OTEL_STATUS_UNSET, "ignored");
+  CHECK_INT(s->status, OTEL_STATUS_ERROR);
+  otel_span_set_status(s, OTEL_STATUS_OK, "description dropped for OK");
+  CHECK_INT(s->status, OTEL_STATUS_OK);
+  CHECK(s->status_message == NULL);
+  otel_span_set_status(s, OTEL_STATUS_ERROR, "OK is final");
+  CHECK_INT(s->status, OTEL_STATUS_OK);
+  otel_span_update_name(s, "renamed");
+  CHECK_STR(s->name, "renamed");
+  otel_span_end(s);
+  test_sdk_stop();
+}
+
+TEST(unsampled_spans_propagate_but_record_nothing) {
+  TEST_SDK_START("OTEL_TRACES_SAMPLER=always_off");
+  otel_span_t *s = otel_span_start(tracer(), "dropped", OTEL_SPAN_KIND_SERVER, NULL);
+  CHECK(!otel_span_is_recording(s));
+  CHECK(otel_span_context_is_valid(otel_span_context(s)));
+  CHECK_INT(s->ctx.flags, 0);
+  otel_span_set_str(s, "k", "v");
+  otel_span_add_event(s, "e", NULL, 0);
+  CHECK_INT(s->attrs.n, 0);
+  CHECK_INT(s->n_events, 0);
+  otel_scope_t scope = otel_span_attach(s);
+  otel_span_t *child = otel_span_start(tracer(), "child", OTEL_SPAN_KIND_CLIENT, NULL);
+  CHECK(!memcmp(child->ctx.trace_id, s->ctx.trace_id, 16));
+  otel_span_end(child);
+  otel_scope_end(&scope);
+  otel_span_end(s);
+  test_sdk_stop();
+}
+
+TEST(disabled_sdk_is_a_no_op) {
+  TEST_SDK_START("OTEL_SDK_DISABLED=true");
+  otel_span_t *s = otel_span_start(tracer(), "nothing", OTEL_SPAN_KIND_SERVER, NULL);
+  CHECK(s != NULL);
+  CHECK(!otel_span_is_recording(s));
+  CHECK(!otel_span_context_is_valid(otel_span_context(s)));
+  otel_span_set_str(s, "k", "v");
+  otel_span_set_status(s, OTEL_STATUS_ERROR, "x");
+  otel_span_end(s);
+  otel_span_end(s); /* the shared no-op span survives anything */
+  otel_span_end(NULL);
+  test_sdk_stop();
+}
+
+static void *start_in_thread(void *arg) {
+  otel_context_t *ctx = arg;
+  otel_scope_t scope = otel_context_attach(ctx);
+  otel_span_t *s = otel_span_start(otel_tracer_get("test.scope", "1.2.3"), "worker",
+                                   OTEL_SPAN_KIND_INTERNAL, NULL);
+  otel_scope_end(&scope);
+  return s;
+}
+
+TEST(context_crosses_threads) {
+  TEST_SDK_START("X=1");
+  otel_span_t *parent = otel_span_start(tracer(), "parent", OTEL_SPAN_KIND_SERVER, NULL);
+  otel_scope_t scope = otel_span_attach(parent);
+  otel_context_t ctx;
+  otel_context_capture(&ctx);
+  otel_scope_end(&scope);
+  pthread_t t;
+  void *child;
+  pthread_create(&t, NULL, start_in_thread, &ctx);
+  pthread_join(t, &child);
+  otel_span_t *c = child;
+  CHECK(!memcmp(c->ctx.trace_id, parent->ctx.trace_id, 16));
+  CHECK(!memcmp(c->parent_span_id, parent->ctx.span_id, 8));
+  otel_span_end(c);
+  otel_span_end(parent);
+  otel_context_release(&ctx);
+  test_sdk_stop();
+}
+
+typedef struct {
+  const char *names[4];
+  char values[4][8200];
+  int n;
+} carrier_t;
+
+static void carrier_set(void *ud, const char *name, const char *value) {
+  carrier_t *c = ud;
+  c->names[c->n] = name;
+  snprintf(c->values[c->n], sizeof(c->values[0]), "%s", value);
+  c->n++;
+}
+
+static const char *carrier_get(void *ud, const char *name) {
+  carrier_t *c = ud;
+  for (int i = 0; i < c->n; i++)
+    if (!strcmp(c->names[i], name))
+      return c->values[i];
+  return NULL;
+}
+
+TEST(inject_then_extract_round_trips) {
+  TEST_SDK_START("X=1");
+  otel_context_t in;
+  memset(&in, 0, sizeof(in));
+  otel_traceparent_parse("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+                         &in.span_context);
+  strcpy(in.span_context.trace_state, "rojo=00f067aa0ba902b7");
+  in.baggage = otel_baggage_set(NULL, "tenant", "a b");
+  carrier_t c = {0};
+  otel_propagation_inject(&in, carrier_set, &c);
+  CHECK_INT(c.n, 3);
+  CHECK_STR(carrier_get(&c, "traceparent"),
+            "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+  CHECK_STR(carrier_get(&c, "tracestate"), "rojo=00f067aa0ba902b7");
+  CHECK_STR(carrier_get(&c, "baggage"), "tenant=a%20b");
+  otel_context_t out;
+  otel_propagation_extract(&out, carrier_get, &c);
+  CHECK(!memcmp(&out.span_context.trace_id, in.span_context.trace_id, 16));
+  CHECK(out.span_context.is_remote);
+  CHECK_STR(out.span_context.trace_state, "rojo=00f067aa0ba902b7");
+  CHECK_STR(otel_baggage_get(out.baggage, "tenant"), "a b");
+  otel_context_release(&in);
+  otel_context_release(&out);
+  test_sdk_stop();
+}
+
+TEST(extract_ignores_invalid_headers) {
+  TEST_SDK_START("X=1");
+  carrier_t c = {0};
+  carrier_set(&c, "traceparent", "00-00000000000000000000000000000000-00f067aa0ba902b7-01");
+  carrier_set(&c, "tracestate", "a=1");
+  otel_context_t out;
+  otel_propagation_extract(&out, carrier_get, &c);
+  CHECK(!otel_span_context_is_valid(&out.span_context));
+  CHECK_STR(out.span_context.trace_state, "");
+  otel_context_release(&out);
+  /* a valid parent with an invalid tracestate keeps the parent only */
+  carrier_t d = {0};
+  carrier_set(&d, "traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+  carrier_set(&d, "tracestate", "BAD=1");
+  otel_propagation_extract(&out, carrier_get, &d);
+  CHECK(otel_span_context_is_valid(&out.span_context));
+  CHECK_STR(out.span_context.trace_state, "");
+  test_sdk_stop();
+}
+
+TEST(propagators_follow_the_configuration) {
+  TEST_SDK_START("OTEL_PROPAGATORS=baggage");
+  otel_span_t *s = otel_span_start(tracer(), "s", OTEL_SPAN_KIND_CLIENT, NULL);
+  otel_scope_t scope = otel_span_attach(s);
+  carrier_t c = {0};
+  otel_propagation_inject(NULL, carrier_set, &c);
+  CHECK_INT(c.n, 0); /* no baggage, and trace context is off */
+  otel_scope_end(&scope);
+  otel_span_end(s);
+  test_sdk_stop();
+  TEST_SDK_START("X=1");
+  s = otel_span_start(tracer(), "s", OTEL_SPAN_KIND_CLIENT, NULL);
+  scope = otel_span_attach(s);
+  otel_propagation_inject(NULL, carrier_set, &c);
+  CHECK_INT(c.n, 1);
+  char expect[OTEL_TRACEPARENT_SIZE];
+  otel_traceparent_format(otel_span_context(s), expect);
+  CHECK_STR(carrier_get(&c, "traceparent"), expect);
+  otel_scope_end(&scope);
+  otel_span_end(s);
+  test_sdk_stop();
+}
+
+TEST_MAIN("span", TEST_CASE(root_span_has_fresh_ids), TEST_CASE(tracer_is_interned),
+          TEST_CASE(child_of_the_current_span), TEST_CASE(remote_parent_from_an_explicit_context),
+          TEST_CASE(attributes_of_every_type), TEST_CASE(attribute_limits),
+          TEST_CASE(many_attributes_grow_past_the_inline_block), TEST_CASE(events_and_exceptions),
+          TEST_CASE(links), TEST_CASE(status_rules),
+          TEST_CASE(unsampled_spans_propagate_but_record_nothing),
+          TEST_CASE(disabled_sdk_is_a_no_op), TEST_CASE(context_crosses_threads),
+          TEST_CASE(inject_then_extract_round_trips), TEST_CASE(extract_ignores_invalid_headers),
+          TEST_CASE(propagators_follow_the_configuration))
