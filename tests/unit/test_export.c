@@ -1,0 +1,444 @@
+/*
+ * The export pipeline end to end: otel_init from the environment, spans ended
+ * on the calling thread, the batch thread, OTLP/HTTP to a real receiver on
+ * 127.0.0.1. Each scenario runs the SDK in a child process (otel_init is once
+ * per process); the parent's receiver records what arrived and is checked here.
+ */
+#include <errno.h>
+#include <jansson.h>
+#include <otel/trace.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "batch.h"
+#include "clock.h"
+#include "otlp/trace_service.pb-c.h"
+#include "receiver.h"
+#include "sdk.h"
+#include "test.h"
+#include "test_env.h"
+
+typedef Opentelemetry__Proto__Collector__Trace__V1__ExportTraceServiceRequest request_t;
+
+typedef void (*setup_fn)(receiver_t *r);
+
+/*
+ * Runs body in a child with env set and the SDK initialised; returns its exit
+ * code. The child is forked before the receiver starts, while this process
+ * has one thread (forking a threaded process can leave the child holding
+ * another thread's allocator lock), and learns the port through a pipe.
+ * With out NULL no receiver runs and env must name the endpoint.
+ */
+static int in_child(receiver_t **out, setup_fn setup, const char *const *env, int (*body)(void)) {
+  int fds[2];
+  if (pipe(fds))
+    return 99;
+  fflush(NULL);
+  pid_t pid = fork();
+  if (pid == 0) {
+    close(fds[1]);
+    int port = 0;
+    if (read(fds[0], &port, sizeof(port)) != sizeof(port))
+      exit(98);
+    close(fds[0]);
+    if (port) {
+      char endpoint[64];
+      snprintf(endpoint, sizeof(endpoint), "http://127.0.0.1:%d", port);
+      setenv("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint, 1);
+    }
+    setenv("OTEL_BSP_SCHEDULE_DELAY", "50", 1);
+    for (const char *const *e = env; *e; e++)
+      putenv((char *)*e);
+    test_diag_capture();
+    if (otel_init("export-test") != 0)
+      exit(90);
+    exit(body());
+  }
+  close(fds[0]);
+  receiver_t *r = out ? receiver_start() : NULL;
+  if (r && setup)
+    setup(r);
+  int port = r ? receiver_port(r) : 0;
+  if (write(fds[1], &port, sizeof(port)) != sizeof(port))
+    port = -1;
+  close(fds[1]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  if (out)
+    *out = r;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 100 + WTERMSIG(status);
+}
+
+#define ENV(...) ((const char *const[]){__VA_ARGS__, NULL})
+
+/* Child-side check: report and exit non-zero. */
+#define EXPECT(cond)                                                                               \
+  do {                                                                                             \
+    if (!(cond)) {                                                                                 \
+      fprintf(stderr, "    child: %s:%d: %s\n", __FILE__, __LINE__, #cond);                        \
+      return 1;                                                                                    \
+    }                                                                                              \
+  } while (0)
+
+static request_t *decode(const received_t *rec) {
+  return opentelemetry__proto__collector__trace__v1__export_trace_service_request__unpack(
+      NULL, rec->len, rec->body);
+}
+
+static void request_free(request_t *req) {
+  opentelemetry__proto__collector__trace__v1__export_trace_service_request__free_unpacked(req,
+                                                                                        NULL);
+}
+
+static size_t span_count(const request_t *req) {
+  size_t n = 0;
+  for (size_t i = 0; i < req->n_resource_spans; i++)
+    for (size_t k = 0; k < req->resource_spans[i]->n_scope_spans; k++)
+      n += req->resource_spans[i]->scope_spans[k]->n_spans;
+  return n;
+}
+
+/* A server span with a client child, as a request handler makes them. */
+static int two_spans(void) {
+  const otel_tracer_t *t = otel_tracer_get("export.test", "0.1");
+  otel_span_t *server = otel_span_start(t, "GET /items/{id}", OTEL_SPAN_KIND_SERVER, NULL);
+  otel_span_set_str(server, "http.route", "/items/{id}");
+  otel_scope_t scope = otel_span_attach(server);
+  otel_span_t *client = otel_span_start(t, "SELECT items", OTEL_SPAN_KIND_CLIENT, NULL);
+  otel_span_set_int(client, "rows", 1);
+  otel_span_end(client);
+  otel_scope_end(&scope);
+  otel_span_end(server);
+  EXPECT(otel_shutdown(5000) == 0);
+  return 0;
+}
+
+static void check_two_spans(const request_t *req) {
+  CHECK_INT(span_count(req), 2);
+  Opentelemetry__Proto__Trace__V1__ResourceSpans *rs = req->resource_spans[0];
+  bool found = false;
+  for (size_t i = 0; i < rs->resource->n_attributes; i++)
+    if (!strcmp(rs->resource->attributes[i]->key, "service.name"))
+      found = !strcmp(rs->resource->attributes[i]->value->string_value, "export-test");
+  CHECK(found);
+  CHECK_STR(rs->scope_spans[0]->scope->name, "export.test");
+  Opentelemetry__Proto__Trace__V1__Span *client = rs->scope_spans[0]->spans[0];
+  Opentelemetry__Proto__Trace__V1__Span *server = rs->scope_spans[0]->spans[1];
+  CHECK_STR(client->name, "SELECT items");
+  CHECK_STR(server->name, "GET /items/{id}");
+  CHECK_INT(server->kind, 2);
+  CHECK_INT(server->parent_span_id.len, 0);
+  CHECK(!memcmp(client->trace_id.data, server->trace_id.data, 16));
+  CHECK(!memcmp(client->parent_span_id.data, server->span_id.data, 8));
+  CHECK(server->end_time_unix_nano >= server->start_time_unix_nano);
+  CHECK_STR(server->attributes[0]->value->string_value, "/items/{id}");
+}
+
+TEST(protobuf_export_arrives_intact) {
+  receiver_t *r;
+  CHECK_INT(in_child(&r, NULL, ENV("OTEL_EXPORTER_OTLP_HEADERS=x-api-key=s3cr%21t"), two_spans), 0);
+  CHECK_INT(receiver_count(r), 1);
+  const received_t *rec = receiver_get(r, 0);
+  CHECK_STR(rec->path, "/v1/traces");
+  CHECK_STR(rec->content_type, "application/x-protobuf");
+  CHECK_STR(rec->content_encoding, "");
+  CHECK_STR(rec->api_key, "s3cr!t");
+  request_t *req = decode(rec);
+  CHECK(req);
+  check_two_spans(req);
+  request_free(req);
+  receiver_stop(r);
+}
+
+TEST(gzip_export_arrives_intact) {
+  receiver_t *r;
+  CHECK_INT(in_child(&r, NULL, ENV("OTEL_EXPORTER_OTLP_COMPRESSION=gzip"), two_spans), 0);
+  CHECK_INT(receiver_count(r), 1);
+  const received_t *rec = receiver_get(r, 0);
+  CHECK_STR(rec->content_encoding, "gzip");
+  CHECK(rec->body != NULL); /* inflated */
+  request_t *req = decode(rec);
+  CHECK(req);
+  check_two_spans(req);
+  request_free(req);
+  receiver_stop(r);
+}
+
+TEST(json_export_arrives_intact) {
+  receiver_t *r;
+  CHECK_INT(in_child(&r, NULL, ENV("OTEL_EXPORTER_OTLP_PROTOCOL=http/json"), two_spans), 0);
+  CHECK_INT(receiver_count(r), 1);
+  const received_t *rec = receiver_get(r, 0);
+  CHECK_STR(rec->content_type, "application/json");
+  json_t *root = json_loadb((const char *)rec->body, rec->len, 0, NULL);
+  CHECK(root);
+  json_t *spans = json_object_get(
+      json_array_get(
+          json_object_get(json_array_get(json_object_get(root, "resourceSpans"), 0), "scopeSpans"),
+          0),
+      "spans");
+  CHECK_INT(json_array_size(spans), 2);
+  json_t *client = json_array_get(spans, 0), *server = json_array_get(spans, 1);
+  CHECK_STR(json_string_value(json_object_get(client, "parentSpanId")),
+            json_string_value(json_object_get(server, "spanId")));
+  CHECK_INT(strlen(json_string_value(json_object_get(server, "traceId"))), 32);
+  json_decref(root);
+  receiver_stop(r);
+}
+
+/* Shutdown with a retry pending: the backoff is cut short, one last attempt made. */
+static int three_spans(void) {
+  for (int i = 0; i < 3; i++)
+    otel_span_end(otel_span_start(NULL, "retried", OTEL_SPAN_KIND_INTERNAL, NULL));
+  EXPECT(otel_shutdown(10000) == 0);
+  return 0;
+}
+
+static void answer_503_then_200(receiver_t *r) { receiver_script(r, (int[]){503, 200}, 2, "0"); }
+
+TEST(a_503_is_retried_with_the_same_batch) {
+  receiver_t *r;
+  CHECK_INT(in_child(&r, answer_503_then_200, ENV("X=1"), three_spans), 0);
+  CHECK_INT(receiver_count(r), 2);
+  const received_t *a = receiver_get(r, 0), *b = receiver_get(r, 1);
+  CHECK_INT(a->len, b->len);
+  CHECK(!memcmp(a->body, b->body, a->len));
+  request_t *req = decode(b);
+  CHECK_INT(span_count(req), 3);
+  request_free(req);
+  receiver_stop(r);
+}
+
+/* Flushes rather than shuts down: shutdown would cut the backoff short. */
+static int three_spans_flushed(void) {
+  for (int i = 0; i < 3; i++)
+    otel_span_end(otel_span_start(NULL, "retried", OTEL_SPAN_KIND_INTERNAL, NULL));
+  EXPECT(otel_force_flush(10000) == 0);
+  EXPECT(otel__batch_stats(otel__sdk.spans).exported == 3);
+  otel_shutdown(1000);
+  return 0;
+}
+
+static void answer_429_then_200(receiver_t *r) { receiver_script(r, (int[]){429, 200}, 2, "1"); }
+
+TEST(retry_after_is_honoured) {
+  receiver_t *r;
+  CHECK_INT(in_child(&r, answer_429_then_200, ENV("X=1"), three_spans_flushed), 0);
+  CHECK_INT(receiver_count(r), 2);
+  uint64_t gap = receiver_get(r, 1)->at_ms - receiver_get(r, 0)->at_ms;
+  CHECK(gap >= 950 && gap < 3000);
+  receiver_stop(r);
+}
+
+static int rejected_not_retried(void) {
+  otel_span_end(otel_span_start(NULL, "bad", OTEL_SPAN_KIND_INTERNAL, NULL));
+  EXPECT(otel_force_flush(5000) == 0);
+  EXPECT(otel__batch_stats(otel__sdk.spans).failed == 1);
+  EXPECT(strstr(test_diag_text(), "rejected: HTTP 400"));
+  otel_shutdown(1000);
+  return 0;
+}
+
+static void answer_400(receiver_t *r) { receiver_script(r, (int[]){400}, 1, NULL); }
+
+TEST(a_400_is_not_retried) {
+  receiver_t *r;
+  CHECK_INT(in_child(&r, answer_400, ENV("X=1"), rejected_not_retried), 0);
+  CHECK_INT(receiver_count(r), 1);
+  receiver_stop(r);
+}
+
+/* Ends many spans while the exporter cannot deliver: none may wait, the
+ * queue must stay at its size (drops counted), and shutdown must be bounded. */
+static int flood_while_stuck(void) {
+  uint64_t worst = 0, t_all = otel__now_mono_ns();
+  for (int i = 0; i < 20000; i++) {
+    uint64_t t0 = otel__now_mono_ns();
+    otel_span_t *s = otel_span_start(NULL, "flood", OTEL_SPAN_KIND_INTERNAL, NULL);
+    otel_span_set_int(s, "i", i);
+    otel_span_end(s);
+    uint64_t d = otel__now_mono_ns() - t0;
+    worst = d > worst ? d : worst;
+  }
+  uint64_t all_ms = (otel__now_mono_ns() - t_all) / 1000000;
+  otel__batch_stats_t st = otel__batch_stats(otel__sdk.spans);
+  uint64_t t0 = otel__now_mono_ns();
+  int rc = otel_shutdown(500);
+  uint64_t shutdown_ms = (otel__now_mono_ns() - t0) / 1000000;
+  fprintf(stderr, "    child: worst end %.3f ms, all %llu ms, queued %llu, dropped %llu, "
+                  "shutdown %llu ms (rc %d)\n",
+          (double)worst / 1e6, (unsigned long long)all_ms, (unsigned long long)st.queued,
+          (unsigned long long)st.dropped, (unsigned long long)shutdown_ms, rc);
+  EXPECT(worst < 50 * 1000000ull); /* no end waited on the network */
+  EXPECT(all_ms < 2000);
+  EXPECT(st.queued + st.dropped == 20000);
+  EXPECT(st.queued <= 200 + 50 * 4); /* the queue plus the batches taken out of it */
+  EXPECT(st.dropped >= 19000);
+  EXPECT(strstr(test_diag_text(), "queue full"));
+  EXPECT(shutdown_ms < 2500);
+  EXPECT(otel_shutdown(500) == 0); /* a second shutdown is a no-op */
+  otel_span_end(otel_span_start(NULL, "late", OTEL_SPAN_KIND_INTERNAL, NULL));
+  return 0;
+}
+
+#define STUCK_ENV                                                                                  \
+  ENV("OTEL_BSP_MAX_QUEUE_SIZE=200", "OTEL_BSP_MAX_EXPORT_BATCH_SIZE=50",                          \
+      "OTEL_EXPORTER_OTLP_TIMEOUT=60000", "OTEL_BSP_EXPORT_TIMEOUT=60000")
+
+static void never_answer(receiver_t *r) { receiver_hang(r, true); }
+
+TEST(a_receiver_that_hangs_never_blocks_spans_or_shutdown) {
+  receiver_t *r;
+  CHECK_INT(in_child(&r, never_answer, STUCK_ENV, flood_while_stuck), 0);
+  CHECK(receiver_count(r) >= 1);
+  receiver_stop(r);
+}
+
+TEST(a_receiver_that_is_down_never_blocks_spans_or_shutdown) {
+  receiver_t *gone = receiver_start();
+  int port = receiver_port(gone);
+  receiver_stop(gone); /* nothing listens on this port now */
+  char endpoint[80];
+  snprintf(endpoint, sizeof(endpoint), "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT=http://127.0.0.1:%d/v1/traces",
+           port);
+  CHECK_INT(in_child(NULL, NULL,
+                     ENV("OTEL_BSP_MAX_QUEUE_SIZE=200", "OTEL_BSP_MAX_EXPORT_BATCH_SIZE=50",
+                         "OTEL_EXPORTER_OTLP_TIMEOUT=60000", "OTEL_BSP_EXPORT_TIMEOUT=60000",
+                         endpoint),
+                     flood_while_stuck),
+            0);
+}
+
+static int oversize_response(void) {
+  otel_span_end(otel_span_start(NULL, "s", OTEL_SPAN_KIND_INTERNAL, NULL));
+  otel_force_flush(5000);
+  EXPECT(otel__batch_stats(otel__sdk.spans).failed == 1);
+  EXPECT(strstr(test_diag_text(), "response larger than 4194304 bytes"));
+  otel_shutdown(1000);
+  return 0;
+}
+
+static void answer_5_mib(receiver_t *r) {
+  size_t big = (5u << 20);
+  char *body = calloc(1, big);
+  receiver_reply_body(r, body, big, "application/x-protobuf");
+  free(body);
+}
+
+TEST(an_oversize_response_is_an_error) {
+  receiver_t *r;
+  CHECK_INT(in_child(&r, answer_5_mib, ENV("X=1"), oversize_response), 0);
+  CHECK_INT(receiver_count(r), 1);
+  receiver_stop(r);
+}
+
+static int partial_success(void) {
+  otel_span_end(otel_span_start(NULL, "s", OTEL_SPAN_KIND_INTERNAL, NULL));
+  otel_force_flush(5000);
+  EXPECT(otel__batch_stats(otel__sdk.spans).exported == 1);
+  EXPECT(strstr(test_diag_text(), "partially rejected: 2 items: span too old"));
+  otel_shutdown(1000);
+  return 0;
+}
+
+static void answer_partial_success(receiver_t *r) {
+  Opentelemetry__Proto__Collector__Trace__V1__ExportTracePartialSuccess ps =
+      OPENTELEMETRY__PROTO__COLLECTOR__TRACE__V1__EXPORT_TRACE_PARTIAL_SUCCESS__INIT;
+  ps.rejected_spans = 2;
+  ps.error_message = "span too old";
+  Opentelemetry__Proto__Collector__Trace__V1__ExportTraceServiceResponse resp =
+      OPENTELEMETRY__PROTO__COLLECTOR__TRACE__V1__EXPORT_TRACE_SERVICE_RESPONSE__INIT;
+  resp.partial_success = &ps;
+  uint8_t buf[128];
+  size_t n = opentelemetry__proto__collector__trace__v1__export_trace_service_response__pack(&resp,
+                                                                                           buf);
+  receiver_reply_body(r, buf, n, "application/x-protobuf");
+}
+
+TEST(a_partial_success_is_logged_not_retried) {
+  receiver_t *r;
+  CHECK_INT(in_child(&r, answer_partial_success, ENV("X=1"), partial_success), 0);
+  CHECK_INT(receiver_count(r), 1);
+  receiver_stop(r);
+}
+
+static int json_partial_success(void) {
+  otel_span_end(otel_span_start(NULL, "s", OTEL_SPAN_KIND_INTERNAL, NULL));
+  otel_force_flush(5000);
+  EXPECT(strstr(test_diag_text(), "partially rejected: 3 items: nope"));
+  otel_shutdown(1000);
+  return 0;
+}
+
+static void answer_json_partial_success(receiver_t *r) {
+  const char *body = "{\"partialSuccess\":{\"rejectedSpans\":\"3\",\"errorMessage\":\"nope\"}}";
+  receiver_reply_body(r, body, strlen(body), "application/json");
+}
+
+TEST(a_json_partial_success_is_logged) {
+  receiver_t *r;
+  CHECK_INT(in_child(&r, answer_json_partial_success, ENV("OTEL_EXPORTER_OTLP_PROTOCOL=http/json"), json_partial_success), 0);
+  receiver_stop(r);
+}
+
+static char console_path[64];
+
+static int console_spans(void) {
+  if (!freopen(console_path, "w", stdout))
+    return 2;
+  otel_span_t *s = otel_span_start(NULL, "printed", OTEL_SPAN_KIND_INTERNAL, NULL);
+  otel_span_set_str(s, "k", "v");
+  otel_span_end(s);
+  otel_span_end(otel_span_start(NULL, "second", OTEL_SPAN_KIND_INTERNAL, NULL));
+  EXPECT(otel_shutdown(2000) == 0);
+  return 0;
+}
+
+TEST(console_prints_one_json_line_per_span) {
+  snprintf(console_path, sizeof(console_path), "/tmp/libotel-console-%d", (int)getpid());
+  CHECK_INT(in_child(NULL, NULL, ENV("OTEL_TRACES_EXPORTER=console"), console_spans), 0);
+  FILE *f = fopen(console_path, "r");
+  CHECK(f);
+  char line[4096];
+  int lines = 0;
+  bool printed = false;
+  while (fgets(line, sizeof(line), f)) {
+    json_t *j = json_loads(line, 0, NULL);
+    CHECK(j);
+    printed |= !strcmp(json_string_value(json_object_get(j, "name")), "printed");
+    json_decref(j);
+    lines++;
+  }
+  fclose(f);
+  unlink(console_path);
+  CHECK_INT(lines, 2);
+  CHECK(printed);
+}
+
+static int disabled(void) {
+  EXPECT(!otel_enabled());
+  otel_span_t *s = otel_span_start(NULL, "nothing", OTEL_SPAN_KIND_SERVER, NULL);
+  EXPECT(!otel_span_is_recording(s));
+  otel_span_end(s);
+  EXPECT(otel_force_flush(100) == 0);
+  EXPECT(otel_shutdown(100) == 0);
+  return 0;
+}
+
+TEST(a_disabled_sdk_sends_nothing) {
+  receiver_t *r;
+  CHECK_INT(in_child(&r, NULL, ENV("OTEL_SDK_DISABLED=true"), disabled), 0);
+  CHECK_INT(receiver_count(r), 0);
+  receiver_stop(r);
+}
+
+TEST_MAIN("export", TEST_CASE(protobuf_export_arrives_intact), TEST_CASE(gzip_export_arrives_intact),
+          TEST_CASE(json_export_arrives_intact), TEST_CASE(a_503_is_retried_with_the_same_batch),
+          TEST_CASE(retry_after_is_honoured), TEST_CASE(a_400_is_not_retried),
+          TEST_CASE(a_receiver_that_hangs_never_blocks_spans_or_shutdown),
+          TEST_CASE(a_receiver_that_is_down_never_blocks_spans_or_shutdown),
+          TEST_CASE(an_oversize_response_is_an_error),
+          TEST_CASE(a_partial_success_is_logged_not_retried),
+          TEST_CASE(a_json_partial_success_is_logged),
+          TEST_CASE(console_prints_one_json_line_per_span), TEST_CASE(a_disabled_sdk_sends_nothing))

@@ -1,0 +1,235 @@
+/* OTLP encoding: spans to protobuf and to OTLP/JSON, decoded again and compared field by field. */
+#include <jansson.h>
+#include <otel/trace.h>
+#include <stdlib.h>
+
+#include "buf.h"
+#include "otlp_json.h"
+#include "otlp_trace.h"
+#include "test.h"
+#include "test_sdk.h"
+#include "trace_exporter.h"
+
+typedef Opentelemetry__Proto__Collector__Trace__V1__ExportTraceServiceRequest request_t;
+typedef Opentelemetry__Proto__Common__V1__KeyValue kv_t;
+
+/* Two spans in one trace, from two scopes, with everything a span can carry. */
+static int make_spans(otel_span_t **out) {
+  otel_context_t remote;
+  memset(&remote, 0, sizeof(remote));
+  otel_traceparent_parse("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+                         &remote.span_context);
+  strcpy(remote.span_context.trace_state, "congo=t61rcWkgMzE");
+  otel_span_t *server = otel_span_start_at(otel_tracer_get("scope.a", "1.0"), "GET /items/{id}",
+                                           OTEL_SPAN_KIND_SERVER, &remote, 1000000000000000000ull);
+  otel_span_set_str(server, "url.path", "/items/7 \"quoted\"\n\xff");
+  otel_span_set_int(server, "http.response.status_code", -42);
+  otel_span_set_bool(server, "flag", true);
+  otel_span_set_double(server, "ratio", 2.5);
+  int64_t ints[] = {1, 2};
+  const char *strs[] = {"a", "b"};
+  otel_attr_t arrays[] = {OTEL_ATTR_ARRAY("ints", OTEL_VALUE_INT_ARRAY, ints, 2),
+                          OTEL_ATTR_ARRAY("strs", OTEL_VALUE_STRING_ARRAY, strs, 2)};
+  otel_span_set_attrs(server, arrays, 2);
+  otel_span_record_exception(server, "Timeout", "took too long", NULL);
+  otel_span_set_status(server, OTEL_STATUS_ERROR, "upstream failed");
+  otel_scope_t scope = otel_span_attach(server);
+  otel_span_t *client = otel_span_start(otel_tracer_get("scope.b", ""), "SELECT items",
+                                        OTEL_SPAN_KIND_CLIENT, NULL);
+  otel_scope_end(&scope);
+  otel_span_add_link(client, &remote.span_context, &OTEL_ATTR_STR("why", "retry"), 1);
+  server->end_unix_ns = server->start_unix_ns + 5000000;
+  client->end_unix_ns = client->start_unix_ns + 1000;
+  out[0] = server;
+  out[1] = client;
+  return 2;
+}
+
+static const kv_t *find_kv(kv_t **kvs, size_t n, const char *key) {
+  for (size_t i = 0; i < n; i++)
+    if (!strcmp(kvs[i]->key, key))
+      return kvs[i];
+  return NULL;
+}
+
+TEST(protobuf_carries_every_field) {
+  TEST_SDK_START("OTEL_SERVICE_NAME=encoder-test");
+  otel_span_t *spans[2];
+  make_spans(spans);
+  otel__arena_t arena;
+  otel__arena_init(&arena, NULL, 0);
+  otel__buf_t body;
+  otel__buf_init(&body, 0);
+  CHECK_INT(otel__trace_encode(&arena, &otel__sdk.resource, spans, 2, OTEL__PROTOCOL_PROTOBUF,
+                               &body),
+            0);
+  request_t *req = opentelemetry__proto__collector__trace__v1__export_trace_service_request__unpack(
+      NULL, body.len, (uint8_t *)body.data);
+  CHECK(req);
+  CHECK_INT(req->n_resource_spans, 1);
+  Opentelemetry__Proto__Trace__V1__ResourceSpans *rs = req->resource_spans[0];
+  const kv_t *svc = find_kv(rs->resource->attributes, rs->resource->n_attributes, "service.name");
+  CHECK(svc);
+  CHECK_STR(svc->value->string_value, "encoder-test");
+  CHECK_INT(rs->n_scope_spans, 2);
+  CHECK_STR(rs->scope_spans[0]->scope->name, "scope.a");
+  CHECK_STR(rs->scope_spans[0]->scope->version, "1.0");
+  CHECK_STR(rs->scope_spans[1]->scope->name, "scope.b");
+
+  Opentelemetry__Proto__Trace__V1__Span *s = rs->scope_spans[0]->spans[0];
+  CHECK_INT(s->trace_id.len, 16);
+  CHECK(!memcmp(s->trace_id.data, spans[0]->ctx.trace_id, 16));
+  CHECK(!memcmp(s->span_id.data, spans[0]->ctx.span_id, 8));
+  CHECK_INT(s->parent_span_id.len, 8);
+  CHECK_INT(s->parent_span_id.data[7], 0xb7);
+  CHECK_STR(s->trace_state, "congo=t61rcWkgMzE");
+  CHECK_INT(s->flags, 0x301); /* sampled, has-is-remote, is-remote */
+  CHECK_STR(s->name, "GET /items/{id}");
+  CHECK_INT(s->kind, 2);
+  CHECK(s->start_time_unix_nano == 1000000000000000000ull);
+  CHECK(s->end_time_unix_nano == 1000000000005000000ull);
+  CHECK_INT(s->n_attributes, 6);
+  CHECK_STR(find_kv(s->attributes, 6, "url.path")->value->string_value,
+            "/items/7 \"quoted\"\n\xff");
+  CHECK_INT(find_kv(s->attributes, 6, "http.response.status_code")->value->int_value, -42);
+  CHECK(find_kv(s->attributes, 6, "flag")->value->bool_value);
+  CHECK(find_kv(s->attributes, 6, "ratio")->value->double_value == 2.5);
+  const kv_t *ints = find_kv(s->attributes, 6, "ints");
+  CHECK_INT(ints->value->value_case, OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE_ARRAY_VALUE);
+  CHECK_INT(ints->value->array_value->n_values, 2);
+  CHECK_INT(ints->value->array_value->values[1]->int_value, 2);
+  CHECK_STR(find_kv(s->attributes, 6, "strs")->value->array_value->values[0]->string_value, "a");
+  CHECK_INT(s->n_events, 1);
+  CHECK_STR(s->events[0]->name, "exception");
+  CHECK_STR(find_kv(s->events[0]->attributes, s->events[0]->n_attributes, "exception.message")
+                ->value->string_value,
+            "took too long");
+  CHECK_INT(s->status->code, 2);
+  CHECK_STR(s->status->message, "upstream failed");
+
+  Opentelemetry__Proto__Trace__V1__Span *c = rs->scope_spans[1]->spans[0];
+  CHECK(!memcmp(c->parent_span_id.data, spans[0]->ctx.span_id, 8));
+  CHECK_INT(c->flags, 0x101); /* local parent */
+  CHECK_INT(c->kind, 3);
+  CHECK(c->status == NULL);
+  CHECK_INT(c->n_links, 1);
+  CHECK_INT(c->links[0]->span_id.data[7], 0xb7);
+  CHECK_STR(c->links[0]->trace_state, "congo=t61rcWkgMzE");
+  CHECK_STR(c->links[0]->attributes[0]->value->string_value, "retry");
+
+  opentelemetry__proto__collector__trace__v1__export_trace_service_request__free_unpacked(req,
+                                                                                        NULL);
+  otel__arena_reset(&arena);
+  otel__buf_free(&body);
+  otel__span_free(spans[0]);
+  otel__span_free(spans[1]);
+  test_sdk_stop();
+}
+
+static json_t *path(json_t *j, const char *p) {
+  char buf[256];
+  snprintf(buf, sizeof(buf), "%s", p);
+  for (char *tok = strtok(buf, "."); tok && j; tok = strtok(NULL, ".")) {
+    if (tok[0] >= '0' && tok[0] <= '9')
+      j = json_array_get(j, (size_t)atoi(tok));
+    else
+      j = json_object_get(j, tok);
+  }
+  return j;
+}
+
+static json_t *attr(json_t *attrs, const char *key) {
+  size_t i;
+  json_t *kv;
+  json_array_foreach(attrs, i, kv) {
+    if (!strcmp(json_string_value(json_object_get(kv, "key")), key))
+      return json_object_get(kv, "value");
+  }
+  return NULL;
+}
+
+TEST(json_follows_the_otlp_mapping) {
+  TEST_SDK_START("X=1");
+  otel_span_t *spans[2];
+  make_spans(spans);
+  otel__arena_t arena;
+  otel__arena_init(&arena, NULL, 0);
+  otel__buf_t body;
+  otel__buf_init(&body, 0);
+  CHECK_INT(
+      otel__trace_encode(&arena, &otel__sdk.resource, spans, 2, OTEL__PROTOCOL_JSON, &body), 0);
+  json_error_t err;
+  json_t *root = json_loadb(body.data, body.len, 0, &err);
+  CHECK(root);
+  json_t *s = path(root, "resourceSpans.0.scopeSpans.0.spans.0");
+  CHECK(s);
+  CHECK_STR(json_string_value(json_object_get(s, "traceId")), "4bf92f3577b34da6a3ce929d0e0e4736");
+  CHECK_STR(json_string_value(json_object_get(s, "parentSpanId")), "00f067aa0ba902b7");
+  CHECK_INT(strlen(json_string_value(json_object_get(s, "spanId"))), 16);
+  CHECK_INT(json_integer_value(json_object_get(s, "kind")), 2);
+  CHECK_INT(json_integer_value(json_object_get(s, "flags")), 0x301);
+  CHECK_STR(json_string_value(json_object_get(s, "startTimeUnixNano")), "1000000000000000000");
+  CHECK_STR(json_string_value(json_object_get(s, "traceState")), "congo=t61rcWkgMzE");
+  json_t *attrs = json_object_get(s, "attributes");
+  /* invalid UTF-8 becomes U+FFFD; quotes and newlines are escaped */
+  CHECK_STR(json_string_value(json_object_get(attr(attrs, "url.path"), "stringValue")),
+            "/items/7 \"quoted\"\n\xef\xbf\xbd");
+  CHECK_STR(json_string_value(
+                json_object_get(attr(attrs, "http.response.status_code"), "intValue")),
+            "-42");
+  CHECK(json_is_true(json_object_get(attr(attrs, "flag"), "boolValue")));
+  CHECK(json_real_value(json_object_get(attr(attrs, "ratio"), "doubleValue")) == 2.5);
+  CHECK_STR(json_string_value(path(attr(attrs, "ints"), "arrayValue.values.1.intValue")), "2");
+  CHECK_INT(json_integer_value(path(s, "status.code")), 2);
+  CHECK_STR(json_string_value(path(s, "events.0.name")), "exception");
+  json_t *svc = attr(path(root, "resourceSpans.0.resource.attributes"), "service.name");
+  CHECK_STR(json_string_value(json_object_get(svc, "stringValue")), "test");
+  json_t *c = path(root, "resourceSpans.0.scopeSpans.1.spans.0");
+  CHECK(json_object_get(c, "status") == NULL); /* defaults are left out */
+  CHECK_STR(json_string_value(path(c, "links.0.spanId")), "00f067aa0ba902b7");
+  json_decref(root);
+  otel__arena_reset(&arena);
+  otel__buf_free(&body);
+  otel__span_free(spans[0]);
+  otel__span_free(spans[1]);
+  test_sdk_stop();
+}
+
+TEST(json_string_escaping) {
+  otel__buf_t b;
+  otel__buf_init(&b, 0);
+  const char in[] = "a\"b\\c\x01\t\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\xed\xa0\x80\xc0\xaf";
+  otel__buf_json_string(&b, in, sizeof(in) - 1);
+  CHECK_STR(otel__buf_cstr(&b), "\"a\\\"b\\\\c\\u0001\\t\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80"
+                                "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\"");
+  otel__buf_free(&b);
+}
+
+TEST(base64_and_hex) {
+  otel__buf_t b;
+  otel__buf_init(&b, 0);
+  otel__buf_base64(&b, (const uint8_t *)"foobar", 6);
+  otel__buf_putc(&b, ' ');
+  otel__buf_base64(&b, (const uint8_t *)"fooba", 5);
+  otel__buf_putc(&b, ' ');
+  otel__buf_base64(&b, (const uint8_t *)"foob", 4);
+  otel__buf_putc(&b, ' ');
+  otel__buf_hex(&b, (const uint8_t *)"\x00\xff\x10", 3);
+  CHECK_STR(otel__buf_cstr(&b), "Zm9vYmFy Zm9vYmE= Zm9vYg== 00ff10");
+  otel__buf_free(&b);
+}
+
+TEST(buffer_cap_fails_cleanly) {
+  otel__buf_t b;
+  otel__buf_init(&b, 8);
+  otel__buf_puts(&b, "12345678");
+  CHECK(!b.failed);
+  otel__buf_puts(&b, "9");
+  CHECK(b.failed);
+  CHECK_INT(b.len, 8);
+  otel__buf_free(&b);
+}
+
+TEST_MAIN("otlp", TEST_CASE(protobuf_carries_every_field), TEST_CASE(json_follows_the_otlp_mapping),
+          TEST_CASE(json_string_escaping), TEST_CASE(base64_and_hex),
+          TEST_CASE(buffer_cap_fails_cleanly))
