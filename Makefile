@@ -38,7 +38,7 @@ BENCHES     := $(patsubst bench/%.c,$(OUT)/bench/%,$(wildcard bench/bench_*.c))
 
 .PHONY: help deps build test unit-tests lint format bench install clean run
 .DEFAULT_GOAL := help
-.SECONDARY: $(PROTO_C) $(PROTO_H)
+.SECONDARY:
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -59,7 +59,8 @@ test: deps ## Run every test suite, then the unit suite again under ASan+UBSan
 
 bench: deps ## Run the libotel microbenchmarks
 	@$(MAKE) --no-print-directory VARIANT=release bench-bins
-	@for b in $(BUILD)/release/bench/bench_*; do $$b || exit 1; done
+	@for b in $(patsubst bench/%.c,$(BUILD)/release/bench/%,$(wildcard bench/bench_*.c)); do \
+	  $$b || exit 1; done
 
 lint: deps ## Check formatting (clang-format) and run cppcheck
 	@clang-format --dry-run --Werror $(shell git ls-files '*.c' '*.h')

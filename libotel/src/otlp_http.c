@@ -213,15 +213,15 @@ static bool retry_transport(CURLcode rc) {
   }
 }
 
-int otel__otlp_http_send(otel__otlp_http_t *h, const otel__buf_t *body, uint64_t deadline) {
-  const otel__buf_t *payload = body;
+int otel__otlp_http_send(otel__otlp_http_t *h, const void *body, size_t len, uint64_t deadline) {
   if (h->cfg->gzip) {
-    if (otel__gzip(&h->gzip, body->data, body->len, &h->compressed))
+    if (otel__gzip(&h->gzip, body, len, &h->compressed))
       return -ENOMEM;
-    payload = &h->compressed;
+    body = h->compressed.data;
+    len = h->compressed.len;
   }
-  curl_easy_setopt(h->curl, CURLOPT_POSTFIELDS, payload->data);
-  curl_easy_setopt(h->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)payload->len);
+  curl_easy_setopt(h->curl, CURLOPT_POSTFIELDS, body);
+  curl_easy_setopt(h->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
 
   bool cut_short = false;
   for (unsigned attempt = 0;; attempt++) {

@@ -27,7 +27,7 @@ void otel__otlp_http_free(otel__otlp_http_t *h);
  * cut it short, -EPROTO when the receiver rejected it, -EIO on transport
  * errors that are not worth retrying, -ENOMEM.
  */
-int otel__otlp_http_send(otel__otlp_http_t *h, const otel__buf_t *body, uint64_t deadline);
+int otel__otlp_http_send(otel__otlp_http_t *h, const void *body, size_t len, uint64_t deadline);
 
 /* Statistics, for tests and self-observability. */
 typedef struct otel__otlp_http_stats {

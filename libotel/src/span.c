@@ -15,10 +15,7 @@
 #include "context_internal.h"
 #include "ids.h"
 #include "sdk.h"
-
-/* A span's one allocation: the struct, then its arena's first block. Sized
- * so a server span with a dozen attributes needs no second allocation. */
-#define SPAN_ALLOC_SIZE 2048
+#include "span_pool.h"
 
 /* What every call gets when the SDK is off: no ids, records nothing. */
 static otel_span_t noop_span;
@@ -43,8 +40,10 @@ otel_span_t *otel_span_start_at(const otel_tracer_t *tracer, const char *name,
     otel__random_id(trace_id, sizeof(trace_id));
   bool sampled = otel__sampler_should_sample(&otel__sdk.sampler, has_parent ? p : NULL, trace_id);
 
-  size_t size = sampled ? SPAN_ALLOC_SIZE : sizeof(otel_span_t);
-  otel_span_t *s = malloc(size);
+  /* A sampled span lives in a pool block sized so that a server span with a
+   * dozen attributes needs no second allocation; an unsampled one needs only
+   * its ids and dies on the thread that made it. */
+  otel_span_t *s = sampled ? otel__span_block_alloc() : malloc(sizeof(otel_span_t));
   if (!s)
     return &noop_span;
   memset(s, 0, sizeof(*s));
@@ -62,7 +61,7 @@ otel_span_t *otel_span_start_at(const otel_tracer_t *tracer, const char *name,
     return s;
 
   s->recording = true;
-  otel__arena_init(&s->arena, (char *)s + sizeof(*s), SPAN_ALLOC_SIZE - sizeof(*s));
+  otel__arena_init(&s->arena, (char *)s + sizeof(*s), OTEL__SPAN_BLOCK_SIZE - sizeof(*s));
   s->tracer = tracer ? tracer : &otel__default_tracer;
   s->kind = kind;
   s->name = otel__arena_strdup(&s->arena, name ? name : "");
@@ -82,14 +81,17 @@ void otel__span_free(otel_span_t *span) {
   if (!span || span == &noop_span)
     return;
   otel__arena_reset(&span->arena); /* a no-op for unsampled spans: their arena is empty */
-  free(span);
+  if (span->ctx.flags & OTEL_TRACE_FLAG_SAMPLED)
+    otel__span_block_free(span);
+  else
+    free(span);
 }
 
 void otel_span_end_at(otel_span_t *span, uint64_t end_unix_ns) {
   if (!span || span == &noop_span)
     return;
   if (!span->recording) {
-    free(span);
+    otel__span_free(span); /* unsampled: it was never queued */
     return;
   }
   span->recording = false;

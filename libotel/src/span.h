@@ -11,6 +11,9 @@
 #include "arena.h"
 #include "attrs.h"
 
+/* Distinct instrumentation scopes; further ones share the default tracer. */
+#define OTEL__MAX_TRACERS 64
+
 struct otel_tracer {
   char *name;
   char *version;

@@ -4,6 +4,7 @@
 
 #include "batch.h"
 #include "buf.h"
+#include "pbw.h"
 #include "sdk.h"
 #include "span.h"
 
@@ -12,10 +13,11 @@
  * configuration exports nothing or something could not be created (reported). */
 otel__batch_t *otel__trace_pipeline_start(const otel__sdk_t *sdk);
 
-/* Encodes spans as one OTLP request body (protobuf or JSON) into out.
- * Scratch memory comes from arena, which the caller resets. 0 or -ENOMEM. */
-int otel__trace_encode(otel__arena_t *arena, const otel__resource_t *resource,
+/* Encodes spans as one OTLP request body: protobuf in w, and for JSON the
+ * same request converted into json. Sets *body and *len to the one to send
+ * (borrowed from w or json). 0 or -ENOMEM. */
+int otel__trace_encode(otel__pbw_t *w, otel__buf_t *json, const otel__resource_t *resource,
                        otel_span_t *const *spans, size_t n, otel__protocol_t protocol,
-                       otel__buf_t *out);
+                       const void **body, size_t *len);
 
 #endif

@@ -9,10 +9,8 @@
 
 #include "span.h"
 
-#define MAX_TRACERS 64
-
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static otel_tracer_t tracers[MAX_TRACERS];
+static otel_tracer_t tracers[OTEL__MAX_TRACERS];
 static int n_tracers;
 const otel_tracer_t otel__default_tracer = {(char *)"libotel", (char *)OTEL_SDK_VERSION};
 
@@ -26,7 +24,7 @@ const otel_tracer_t *otel_tracer_get(const char *name, const char *version) {
     i++;
   if (i < n_tracers) {
     found = &tracers[i];
-  } else if (n_tracers < MAX_TRACERS) {
+  } else if (n_tracers < OTEL__MAX_TRACERS) {
     char *n = strdup(name ? name : "");
     char *v = strdup(version ? version : "");
     if (n && v) {

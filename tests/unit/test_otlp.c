@@ -4,6 +4,8 @@
 #include <stdlib.h>
 
 #include "buf.h"
+#include "otlp/trace_service.pb-c.h"
+#include "otlp_fields.h"
 #include "otlp_json.h"
 #include "otlp_trace.h"
 #include "test.h"
@@ -56,15 +58,17 @@ TEST(protobuf_carries_every_field) {
   TEST_SDK_START("OTEL_SERVICE_NAME=encoder-test");
   otel_span_t *spans[2];
   make_spans(spans);
-  otel__arena_t arena;
-  otel__arena_init(&arena, NULL, 0);
-  otel__buf_t body;
-  otel__buf_init(&body, 0);
-  CHECK_INT(otel__trace_encode(&arena, &otel__sdk.resource, spans, 2, OTEL__PROTOCOL_PROTOBUF,
-                               &body),
+  otel__pbw_t w;
+  otel__pbw_init(&w);
+  otel__buf_t json;
+  otel__buf_init(&json, 0);
+  const void *body;
+  size_t len;
+  CHECK_INT(otel__trace_encode(&w, &json, &otel__sdk.resource, spans, 2, OTEL__PROTOCOL_PROTOBUF,
+                               &body, &len),
             0);
   request_t *req = opentelemetry__proto__collector__trace__v1__export_trace_service_request__unpack(
-      NULL, body.len, (uint8_t *)body.data);
+      NULL, len, body);
   CHECK(req);
   CHECK_INT(req->n_resource_spans, 1);
   Opentelemetry__Proto__Trace__V1__ResourceSpans *rs = req->resource_spans[0];
@@ -119,8 +123,8 @@ TEST(protobuf_carries_every_field) {
 
   opentelemetry__proto__collector__trace__v1__export_trace_service_request__free_unpacked(req,
                                                                                         NULL);
-  otel__arena_reset(&arena);
-  otel__buf_free(&body);
+  otel__pbw_free(&w);
+  otel__buf_free(&json);
   otel__span_free(spans[0]);
   otel__span_free(spans[1]);
   test_sdk_stop();
@@ -152,14 +156,18 @@ TEST(json_follows_the_otlp_mapping) {
   TEST_SDK_START("X=1");
   otel_span_t *spans[2];
   make_spans(spans);
-  otel__arena_t arena;
-  otel__arena_init(&arena, NULL, 0);
-  otel__buf_t body;
-  otel__buf_init(&body, 0);
-  CHECK_INT(
-      otel__trace_encode(&arena, &otel__sdk.resource, spans, 2, OTEL__PROTOCOL_JSON, &body), 0);
+  otel__pbw_t w;
+  otel__pbw_init(&w);
+  otel__buf_t json;
+  otel__buf_init(&json, 0);
+  const void *body;
+  size_t len;
+  CHECK_INT(otel__trace_encode(&w, &json, &otel__sdk.resource, spans, 2, OTEL__PROTOCOL_JSON, &body,
+                               &len),
+            0);
+  CHECK(body == json.data);
   json_error_t err;
-  json_t *root = json_loadb(body.data, body.len, 0, &err);
+  json_t *root = json_loadb(body, len, 0, &err);
   CHECK(root);
   json_t *s = path(root, "resourceSpans.0.scopeSpans.0.spans.0");
   CHECK(s);
@@ -188,10 +196,145 @@ TEST(json_follows_the_otlp_mapping) {
   CHECK(json_object_get(c, "status") == NULL); /* defaults are left out */
   CHECK_STR(json_string_value(path(c, "links.0.spanId")), "00f067aa0ba902b7");
   json_decref(root);
-  otel__arena_reset(&arena);
-  otel__buf_free(&body);
+  otel__pbw_free(&w);
+  otel__buf_free(&json);
   otel__span_free(spans[0]);
   otel__span_free(spans[1]);
+  test_sdk_stop();
+}
+
+/* Each field number the direct writer uses, against protoc-c's descriptor of the .proto. */
+TEST(field_numbers_match_the_proto_files) {
+  static const struct {
+    const ProtobufCMessageDescriptor *d;
+    const char *name;
+    unsigned id;
+  } fields[] = {
+#define F(desc, field, id) {&opentelemetry__proto__##desc##__descriptor, field, id}
+      F(common__v1__any_value, "string_value", OTLP_ANY_VALUE_STRING),
+      F(common__v1__any_value, "bool_value", OTLP_ANY_VALUE_BOOL),
+      F(common__v1__any_value, "int_value", OTLP_ANY_VALUE_INT),
+      F(common__v1__any_value, "double_value", OTLP_ANY_VALUE_DOUBLE),
+      F(common__v1__any_value, "array_value", OTLP_ANY_VALUE_ARRAY),
+      F(common__v1__array_value, "values", OTLP_ARRAY_VALUE_VALUES),
+      F(common__v1__key_value, "key", OTLP_KEY_VALUE_KEY),
+      F(common__v1__key_value, "value", OTLP_KEY_VALUE_VALUE),
+      F(common__v1__instrumentation_scope, "name", OTLP_SCOPE_NAME),
+      F(common__v1__instrumentation_scope, "version", OTLP_SCOPE_VERSION),
+      F(resource__v1__resource, "attributes", OTLP_RESOURCE_ATTRIBUTES),
+      F(resource__v1__resource, "dropped_attributes_count", OTLP_RESOURCE_DROPPED_ATTRIBUTES_COUNT),
+      F(collector__trace__v1__export_trace_service_request, "resource_spans",
+        OTLP_TRACES_RESOURCE_SPANS),
+      F(trace__v1__resource_spans, "resource", OTLP_RESOURCE_SPANS_RESOURCE),
+      F(trace__v1__resource_spans, "scope_spans", OTLP_RESOURCE_SPANS_SCOPE_SPANS),
+      F(trace__v1__scope_spans, "scope", OTLP_SCOPE_SPANS_SCOPE),
+      F(trace__v1__scope_spans, "spans", OTLP_SCOPE_SPANS_SPANS),
+      F(trace__v1__span, "trace_id", OTLP_SPAN_TRACE_ID),
+      F(trace__v1__span, "span_id", OTLP_SPAN_SPAN_ID),
+      F(trace__v1__span, "trace_state", OTLP_SPAN_TRACE_STATE),
+      F(trace__v1__span, "parent_span_id", OTLP_SPAN_PARENT_SPAN_ID),
+      F(trace__v1__span, "name", OTLP_SPAN_NAME),
+      F(trace__v1__span, "kind", OTLP_SPAN_KIND),
+      F(trace__v1__span, "start_time_unix_nano", OTLP_SPAN_START_TIME_UNIX_NANO),
+      F(trace__v1__span, "end_time_unix_nano", OTLP_SPAN_END_TIME_UNIX_NANO),
+      F(trace__v1__span, "attributes", OTLP_SPAN_ATTRIBUTES),
+      F(trace__v1__span, "dropped_attributes_count", OTLP_SPAN_DROPPED_ATTRIBUTES_COUNT),
+      F(trace__v1__span, "events", OTLP_SPAN_EVENTS),
+      F(trace__v1__span, "dropped_events_count", OTLP_SPAN_DROPPED_EVENTS_COUNT),
+      F(trace__v1__span, "links", OTLP_SPAN_LINKS),
+      F(trace__v1__span, "dropped_links_count", OTLP_SPAN_DROPPED_LINKS_COUNT),
+      F(trace__v1__span, "status", OTLP_SPAN_STATUS),
+      F(trace__v1__span, "flags", OTLP_SPAN_FLAGS),
+      F(trace__v1__span__event, "time_unix_nano", OTLP_EVENT_TIME_UNIX_NANO),
+      F(trace__v1__span__event, "name", OTLP_EVENT_NAME),
+      F(trace__v1__span__event, "attributes", OTLP_EVENT_ATTRIBUTES),
+      F(trace__v1__span__event, "dropped_attributes_count", OTLP_EVENT_DROPPED_ATTRIBUTES_COUNT),
+      F(trace__v1__span__link, "trace_id", OTLP_LINK_TRACE_ID),
+      F(trace__v1__span__link, "span_id", OTLP_LINK_SPAN_ID),
+      F(trace__v1__span__link, "trace_state", OTLP_LINK_TRACE_STATE),
+      F(trace__v1__span__link, "attributes", OTLP_LINK_ATTRIBUTES),
+      F(trace__v1__span__link, "dropped_attributes_count", OTLP_LINK_DROPPED_ATTRIBUTES_COUNT),
+      F(trace__v1__span__link, "flags", OTLP_LINK_FLAGS),
+      F(trace__v1__status, "message", OTLP_STATUS_MESSAGE),
+      F(trace__v1__status, "code", OTLP_STATUS_CODE),
+#undef F
+  };
+  for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+    const ProtobufCFieldDescriptor *f =
+        protobuf_c_message_descriptor_get_field_by_name(fields[i].d, fields[i].name);
+    CHECK(f);
+    if (f->id != fields[i].id)
+      fprintf(stderr, "    %s.%s\n", fields[i].d->name, fields[i].name);
+    CHECK_INT(f->id, fields[i].id);
+  }
+  CHECK_INT(OPENTELEMETRY__PROTO__TRACE__V1__SPAN_FLAGS__SPAN_FLAGS_CONTEXT_HAS_IS_REMOTE_MASK,
+            OTLP_SPAN_FLAGS_CONTEXT_HAS_IS_REMOTE);
+  CHECK_INT(OPENTELEMETRY__PROTO__TRACE__V1__SPAN_FLAGS__SPAN_FLAGS_CONTEXT_IS_REMOTE_MASK,
+            OTLP_SPAN_FLAGS_CONTEXT_IS_REMOTE);
+}
+
+/* Zero values inside a oneof are present, so they must be on the wire. */
+TEST(zero_attribute_values_survive) {
+  TEST_SDK_START("X=1");
+  otel_span_t *s = otel_span_start(NULL, "zeros", OTEL_SPAN_KIND_INTERNAL, NULL);
+  otel_span_set_int(s, "zero", 0);
+  otel_span_set_bool(s, "false", false);
+  otel_span_set_str(s, "empty", "");
+  otel_span_set_double(s, "nought", 0.0);
+  s->end_unix_ns = s->start_unix_ns + 1;
+  otel__pbw_t w;
+  otel__pbw_init(&w);
+  CHECK_INT(otel__otlp_traces_encode(&w, &otel__sdk.resource, &s, 1), 0);
+  request_t *req = opentelemetry__proto__collector__trace__v1__export_trace_service_request__unpack(
+      NULL, otel__pbw_len(&w), otel__pbw_data(&w));
+  CHECK(req);
+  Opentelemetry__Proto__Trace__V1__Span *p = req->resource_spans[0]->scope_spans[0]->spans[0];
+  CHECK_INT(p->n_attributes, 4);
+  CHECK_INT(p->attributes[0]->value->value_case,
+            OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE_INT_VALUE);
+  CHECK_INT(p->attributes[1]->value->value_case,
+            OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE_BOOL_VALUE);
+  CHECK_INT(p->attributes[2]->value->value_case,
+            OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE_STRING_VALUE);
+  CHECK_INT(p->attributes[3]->value->value_case,
+            OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE_DOUBLE_VALUE);
+  opentelemetry__proto__collector__trace__v1__export_trace_service_request__free_unpacked(req,
+                                                                                        NULL);
+  otel__pbw_free(&w);
+  otel__span_free(s);
+  test_sdk_stop();
+}
+
+/* A request bigger than the writer's first block moves it while writing. */
+TEST(large_batches_encode_across_buffer_growth) {
+  TEST_SDK_START("X=1");
+  enum { N = 300 };
+  otel_span_t *spans[N];
+  for (int i = 0; i < N; i++) {
+    spans[i] = otel_span_start(otel_tracer_get(i % 2 ? "odd" : "even", ""), "s",
+                               OTEL_SPAN_KIND_INTERNAL, NULL);
+    otel_span_set_int(spans[i], "i", i);
+    spans[i]->end_unix_ns = spans[i]->start_unix_ns + 1;
+  }
+  otel__pbw_t w;
+  otel__pbw_init(&w);
+  CHECK_INT(otel__otlp_traces_encode(&w, &otel__sdk.resource, spans, N), 0);
+  CHECK(otel__pbw_len(&w) > 4096);
+  request_t *req = opentelemetry__proto__collector__trace__v1__export_trace_service_request__unpack(
+      NULL, otel__pbw_len(&w), otel__pbw_data(&w));
+  CHECK(req);
+  Opentelemetry__Proto__Trace__V1__ResourceSpans *rs = req->resource_spans[0];
+  CHECK_INT(rs->n_scope_spans, 2);
+  CHECK_STR(rs->scope_spans[0]->scope->name, "even");
+  CHECK_INT(rs->scope_spans[0]->n_spans, N / 2);
+  CHECK_INT(rs->scope_spans[1]->n_spans, N / 2);
+  for (int i = 0; i < N / 2; i++)
+    CHECK_INT(rs->scope_spans[1]->spans[i]->attributes[0]->value->int_value, 2 * i + 1);
+  opentelemetry__proto__collector__trace__v1__export_trace_service_request__free_unpacked(req,
+                                                                                        NULL);
+  otel__pbw_free(&w);
+  for (int i = 0; i < N; i++)
+    otel__span_free(spans[i]);
   test_sdk_stop();
 }
 
@@ -231,5 +374,7 @@ TEST(buffer_cap_fails_cleanly) {
 }
 
 TEST_MAIN("otlp", TEST_CASE(protobuf_carries_every_field), TEST_CASE(json_follows_the_otlp_mapping),
+          TEST_CASE(field_numbers_match_the_proto_files), TEST_CASE(zero_attribute_values_survive),
+          TEST_CASE(large_batches_encode_across_buffer_growth),
           TEST_CASE(json_string_escaping), TEST_CASE(base64_and_hex),
           TEST_CASE(buffer_cap_fails_cleanly))

@@ -1,0 +1,125 @@
+/*
+ * A protobuf writer that fills its buffer from the end. Writing a message's
+ * fields last-to-first and then its length and tag means no pass is needed to
+ * size nested messages first: one pass over the data encodes it. The field
+ * writers are inline: they run a few times per attribute of every span.
+ */
+#ifndef OTEL_PBW_H
+#define OTEL_PBW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+typedef struct otel__pbw {
+  uint8_t *buf;
+  size_t cap;
+  size_t pos; /* the encoded bytes are buf[pos, cap) */
+  bool failed;
+} otel__pbw_t;
+
+enum { OTEL__WIRE_VARINT = 0, OTEL__WIRE_FIXED64 = 1, OTEL__WIRE_LEN = 2, OTEL__WIRE_FIXED32 = 5 };
+
+void otel__pbw_init(otel__pbw_t *w);
+void otel__pbw_free(otel__pbw_t *w);
+/* Empties the writer, keeping its memory. */
+void otel__pbw_reset(otel__pbw_t *w);
+/* Makes the buffer larger so n more bytes fit; false (and failed set) when it cannot. */
+bool otel__pbw_grow(otel__pbw_t *w, size_t n);
+
+static inline const uint8_t *otel__pbw_data(const otel__pbw_t *w) { return w->buf + w->pos; }
+static inline size_t otel__pbw_len(const otel__pbw_t *w) { return w->cap - w->pos; }
+
+static inline bool otel__pbw_room(otel__pbw_t *w, size_t n) {
+  return w->pos >= n || otel__pbw_grow(w, n);
+}
+
+static inline void otel__pbw_raw_varint(otel__pbw_t *w, uint64_t v) {
+  if (v < 0x80) {
+    if (otel__pbw_room(w, 1))
+      w->buf[--w->pos] = (uint8_t)v;
+    return;
+  }
+  size_t n = (size_t)(64 - __builtin_clzll(v) + 6) / 7;
+  if (!otel__pbw_room(w, n))
+    return;
+  w->pos -= n;
+  uint8_t *p = w->buf + w->pos;
+  for (; v >= 0x80; v >>= 7)
+    *p++ = (uint8_t)(v | 0x80);
+  *p = (uint8_t)v;
+}
+
+static inline void otel__pbw_tag(otel__pbw_t *w, uint32_t field, int wire) {
+  otel__pbw_raw_varint(w, (uint64_t)field << 3 | (uint64_t)wire);
+}
+
+static inline void otel__pbw_raw_le(otel__pbw_t *w, uint64_t v, size_t n) {
+  if (!otel__pbw_room(w, n))
+    return;
+  w->pos -= n;
+  for (size_t i = 0; i < n; i++)
+    w->buf[w->pos + i] = (uint8_t)(v >> (8 * i));
+}
+
+/* A nested message: take a mark, write its fields (last first), close it. */
+static inline size_t otel__pbw_mark(const otel__pbw_t *w) { return w->cap - w->pos; }
+
+static inline void otel__pbw_close(otel__pbw_t *w, uint32_t field, size_t mark) {
+  otel__pbw_raw_varint(w, otel__pbw_mark(w) - mark);
+  otel__pbw_tag(w, field, OTEL__WIRE_LEN);
+}
+
+/* Fields. The _nz forms leave out a proto3 default (0, empty). */
+static inline void otel__pbw_bytes(otel__pbw_t *w, uint32_t field, const void *p, size_t n) {
+  if (n && otel__pbw_room(w, n)) {
+    w->pos -= n;
+    memcpy(w->buf + w->pos, p, n);
+  }
+  otel__pbw_raw_varint(w, n);
+  otel__pbw_tag(w, field, OTEL__WIRE_LEN);
+}
+
+static inline void otel__pbw_varint(otel__pbw_t *w, uint32_t field, uint64_t v) {
+  otel__pbw_raw_varint(w, v);
+  otel__pbw_tag(w, field, OTEL__WIRE_VARINT);
+}
+
+static inline void otel__pbw_fixed64(otel__pbw_t *w, uint32_t field, uint64_t v) {
+  otel__pbw_raw_le(w, v, 8);
+  otel__pbw_tag(w, field, OTEL__WIRE_FIXED64);
+}
+
+static inline void otel__pbw_fixed32(otel__pbw_t *w, uint32_t field, uint32_t v) {
+  otel__pbw_raw_le(w, v, 4);
+  otel__pbw_tag(w, field, OTEL__WIRE_FIXED32);
+}
+
+static inline void otel__pbw_double(otel__pbw_t *w, uint32_t field, double v) {
+  uint64_t bits;
+  memcpy(&bits, &v, sizeof(bits));
+  otel__pbw_fixed64(w, field, bits);
+}
+
+static inline void otel__pbw_string_nz(otel__pbw_t *w, uint32_t field, const char *s) {
+  if (s && *s)
+    otel__pbw_bytes(w, field, s, strlen(s));
+}
+
+static inline void otel__pbw_varint_nz(otel__pbw_t *w, uint32_t field, uint64_t v) {
+  if (v)
+    otel__pbw_varint(w, field, v);
+}
+
+static inline void otel__pbw_fixed64_nz(otel__pbw_t *w, uint32_t field, uint64_t v) {
+  if (v)
+    otel__pbw_fixed64(w, field, v);
+}
+
+static inline void otel__pbw_fixed32_nz(otel__pbw_t *w, uint32_t field, uint32_t v) {
+  if (v)
+    otel__pbw_fixed32(w, field, v);
+}
+
+#endif
