@@ -35,6 +35,7 @@ TEST_SUPPORT_SRC := $(wildcard tests/support/*.c)
 TEST_SUPPORT_OBJ := $(patsubst %.c,$(OUT)/%.o,$(TEST_SUPPORT_SRC))
 UNIT_TESTS  := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(wildcard tests/unit/test_*.c))
 BENCHES     := $(patsubst bench/%.c,$(OUT)/bench/%,$(wildcard bench/bench_*.c))
+EXAMPLES    := $(patsubst examples/%.c,$(OUT)/examples/%,$(wildcard examples/*.c))
 
 .PHONY: help deps build test unit-tests lint format bench install clean run
 .DEFAULT_GOAL := help
@@ -46,8 +47,8 @@ help: ## List the targets
 deps: ## Install the Debian packages the project needs (idempotent)
 	@scripts/install-deps.sh
 
-build: deps ## Build libotel (release variant)
-	@$(MAKE) --no-print-directory VARIANT=release lib
+build: deps ## Build libotel and the examples (release variant)
+	@$(MAKE) --no-print-directory VARIANT=release lib examples
 
 run: build ## Build and run the local stack
 	@scripts/run-local.sh
@@ -84,8 +85,9 @@ clean: ## Remove build outputs
 
 # --- per-variant rules (VARIANT=release|asan) ---
 
-.PHONY: lib unit-tests bench-bins
+.PHONY: lib examples unit-tests bench-bins
 lib: $(LIBOTEL)
+examples: $(EXAMPLES)
 unit-tests: $(UNIT_TESTS)
 bench-bins: $(BENCHES)
 
@@ -111,6 +113,10 @@ $(LIBOTEL): $(LIBOTEL_OBJ)
 	@ar rcs $@ $^
 
 $(OUT)/tests/%: $(OUT)/tests/unit/%.o $(TEST_SUPPORT_OBJ) $(LIBOTEL)
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+$(OUT)/examples/%: $(OUT)/examples/%.o $(LIBOTEL)
 	@echo "  LD      $@"
 	@$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 

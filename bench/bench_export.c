@@ -61,9 +61,8 @@ static void run(const char *label, otel_span_t **spans, otel__protocol_t protoco
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu1);
   double cpu = (double)(cpu1.tv_sec - cpu0.tv_sec) + (double)(cpu1.tv_nsec - cpu0.tv_nsec) / 1e9;
   double spans_per_s = (double)(batches * BATCH) / cpu;
-  printf("%-28s %10.0f spans/s per core  %6.1f bytes/span  %6.1f on the wire\n", label,
-         spans_per_s, (double)bytes / (double)(batches * BATCH),
-         (double)wire / (double)(batches * BATCH));
+  printf("%-28s %10.0f spans/s per core  %6.1f bytes/span  %6.1f on the wire\n", label, spans_per_s,
+         (double)bytes / (double)(batches * BATCH), (double)wire / (double)(batches * BATCH));
   otel__gzip_end(&gz);
   otel__pbw_free(&pb);
   otel__buf_free(&json);

@@ -70,7 +70,7 @@ static bool copy_value(otel_attr_t *out, const otel_attr_t *attr, otel__arena_t 
 
 const otel_attr_t *otel__attrs_find(const otel__attrs_t *a, const char *key) {
   for (uint32_t i = 0; i < a->n; i++)
-    if (!strcmp(a->items[i].key, key))
+    if (a->items[i].key[0] == key[0] && !strcmp(a->items[i].key, key))
       return &a->items[i];
   return NULL;
 }

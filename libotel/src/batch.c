@@ -8,7 +8,8 @@
  *
  *  - push: append if there is room, else count a drop and return -EAGAIN so
  *    the producer frees the item. A producer signals the export thread only
- *    when the queue reaches a full batch, so most pushes make no syscall.
+ *    when the queue reaches a full batch while the thread sleeps, so most
+ *    pushes make no syscall.
  *  - the export thread sleeps until a full batch is waiting, a flush is
  *    requested, shutdown begins, or the schedule delay since its last export
  *    passes. It then takes up to one batch, unlocks, exports it with the
@@ -51,7 +52,8 @@ struct otel__batch {
   uint32_t head, count; /* under lock */
   uint64_t flush_requested, flush_done;
   bool stopping;
-  bool stopped; /* producers see it and stop queueing */
+  bool stopped;  /* producers see it and stop queueing */
+  bool sleeping; /* the export thread waits on `wake`: only then is a signal needed */
 
   atomic_uint_fast64_t queued, exported, dropped, failed;
   uint64_t dropped_reported; /* export thread only */
@@ -94,7 +96,10 @@ static void *export_thread(void *arg) {
     uint64_t next = otel__deadline_after_ms(b->cfg.schedule_delay_ms);
     while (!b->stopping && b->count < b->cfg.max_export_batch_size &&
            b->flush_requested == b->flush_done) {
-      if (otel__cond_wait_until(&b->wake, &b->lock, next) == -ETIMEDOUT)
+      b->sleeping = true;
+      int rc = otel__cond_wait_until(&b->wake, &b->lock, next);
+      b->sleeping = false;
+      if (rc == -ETIMEDOUT)
         break;
     }
     bool stopping = b->stopping;
@@ -198,10 +203,10 @@ int otel__batch_push(otel__batch_t *b, void *item) {
   }
   b->ring[(b->head + b->count) % b->cfg.max_queue_size] = item;
   b->count++;
-  bool full_batch = b->count == b->cfg.max_export_batch_size;
+  bool wake = b->sleeping && b->count == b->cfg.max_export_batch_size;
   pthread_mutex_unlock(&b->lock);
   atomic_fetch_add_explicit(&b->queued, 1, memory_order_relaxed);
-  if (full_batch)
+  if (wake)
     pthread_cond_signal(&b->wake);
   return 0;
 }

@@ -43,8 +43,8 @@ int otel__batch_push(otel__batch_t *b, void *item);
 int otel__batch_flush(otel__batch_t *b, uint32_t timeout_ms);
 
 /* Exports what is queued, stops the thread and frees the queue and ud, within
- * timeout_ms even when the receiver hangs; later pushes get -ESHUTDOWN. Returns 0 or -ETIMEDOUT (items
- * that did not make it are counted as failed). Not for concurrent calls. */
+ * timeout_ms even when the receiver hangs; later pushes get -ESHUTDOWN. Returns 0 or -ETIMEDOUT
+ * (items that did not make it are counted as failed). Not for concurrent calls. */
 int otel__batch_shutdown(otel__batch_t *b, uint32_t timeout_ms);
 
 otel__batch_stats_t otel__batch_stats(otel__batch_t *b);

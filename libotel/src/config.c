@@ -257,7 +257,8 @@ static void parse_limits(const env_t *env, otel__span_limits_t *l) {
   uint32_t count = env_uint(env, "OTEL_ATTRIBUTE_COUNT_LIMIT", 128, LIMIT_CAP);
   uint32_t length = env_uint(env, "OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT", 0, UINT32_MAX);
   l->attr_count = env_uint(env, "OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT", count, LIMIT_CAP);
-  l->attr_value_length = env_uint(env, "OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT", length, UINT32_MAX);
+  l->attr_value_length =
+      env_uint(env, "OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT", length, UINT32_MAX);
   l->event_count = env_uint(env, "OTEL_SPAN_EVENT_COUNT_LIMIT", 128, LIMIT_CAP);
   l->link_count = env_uint(env, "OTEL_SPAN_LINK_COUNT_LIMIT", 128, LIMIT_CAP);
   l->event_attr_count = env_uint(env, "OTEL_EVENT_ATTRIBUTE_COUNT_LIMIT", 128, LIMIT_CAP);

@@ -22,5 +22,5 @@ void otel__diag(otel__diag_level_t level, const char *fmt, ...) {
   va_start(ap, fmt);
   vsnprintf(message, sizeof(message), fmt, ap);
   va_end(ap);
-  atomic_load(&sink)(level, message);
+  atomic_load (&sink)(level, message);
 }

@@ -10,7 +10,8 @@ typedef enum { OTEL__DIAG_WARN, OTEL__DIAG_ERROR } otel__diag_level_t;
 
 typedef void (*otel__diag_sink_fn)(otel__diag_level_t level, const char *message);
 
-void otel__diag(otel__diag_level_t level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void otel__diag(otel__diag_level_t level, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 #define otel__warn(...) otel__diag(OTEL__DIAG_WARN, __VA_ARGS__)
 #define otel__error(...) otel__diag(OTEL__DIAG_ERROR, __VA_ARGS__)

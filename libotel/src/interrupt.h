@@ -12,7 +12,7 @@
 
 typedef struct otel__interrupt {
   pthread_mutex_t lock;
-  pthread_cond_t cond;      /* monotonic clock */
+  pthread_cond_t cond;       /* monotonic clock */
   _Atomic uint64_t deadline; /* monotonic ns; UINT64_MAX when none */
   atomic_bool stopping;
 } otel__interrupt_t;

@@ -89,8 +89,8 @@ static int on_progress(void *ud, curl_off_t dt, curl_off_t dn, curl_off_t ut, cu
 static struct curl_slist *build_headers(const otel__otlp_config_t *cfg) {
   struct curl_slist *list = NULL;
   char line[1024];
-  const char *type = cfg->protocol == OTEL__PROTOCOL_JSON ? "application/json"
-                                                          : "application/x-protobuf";
+  const char *type =
+      cfg->protocol == OTEL__PROTOCOL_JSON ? "application/json" : "application/x-protobuf";
   snprintf(line, sizeof(line), "Content-Type: %s", type);
   list = curl_slist_append(list, line);
   if (list && cfg->gzip)
@@ -186,8 +186,8 @@ static void report_partial_success(otel__otlp_http_t *h, const char *content_typ
       snprintf(message, sizeof(message), "%s", r->partial_success->error_message);
     }
     if (r)
-      opentelemetry__proto__collector__trace__v1__export_trace_service_response__free_unpacked(r,
-                                                                                             NULL);
+      opentelemetry__proto__collector__trace__v1__export_trace_service_response__free_unpacked(
+          r, NULL);
   }
   if (rejected || message[0])
     otel__warn("export to %s partially rejected: %lld items: %s", h->cfg->url, (long long)rejected,

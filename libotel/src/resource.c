@@ -36,7 +36,7 @@ static void uuid4(char out[37]) {
 }
 
 void otel__resource_init(otel__resource_t *r, const char *default_service, const char *service_name,
-                        const char *resource_attributes) {
+                         const char *resource_attributes) {
   memset(r, 0, sizeof(*r));
   otel__arena_init(&r->arena, NULL, 0);
   char host[256] = "";
@@ -56,7 +56,8 @@ void otel__resource_init(otel__resource_t *r, const char *default_service, const
 
   int bad = otel__kvlist_parse(resource_attributes, from_env, r);
   if (bad)
-    otel__warn("OTEL_RESOURCE_ATTRIBUTES: %d malformed entr%s ignored", bad, bad == 1 ? "y" : "ies");
+    otel__warn("OTEL_RESOURCE_ATTRIBUTES: %d malformed entr%s ignored", bad,
+               bad == 1 ? "y" : "ies");
   if (service_name)
     set_str(r, "service.name", service_name);
   if (r->attrs.dropped)

@@ -12,7 +12,7 @@
  * Free with otel__resource_free().
  */
 void otel__resource_init(otel__resource_t *r, const char *default_service, const char *service_name,
-                        const char *resource_attributes);
+                         const char *resource_attributes);
 void otel__resource_free(otel__resource_t *r);
 
 #endif

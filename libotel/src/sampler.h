@@ -1,4 +1,5 @@
-/* Head sampling: the specification's built-in samplers, decided from the parent and the trace id. */
+/* Head sampling: the specification's built-in samplers, decided from the parent and the trace id.
+ */
 #ifndef OTEL_SAMPLER_H
 #define OTEL_SAMPLER_H
 

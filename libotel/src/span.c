@@ -6,6 +6,7 @@
  */
 #include "span.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,6 +17,9 @@
 #include "ids.h"
 #include "sdk.h"
 #include "span_pool.h"
+
+/* Where the span's fields after its context begin. */
+#define OTEL__SPAN_AFTER_CONTEXT (offsetof(otel_span_t, ctx) + sizeof(otel_span_context_t))
 
 /* What every call gets when the SDK is off: no ids, records nothing. */
 static otel_span_t noop_span;
@@ -46,7 +50,11 @@ otel_span_t *otel_span_start_at(const otel_tracer_t *tracer, const char *name,
   otel_span_t *s = sampled ? otel__span_block_alloc() : malloc(sizeof(otel_span_t));
   if (!s)
     return &noop_span;
-  memset(s, 0, sizeof(*s));
+  /* Clear the struct but for the tracestate buffer, most of which is never
+   * used: fewer cache lines touched on every span. */
+  memset(s, 0, offsetof(otel_span_t, ctx.trace_state));
+  s->ctx.trace_state[0] = '\0';
+  memset((char *)s + OTEL__SPAN_AFTER_CONTEXT, 0, sizeof(*s) - OTEL__SPAN_AFTER_CONTEXT);
   memcpy(s->ctx.trace_id, trace_id, sizeof(trace_id));
   otel__random_id(s->ctx.span_id, sizeof(s->ctx.span_id));
   s->ctx.flags = sampled ? OTEL_TRACE_FLAG_SAMPLED : 0;
@@ -68,7 +76,7 @@ otel_span_t *otel_span_start_at(const otel_tracer_t *tracer, const char *name,
   if (!s->name)
     s->name = "";
   s->start_mono_ns = otel__now_mono_ns();
-  s->start_unix_ns = start_unix_ns ? start_unix_ns : otel__now_unix_ns();
+  s->start_unix_ns = start_unix_ns ? start_unix_ns : otel__unix_at(s->start_mono_ns);
   return s;
 }
 
@@ -206,8 +214,8 @@ void otel_span_record_exception(otel_span_t *span, const char *type, const char 
   otel_span_add_event(span, "exception", attrs, n);
 }
 
-void otel_span_add_link(otel_span_t *span, const otel_span_context_t *link, const otel_attr_t *attrs,
-                        size_t n) {
+void otel_span_add_link(otel_span_t *span, const otel_span_context_t *link,
+                        const otel_attr_t *attrs, size_t n) {
   if (!span || !span->recording || !link || !otel_span_context_is_valid(link))
     return;
   const otel__span_limits_t *l = &otel__sdk.config.span_limits;

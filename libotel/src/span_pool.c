@@ -1,10 +1,10 @@
 /*
- * Span block pool. Each thread keeps a small cache of free blocks; when it
- * runs dry it takes a bundle from the shared list, and when it overflows it
- * gives a bundle back, so the shared mutex is taken once per bundle, not per
- * span. The shared list is capped: beyond it blocks go back to malloc, so a
- * burst cannot pin memory for ever. A thread's cache returns to the shared
- * list when the thread exits.
+ * Span block pool. Each thread keeps a small cache of free blocks. The shared
+ * store holds bundles of BUNDLE blocks already chained together, so a thread
+ * that runs dry takes a bundle, and one that overflows gives one back, in a
+ * single step under the mutex: no walk over blocks whose memory another core
+ * last touched. The store is capped: beyond it blocks go back to malloc, so a
+ * burst cannot pin memory for ever. A thread's cache is freed when it exits.
  */
 #include "span_pool.h"
 
@@ -12,17 +12,17 @@
 #include <stdbool.h>
 #include <stdlib.h>
 
-#define CACHE_MAX 64  /* blocks a thread keeps */
-#define BUNDLE 32     /* blocks moved at a time */
-#define SHARED_MAX 8192 /* blocks kept for all threads: 16 MiB */
+#define BUNDLE 32                      /* blocks moved at a time */
+#define CACHE_MAX (2 * BUNDLE)         /* blocks a thread keeps */
+#define SHARED_BUNDLES (8192 / BUNDLE) /* blocks kept for all threads: 16 MiB */
 
 typedef struct block {
   struct block *next;
 } block_t;
 
 static pthread_mutex_t shared_lock = PTHREAD_MUTEX_INITIALIZER;
-static block_t *shared;
-static size_t shared_count;
+static block_t *shared[SHARED_BUNDLES]; /* each a chain of BUNDLE blocks */
+static size_t n_shared;
 
 static pthread_once_t key_once = PTHREAD_ONCE_INIT;
 static pthread_key_t exit_key;
@@ -33,48 +33,22 @@ static _Thread_local struct {
   bool registered;
 } cache;
 
-static void give_back(block_t *list, size_t n);
+static void free_chain(block_t *b) {
+  while (b) {
+    block_t *next = b->next;
+    free(b);
+    b = next;
+  }
+}
 
 static void on_thread_exit(void *unused) {
   (void)unused;
-  give_back(cache.head, cache.count);
+  free_chain(cache.head);
   cache.head = NULL;
   cache.count = 0;
 }
 
 static void make_key(void) { pthread_key_create(&exit_key, on_thread_exit); }
-
-/* Moves a list of n blocks to the shared list, freeing what exceeds its cap. */
-static void give_back(block_t *list, size_t n) {
-  pthread_mutex_lock(&shared_lock);
-  while (list && shared_count < SHARED_MAX) {
-    block_t *next = list->next;
-    list->next = shared;
-    shared = list;
-    shared_count++;
-    list = next;
-    n--;
-  }
-  pthread_mutex_unlock(&shared_lock);
-  while (list) {
-    block_t *next = list->next;
-    free(list);
-    list = next;
-  }
-}
-
-static void refill(void) {
-  pthread_mutex_lock(&shared_lock);
-  for (int i = 0; i < BUNDLE && shared; i++) {
-    block_t *b = shared;
-    shared = b->next;
-    shared_count--;
-    b->next = cache.head;
-    cache.head = b;
-    cache.count++;
-  }
-  pthread_mutex_unlock(&shared_lock);
-}
 
 static void ensure_registered(void) {
   if (cache.registered)
@@ -85,13 +59,26 @@ static void ensure_registered(void) {
 }
 
 void *otel__span_block_alloc(void) {
-  if (!cache.head)
-    refill();
+  if (!cache.head) {
+    pthread_mutex_lock(&shared_lock);
+    if (n_shared) {
+      cache.head = shared[--n_shared];
+      cache.count = BUNDLE;
+    }
+    pthread_mutex_unlock(&shared_lock);
+    if (cache.head)
+      ensure_registered();
+  }
   block_t *b = cache.head;
   if (!b)
     return malloc(OTEL__SPAN_BLOCK_SIZE);
   cache.head = b->next;
   cache.count--;
+  /* The next block was last written on another core: start fetching the
+   * lines a span start touches while this span is being filled. */
+  if (cache.head)
+    for (int line = 0; line < 12; line++)
+      __builtin_prefetch((char *)cache.head + 64 * line, 1);
   return b;
 }
 
@@ -104,12 +91,18 @@ void otel__span_block_free(void *p) {
   cache.head = b;
   if (++cache.count <= CACHE_MAX)
     return;
-  /* Hand a bundle to the shared list. */
+  /* Hand the newest BUNDLE blocks to the shared store as one chain. */
   block_t *bundle = cache.head, *last = bundle;
   for (int i = 1; i < BUNDLE; i++)
     last = last->next;
   cache.head = last->next;
   cache.count -= BUNDLE;
   last->next = NULL;
-  give_back(bundle, BUNDLE);
+  pthread_mutex_lock(&shared_lock);
+  bool kept = n_shared < SHARED_BUNDLES;
+  if (kept)
+    shared[n_shared++] = bundle;
+  pthread_mutex_unlock(&shared_lock);
+  if (!kept)
+    free_chain(bundle);
 }

@@ -17,7 +17,8 @@
 #include "otlp_trace.h"
 
 typedef Opentelemetry__Proto__Collector__Trace__V1__ExportTraceServiceRequest pb_request_t;
-#define REQUEST_DESCRIPTOR opentelemetry__proto__collector__trace__v1__export_trace_service_request__descriptor
+#define REQUEST_DESCRIPTOR                                                                         \
+  opentelemetry__proto__collector__trace__v1__export_trace_service_request__descriptor
 
 typedef struct trace_exporter {
   const otel__sdk_t *sdk;
@@ -80,8 +81,8 @@ static int export_spans(void *ud, void *const *items, size_t n, uint64_t deadlin
   const otel__otlp_config_t *cfg = &e->sdk->config.traces_otlp;
   const void *body;
   size_t len;
-  int rc = otel__trace_encode(&e->pb, &e->json, &e->sdk->resource, spans, n, cfg->protocol,
-                              &body, &len);
+  int rc =
+      otel__trace_encode(&e->pb, &e->json, &e->sdk->resource, spans, n, cfg->protocol, &body, &len);
   return rc ? rc : otel__otlp_http_send(e->http, body, len, deadline);
 }
 

@@ -33,9 +33,11 @@ int otel_traceparent_parse(const char *v, otel_span_context_t *out) {
   memset(&sc, 0, sizeof(sc));
   uint8_t flags;
   if (otel__hex_decode(v + 3, OTEL_TRACE_ID_SIZE, sc.trace_id) ||
-      otel__hex_decode(v + 36, OTEL_SPAN_ID_SIZE, sc.span_id) || otel__hex_decode(v + 53, 1, &flags))
+      otel__hex_decode(v + 36, OTEL_SPAN_ID_SIZE, sc.span_id) ||
+      otel__hex_decode(v + 53, 1, &flags))
     return -EINVAL;
-  if (otel__is_zero(sc.trace_id, OTEL_TRACE_ID_SIZE) || otel__is_zero(sc.span_id, OTEL_SPAN_ID_SIZE))
+  if (otel__is_zero(sc.trace_id, OTEL_TRACE_ID_SIZE) ||
+      otel__is_zero(sc.span_id, OTEL_SPAN_ID_SIZE))
     return -EINVAL;
   sc.flags = flags & OTEL_TRACE_FLAG_SAMPLED; /* the only flag this SDK acts on */
   sc.is_remote = true;

@@ -48,13 +48,20 @@ static bool gunzip(const uint8_t *in, size_t n, uint8_t **out, size_t *out_len) 
     return false;
   size_t cap = n * 4 + 1024, len = 0;
   uint8_t *buf = malloc(cap);
+  if (!buf) {
+    inflateEnd(&zs);
+    return false;
+  }
   zs.next_in = (Bytef *)in;
   zs.avail_in = (uInt)n;
   int rc;
   do {
     if (len == cap) {
+      uint8_t *bigger = realloc(buf, cap * 2);
+      if (!bigger)
+        break;
+      buf = bigger;
       cap *= 2;
-      buf = realloc(buf, cap);
     }
     zs.next_out = buf + len;
     zs.avail_out = (uInt)(cap - len);
@@ -87,7 +94,10 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *u
     return MHD_YES;
   }
   if (*data_size) {
-    up->data = realloc(up->data, up->len + *data_size);
+    uint8_t *grown = realloc(up->data, up->len + *data_size);
+    if (!grown)
+      return MHD_NO;
+    up->data = grown;
     memcpy(up->data + up->len, data, *data_size);
     up->len += *data_size;
     *data_size = 0;

@@ -23,7 +23,8 @@ typedef struct {
 int test_main(const char *suite, const test_case_t *cases, size_t n);
 
 #define TEST(name) static void name(void)
-#define TEST_CASE(name) {#name, name}
+#define TEST_CASE(name)                                                                            \
+  { #name, name }
 #define TEST_MAIN(suite, ...)                                                                      \
   int main(void) {                                                                                 \
     static const test_case_t cases[] = {__VA_ARGS__};                                              \

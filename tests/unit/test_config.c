@@ -61,8 +61,8 @@ TEST(signal_endpoint_is_used_as_is) {
 
 TEST(protocol_compression_timeout) {
   otel__config_t c;
-  TEST_CONFIG_LOAD(&c, "OTEL_EXPORTER_OTLP_PROTOCOL=http/json", "OTEL_EXPORTER_OTLP_COMPRESSION=gzip",
-                   "OTEL_EXPORTER_OTLP_TIMEOUT=2500");
+  TEST_CONFIG_LOAD(&c, "OTEL_EXPORTER_OTLP_PROTOCOL=http/json",
+                   "OTEL_EXPORTER_OTLP_COMPRESSION=gzip", "OTEL_EXPORTER_OTLP_TIMEOUT=2500");
   CHECK_INT(c.traces_otlp.protocol, OTEL__PROTOCOL_JSON);
   CHECK(c.traces_otlp.gzip);
   CHECK_INT(c.traces_otlp.timeout_ms, 2500);

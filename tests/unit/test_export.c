@@ -88,7 +88,7 @@ static request_t *decode(const received_t *rec) {
 
 static void request_free(request_t *req) {
   opentelemetry__proto__collector__trace__v1__export_trace_service_request__free_unpacked(req,
-                                                                                        NULL);
+                                                                                          NULL);
 }
 
 static size_t span_count(const request_t *req) {
@@ -266,8 +266,9 @@ static int flood_while_stuck(void) {
   uint64_t t0 = otel__now_mono_ns();
   int rc = otel_shutdown(500);
   uint64_t shutdown_ms = (otel__now_mono_ns() - t0) / 1000000;
-  fprintf(stderr, "    child: worst end %.3f ms, all %llu ms, queued %llu, dropped %llu, "
-                  "shutdown %llu ms (rc %d)\n",
+  fprintf(stderr,
+          "    child: worst end %.3f ms, all %llu ms, queued %llu, dropped %llu, "
+          "shutdown %llu ms (rc %d)\n",
           (double)worst / 1e6, (unsigned long long)all_ms, (unsigned long long)st.queued,
           (unsigned long long)st.dropped, (unsigned long long)shutdown_ms, rc);
   EXPECT(worst < 50 * 1000000ull); /* no end waited on the network */
@@ -300,14 +301,14 @@ TEST(a_receiver_that_is_down_never_blocks_spans_or_shutdown) {
   int port = receiver_port(gone);
   receiver_stop(gone); /* nothing listens on this port now */
   char endpoint[80];
-  snprintf(endpoint, sizeof(endpoint), "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT=http://127.0.0.1:%d/v1/traces",
-           port);
-  CHECK_INT(in_child(NULL, NULL,
-                     ENV("OTEL_BSP_MAX_QUEUE_SIZE=200", "OTEL_BSP_MAX_EXPORT_BATCH_SIZE=50",
-                         "OTEL_EXPORTER_OTLP_TIMEOUT=60000", "OTEL_BSP_EXPORT_TIMEOUT=60000",
-                         endpoint),
-                     flood_while_stuck),
-            0);
+  snprintf(endpoint, sizeof(endpoint),
+           "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT=http://127.0.0.1:%d/v1/traces", port);
+  CHECK_INT(
+      in_child(NULL, NULL,
+               ENV("OTEL_BSP_MAX_QUEUE_SIZE=200", "OTEL_BSP_MAX_EXPORT_BATCH_SIZE=50",
+                   "OTEL_EXPORTER_OTLP_TIMEOUT=60000", "OTEL_BSP_EXPORT_TIMEOUT=60000", endpoint),
+               flood_while_stuck),
+      0);
 }
 
 static int oversize_response(void) {
@@ -351,8 +352,8 @@ static void answer_partial_success(receiver_t *r) {
       OPENTELEMETRY__PROTO__COLLECTOR__TRACE__V1__EXPORT_TRACE_SERVICE_RESPONSE__INIT;
   resp.partial_success = &ps;
   uint8_t buf[128];
-  size_t n = opentelemetry__proto__collector__trace__v1__export_trace_service_response__pack(&resp,
-                                                                                           buf);
+  size_t n =
+      opentelemetry__proto__collector__trace__v1__export_trace_service_response__pack(&resp, buf);
   receiver_reply_body(r, buf, n, "application/x-protobuf");
 }
 
@@ -378,7 +379,9 @@ static void answer_json_partial_success(receiver_t *r) {
 
 TEST(a_json_partial_success_is_logged) {
   receiver_t *r;
-  CHECK_INT(in_child(&r, answer_json_partial_success, ENV("OTEL_EXPORTER_OTLP_PROTOCOL=http/json"), json_partial_success), 0);
+  CHECK_INT(in_child(&r, answer_json_partial_success, ENV("OTEL_EXPORTER_OTLP_PROTOCOL=http/json"),
+                     json_partial_success),
+            0);
   receiver_stop(r);
 }
 
@@ -433,9 +436,10 @@ TEST(a_disabled_sdk_sends_nothing) {
   receiver_stop(r);
 }
 
-TEST_MAIN("export", TEST_CASE(protobuf_export_arrives_intact), TEST_CASE(gzip_export_arrives_intact),
-          TEST_CASE(json_export_arrives_intact), TEST_CASE(a_503_is_retried_with_the_same_batch),
-          TEST_CASE(retry_after_is_honoured), TEST_CASE(a_400_is_not_retried),
+TEST_MAIN("export", TEST_CASE(protobuf_export_arrives_intact),
+          TEST_CASE(gzip_export_arrives_intact), TEST_CASE(json_export_arrives_intact),
+          TEST_CASE(a_503_is_retried_with_the_same_batch), TEST_CASE(retry_after_is_honoured),
+          TEST_CASE(a_400_is_not_retried),
           TEST_CASE(a_receiver_that_hangs_never_blocks_spans_or_shutdown),
           TEST_CASE(a_receiver_that_is_down_never_blocks_spans_or_shutdown),
           TEST_CASE(an_oversize_response_is_an_error),

@@ -36,8 +36,8 @@ static int make_spans(otel_span_t **out) {
   otel_span_record_exception(server, "Timeout", "took too long", NULL);
   otel_span_set_status(server, OTEL_STATUS_ERROR, "upstream failed");
   otel_scope_t scope = otel_span_attach(server);
-  otel_span_t *client = otel_span_start(otel_tracer_get("scope.b", ""), "SELECT items",
-                                        OTEL_SPAN_KIND_CLIENT, NULL);
+  otel_span_t *client =
+      otel_span_start(otel_tracer_get("scope.b", ""), "SELECT items", OTEL_SPAN_KIND_CLIENT, NULL);
   otel_scope_end(&scope);
   otel_span_add_link(client, &remote.span_context, &OTEL_ATTR_STR("why", "retry"), 1);
   server->end_unix_ns = server->start_unix_ns + 5000000;
@@ -99,7 +99,8 @@ TEST(protobuf_carries_every_field) {
   CHECK(find_kv(s->attributes, 6, "flag")->value->bool_value);
   CHECK(find_kv(s->attributes, 6, "ratio")->value->double_value == 2.5);
   const kv_t *ints = find_kv(s->attributes, 6, "ints");
-  CHECK_INT(ints->value->value_case, OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE_ARRAY_VALUE);
+  CHECK_INT(ints->value->value_case,
+            OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE_ARRAY_VALUE);
   CHECK_INT(ints->value->array_value->n_values, 2);
   CHECK_INT(ints->value->array_value->values[1]->int_value, 2);
   CHECK_STR(find_kv(s->attributes, 6, "strs")->value->array_value->values[0]->string_value, "a");
@@ -122,7 +123,7 @@ TEST(protobuf_carries_every_field) {
   CHECK_STR(c->links[0]->attributes[0]->value->string_value, "retry");
 
   opentelemetry__proto__collector__trace__v1__export_trace_service_request__free_unpacked(req,
-                                                                                        NULL);
+                                                                                          NULL);
   otel__pbw_free(&w);
   otel__buf_free(&json);
   otel__span_free(spans[0]);
@@ -182,9 +183,9 @@ TEST(json_follows_the_otlp_mapping) {
   /* invalid UTF-8 becomes U+FFFD; quotes and newlines are escaped */
   CHECK_STR(json_string_value(json_object_get(attr(attrs, "url.path"), "stringValue")),
             "/items/7 \"quoted\"\n\xef\xbf\xbd");
-  CHECK_STR(json_string_value(
-                json_object_get(attr(attrs, "http.response.status_code"), "intValue")),
-            "-42");
+  CHECK_STR(
+      json_string_value(json_object_get(attr(attrs, "http.response.status_code"), "intValue")),
+      "-42");
   CHECK(json_is_true(json_object_get(attr(attrs, "flag"), "boolValue")));
   CHECK(json_real_value(json_object_get(attr(attrs, "ratio"), "doubleValue")) == 2.5);
   CHECK_STR(json_string_value(path(attr(attrs, "ints"), "arrayValue.values.1.intValue")), "2");
@@ -299,7 +300,7 @@ TEST(zero_attribute_values_survive) {
   CHECK_INT(p->attributes[3]->value->value_case,
             OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE_DOUBLE_VALUE);
   opentelemetry__proto__collector__trace__v1__export_trace_service_request__free_unpacked(req,
-                                                                                        NULL);
+                                                                                          NULL);
   otel__pbw_free(&w);
   otel__span_free(s);
   test_sdk_stop();
@@ -331,7 +332,7 @@ TEST(large_batches_encode_across_buffer_growth) {
   for (int i = 0; i < N / 2; i++)
     CHECK_INT(rs->scope_spans[1]->spans[i]->attributes[0]->value->int_value, 2 * i + 1);
   opentelemetry__proto__collector__trace__v1__export_trace_service_request__free_unpacked(req,
-                                                                                        NULL);
+                                                                                          NULL);
   otel__pbw_free(&w);
   for (int i = 0; i < N; i++)
     otel__span_free(spans[i]);
@@ -375,6 +376,5 @@ TEST(buffer_cap_fails_cleanly) {
 
 TEST_MAIN("otlp", TEST_CASE(protobuf_carries_every_field), TEST_CASE(json_follows_the_otlp_mapping),
           TEST_CASE(field_numbers_match_the_proto_files), TEST_CASE(zero_attribute_values_survive),
-          TEST_CASE(large_batches_encode_across_buffer_growth),
-          TEST_CASE(json_string_escaping), TEST_CASE(base64_and_hex),
-          TEST_CASE(buffer_cap_fails_cleanly))
+          TEST_CASE(large_batches_encode_across_buffer_growth), TEST_CASE(json_string_escaping),
+          TEST_CASE(base64_and_hex), TEST_CASE(buffer_cap_fails_cleanly))

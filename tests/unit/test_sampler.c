@@ -6,8 +6,8 @@
 #include "test.h"
 
 static uint8_t ZERO_TAIL[16] = {0xaa, 1, 2, 3, 4, 5, 6, 7};
-static uint8_t MAX_TAIL[16] = {1, 2, 3, 4, 5, 6, 7, 8, 0xff, 0xff, 0xff, 0xff,
-                               0xff, 0xff, 0xff, 0xff};
+static uint8_t MAX_TAIL[16] = {1,    2,    3,    4,    5,    6,    7,    8,
+                               0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 
 static otel_span_context_t parent(bool sampled) {
   otel_span_context_t p;

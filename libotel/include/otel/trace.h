@@ -99,8 +99,8 @@ void otel_span_record_exception(otel_span_t *span, const char *type, const char 
                                 const char *stacktrace);
 
 /* Adds a link to another span context, with attrs copied. */
-void otel_span_add_link(otel_span_t *span, const otel_span_context_t *link, const otel_attr_t *attrs,
-                        size_t n);
+void otel_span_add_link(otel_span_t *span, const otel_span_context_t *link,
+                        const otel_attr_t *attrs, size_t n);
 
 /* Sets the status. The description is kept for ERROR only; OK is final; UNSET
  * is ignored, as the specification says. */

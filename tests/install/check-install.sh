@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs libotel into a temporary prefix, builds examples/trace_demo.c
+# against it with nothing but pkg-config, runs it with the console exporter
+# and checks that both spans came out in one trace.
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+prefix=$(mktemp -d)
+trap 'rm -rf "$prefix"' EXIT
+passed=0
+failed=0
+check() { # name, then the command that must succeed
+  local name=$1
+  shift
+  if "$@"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    echo "  FAIL install.$name"
+  fi
+}
+
+make -s -C "$top" install PREFIX="$prefix" >/dev/null
+export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
+check pc_file_found pkg-config --exists libotel
+check headers_installed test -f "$prefix/include/otel/trace.h"
+check library_installed test -f "$prefix/lib/libotel.a"
+# Only the installed tree: no source include paths.
+check example_builds cc -std=c11 -Wall -Wextra -Werror "$top/examples/trace_demo.c" \
+  -o "$prefix/trace_demo" $(pkg-config --cflags libotel) $(pkg-config --libs libotel)
+out=$(OTEL_TRACES_EXPORTER=console "$prefix/trace_demo" 2>"$prefix/stderr")
+check example_runs test $? -eq 0
+trace=$(sed -n 's/^trace //p' "$prefix/stderr")
+check two_spans_printed test "$(printf '%s\n' "$out" | grep -c '"traceId"')" -eq 2
+check one_trace test "$(printf '%s\n' "$out" | grep -o "\"traceId\":\"$trace\"" | wc -l)" -eq 2
+echo "install: $passed passed, $failed failed"
