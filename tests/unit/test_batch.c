@@ -117,13 +117,18 @@ TEST(flush_exports_everything_in_order_in_batches) {
   finish(&fx);
 }
 
+/* Waits up to 3 s for the exporter to have exported n items. */
+static void wait_exported(fixture_t *fx, uint64_t n) {
+  uint64_t until = otel__deadline_after_ms(3000);
+  while (otel__now_mono_ns() < until && otel__batch_stats(fx->batch).exported < n)
+    nanosleep(&(struct timespec){0, 2000000}, NULL);
+}
+
 TEST(schedule_delay_exports_without_a_flush) {
   fixture_t fx;
   start(&fx, 20, 100, 50);
   otel__batch_push(fx.batch, item(1));
-  uint64_t until = otel__deadline_after_ms(3000);
-  while (otel__now_mono_ns() < until && otel__batch_stats(fx.batch).exported == 0)
-    nanosleep(&(struct timespec){0, 5000000}, NULL);
+  wait_exported(&fx, 1);
   CHECK_INT(otel__batch_stats(fx.batch).exported, 1);
   otel__batch_shutdown(fx.batch, 1000);
   finish(&fx);
@@ -134,9 +139,7 @@ TEST(a_full_batch_is_exported_at_once) {
   start(&fx, 60000, 100, 10);
   for (int i = 0; i < 10; i++)
     otel__batch_push(fx.batch, item(i));
-  uint64_t until = otel__deadline_after_ms(3000);
-  while (otel__now_mono_ns() < until && otel__batch_stats(fx.batch).exported < 10)
-    nanosleep(&(struct timespec){0, 2000000}, NULL);
+  wait_exported(&fx, 10);
   CHECK_INT(otel__batch_stats(fx.batch).exported, 10);
   otel__batch_shutdown(fx.batch, 1000);
   finish(&fx);

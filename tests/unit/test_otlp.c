@@ -54,21 +54,39 @@ static const kv_t *find_kv(kv_t **kvs, size_t n, const char *key) {
   return NULL;
 }
 
-TEST(protobuf_carries_every_field) {
-  TEST_SDK_START("OTEL_SERVICE_NAME=encoder-test");
+/* The spans of make_spans, encoded for one protocol. */
+typedef struct {
   otel_span_t *spans[2];
-  make_spans(spans);
   otel__pbw_t w;
-  otel__pbw_init(&w);
   otel__buf_t json;
-  otel__buf_init(&json, 0);
   const void *body;
   size_t len;
-  CHECK_INT(otel__trace_encode(&w, &json, &otel__sdk.resource, spans, 2, OTEL__PROTOCOL_PROTOBUF,
-                               &body, &len),
-            0);
+  int rc;
+} encoded_t;
+
+static void encode_spans(encoded_t *e, otel__protocol_t protocol) {
+  make_spans(e->spans);
+  otel__pbw_init(&e->w);
+  otel__buf_init(&e->json, 0);
+  e->rc = otel__trace_encode(&e->w, &e->json, &otel__sdk.resource, e->spans, 2, protocol, &e->body,
+                             &e->len);
+}
+
+static void encoded_free(encoded_t *e) {
+  otel__pbw_free(&e->w);
+  otel__buf_free(&e->json);
+  otel__span_free(e->spans[0]);
+  otel__span_free(e->spans[1]);
+}
+
+TEST(protobuf_carries_every_field) {
+  TEST_SDK_START("OTEL_SERVICE_NAME=encoder-test");
+  encoded_t e;
+  encode_spans(&e, OTEL__PROTOCOL_PROTOBUF);
+  otel_span_t **spans = e.spans;
+  CHECK_INT(e.rc, 0);
   request_t *req = opentelemetry__proto__collector__trace__v1__export_trace_service_request__unpack(
-      NULL, len, body);
+      NULL, e.len, e.body);
   CHECK(req);
   CHECK_INT(req->n_resource_spans, 1);
   Opentelemetry__Proto__Trace__V1__ResourceSpans *rs = req->resource_spans[0];
@@ -124,10 +142,7 @@ TEST(protobuf_carries_every_field) {
 
   opentelemetry__proto__collector__trace__v1__export_trace_service_request__free_unpacked(req,
                                                                                           NULL);
-  otel__pbw_free(&w);
-  otel__buf_free(&json);
-  otel__span_free(spans[0]);
-  otel__span_free(spans[1]);
+  encoded_free(&e);
   test_sdk_stop();
 }
 
@@ -155,20 +170,12 @@ static json_t *attr(json_t *attrs, const char *key) {
 
 TEST(json_follows_the_otlp_mapping) {
   TEST_SDK_START("X=1");
-  otel_span_t *spans[2];
-  make_spans(spans);
-  otel__pbw_t w;
-  otel__pbw_init(&w);
-  otel__buf_t json;
-  otel__buf_init(&json, 0);
-  const void *body;
-  size_t len;
-  CHECK_INT(otel__trace_encode(&w, &json, &otel__sdk.resource, spans, 2, OTEL__PROTOCOL_JSON, &body,
-                               &len),
-            0);
-  CHECK(body == json.data);
+  encoded_t e;
+  encode_spans(&e, OTEL__PROTOCOL_JSON);
+  CHECK_INT(e.rc, 0);
+  CHECK(e.body == e.json.data);
   json_error_t err;
-  json_t *root = json_loadb(body, len, 0, &err);
+  json_t *root = json_loadb(e.body, e.len, 0, &err);
   CHECK(root);
   json_t *s = path(root, "resourceSpans.0.scopeSpans.0.spans.0");
   CHECK(s);
@@ -197,10 +204,7 @@ TEST(json_follows_the_otlp_mapping) {
   CHECK(json_object_get(c, "status") == NULL); /* defaults are left out */
   CHECK_STR(json_string_value(path(c, "links.0.spanId")), "00f067aa0ba902b7");
   json_decref(root);
-  otel__pbw_free(&w);
-  otel__buf_free(&json);
-  otel__span_free(spans[0]);
-  otel__span_free(spans[1]);
+  encoded_free(&e);
   test_sdk_stop();
 }
 
