@@ -24,7 +24,8 @@
  *    it is joined. A hung receiver therefore delays shutdown by at most the
  *    timeout given, plus libcurl's progress interval (about a second).
  *
- * Drops are reported in one warning per schedule interval, not per item.
+ * Drops are reported in one warning per schedule delay (a second at least),
+ * not per item, and once more at shutdown.
  */
 #include "batch.h"
 
@@ -57,6 +58,7 @@ struct otel__batch {
 
   atomic_uint_fast64_t queued, exported, dropped, failed;
   uint64_t dropped_reported; /* export thread only */
+  uint64_t reported_at;      /* export thread only: monotonic ns of the last report */
 };
 
 /* Moves up to one batch out of the ring into out; returns how many. */
@@ -77,14 +79,22 @@ static void export_batch(otel__batch_t *b, void **items, size_t n, uint64_t dead
     b->ops->free_item(items[i]);
 }
 
-static void report_drops(otel__batch_t *b) {
+/* At most once per schedule delay (and at least a second apart), or when forced. */
+static void report_drops(otel__batch_t *b, bool force) {
   uint64_t dropped = atomic_load(&b->dropped);
+  uint64_t now = otel__now_mono_ns();
+  uint64_t interval = (uint64_t)b->cfg.schedule_delay_ms * 1000000u;
+  if (interval < 1000000000u)
+    interval = 1000000000u;
+  if (!force && b->reported_at && now - b->reported_at < interval)
+    return;
   if (dropped != b->dropped_reported) {
     otel__warn("queue full: %llu %s dropped (%llu in all); raise the queue size or check the "
                "exporter",
                (unsigned long long)(dropped - b->dropped_reported), b->ops->what,
                (unsigned long long)dropped);
     b->dropped_reported = dropped;
+    b->reported_at = now;
   }
 }
 
@@ -132,7 +142,7 @@ static void *export_thread(void *arg) {
       pthread_cond_broadcast(&b->done);
     }
     pthread_mutex_unlock(&b->lock);
-    report_drops(b);
+    report_drops(b, stopping);
     pthread_mutex_lock(&b->lock);
     if (stopping && b->count == 0)
       break;

@@ -23,6 +23,7 @@ struct receiver {
   int statuses[MAX_SCRIPT];
   int n_statuses;
   char retry_after[64];
+  atomic_int connections;
   atomic_bool hang;
   atomic_bool stopping;
   uint8_t *reply;
@@ -155,6 +156,16 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
   *con_cls = NULL;
 }
 
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code) {
+  (void)c, (void)socket_context;
+  receiver_t *r = cls;
+  if (code == MHD_CONNECTION_NOTIFY_STARTED)
+    atomic_fetch_add(&r->connections, 1);
+}
+
+int receiver_connections(receiver_t *r) { return atomic_load(&r->connections); }
+
 receiver_t *receiver_start(void) {
   receiver_t *r = calloc(1, sizeof(*r));
   pthread_mutex_init(&r->lock, NULL);
@@ -164,7 +175,8 @@ receiver_t *receiver_start(void) {
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   r->daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION, 0,
                                NULL, NULL, answer, r, MHD_OPTION_SOCK_ADDR, &addr,
-                               MHD_OPTION_NOTIFY_COMPLETED, completed, r, MHD_OPTION_END);
+                               MHD_OPTION_NOTIFY_COMPLETED, completed, r,
+                               MHD_OPTION_NOTIFY_CONNECTION, on_connection, r, MHD_OPTION_END);
   if (!r->daemon) {
     free(r);
     return NULL;

@@ -35,6 +35,8 @@ void receiver_hang(receiver_t *r, bool hang);
 void receiver_reply_body(receiver_t *r, const void *body, size_t len, const char *content_type);
 
 int receiver_count(receiver_t *r);
+/* TCP connections accepted so far. */
+int receiver_connections(receiver_t *r);
 /* Request i; valid until the receiver stops. */
 const received_t *receiver_get(receiver_t *r, int i);
 /* Waits until count requests arrived or timeout_ms passed; true when they did. */

@@ -180,6 +180,33 @@ TEST(a_full_queue_drops_and_counts_without_waiting) {
   finish(&fx);
 }
 
+TEST(drop_warnings_are_rate_limited) {
+  fixture_t fx;
+  start(&fx, 1, 10, 10);
+  test_diag_capture();
+  uint64_t dropped = 0;
+  for (int round = 0; round < 50; round++) {
+    for (int i = 0; i < 100; i++) {
+      int *p = item(i);
+      if (otel__batch_push(fx.batch, p)) {
+        free(p);
+        dropped++;
+      }
+    }
+    nanosleep(&(struct timespec){0, 2000000}, NULL); /* the thread runs many times */
+  }
+  otel__batch_shutdown(fx.batch, 1000);
+  CHECK(dropped > 0);
+  int lines = 0;
+  for (const char *p = test_diag_text(); (p = strstr(p, "queue full")); p++)
+    lines++;
+  CHECK(lines >= 1 && lines <= 2); /* within a second, then once at shutdown */
+  char total[64];
+  snprintf(total, sizeof(total), "(%llu in all)", (unsigned long long)dropped);
+  CHECK(strstr(test_diag_text(), total));
+  finish(&fx);
+}
+
 TEST(failed_exports_are_counted) {
   fixture_t fx;
   start(&fx, 60000, 100, 10);
@@ -237,6 +264,7 @@ TEST_MAIN("batch", TEST_CASE(flush_exports_everything_in_order_in_batches),
           TEST_CASE(schedule_delay_exports_without_a_flush),
           TEST_CASE(a_full_batch_is_exported_at_once),
           TEST_CASE(a_full_queue_drops_and_counts_without_waiting),
-          TEST_CASE(failed_exports_are_counted), TEST_CASE(shutdown_drains_the_queue_then_refuses),
+          TEST_CASE(drop_warnings_are_rate_limited), TEST_CASE(failed_exports_are_counted),
+          TEST_CASE(shutdown_drains_the_queue_then_refuses),
           TEST_CASE(shutdown_is_bounded_when_the_exporter_hangs),
           TEST_CASE(flush_times_out_when_the_exporter_hangs))
