@@ -3,6 +3,7 @@
 
 #include <curl/curl.h>
 #include <errno.h>
+#include <stdio.h>
 #include <otel/otel.h>
 
 #include "batch.h"
@@ -26,6 +27,8 @@ int otel_init(const char *default_service_name) {
     otel__config_free(&s->config);
     return -ENOMEM;
   }
+  const char *name = s->config.service_name ? s->config.service_name : default_service_name;
+  snprintf(s->service_name, sizeof(s->service_name), "%s", name ? name : "unknown_service");
   if (s->config.disabled)
     return 0;
   /* libcurl's global state is set up here, on the thread that initialises
@@ -43,6 +46,15 @@ int otel_init(const char *default_service_name) {
 }
 
 bool otel_enabled(void) { return otel__sdk_enabled(); }
+
+const char *otel__sdk_service_name(void) {
+  if (otel__sdk_enabled()) {
+    const otel_attr_t *a = otel__attrs_find(&otel__sdk.resource.attrs, "service.name");
+    if (a && a->type == OTEL_VALUE_STRING)
+      return a->v.s;
+  }
+  return otel__sdk.service_name[0] ? otel__sdk.service_name : "unknown_service";
+}
 
 int otel_force_flush(uint32_t timeout_ms) {
   if (!otel__sdk_enabled() || !otel__sdk.spans)

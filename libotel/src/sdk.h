@@ -21,6 +21,7 @@ typedef struct otel__resource {
 
 typedef struct otel__sdk {
   atomic_bool enabled;
+  char service_name[256];
   otel__config_t config;
   otel__resource_t resource;
   otel__sampler_t sampler;
@@ -28,6 +29,9 @@ typedef struct otel__sdk {
 } otel__sdk_t;
 
 extern otel__sdk_t otel__sdk;
+
+/* service.name, also while the SDK is off (logs still carry it). Borrowed. */
+const char *otel__sdk_service_name(void);
 
 static inline bool otel__sdk_enabled(void) {
   return atomic_load_explicit(&otel__sdk.enabled, memory_order_acquire);

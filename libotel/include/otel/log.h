@@ -1,0 +1,39 @@
+/*
+ * Logs: records with a severity, a logger name, a message and fields, written
+ * to stdout as one JSON object per line carrying the current trace context:
+ *   {"asctime":..., "levelname":..., "name":..., "message":...,
+ *    "otelTraceID":..., "otelSpanID":..., "otelTraceSampled":...,
+ *    "otelServiceName":..., <fields>}
+ */
+#ifndef OTEL_LOG_H
+#define OTEL_LOG_H
+
+#include <otel/otel.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Severities, numbered as OTLP's SeverityNumber. */
+typedef enum otel_severity {
+  OTEL_SEVERITY_DEBUG = 5,
+  OTEL_SEVERITY_INFO = 9,
+  OTEL_SEVERITY_WARN = 13,
+  OTEL_SEVERITY_ERROR = 17,
+  OTEL_SEVERITY_FATAL = 21,
+} otel_severity_t;
+
+/*
+ * Emits one record under the current span of this thread. logger names the
+ * component ("articles.http"); attrs become the record's own fields. Works
+ * before otel_init and when the SDK is disabled (then without trace ids).
+ * Every argument is borrowed. Thread-safe; lines never interleave.
+ */
+void otel_log(otel_severity_t severity, const char *logger, const char *message,
+              const otel_attr_t *attrs, size_t n);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

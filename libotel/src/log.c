@@ -1,0 +1,131 @@
+/*
+ * Log records as JSON lines on stdout, with the keys of the reference's
+ * Python logging setup (asctime, levelname, name, message, otelTraceID,
+ * otelSpanID, otelTraceSampled, otelServiceName) and the record's fields.
+ */
+#include <otel/log.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "buf.h"
+#include "clock.h"
+#include "context_internal.h"
+#include "sdk.h"
+
+#define LINE_MAX_BYTES (64 * 1024)
+
+static const char *level_name(otel_severity_t s) {
+  if (s >= OTEL_SEVERITY_FATAL)
+    return "CRITICAL";
+  if (s >= OTEL_SEVERITY_ERROR)
+    return "ERROR";
+  if (s >= OTEL_SEVERITY_WARN)
+    return "WARNING";
+  if (s >= OTEL_SEVERITY_INFO)
+    return "INFO";
+  return "DEBUG";
+}
+
+/* Python logging's default asctime, in UTC: "2026-11-23 10:00:00,123". */
+static void put_asctime(otel__buf_t *b) {
+  uint64_t ns = otel__now_unix_ns();
+  time_t secs = (time_t)(ns / 1000000000u);
+  struct tm tm;
+  gmtime_r(&secs, &tm);
+  char text[32];
+  size_t n = strftime(text, sizeof(text), "%Y-%m-%d %H:%M:%S", &tm);
+  snprintf(text + n, sizeof(text) - n, ",%03u", (unsigned)(ns / 1000000u % 1000u));
+  otel__buf_json_string(b, text, strlen(text));
+}
+
+static void put_key(otel__buf_t *b, const char *key) {
+  otel__buf_putc(b, ',');
+  otel__buf_json_string(b, key, strlen(key));
+  otel__buf_putc(b, ':');
+}
+
+static void put_str(otel__buf_t *b, const char *s) { otel__buf_json_string(b, s, strlen(s)); }
+
+static void put_scalar(otel__buf_t *b, otel_value_type_t type, const void *v) {
+  switch (type) {
+  case OTEL_VALUE_STRING:
+    put_str(b, *(const char *const *)v ? *(const char *const *)v : "");
+    break;
+  case OTEL_VALUE_BOOL:
+    otel__buf_puts(b, *(const bool *)v ? "true" : "false");
+    break;
+  case OTEL_VALUE_INT:
+    otel__buf_printf(b, "%lld", (long long)*(const int64_t *)v);
+    break;
+  default: {
+    double d = *(const double *)v;
+    if (d != d || d - d != 0) /* NaN or infinite: not JSON numbers */
+      otel__buf_printf(b, "\"%g\"", d);
+    else
+      otel__buf_printf(b, "%.17g", d);
+  }
+  }
+}
+
+static void put_value(otel__buf_t *b, const otel_attr_t *a) {
+  static const size_t sizes[] = {sizeof(const char *), sizeof(bool), 8, 8};
+  if (a->type <= OTEL_VALUE_DOUBLE) {
+    put_scalar(b, a->type, &a->v);
+    return;
+  }
+  otel_value_type_t item = (otel_value_type_t)(a->type - OTEL_VALUE_STRING_ARRAY);
+  otel__buf_putc(b, '[');
+  for (size_t i = 0; i < a->v.array.len; i++) {
+    if (i)
+      otel__buf_putc(b, ',');
+    put_scalar(b, item, (const char *)a->v.array.items + i * sizes[item]);
+  }
+  otel__buf_putc(b, ']');
+}
+
+void otel_log(otel_severity_t severity, const char *logger, const char *message,
+              const otel_attr_t *attrs, size_t n) {
+  static _Thread_local otel__buf_t line;
+  if (!line.max)
+    otel__buf_init(&line, LINE_MAX_BYTES);
+  otel__buf_clear(&line);
+
+  const otel_span_context_t *sc = otel__current_span_context();
+  bool valid = otel_span_context_is_valid(sc);
+  otel__buf_puts(&line, "{\"asctime\":");
+  put_asctime(&line);
+  put_key(&line, "levelname");
+  put_str(&line, level_name(severity));
+  put_key(&line, "name");
+  put_str(&line, logger ? logger : "");
+  put_key(&line, "message");
+  put_str(&line, message ? message : "");
+  put_key(&line, "otelTraceID");
+  if (valid) {
+    otel__buf_putc(&line, '"');
+    otel__buf_hex(&line, sc->trace_id, OTEL_TRACE_ID_SIZE);
+    otel__buf_puts(&line, "\",\"otelSpanID\":\"");
+    otel__buf_hex(&line, sc->span_id, OTEL_SPAN_ID_SIZE);
+    otel__buf_putc(&line, '"');
+  } else {
+    otel__buf_puts(&line, "\"0\",\"otelSpanID\":\"0\"");
+  }
+  put_key(&line, "otelTraceSampled");
+  otel__buf_puts(&line, valid && (sc->flags & OTEL_TRACE_FLAG_SAMPLED) ? "true" : "false");
+  put_key(&line, "otelServiceName");
+  put_str(&line, otel__sdk_service_name());
+  for (size_t i = 0; i < n; i++) {
+    if (!attrs[i].key)
+      continue;
+    put_key(&line, attrs[i].key);
+    put_value(&line, &attrs[i]);
+  }
+  otel__buf_puts(&line, "}\n");
+  if (line.failed) /* past 64 KiB: dropped rather than written as broken JSON */
+    return;
+  flockfile(stdout);
+  fwrite(line.data, 1, line.len, stdout);
+  fflush(stdout);
+  funlockfile(stdout);
+}

@@ -1,0 +1,100 @@
+/* Log lines: the contract's keys in order, trace context inside and outside spans, fields. */
+#include <jansson.h>
+#include <otel/log.h>
+#include <otel/trace.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "test.h"
+#include "test_sdk.h"
+
+/* Runs fn with stdout sent to a temporary file; returns what it wrote (free it). */
+static char *capture(void (*fn)(void)) {
+  char path[] = "/tmp/libotel-log-XXXXXX";
+  int fd = mkstemp(path);
+  fflush(stdout);
+  int saved = dup(1);
+  dup2(fd, 1);
+  fn();
+  fflush(stdout);
+  dup2(saved, 1);
+  close(saved);
+  off_t size = lseek(fd, 0, SEEK_END);
+  char *text = calloc(1, (size_t)size + 1);
+  if (pread(fd, text, (size_t)size, 0) != size)
+    text[0] = '\0';
+  close(fd);
+  unlink(path);
+  return text;
+}
+
+static void outside_a_span(void) {
+  otel_attr_t fields[] = {OTEL_ATTR_INT("article_id", 42), OTEL_ATTR_STR("title", "a \"b\"\n"),
+                          OTEL_ATTR_BOOL("ok", true), OTEL_ATTR_DOUBLE("ratio", 0.5)};
+  otel_log(OTEL_SEVERITY_WARN, "articles.notify", "notification dispatch failed", fields, 4);
+}
+
+static void inside_a_span(void) {
+  otel_span_t *s = otel_span_start(NULL, "op", OTEL_SPAN_KIND_SERVER, NULL);
+  otel_scope_t scope = otel_span_attach(s);
+  otel_log(OTEL_SEVERITY_INFO, "articles", "inside", NULL, 0);
+  char hex[OTEL_TRACE_ID_HEX_SIZE];
+  otel_span_trace_id_hex(s, hex);
+  printf("%s\n", hex);
+  otel_scope_end(&scope);
+  otel_span_end(s);
+}
+
+TEST(keys_in_order_and_fields_outside_a_span) {
+  TEST_SDK_START("OTEL_SERVICE_NAME=svc");
+  char *text = capture(outside_a_span);
+  json_t *j = json_loads(text, 0, NULL);
+  CHECK(j);
+  const char *order[] = {"asctime", "levelname", "name", "message", "otelTraceID",
+                         "otelSpanID", "otelTraceSampled", "otelServiceName", "article_id"};
+  const char *prev = text;
+  for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+    char quoted[64];
+    snprintf(quoted, sizeof(quoted), "\"%s\":", order[i]);
+    const char *at = strstr(text, quoted);
+    CHECK(at && at >= prev);
+    prev = at;
+  }
+  CHECK_STR(json_string_value(json_object_get(j, "levelname")), "WARNING");
+  CHECK_STR(json_string_value(json_object_get(j, "name")), "articles.notify");
+  CHECK_STR(json_string_value(json_object_get(j, "message")), "notification dispatch failed");
+  CHECK_STR(json_string_value(json_object_get(j, "otelTraceID")), "0");
+  CHECK_STR(json_string_value(json_object_get(j, "otelSpanID")), "0");
+  CHECK(json_is_false(json_object_get(j, "otelTraceSampled")));
+  CHECK_STR(json_string_value(json_object_get(j, "otelServiceName")), "svc");
+  CHECK_INT(json_integer_value(json_object_get(j, "article_id")), 42);
+  CHECK_STR(json_string_value(json_object_get(j, "title")), "a \"b\"\n");
+  CHECK(json_is_true(json_object_get(j, "ok")));
+  const char *asctime = json_string_value(json_object_get(j, "asctime"));
+  CHECK(asctime && strlen(asctime) == 23 && asctime[10] == ' ' && asctime[19] == ',');
+  CHECK_INT(strchr(text, '\n') - text + 1, (long)strlen(text)); /* exactly one line */
+  json_decref(j);
+  free(text);
+  test_sdk_stop();
+}
+
+TEST(trace_context_inside_a_span) {
+  TEST_SDK_START("X=1");
+  char *text = capture(inside_a_span);
+  char *second = strchr(text, '\n');
+  CHECK(second);
+  *second++ = '\0';
+  json_t *j = json_loads(text, 0, NULL);
+  CHECK(j);
+  second[32] = '\0';
+  CHECK_STR(json_string_value(json_object_get(j, "otelTraceID")), second);
+  CHECK_INT(strlen(json_string_value(json_object_get(j, "otelSpanID"))), 16);
+  CHECK(json_is_true(json_object_get(j, "otelTraceSampled")));
+  CHECK_STR(json_string_value(json_object_get(j, "otelServiceName")), "test");
+  json_decref(j);
+  free(text);
+  test_sdk_stop();
+}
+
+TEST_MAIN("log", TEST_CASE(keys_in_order_and_fields_outside_a_span),
+          TEST_CASE(trace_context_inside_a_span))
