@@ -11,7 +11,7 @@ GEN     := $(BUILD)/gen
 PREFIX  ?= /usr/local
 
 CC      ?= cc
-PKGS    := libcurl zlib libprotobuf-c jansson libmicrohttpd
+PKGS    := libcurl zlib libprotobuf-c jansson libmicrohttpd libpq
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
            -Wpedantic -Wno-overlength-strings
 CFLAGS_release := -O2 -g
@@ -21,7 +21,7 @@ CFLAGS  := -std=c11 -D_DEFAULT_SOURCE -pthread $(CFLAGS_$(VARIANT)) \
            $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDFLAGS := -pthread $(filter -fsanitize=%,$(CFLAGS_$(VARIANT)))
 LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
-INCLUDE := -Ilibotel/include -Ilibotel/src -I$(GEN) -Itests/support
+INCLUDE := -Ilibotel/include -Ilibotel/src -I$(GEN) -Iservice -Itests/support
 
 PROTOS      := $(wildcard libotel/proto/otlp/*.proto)
 PROTO_C     := $(patsubst libotel/proto/%.proto,$(GEN)/%.pb-c.c,$(PROTOS))
@@ -36,6 +36,9 @@ TEST_SUPPORT_OBJ := $(patsubst %.c,$(OUT)/%.o,$(TEST_SUPPORT_SRC))
 UNIT_TESTS  := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(wildcard tests/unit/test_*.c))
 BENCHES     := $(patsubst bench/%.c,$(OUT)/bench/%,$(wildcard bench/bench_*.c))
 EXAMPLES    := $(patsubst examples/%.c,$(OUT)/examples/%,$(wildcard examples/*.c))
+SERVICE_OBJ := $(patsubst %.c,$(OUT)/%.o,$(wildcard service/*.c))
+SERVICES    := notify
+SERVICE_BIN := $(SERVICES:%=$(OUT)/bin/%)
 
 .PHONY: help deps build test unit-tests lint format bench install clean run
 .DEFAULT_GOAL := help
@@ -47,15 +50,15 @@ help: ## List the targets
 deps: ## Install the Debian packages the project needs (idempotent)
 	@scripts/install-deps.sh
 
-build: deps ## Build libotel and the examples (release variant)
-	@$(MAKE) --no-print-directory VARIANT=release lib examples
+build: deps ## Build libotel, the services and the examples (release variant)
+	@$(MAKE) --no-print-directory VARIANT=release lib services examples
 
 run: build ## Build and run the local stack
 	@scripts/run-local.sh
 
 test: deps ## Run every test suite, then the unit suite again under ASan+UBSan
-	@$(MAKE) --no-print-directory VARIANT=release unit-tests
-	@$(MAKE) --no-print-directory VARIANT=asan unit-tests
+	@$(MAKE) --no-print-directory VARIANT=release unit-tests services
+	@$(MAKE) --no-print-directory VARIANT=asan unit-tests services
 	@scripts/run-tests.sh $(BUILD)
 
 bench: deps ## Run the libotel microbenchmarks
@@ -85,8 +88,9 @@ clean: ## Remove build outputs
 
 # --- per-variant rules (VARIANT=release|asan) ---
 
-.PHONY: lib examples unit-tests bench-bins
+.PHONY: lib services examples unit-tests bench-bins
 lib: $(LIBOTEL)
+services: $(SERVICE_BIN)
 examples: $(EXAMPLES)
 unit-tests: $(UNIT_TESTS)
 bench-bins: $(BENCHES)
@@ -113,6 +117,14 @@ $(LIBOTEL): $(LIBOTEL_OBJ)
 	@ar rcs $@ $^
 
 $(OUT)/tests/%: $(OUT)/tests/unit/%.o $(TEST_SUPPORT_OBJ) $(LIBOTEL)
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+# A service: its own folder's objects, the shared service/ code, libotel.
+service_objs = $(patsubst %.c,$(OUT)/%.o,$(wildcard $(1)/*.c))
+.SECONDEXPANSION:
+$(OUT)/bin/%: $$(call service_objs,$$*) $(SERVICE_OBJ) $(LIBOTEL)
+	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	@$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 

@@ -7,6 +7,7 @@
 #define OTEL_SPAN_H
 
 #include <otel/trace.h>
+#include <stdatomic.h>
 
 #include "arena.h"
 #include "attrs.h"
@@ -58,6 +59,10 @@ struct otel_span {
 
 /* The scope of spans started without a tracer. */
 extern const otel_tracer_t otel__default_tracer;
+
+/* The tracer called name at this SDK's version, looked up once into *slot.
+ * For integrations that start a span per request. Thread-safe. */
+const otel_tracer_t *otel__tracer_cached(_Atomic(const otel_tracer_t *) *slot, const char *name);
 
 /* Frees a span and everything it recorded. Accepts NULL. */
 void otel__span_free(otel_span_t *span);

@@ -1,0 +1,40 @@
+/*
+ * libpq instrumentation: each statement the code runs is one CLIENT span
+ * named "{operation} {collection}", with the database semantic conventions
+ * (db.system.name, db.namespace, db.query.text without bound values,
+ * db.operation.name, db.collection.name, server.address, server.port) and,
+ * on failure, ERROR status, error.type and db.response.status_code (SQLSTATE).
+ */
+#ifndef OTEL_PQ_H
+#define OTEL_PQ_H
+
+#include <libpq-fe.h>
+#include <otel/trace.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* What a statement is, for its span. Usually a static constant per query. */
+typedef struct otel_pq_statement {
+  const char *name;       /* prepared statement name; NULL runs sql unprepared */
+  const char *sql;        /* the parameterised text ($1, $2, ...) */
+  const char *operation;  /* "SELECT", "INSERT", ... */
+  const char *collection; /* the table, or NULL */
+  int n_params;
+} otel_pq_statement_t;
+
+/* Prepares st on conn (no span: a protocol step, not a statement). Returns
+ * 0, or -1 with the error in PQerrorMessage(conn). */
+int otel_pq_prepare(PGconn *conn, const otel_pq_statement_t *st);
+
+/* Runs st with its parameters (text format, borrowed) as a child span of the
+ * current span. Returns the result (the caller PQclear()s it), or NULL when
+ * the connection failed. Thread-safe for distinct connections. */
+PGresult *otel_pq_exec(PGconn *conn, const otel_pq_statement_t *st, const char *const *values);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

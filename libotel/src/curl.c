@@ -1,0 +1,120 @@
+/* libcurl client spans, with trace context injected into the request's headers. */
+#include <otel/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "span.h"
+
+static _Atomic(const otel_tracer_t *) tracer;
+
+typedef struct {
+  struct curl_slist *list;
+  bool failed;
+} header_list_t;
+
+static void append_line(header_list_t *h, const char *line) {
+  struct curl_slist *next = curl_slist_append(h->list, line);
+  if (next)
+    h->list = next;
+  else
+    h->failed = true;
+}
+
+static void add_header(void *carrier, const char *name, const char *value) {
+  char line[8300]; /* a baggage header is at most 8192 bytes */
+  snprintf(line, sizeof(line), "%s: %s", name, value);
+  append_line(carrier, line);
+}
+
+static void set_server_attrs(otel_span_t *s, const char *url) {
+  CURLU *u = curl_url();
+  if (!u)
+    return;
+  char *host = NULL, *port = NULL;
+  if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK) {
+    if (curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK)
+      otel_span_set_str(s, "server.address", host);
+    if (curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK)
+      otel_span_set_int(s, "server.port", atoi(port));
+  }
+  curl_free(host);
+  curl_free(port);
+  curl_url_cleanup(u);
+}
+
+static const char *protocol_version(long v) {
+  switch (v) {
+  case CURL_HTTP_VERSION_1_0:
+    return "1.0";
+  case CURL_HTTP_VERSION_1_1:
+    return "1.1";
+  case CURL_HTTP_VERSION_2_0:
+    return "2";
+  case CURL_HTTP_VERSION_3:
+    return "3";
+  default:
+    return NULL;
+  }
+}
+
+/* A stable error.type for the transport failures a client meets. */
+static const char *transport_error(CURLcode rc) {
+  switch (rc) {
+  case CURLE_OPERATION_TIMEDOUT:
+    return "timeout";
+  case CURLE_COULDNT_CONNECT:
+    return "connection_refused";
+  case CURLE_COULDNT_RESOLVE_HOST:
+    return "name_resolution";
+  case CURLE_GOT_NOTHING:
+  case CURLE_RECV_ERROR:
+  case CURLE_SEND_ERROR:
+    return "connection_error";
+  default:
+    return "transport_error";
+  }
+}
+
+CURLcode otel_curl_perform(CURL *h, const char *method, const char *url,
+                           struct curl_slist *headers) {
+  otel_span_t *s = otel_span_start(otel__tracer_cached(&tracer, "libotel.curl"), method,
+                                   OTEL_SPAN_KIND_CLIENT, NULL);
+  if (otel_span_is_recording(s)) {
+    otel_span_set_str(s, "http.request.method", method);
+    otel_span_set_str(s, "url.full", url);
+    set_server_attrs(s, url);
+  }
+  /* The request's headers plus the trace headers, for this request only. */
+  header_list_t list = {NULL, false};
+  for (struct curl_slist *p = headers; p; p = p->next)
+    append_line(&list, p->data);
+  otel_scope_t scope = otel_span_attach(s);
+  otel_propagation_inject(NULL, add_header, &list);
+  otel_scope_end(&scope);
+  curl_easy_setopt(h, CURLOPT_HTTPHEADER, list.failed ? headers : list.list);
+
+  CURLcode rc = curl_easy_perform(h);
+
+  curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
+  curl_slist_free_all(list.list);
+  if (rc == CURLE_OK) {
+    long status = 0, version = 0;
+    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+    curl_easy_getinfo(h, CURLINFO_HTTP_VERSION, &version);
+    otel_span_set_int(s, "http.response.status_code", status);
+    const char *v = protocol_version(version);
+    if (v)
+      otel_span_set_str(s, "network.protocol.version", v);
+    if (status >= 400) {
+      char type[24];
+      snprintf(type, sizeof(type), "%ld", status);
+      otel_span_set_str(s, "error.type", type);
+      otel_span_set_status(s, OTEL_STATUS_ERROR, NULL);
+    }
+  } else {
+    otel_span_set_str(s, "error.type", transport_error(rc));
+    otel_span_set_status(s, OTEL_STATUS_ERROR, curl_easy_strerror(rc));
+  }
+  otel_span_end(s);
+  return rc;
+}

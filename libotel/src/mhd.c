@@ -1,0 +1,138 @@
+/* libmicrohttpd server spans: context extraction, attributes, status. */
+#include <arpa/inet.h>
+#include <stdatomic.h>
+#include <otel/mhd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "span.h"
+
+static _Atomic(const otel_tracer_t *) tracer;
+
+static const char *header(void *carrier, const char *name) {
+  return MHD_lookup_connection_value(carrier, MHD_HEADER_KIND, name);
+}
+
+/* The semantic conventions' method: known methods as is, others "_OTHER". */
+static const char *known_method(const char *m) {
+  static const char *const methods[] = {"GET",     "POST",    "PUT",   "DELETE", "HEAD",
+                                        "OPTIONS", "PATCH",   "TRACE", "CONNECT"};
+  for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++)
+    if (!strcmp(m, methods[i]))
+      return methods[i];
+  return "_OTHER";
+}
+
+static void set_server_address(otel_span_t *s, const char *host) {
+  if (!host || !*host)
+    return;
+  char name[256];
+  const char *colon = strrchr(host, ':');
+  const char *bracket = strrchr(host, ']');
+  if (colon && (!bracket || colon > bracket)) {
+    snprintf(name, sizeof(name), "%.*s", (int)(colon - host), host);
+    otel_span_set_str(s, "server.address", name);
+    otel_span_set_int(s, "server.port", atoi(colon + 1));
+  } else {
+    otel_span_set_str(s, "server.address", host);
+  }
+}
+
+static void set_client_address(otel_span_t *s, struct MHD_Connection *c) {
+  const union MHD_ConnectionInfo *info =
+      MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+  if (!info || !info->client_addr)
+    return;
+  char text[INET6_ADDRSTRLEN] = "";
+  const struct sockaddr *sa = info->client_addr;
+  if (sa->sa_family == AF_INET)
+    inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, text,
+              sizeof(text));
+  else if (sa->sa_family == AF_INET6)
+    inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, text,
+              sizeof(text));
+  if (text[0])
+    otel_span_set_str(s, "client.address", text);
+}
+
+void otel_mhd_begin(otel_mhd_request_t *r, struct MHD_Connection *c, const char *method,
+                    const char *uri, const char *version) {
+  memset(r, 0, sizeof(*r));
+  otel_propagation_extract(&r->parent, header, c);
+  const char *m = known_method(method);
+  r->span = otel_span_start(otel__tracer_cached(&tracer, "libotel.mhd"), m, OTEL_SPAN_KIND_SERVER, &r->parent);
+  if (!otel_span_is_recording(r->span))
+    return;
+  otel_span_set_str(r->span, "http.request.method", m);
+  if (m[0] == '_')
+    otel_span_set_str(r->span, "http.request.method_original", method);
+  const char *query = uri ? strchr(uri, '?') : NULL;
+  if (uri) {
+    char path[2048];
+    size_t n = query ? (size_t)(query - uri) : strlen(uri);
+    snprintf(path, sizeof(path), "%.*s", (int)(n < sizeof(path) ? n : sizeof(path) - 1), uri);
+    otel_span_set_str(r->span, "url.path", path);
+  }
+  if (query && query[1])
+    otel_span_set_str(r->span, "url.query", query + 1);
+  otel_span_set_str(r->span, "url.scheme", "http");
+  set_server_address(r->span, header(c, "host"));
+  set_client_address(r->span, c);
+  if (version && !strncmp(version, "HTTP/", 5))
+    otel_span_set_str(r->span, "network.protocol.version", version + 5);
+  const char *ua = header(c, "user-agent");
+  if (ua)
+    otel_span_set_str(r->span, "user_agent.original", ua);
+}
+
+void otel_mhd_set_route(otel_mhd_request_t *r, const char *method, const char *route) {
+  if (!otel_span_is_recording(r->span))
+    return;
+  char name[512];
+  snprintf(name, sizeof(name), "%s %s", known_method(method), route);
+  otel_span_update_name(r->span, name);
+  otel_span_set_str(r->span, "http.route", route);
+}
+
+void otel_mhd_enter(otel_mhd_request_t *r) {
+  if (r->entered || !r->span)
+    return;
+  r->scopes[0] = otel_context_attach(&r->parent);
+  r->scopes[1] = otel_span_attach(r->span);
+  r->entered = true;
+}
+
+void otel_mhd_leave(otel_mhd_request_t *r) {
+  if (!r->entered)
+    return;
+  otel_scope_end(&r->scopes[1]);
+  otel_scope_end(&r->scopes[0]);
+  r->entered = false;
+}
+
+void otel_mhd_add_trace_header(const otel_mhd_request_t *r, struct MHD_Response *response) {
+  if (!r->span || !otel_span_context_is_valid(otel_span_context(r->span)))
+    return; /* the SDK is off: there is no trace to point at */
+  char hex[OTEL_TRACE_ID_HEX_SIZE];
+  otel_span_trace_id_hex(r->span, hex);
+  MHD_add_response_header(response, "X-Trace-Id", hex);
+}
+
+void otel_mhd_end(otel_mhd_request_t *r, unsigned status) {
+  if (!r->span)
+    return;
+  otel_mhd_leave(r);
+  if (status) {
+    otel_span_set_int(r->span, "http.response.status_code", status);
+    if (status >= 500) {
+      char type[12];
+      snprintf(type, sizeof(type), "%u", status);
+      otel_span_set_str(r->span, "error.type", type);
+      otel_span_set_status(r->span, OTEL_STATUS_ERROR, NULL);
+    }
+  }
+  otel_span_end(r->span);
+  r->span = NULL;
+  otel_context_release(&r->parent);
+}

@@ -1,0 +1,73 @@
+/* libpq client spans: one per statement, with the database semantic conventions. */
+#include <otel/pq.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "span.h"
+
+static _Atomic(const otel_tracer_t *) tracer;
+
+int otel_pq_prepare(PGconn *conn, const otel_pq_statement_t *st) {
+  PGresult *r = PQprepare(conn, st->name, st->sql, st->n_params, NULL);
+  int rc = r && PQresultStatus(r) == PGRES_COMMAND_OK ? 0 : -1;
+  PQclear(r);
+  return rc;
+}
+
+static void set_connection_attrs(otel_span_t *s, PGconn *conn) {
+  otel_span_set_str(s, "db.system.name", "postgresql");
+  const char *db = PQdb(conn);
+  if (db && *db)
+    otel_span_set_str(s, "db.namespace", db);
+  const char *host = PQhost(conn);
+  if (host && *host && host[0] != '/') /* a socket directory is not an address */
+    otel_span_set_str(s, "server.address", host);
+  const char *port = PQport(conn);
+  if (port && *port)
+    otel_span_set_int(s, "server.port", atoi(port));
+}
+
+/* ERROR status with the SQLSTATE, or a connection error when there is none. */
+static void record_failure(otel_span_t *s, PGconn *conn, const PGresult *r) {
+  const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+  if (state) {
+    otel_span_set_str(s, "db.response.status_code", state);
+    otel_span_set_str(s, "error.type", state);
+  } else {
+    otel_span_set_str(s, "error.type", "connection_error");
+  }
+  const char *msg = r ? PQresultErrorMessage(r) : PQerrorMessage(conn);
+  char line[256];
+  snprintf(line, sizeof(line), "%s", msg && *msg ? msg : "statement failed");
+  line[strcspn(line, "\n")] = '\0';
+  otel_span_set_status(s, OTEL_STATUS_ERROR, line);
+}
+
+PGresult *otel_pq_exec(PGconn *conn, const otel_pq_statement_t *st, const char *const *values) {
+  char name[256];
+  if (st->collection)
+    snprintf(name, sizeof(name), "%s %s", st->operation, st->collection);
+  else
+    snprintf(name, sizeof(name), "%s", st->operation);
+  otel_span_t *s = otel_span_start(otel__tracer_cached(&tracer, "libotel.pq"), name,
+                                   OTEL_SPAN_KIND_CLIENT, NULL);
+  if (otel_span_is_recording(s)) {
+    set_connection_attrs(s, conn);
+    otel_span_set_str(s, "db.query.text", st->sql);
+    otel_span_set_str(s, "db.operation.name", st->operation);
+    if (st->collection)
+      otel_span_set_str(s, "db.collection.name", st->collection);
+  }
+  PGresult *r;
+  if (st->name)
+    r = PQexecPrepared(conn, st->name, st->n_params, values, NULL, NULL, 0);
+  else if (st->n_params)
+    r = PQexecParams(conn, st->sql, st->n_params, NULL, values, NULL, NULL, 0);
+  else
+    r = PQexec(conn, st->sql);
+  ExecStatusType status = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
+    record_failure(s, conn, r);
+  otel_span_end(s);
+  return r;
+}

@@ -1,0 +1,10 @@
+/* notify's endpoints (CONTRACT section 2). */
+#ifndef NOTIFY_HANDLERS_H
+#define NOTIFY_HANDLERS_H
+
+#include "http.h"
+
+void notify_health(svc_request_t *req, svc_response_t *res);
+void notify_receive(svc_request_t *req, svc_response_t *res);
+
+#endif

@@ -1,0 +1,14 @@
+/* notify: receives article notifications (CONTRACT section 2). */
+#include "handlers.h"
+#include "service.h"
+
+static const svc_route_t ROUTES[] = {
+    {"GET", "/health", notify_health, false},
+    {"POST", "/notify", notify_receive, true},
+};
+
+int main(void) {
+  svc_begin("notify");
+  svc_spec_t spec = {"notify", 8081, ROUTES, sizeof(ROUTES) / sizeof(ROUTES[0])};
+  return svc_run(&spec);
+}

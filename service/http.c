@@ -1,0 +1,361 @@
+/* The services' HTTP server on libmicrohttpd: routing, bodies, responses, access log, spans. */
+#include "http.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <otel/log.h>
+#include <otel/mhd.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#define CONNECTION_LIMIT 1024
+#define CONNECTION_TIMEOUT_S 30
+#define CONNECTION_MEMORY 65536 /* request line and headers must fit: 431 past it */
+#define MAX_ALLOW 64
+
+struct svc_http {
+  struct MHD_Daemon *daemon;
+  svc_http_config_t cfg;
+  atomic_int active; /* requests begun and not completed */
+};
+
+struct svc_request {
+  svc_http_t *server;
+  struct MHD_Connection *conn;
+  char *uri; /* the raw request target: path and query */
+  char method[16];
+  const svc_route_t *route;
+  int64_t id;
+  otel_mhd_request_t tel;
+  char *body;
+  size_t len;
+  bool started;
+  bool answered;
+  unsigned refused;          /* 404, 405 or 415: sent once the request is complete */
+  char allow[MAX_ALLOW];     /* for a 405 */
+  unsigned status;
+  struct timespec began;
+};
+
+/* --- routing --- */
+
+/* A positive decimal that fits in int64, or 0. */
+static int64_t parse_id(const char *s, size_t n) {
+  if (n == 0 || n > 19)
+    return 0;
+  int64_t v = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (s[i] < '0' || s[i] > '9')
+      return 0;
+    if (v > (INT64_MAX - (s[i] - '0')) / 10)
+      return 0;
+    v = v * 10 + (s[i] - '0');
+  }
+  return v;
+}
+
+/* Whether path matches the template; *id gets the {id} segment's value. */
+static bool path_matches(const char *tmpl, const char *path, size_t path_len, int64_t *id) {
+  const char *t = tmpl, *p = path, *end = path + path_len;
+  while (*t && p < end) {
+    if (!strncmp(t, "{id}", 4)) {
+      const char *seg = p;
+      while (p < end && *p != '/')
+        p++;
+      if (!(*id = parse_id(seg, (size_t)(p - seg))))
+        return false;
+      t += 4;
+    } else if (*t++ != *p++) {
+      return false;
+    }
+  }
+  return !*t && p == end;
+}
+
+/* The route for method and path; else 404, or 405 with the allowed methods. */
+static const svc_route_t *route_find(const svc_http_config_t *cfg, const char *method,
+                                     const char *path, int64_t *id, unsigned *status,
+                                     char allow[MAX_ALLOW]) {
+  size_t n = strlen(path);
+  if (n > 1 && path[n - 1] == '/') /* a trailing slash is accepted */
+    n--;
+  allow[0] = '\0';
+  for (size_t i = 0; i < cfg->n_routes; i++) {
+    const svc_route_t *r = &cfg->routes[i];
+    if (!path_matches(r->path, path, n, id))
+      continue;
+    if (!strcmp(r->method, method))
+      return r;
+    size_t used = strlen(allow);
+    snprintf(allow + used, MAX_ALLOW - used, "%s%s", used ? ", " : "", r->method);
+  }
+  *status = allow[0] ? 405 : 404;
+  return NULL;
+}
+
+/* --- responses --- */
+
+json_t *svc_problem(const char *message, const char *key, const char *source) {
+  return json_pack("{s:s,s:s,s:s}", "message", message, "key", key, "source", source);
+}
+
+void svc_error(svc_response_t *res, unsigned status, const char *detail, json_t *extra) {
+  res->status = status;
+  json_decref(res->body);
+  res->body = json_pack("{s:i,s:s}", "status_code", (int)status, "detail", detail);
+  if (extra)
+    json_object_set_new(res->body, "extra", extra);
+}
+
+static enum MHD_Result send_response(svc_request_t *req, svc_response_t *res, const char *allow) {
+  char *text = res->body ? json_dumps(res->body, JSON_COMPACT) : NULL;
+  json_decref(res->body);
+  res->body = NULL;
+  struct MHD_Response *r =
+      text ? MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE)
+           : MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+  if (!r) {
+    free(text);
+    return MHD_NO;
+  }
+  if (text)
+    MHD_add_response_header(r, "Content-Type", "application/json");
+  if (res->location[0])
+    MHD_add_response_header(r, "Location", res->location);
+  if (allow && *allow)
+    MHD_add_response_header(r, "Allow", allow);
+  otel_mhd_add_trace_header(&req->tel, r);
+  req->status = res->status;
+  req->answered = true;
+  enum MHD_Result ret = MHD_queue_response(req->conn, res->status, r);
+  MHD_destroy_response(r);
+  return ret;
+}
+
+static enum MHD_Result send_error(svc_request_t *req, unsigned status, const char *detail,
+                                  const char *allow) {
+  svc_response_t res = {0};
+  svc_error(&res, status, detail, NULL);
+  return send_response(req, &res, allow);
+}
+
+/* --- the request's life --- */
+
+static bool is_json(const char *type) {
+  if (!type)
+    return false;
+  while (*type == ' ')
+    type++;
+  size_t n = strcspn(type, "; ");
+  return n == 16 && !strncasecmp(type, "application/json", 16);
+}
+
+/* The headers are in: start the span, find the route. A refusal is sent when
+ * the request is complete, so the connection stays alive; only an oversize
+ * body is refused at once, without reading it (the connection then closes). */
+static enum MHD_Result on_headers(svc_request_t *req, const char *method, const char *version) {
+  req->started = true;
+  snprintf(req->method, sizeof(req->method), "%s", method);
+  otel_mhd_begin(&req->tel, req->conn, method, req->uri, version);
+
+  const char *path = req->uri ? req->uri : "/";
+  char path_only[2048];
+  snprintf(path_only, sizeof(path_only), "%.*s", (int)strcspn(path, "?"), path);
+  req->route = route_find(&req->server->cfg, method, path_only, &req->id, &req->refused,
+                          req->allow);
+  if (!req->route)
+    return MHD_YES;
+  otel_mhd_set_route(&req->tel, req->route->method, req->route->path);
+
+  if (req->route->json_body &&
+      !is_json(MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, "content-type"))) {
+    req->refused = 415;
+    return MHD_YES;
+  }
+  const char *length = MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, "content-length");
+  if (length && strtoull(length, NULL, 10) > req->server->cfg.max_body)
+    return send_error(req, 413, "Request Entity Too Large", NULL);
+  return MHD_YES;
+}
+
+static enum MHD_Result on_body(svc_request_t *req, const char *data, size_t n) {
+  if (req->answered || req->refused) /* refused: drop what arrives */
+    return MHD_YES;
+  if (req->len + n > req->server->cfg.max_body) { /* chunked bodies have no length */
+    free(req->body);
+    req->body = NULL;
+    return send_error(req, 413, "Request Entity Too Large", NULL);
+  }
+  char *grown = realloc(req->body, req->len + n + 1);
+  if (!grown)
+    return send_error(req, 500, "Internal Server Error", NULL);
+  memcpy(grown + req->len, data, n);
+  req->body = grown;
+  req->len += n;
+  return MHD_YES;
+}
+
+static enum MHD_Result on_complete(svc_request_t *req) {
+  if (req->answered)
+    return MHD_YES;
+  if (req->refused == 405)
+    return send_error(req, 405, "Method Not Allowed", req->allow);
+  if (req->refused == 415)
+    return send_error(req, 415, "Unsupported Media Type", NULL);
+  if (req->refused)
+    return send_error(req, 404, "Not Found", NULL);
+  svc_response_t res = {.status = 200};
+  otel_mhd_enter(&req->tel);
+  req->route->handler(req, &res);
+  otel_mhd_leave(&req->tel);
+  return send_response(req, &res, NULL);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+                                  const char *method, const char *version, const char *data,
+                                  size_t *data_size, void **con_cls) {
+  (void)cls, (void)url;
+  svc_request_t *req = *con_cls;
+  if (!req)
+    return MHD_NO;
+  req->conn = c;
+  if (!req->started)
+    return on_headers(req, method, version);
+  if (*data_size) {
+    enum MHD_Result ret = on_body(req, data, *data_size);
+    *data_size = 0;
+    return ret;
+  }
+  return on_complete(req); /* answered only now, so the connection stays alive */
+}
+
+/* Called first for each request, with its raw target (path and query). */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c) {
+  svc_http_t *s = cls;
+  svc_request_t *req = calloc(1, sizeof(*req));
+  if (!req)
+    return NULL;
+  req->server = s;
+  req->conn = c;
+  req->uri = strdup(uri ? uri : "/");
+  clock_gettime(CLOCK_MONOTONIC, &req->began);
+  atomic_fetch_add(&s->active, 1);
+  return req;
+}
+
+static void access_log(svc_request_t *req) {
+  struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  double ms = (double)(now.tv_sec - req->began.tv_sec) * 1e3 +
+              (double)(now.tv_nsec - req->began.tv_nsec) / 1e6;
+  char message[2304];
+  snprintf(message, sizeof(message), "%s %s %u", req->method, req->uri ? req->uri : "",
+           req->status);
+  otel_attr_t fields[] = {
+      OTEL_ATTR_STR("method", req->method),
+      OTEL_ATTR_STR("path", req->uri ? req->uri : ""),
+      OTEL_ATTR_INT("status_code", req->status),
+      OTEL_ATTR_DOUBLE("duration_ms", (double)(int64_t)(ms * 1000) / 1000),
+  };
+  otel_mhd_enter(&req->tel);
+  otel_log(req->status >= 500 ? OTEL_SEVERITY_ERROR : OTEL_SEVERITY_INFO,
+           req->server->cfg.log_name, message, fields, 4);
+  otel_mhd_leave(&req->tel);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                         enum MHD_RequestTerminationCode code) {
+  (void)c, (void)code;
+  svc_http_t *s = cls;
+  svc_request_t *req = *con_cls;
+  if (!req)
+    return;
+  if (req->started)
+    access_log(req);
+  otel_mhd_end(&req->tel, req->status);
+  free(req->body);
+  free(req->uri);
+  free(req);
+  *con_cls = NULL;
+  atomic_fetch_sub(&s->active, 1);
+}
+
+/* --- the server --- */
+
+static bool parse_address(const char *host, unsigned port, struct sockaddr_storage *out,
+                          bool *ipv6) {
+  memset(out, 0, sizeof(*out));
+  struct sockaddr_in *v4 = (struct sockaddr_in *)out;
+  struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)out;
+  if (inet_pton(AF_INET, host, &v4->sin_addr) == 1) {
+    v4->sin_family = AF_INET;
+    v4->sin_port = htons((uint16_t)port);
+    *ipv6 = false;
+    return true;
+  }
+  if (inet_pton(AF_INET6, host, &v6->sin6_addr) == 1) {
+    v6->sin6_family = AF_INET6;
+    v6->sin6_port = htons((uint16_t)port);
+    *ipv6 = true;
+    return true;
+  }
+  return false;
+}
+
+svc_http_t *svc_http_start(const svc_http_config_t *cfg) {
+  struct sockaddr_storage addr;
+  bool ipv6;
+  if (!parse_address(cfg->host, cfg->port, &addr, &ipv6)) {
+    otel_log(OTEL_SEVERITY_ERROR, cfg->log_name, "HOST is not an IP address",
+             &OTEL_ATTR_STR("host", cfg->host), 1);
+    return NULL;
+  }
+  svc_http_t *s = calloc(1, sizeof(*s));
+  if (!s)
+    return NULL;
+  s->cfg = *cfg;
+  unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ITC |
+                   (ipv6 ? MHD_USE_IPv6 : 0);
+  s->daemon = MHD_start_daemon(
+      flags, (uint16_t)cfg->port, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, &addr,
+      MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads, MHD_OPTION_CONNECTION_LIMIT,
+      (unsigned)CONNECTION_LIMIT, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONNECTION_TIMEOUT_S,
+      MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY, MHD_OPTION_URI_LOG_CALLBACK,
+      on_uri, s, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_END);
+  if (!s->daemon) {
+    otel_log(OTEL_SEVERITY_ERROR, cfg->log_name, "cannot listen",
+             (otel_attr_t[]){OTEL_ATTR_STR("host", cfg->host), OTEL_ATTR_INT("port", cfg->port)},
+             2);
+    free(s);
+    return NULL;
+  }
+  return s;
+}
+
+void svc_http_stop(svc_http_t *s, unsigned timeout_ms) {
+  if (!s)
+    return;
+  MHD_socket listener = MHD_quiesce_daemon(s->daemon); /* no new connections */
+  if (listener != MHD_INVALID_SOCKET)
+    close(listener);
+  for (unsigned waited = 0; atomic_load(&s->active) > 0 && waited < timeout_ms; waited += 10)
+    nanosleep(&(struct timespec){0, 10000000}, NULL);
+  MHD_stop_daemon(s->daemon);
+  free(s);
+}
+
+int64_t svc_request_id(const svc_request_t *req) { return req->id; }
+
+const char *svc_request_query(const svc_request_t *req, const char *name) {
+  return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *svc_request_body(const svc_request_t *req, size_t *len) {
+  *len = req->len;
+  return req->body ? req->body : "";
+}

@@ -1,0 +1,74 @@
+/*
+ * The HTTP server both services run: libmicrohttpd with a thread pool, a
+ * route table, bodies read incrementally under a size cap, JSON responses
+ * and errors as the contract writes them, one access log line per request,
+ * and a SERVER span per request through libotel.
+ *
+ * A request's data path: the route is matched once the headers are in (404,
+ * 405 with Allow, 415 and 413 are answered here), the body is collected, and
+ * when it is complete the handler runs with the request's span current. The
+ * handler fills a response; this file sends it.
+ */
+#ifndef SVC_HTTP_H
+#define SVC_HTTP_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct svc_request svc_request_t;
+
+typedef struct svc_response {
+  unsigned status;
+  json_t *body;         /* taken: sent compact and released; NULL for no body */
+  char location[128];   /* a Location header when not empty */
+} svc_response_t;
+
+typedef void (*svc_handler_fn)(svc_request_t *req, svc_response_t *res);
+
+/* A route: method and path template, where "{id}" matches a positive decimal
+ * int64 (anything else there is 404, as for an unknown path). */
+typedef struct svc_route {
+  const char *method;
+  const char *path;
+  svc_handler_fn handler;
+  bool json_body; /* the request must carry a JSON body (415 otherwise) */
+} svc_route_t;
+
+typedef struct svc_http_config {
+  const char *host;
+  unsigned port;
+  unsigned threads;
+  size_t max_body; /* larger bodies get 413 without being read whole */
+  const svc_route_t *routes;
+  size_t n_routes;
+  const char *log_name; /* the access log's logger name */
+} svc_http_config_t;
+
+typedef struct svc_http svc_http_t;
+
+/* Starts listening; NULL (with a log line) when the port cannot be bound. */
+svc_http_t *svc_http_start(const svc_http_config_t *cfg);
+
+/* Stops accepting connections, lets requests in flight finish (waiting at most
+ * timeout_ms), then stops the server's threads and frees it. */
+void svc_http_stop(svc_http_t *s, unsigned timeout_ms);
+
+/* --- For handlers --- */
+
+/* The {id} of the matched route. */
+int64_t svc_request_id(const svc_request_t *req);
+/* A query parameter, or NULL. Borrowed. */
+const char *svc_request_query(const svc_request_t *req, const char *name);
+/* The request body (not NUL-terminated) and its length. Borrowed. */
+const char *svc_request_body(const svc_request_t *req, size_t *len);
+
+/* Fills res with the contract's error body {"status_code","detail"[,"extra"]};
+ * extra is taken (may be NULL). */
+void svc_error(svc_response_t *res, unsigned status, const char *detail, json_t *extra);
+
+/* One validation problem for an error's "extra" list. */
+json_t *svc_problem(const char *message, const char *key, const char *source);
+
+#endif

@@ -1,0 +1,58 @@
+/* The services' common main: configuration, telemetry, the server, the graceful stop. */
+#include "service.h"
+
+#include <otel/log.h>
+#include <otel/otel.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "signals.h"
+
+#define MAX_BODY (1u << 20)
+#define DRAIN_TIMEOUT_MS 10000
+#define TELEMETRY_FLUSH_MS 5000
+
+static char service_name[256];
+
+void svc_begin(const char *name) {
+  svc_config_set_program(name);
+  svc_signals_block();
+  snprintf(service_name, sizeof(service_name), "%s", name);
+}
+
+const char *svc_service_name(void) { return service_name; }
+
+int svc_run(const svc_spec_t *spec) {
+  long cores = sysconf(_SC_NPROCESSORS_ONLN);
+  svc_http_config_t http = {
+      .host = svc_env_str("HOST", "0.0.0.0"),
+      .port = (unsigned)svc_env_long("PORT", spec->default_port, 1, 65535),
+      .threads = (unsigned)svc_env_long("HTTP_THREADS", cores > 0 ? 4 * cores : 4, 1, 1024),
+      .max_body = MAX_BODY,
+      .routes = spec->routes,
+      .n_routes = spec->n_routes,
+      .log_name = spec->name,
+  };
+  const char *configured = getenv("OTEL_SERVICE_NAME");
+  if (configured && *configured)
+    snprintf(service_name, sizeof(service_name), "%s", configured);
+  otel_init(spec->name);
+
+  svc_http_t *server = svc_http_start(&http);
+  if (!server) {
+    otel_shutdown(TELEMETRY_FLUSH_MS);
+    return 1;
+  }
+  otel_attr_t where[] = {OTEL_ATTR_STR("host", http.host), OTEL_ATTR_INT("port", http.port),
+                         OTEL_ATTR_INT("threads", http.threads)};
+  otel_log(OTEL_SEVERITY_INFO, spec->name, "listening", where, 3);
+
+  int sig = svc_signals_wait();
+  otel_log(OTEL_SEVERITY_INFO, spec->name, "stopping", &OTEL_ATTR_INT("signal", sig), 1);
+  svc_http_stop(server, DRAIN_TIMEOUT_MS);
+  otel_shutdown(TELEMETRY_FLUSH_MS);
+  otel_log(OTEL_SEVERITY_INFO, spec->name, "stopped", NULL, 0);
+  return 0;
+}
