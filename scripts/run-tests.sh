@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test binary of each build variant, then the script suites, and
+# Runs every unit test binary and the integration suites for each build
+# variant (release, then ASan+UBSan), then the install check, and
 # prints one total line, "N passed, M failed". A suite that crashes or prints
 # no summary counts as one failure, so a broken suite can never pass silently.
 set -u
@@ -39,9 +40,13 @@ for variant in release asan; do
   for t in "$build/$variant"/tests/test_*; do
     [ -x "$t" ] && run_suite "$variant" "$t"
   done
+  # The services of this variant against a private PostgreSQL each suite starts.
+  for script in tests/integration/check-*.sh; do
+    run_suite "$variant" env BIN="$PWD/$build/$variant/bin" bash "$script"
+  done
 done
-for script in tests/*/check-*.sh; do
-  [ -f "$script" ] && run_suite script bash "$script"
+for script in tests/install/check-*.sh; do
+  run_suite script bash "$script"
 done
 
 echo "$passed passed, $failed failed"

@@ -36,8 +36,8 @@ struct svc_request {
   size_t len;
   bool started;
   bool answered;
-  unsigned refused;          /* 404, 405 or 415: sent once the request is complete */
-  char allow[MAX_ALLOW];     /* for a 405 */
+  unsigned refused;      /* 404, 405 or 415: sent once the request is complete */
+  char allow[MAX_ALLOW]; /* for a 405 */
   unsigned status;
   struct timespec began;
 };
@@ -166,8 +166,8 @@ static enum MHD_Result on_headers(svc_request_t *req, const char *method, const 
   const char *path = req->uri ? req->uri : "/";
   char path_only[2048];
   snprintf(path_only, sizeof(path_only), "%.*s", (int)strcspn(path, "?"), path);
-  req->route = route_find(&req->server->cfg, method, path_only, &req->id, &req->refused,
-                          req->allow);
+  req->route =
+      route_find(&req->server->cfg, method, path_only, &req->id, &req->refused, req->allow);
   if (!req->route)
     return MHD_YES;
   otel_mhd_set_route(&req->tel, req->route->method, req->route->path);
@@ -263,8 +263,8 @@ static void access_log(svc_request_t *req) {
       OTEL_ATTR_DOUBLE("duration_ms", (double)(int64_t)(ms * 1000) / 1000),
   };
   otel_mhd_enter(&req->tel);
-  otel_log(req->status >= 500 ? OTEL_SEVERITY_ERROR : OTEL_SEVERITY_INFO,
-           req->server->cfg.log_name, message, fields, 4);
+  otel_log(req->status >= 500 ? OTEL_SEVERITY_ERROR : OTEL_SEVERITY_INFO, req->server->cfg.log_name,
+           message, fields, 4);
   otel_mhd_leave(&req->tel);
 }
 
@@ -319,8 +319,8 @@ svc_http_t *svc_http_start(const svc_http_config_t *cfg) {
   if (!s)
     return NULL;
   s->cfg = *cfg;
-  unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ITC |
-                   (ipv6 ? MHD_USE_IPv6 : 0);
+  unsigned flags =
+      MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ITC | (ipv6 ? MHD_USE_IPv6 : 0);
   s->daemon = MHD_start_daemon(
       flags, (uint16_t)cfg->port, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, &addr,
       MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads, MHD_OPTION_CONNECTION_LIMIT,

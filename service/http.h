@@ -21,8 +21,8 @@ typedef struct svc_request svc_request_t;
 
 typedef struct svc_response {
   unsigned status;
-  json_t *body;         /* taken: sent compact and released; NULL for no body */
-  char location[128];   /* a Location header when not empty */
+  json_t *body;       /* taken: sent compact and released; NULL for no body */
+  char location[128]; /* a Location header when not empty */
 } svc_response_t;
 
 typedef void (*svc_handler_fn)(svc_request_t *req, svc_response_t *res);

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "config.h"
+#include "env.h"
 #include "signals.h"
 
 #define MAX_BODY (1u << 20)

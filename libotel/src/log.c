@@ -86,10 +86,8 @@ static void put_value(otel__buf_t *b, const otel_attr_t *a) {
 
 void otel_log(otel_severity_t severity, const char *logger, const char *message,
               const otel_attr_t *attrs, size_t n) {
-  static _Thread_local otel__buf_t line;
-  if (!line.max)
-    otel__buf_init(&line, LINE_MAX_BYTES);
-  otel__buf_clear(&line);
+  otel__buf_t line; /* per call: a per-thread buffer would outlive pool threads */
+  otel__buf_init(&line, LINE_MAX_BYTES);
 
   const otel_span_context_t *sc = otel__current_span_context();
   bool valid = otel_span_context_is_valid(sc);
@@ -122,10 +120,11 @@ void otel_log(otel_severity_t severity, const char *logger, const char *message,
     put_value(&line, &attrs[i]);
   }
   otel__buf_puts(&line, "}\n");
-  if (line.failed) /* past 64 KiB: dropped rather than written as broken JSON */
-    return;
-  flockfile(stdout);
-  fwrite(line.data, 1, line.len, stdout);
-  fflush(stdout);
-  funlockfile(stdout);
+  if (!line.failed) { /* past 64 KiB: dropped rather than written as broken JSON */
+    flockfile(stdout);
+    fwrite(line.data, 1, line.len, stdout);
+    fflush(stdout);
+    funlockfile(stdout);
+  }
+  otel__buf_free(&line);
 }

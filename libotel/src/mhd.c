@@ -16,8 +16,8 @@ static const char *header(void *carrier, const char *name) {
 
 /* The semantic conventions' method: known methods as is, others "_OTHER". */
 static const char *known_method(const char *m) {
-  static const char *const methods[] = {"GET",     "POST",    "PUT",   "DELETE", "HEAD",
-                                        "OPTIONS", "PATCH",   "TRACE", "CONNECT"};
+  static const char *const methods[] = {"GET",     "POST",  "PUT",   "DELETE", "HEAD",
+                                        "OPTIONS", "PATCH", "TRACE", "CONNECT"};
   for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++)
     if (!strcmp(m, methods[i]))
       return methods[i];
@@ -61,7 +61,8 @@ void otel_mhd_begin(otel_mhd_request_t *r, struct MHD_Connection *c, const char 
   memset(r, 0, sizeof(*r));
   otel_propagation_extract(&r->parent, header, c);
   const char *m = known_method(method);
-  r->span = otel_span_start(otel__tracer_cached(&tracer, "libotel.mhd"), m, OTEL_SPAN_KIND_SERVER, &r->parent);
+  r->span = otel_span_start(otel__tracer_cached(&tracer, "libotel.mhd"), m, OTEL_SPAN_KIND_SERVER,
+                            &r->parent);
   if (!otel_span_is_recording(r->span))
     return;
   otel_span_set_str(r->span, "http.request.method", m);

@@ -50,8 +50,9 @@ TEST(keys_in_order_and_fields_outside_a_span) {
   char *text = capture(outside_a_span);
   json_t *j = json_loads(text, 0, NULL);
   CHECK(j);
-  const char *order[] = {"asctime", "levelname", "name", "message", "otelTraceID",
-                         "otelSpanID", "otelTraceSampled", "otelServiceName", "article_id"};
+  const char *order[] = {"asctime",          "levelname",       "name",
+                         "message",          "otelTraceID",     "otelSpanID",
+                         "otelTraceSampled", "otelServiceName", "article_id"};
   const char *prev = text;
   for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
     char quoted[64];

@@ -2,8 +2,8 @@
  * Service configuration from the environment. A missing or malformed value
  * ends the process with one line naming the variable and exit code 2.
  */
-#ifndef SVC_CONFIG_H
-#define SVC_CONFIG_H
+#ifndef SVC_ENV_H
+#define SVC_ENV_H
 
 #include <stdbool.h>
 

@@ -1,5 +1,5 @@
 /* Environment variables for the services, with exit code 2 on bad values. */
-#include "config.h"
+#include "env.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -1,0 +1,15 @@
+/* articles' endpoints (CONTRACT section 1): validate, call the store, shape the answer. */
+#ifndef ARTICLES_HANDLERS_H
+#define ARTICLES_HANDLERS_H
+
+#include "http.h"
+
+void articles_health(svc_request_t *req, svc_response_t *res);
+void articles_ready(svc_request_t *req, svc_response_t *res);
+void articles_create(svc_request_t *req, svc_response_t *res);
+void articles_get(svc_request_t *req, svc_response_t *res);
+void articles_list(svc_request_t *req, svc_response_t *res);
+void articles_update(svc_request_t *req, svc_response_t *res);
+void articles_delete(svc_request_t *req, svc_response_t *res);
+
+#endif

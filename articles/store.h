@@ -1,0 +1,42 @@
+/*
+ * Article storage in PostgreSQL: all of articles' SQL is here. Each worker
+ * thread has its own connection, opened on first use and opened again after
+ * it breaks, so while the database is down calls fail with -EAGAIN and the
+ * first call after it returns reconnects.
+ */
+#ifndef ARTICLES_STORE_H
+#define ARTICLES_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct article {
+  int64_t id;
+  char *title; /* owned */
+  char *body;  /* owned */
+  char created_at[40];
+  char updated_at[40];
+} article_t;
+
+typedef struct article_page {
+  article_t *items; /* owned */
+  size_t n;
+  int64_t total;
+} article_page_t;
+
+/* Where to connect (a libpq URI), for every thread; copied. Call before use. */
+void article_store_configure(const char *conninfo);
+
+/* Each returns 0; -ENOENT when there is no such article; -EAGAIN when the
+ * database cannot be reached; -EIO for any other failure (logged). */
+int article_store_insert(const char *title, const char *body, article_t *out);
+int article_store_get(int64_t id, article_t *out);
+int article_store_update(int64_t id, const char *title, const char *body, article_t *out);
+int article_store_delete(int64_t id);
+int article_store_list(int64_t limit, int64_t offset, article_page_t *out);
+int article_store_ping(void);
+
+void article_free(article_t *a);
+void article_page_free(article_page_t *p);
+
+#endif

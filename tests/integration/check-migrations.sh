@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# `articles migrate`: up, status, idempotence, down, up again, two concurrent
+# ups; and configuration errors: one line naming the variable, exit code 2.
+source "$(dirname "$0")/lib.sh"
+
+start_postgres || exit 1
+export MIGRATIONS_DIR=$TOP/migrations
+migrate() { "$BIN/articles" migrate "$@" 2>&1; }
+table_exists() { psql_query "SELECT to_regclass('public.articles') IS NOT NULL"; }
+
+out=$(migrate up)
+check up_applies eq "$out" "applied 0001_create_articles"
+check up_creates_table eq "$(table_exists)" t
+check up_records_version eq "$(psql_query 'SELECT version, name FROM schema_migrations')" \
+  "1|0001_create_articles"
+check status_applied eq "$(migrate status)" "applied 0001_create_articles"
+out=$(migrate up)
+check up_is_idempotent eq "$?:$out" "0:"
+out=$(migrate down)
+check down_reverts eq "$out" "reverted 0001_create_articles"
+check down_drops_table eq "$(table_exists)" f
+check status_pending eq "$(migrate status)" "pending 0001_create_articles"
+check down_with_nothing eq "$(migrate down)" "nothing to revert"
+migrate up >/dev/null
+check up_again eq "$(table_exists)" t
+
+migrate down >/dev/null
+migrate up >"$WORK/a" &
+a=$!
+migrate up >"$WORK/b" &
+b=$!
+wait $a
+ra=$?
+wait $b
+rb=$?
+check concurrent_ups_succeed eq "$ra:$rb" "0:0"
+check concurrent_ups_apply_once eq "$(cat "$WORK/a" "$WORK/b")" "applied 0001_create_articles"
+check concurrent_ups_one_row eq "$(psql_query 'SELECT count(*) FROM schema_migrations')" 1
+
+out=$(migrate sideways)
+check unknown_command eq "$?:$out" "2:usage: articles migrate up|down|status"
+
+# Configuration errors, for both services.
+config_error() { # name expected-line program VAR=value...
+  local name=$1 expected=$2 program=$3
+  shift 3
+  out=$(env -u DATABASE_URL "$@" "$BIN/$program" 2>&1 </dev/null)
+  local rc=$?
+  check "$name" eq "$rc:$out" "2:$expected"
+}
+config_error missing_database_url "articles: DATABASE_URL: is required" articles
+config_error malformed_database_url "articles: DATABASE_URL=mysql://x/y: expected a postgresql:// URL" \
+  articles DATABASE_URL=mysql://x/y
+config_error bad_port "articles: PORT=abc: expected an integer from 1 to 65535" \
+  articles DATABASE_URL=postgresql://x/y PORT=abc
+config_error bad_notify_url "articles: NOTIFY_URL=ftp://x: expected an http:// or https:// URL" \
+  articles DATABASE_URL=postgresql://x/y NOTIFY_URL=ftp://x
+config_error bad_timeout "articles: NOTIFY_TIMEOUT_MS=0: expected an integer from 1 to 600000" \
+  articles DATABASE_URL=postgresql://x/y NOTIFY_TIMEOUT_MS=0
+config_error notify_bad_threads "notify: HTTP_THREADS=many: expected an integer from 1 to 1024" \
+  notify HTTP_THREADS=many
+out=$(DATABASE_URL="postgresql+asyncpg://postgres@127.0.0.1:$PG_PORT/articles" migrate status)
+check asyncpg_url_accepted eq "$out" "applied 0001_create_articles"
+
+finish integration_migrations

@@ -1,0 +1,113 @@
+# Shared by the integration suites: a private PostgreSQL cluster, the services
+# as processes, HTTP helpers and assertions. Source it; call `finish` last.
+# BIN names the folder with the service binaries (a build variant's bin/).
+
+set -u
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+BIN=${BIN:-$TOP/build/release/bin}
+PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
+WORK=$(mktemp -d /tmp/articles-test.XXXXXX)
+chmod 755 "$WORK"
+PIDS=()
+passed=0
+failed=0
+
+# Runs a PostgreSQL program as the unprivileged owner of the cluster.
+as_postgres() {
+  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+# A TCP port on 127.0.0.1 that nothing listens on.
+free_port() {
+  local p
+  while :; do
+    p=$((20000 + RANDOM % 20000))
+    (echo >"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
+  done
+}
+
+start_postgres() {
+  PG_DIR="$WORK/pg"
+  PG_PORT=$(free_port)
+  mkdir -p "$PG_DIR"
+  [ "$(id -u)" -eq 0 ] && chown postgres: "$PG_DIR"
+  as_postgres "$PG_BIN/initdb" -D "$PG_DIR/data" -A trust -U postgres -E UTF8 --no-sync \
+    >"$WORK/initdb.log" 2>&1 || { cat "$WORK/initdb.log"; return 1; }
+  pg_start
+  as_postgres createdb -h 127.0.0.1 -p "$PG_PORT" -U postgres articles
+  export DATABASE_URL="postgresql://postgres@127.0.0.1:$PG_PORT/articles"
+}
+
+pg_start() {
+  as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w -t 30 \
+    -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null
+}
+
+pg_stop() {
+  as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w stop >/dev/null 2>&1
+}
+
+psql_query() {
+  as_postgres psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d articles -Atc "$1"
+}
+
+# start_service NAME VAR=value...: runs $BIN/NAME in the background with its
+# output in $WORK/NAME.log; sets NAME_PID.
+start_service() {
+  local name=$1
+  shift
+  env "$@" "$BIN/$name" >>"$WORK/$name.log" 2>&1 &
+  local pid=$!
+  PIDS+=("$pid")
+  printf -v "${name}_PID" '%s' "$pid"
+}
+
+# Waits until URL answers 200 (10 s at most).
+wait_http() {
+  for _ in $(seq 100); do
+    [ "$(curl -s -o /dev/null -w '%{http_code}' "$1")" = 200 ] && return 0
+    sleep 0.1
+  done
+  echo "  $1 did not come up" >&2
+  return 1
+}
+
+# request METHOD URL [BODY [CONTENT-TYPE]]: sets STATUS, BODY and HEADERS.
+request() {
+  local method=$1 url=$2 data=${3-} type=${4:-application/json}
+  local args=(-s -X "$method" -D "$WORK/headers" -o "$WORK/body" -w '%{http_code}')
+  [ $# -ge 3 ] && args+=(-H "Content-Type: $type" --data-binary "$data")
+  STATUS=$(curl "${args[@]}" "$url")
+  BODY=$(cat "$WORK/body")
+  HEADERS=$(tr -d '\r' <"$WORK/headers")
+}
+
+header() { printf '%s\n' "$HEADERS" | sed -n "s/^$1: //Ip" | head -1; }
+
+# check NAME COMMAND...: one assertion.
+check() {
+  local name=$1
+  shift
+  if "$@"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    echo "  FAIL $name (status $STATUS, body ${BODY:0:300})"
+  fi
+}
+
+eq() { [ "$1" = "$2" ] || { echo "    expected [$2], got [$1]" >&2; return 1; }; }
+
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill -CONT "$pid" 2>/dev/null; kill "$pid" 2>/dev/null; done
+  wait 2>/dev/null
+  [ -n "${PG_DIR:-}" ] && pg_stop
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# Prints the suite's summary line; exits non-zero when anything failed.
+finish() {
+  echo "$1: $passed passed, $failed failed"
+  [ "$failed" -eq 0 ]
+}
