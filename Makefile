@@ -34,6 +34,7 @@ LIBOTEL     := $(OUT)/libotel.a
 TEST_SUPPORT_SRC := $(wildcard tests/support/*.c)
 TEST_SUPPORT_OBJ := $(patsubst %.c,$(OUT)/%.o,$(TEST_SUPPORT_SRC))
 UNIT_TESTS  := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(wildcard tests/unit/test_*.c))
+TEST_TOOLS  := $(patsubst tests/tools/%.c,$(OUT)/tools/%,$(wildcard tests/tools/*.c))
 BENCHES     := $(patsubst bench/%.c,$(OUT)/bench/%,$(wildcard bench/bench_*.c))
 EXAMPLES    := $(patsubst examples/%.c,$(OUT)/examples/%,$(wildcard examples/*.c))
 SERVICE_OBJ := $(patsubst %.c,$(OUT)/%.o,$(wildcard service/*.c))
@@ -92,7 +93,7 @@ clean: ## Remove build outputs
 lib: $(LIBOTEL)
 services: $(SERVICE_BIN)
 examples: $(EXAMPLES)
-unit-tests: $(UNIT_TESTS)
+unit-tests: $(UNIT_TESTS) $(TEST_TOOLS)
 bench-bins: $(BENCHES)
 
 $(GEN)/%.pb-c.c $(GEN)/%.pb-c.h: libotel/proto/%.proto
@@ -129,6 +130,11 @@ $(OUT)/bin/%: $$(call service_objs,$$*) $(SERVICE_OBJ) $(LIBOTEL)
 	@$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 $(OUT)/examples/%: $(OUT)/examples/%.o $(LIBOTEL)
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+$(OUT)/tools/%: $(OUT)/tests/tools/%.o $(TEST_SUPPORT_OBJ) $(LIBOTEL)
+	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	@$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 

@@ -111,3 +111,32 @@ finish() {
   echo "$1: $passed passed, $failed failed"
   [ "$failed" -eq 0 ]
 }
+
+# Starts the OTLP sink (tests/tools/otlp_sink) writing to $WORK/otlp.jsonl;
+# sets SINK_PORT and SINK_PID.
+start_sink() {
+  "$(dirname "$BIN")/tools/otlp_sink" "$WORK/otlp.jsonl" >"$WORK/sink.port" 2>>"$WORK/sink.log" &
+  SINK_PID=$!
+  PIDS+=("$SINK_PID")
+  for _ in $(seq 50); do
+    SINK_PORT=$(head -1 "$WORK/sink.port")
+    [ -n "$SINK_PORT" ] && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+# Every span received so far, one compact object per line:
+# {svc, name, kind, trace, span, parent, state, status, attrs: {key: value}}
+# (OTLP/JSON carries 64-bit integers as strings; they become numbers here).
+spans() {
+  [ -f "$WORK/otlp.jsonl" ] || return 0
+  jq -c '.resourceSpans[]
+    | (.resource.attributes[] | select(.key == "service.name") | .value.stringValue) as $svc
+    | .scopeSpans[].spans[]
+    | {svc: $svc, name, kind, trace: .traceId, span: .spanId, parent: (.parentSpanId // ""),
+       state: (.traceState // ""), status: (.status.code // 0),
+       attrs: (reduce (.attributes // [])[] as $a ({}; .[$a.key] =
+         ($a.value | to_entries[0] | if .key == "intValue" then (.value | tonumber) else .value end)))}' \
+    "$WORK/otlp.jsonl"
+}

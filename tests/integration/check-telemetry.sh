@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# What the services export, decoded from a local OTLP receiver: the span tree
+# of CONTRACT section 5 for one POST, route templates, database and HTTP
+# client attributes, W3C propagation in and out, statuses, and log lines that
+# carry the trace ids.
+source "$(dirname "$0")/lib.sh"
+
+start_postgres || exit 1
+MIGRATIONS_DIR=$TOP/migrations "$BIN/articles" migrate up >/dev/null || exit 1
+start_sink || { echo "  otlp_sink did not start"; exit 1; }
+NP=$(free_port)
+AP=$(free_port)
+API=http://127.0.0.1:$AP/api
+OTEL=(OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:$SINK_PORT OTEL_BSP_SCHEDULE_DELAY=100)
+start_service notify PORT=$NP HOST=127.0.0.1 "${OTEL[@]}"
+start_service articles PORT=$AP HOST=127.0.0.1 NOTIFY_URL=http://127.0.0.1:$NP/notify \
+  NOTIFY_TIMEOUT_MS=1000 "${OTEL[@]}"
+wait_http "$API/health" && wait_http "http://127.0.0.1:$NP/health" || exit 1
+
+request POST "$API/articles" '{"title":"Traced title","body":"secret body"}'
+ID=$(jq -r .id <<<"$BODY")
+TRACE=$(header X-Trace-Id)
+request GET "$API/articles/$ID"
+GET_TRACE=$(header X-Trace-Id)
+request GET "$API/articles/999999"
+MISSING_TRACE=$(header X-Trace-Id)
+PARENT_TRACE=4bf92f3577b34da6a3ce929d0e0e4736
+STATUS=$(curl -s -o /dev/null -w '%{http_code}' \
+  -H "traceparent: 00-$PARENT_TRACE-00f067aa0ba902b7-01" -H "tracestate: congo=t61rcWkgMzE" \
+  -H 'Content-Type: application/json' -d '{"title":"child","body":"x"}' "$API/articles")
+INVALID=$(curl -s -D - -o /dev/null -H "traceparent: 00-$PARENT_TRACE-0000000000000000-01" \
+  "$API/health" | tr -d '\r' | sed -n 's/^X-Trace-Id: //Ip')
+kill -STOP "$notify_PID" 2>/dev/null # accepts, never answers
+request POST "$API/articles" '{"title":"unheard","body":"x"}'
+TIMEOUT_TRACE=$(header X-Trace-Id)
+TIMEOUT_STATUS=$STATUS
+pg_stop
+request GET "$API/articles/$ID"
+DOWN_TRACE=$(header X-Trace-Id)
+kill -CONT "$notify_PID"
+kill -TERM "$articles_PID" "$notify_PID" # flush on the way out
+wait "$articles_PID" "$notify_PID"
+sleep 0.3
+
+spans >"$WORK/spans"
+in_trace() { jq -c "select(.trace == \"$1\")" "$WORK/spans"; }
+one() { in_trace "$1" | jq -c "select(.svc == \"$2\" and .name == \"$3\")"; }
+field() { jq -r "$2" <<<"$1"; }
+
+# --- one POST: four spans in one trace ---
+check post_trace_has_four_spans eq "$(in_trace "$TRACE" | wc -l)" 4
+server=$(one "$TRACE" articles "POST /api/articles")
+insert=$(one "$TRACE" articles "INSERT articles")
+client=$(one "$TRACE" articles "POST")
+remote=$(one "$TRACE" notify "POST /notify")
+check server_span eq "$(field "$server" '[.kind,.parent,.status]|tostring')" '[2,"",0]'
+check server_attrs eq "$(field "$server" '.attrs|[."http.request.method",."http.route",."url.path",."url.scheme",."http.response.status_code",."article.id",."network.protocol.version"]|tostring')" \
+  "[\"POST\",\"/api/articles\",\"/api/articles\",\"http\",201,$ID,\"1.1\"]"
+check server_addresses eq "$(field "$server" '.attrs|[."server.address",."server.port",."client.address",(."user_agent.original"|startswith("curl/"))]|tostring')" \
+  "[\"127.0.0.1\",$AP,\"127.0.0.1\",true]"
+server_id=$(field "$server" .span)
+check insert_span eq "$(field "$insert" '[.kind,.parent]|tostring')" "[3,\"$server_id\"]"
+check insert_db_attrs eq "$(field "$insert" '.attrs|[."db.system.name",."db.namespace",."db.operation.name",."db.collection.name",."server.address",."server.port"]|tostring')" \
+  "[\"postgresql\",\"articles\",\"INSERT\",\"articles\",\"127.0.0.1\",$PG_PORT]"
+query=$(field "$insert" '.attrs."db.query.text"')
+parameterised() { [[ $query == *'VALUES ($1, $2)'* && $query != *Traced* ]]; }
+check insert_query_is_parameterised parameterised
+check client_span eq "$(field "$client" '[.kind,.parent,.status]|tostring')" "[3,\"$server_id\",0]"
+check client_attrs eq "$(field "$client" '.attrs|[."http.request.method",."url.full",."server.address",."server.port",."http.response.status_code",."network.protocol.version"]|tostring')" \
+  "[\"POST\",\"http://127.0.0.1:$NP/notify\",\"127.0.0.1\",$NP,200,\"1.1\"]"
+check notify_parent_is_client_span eq "$(field "$remote" '[.kind,.parent]|tostring')" \
+  "[2,\"$(field "$client" .span)\"]"
+check notify_route eq "$(field "$remote" '.attrs."http.route"')" /notify
+
+# --- GET by id: the route template, never the raw id ---
+check get_named_by_template eq "$(one "$GET_TRACE" articles "GET /api/articles/{id}" | jq -r '.attrs."http.route"')" \
+  "/api/articles/{id}"
+check get_has_select_child eq "$(one "$GET_TRACE" articles "SELECT articles" | jq -r '.attrs."db.operation.name"')" SELECT
+check missing_is_404_not_error eq "$(one "$MISSING_TRACE" articles "GET /api/articles/{id}" | jq -c '[.attrs."http.response.status_code",.status]')" \
+  "[404,0]"
+check no_transaction_spans eq "$(jq -r 'select(.name|test("^(BEGIN|COMMIT|ROLLBACK|PREPARE)"))' "$WORK/spans" | wc -l)" 0
+
+# --- propagation in and out ---
+child=$(one "$PARENT_TRACE" articles "POST /api/articles")
+check incoming_traceparent_is_parent eq "$(field "$child" '[.parent,.state]|tostring')" \
+  '["00f067aa0ba902b7","congo=t61rcWkgMzE"]'
+check tracestate_passed_to_notify eq "$(one "$PARENT_TRACE" notify "POST /notify" | jq -r .state)" \
+  "congo=t61rcWkgMzE"
+check invalid_traceparent_starts_a_new_trace bash -c "[[ '$INVALID' =~ ^[0-9a-f]{32}$ && '$INVALID' != '$PARENT_TRACE' ]]"
+
+# --- 5xx: the server span is an error ---
+down=$(one "$DOWN_TRACE" articles "GET /api/articles/{id}")
+check db_down_server_span_error eq "$(field "$down" '[.attrs."http.response.status_code",.attrs."error.type",.status]|tostring')" \
+  '[503,"503",2]'
+
+# --- notify not answering: 201 all the same, and an error client span ---
+check create_despite_notify_timeout eq "$TIMEOUT_STATUS" 201
+check client_span_timeout_error eq "$(one "$TIMEOUT_TRACE" articles POST | jq -c '[.status,.attrs."error.type"]')" \
+  '[2,"timeout"]'
+
+# --- logs carry the trace ---
+check create_log_has_trace grep -q "\"message\":\"article created\",\"otelTraceID\":\"$TRACE\"" "$WORK/articles.log"
+check notify_log_has_trace grep -q "\"message\":\"article notification received\",\"otelTraceID\":\"$TRACE\"" "$WORK/notify.log"
+check access_log_has_trace grep -q "\"message\":\"POST /api/articles 201\",\"otelTraceID\":\"$TRACE\"" "$WORK/articles.log"
+check resource_attrs eq "$(jq -r '[.resourceSpans[0].resource.attributes[] | select(.key|test("^(telemetry.sdk.name|telemetry.sdk.language)$")) | .value.stringValue] | join(",")' "$WORK/otlp.jsonl" | head -1)" \
+  "libotel,c"
+
+finish integration_telemetry
