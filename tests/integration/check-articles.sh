@@ -159,6 +159,19 @@ check notify_413 eq "$STATUS" 413
 request GET "$NOTIFY/notify"
 check notify_405 eq "$STATUS:$(header Allow)" "405:POST"
 
+# --- slow clients: more half-sent requests than worker threads block nobody ---
+slow=()
+for i in $(seq 40); do
+  exec {fd}<>"/dev/tcp/127.0.0.1/$AP"
+  printf 'POST /api/articles HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"ti' >&$fd
+  slow+=("$fd")
+done
+start_ms=$(date +%s%3N)
+request GET "$API/articles?limit=1"
+check slow_clients_do_not_block eq "$STATUS" 200
+check slow_clients_answer_fast bash -c "[ $(($(date +%s%3N) - start_ms)) -lt 1000 ]"
+for fd in "${slow[@]}"; do exec {fd}>&-; done
+
 # --- concurrency: 200 creates at once, 200 distinct ids ---
 seq 200 | xargs -P 40 -I{} curl -s -H 'Content-Type: application/json' \
   -d '{"title":"c{}","body":"b"}' "$API/articles" | jq -s '[.[].id]|unique|length' >"$WORK/ids"
