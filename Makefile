@@ -89,6 +89,12 @@ clean: ## Remove build outputs
 
 # --- per-variant rules (VARIANT=release|asan) ---
 
+define link
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+endef
+
 .PHONY: lib services examples unit-tests bench-bins
 lib: $(LIBOTEL)
 services: $(SERVICE_BIN)
@@ -118,28 +124,21 @@ $(LIBOTEL): $(LIBOTEL_OBJ)
 	@ar rcs $@ $^
 
 $(OUT)/tests/%: $(OUT)/tests/unit/%.o $(TEST_SUPPORT_OBJ) $(LIBOTEL)
-	@echo "  LD      $@"
-	@$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+	$(link)
 
 # A service: its own folder's objects, the shared service/ code, libotel.
 service_objs = $(patsubst %.c,$(OUT)/%.o,$(wildcard $(1)/*.c))
 .SECONDEXPANSION:
 $(OUT)/bin/%: $$(call service_objs,$$*) $(SERVICE_OBJ) $(LIBOTEL)
-	@mkdir -p $(dir $@)
-	@echo "  LD      $@"
-	@$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+	$(link)
 
 $(OUT)/examples/%: $(OUT)/examples/%.o $(LIBOTEL)
-	@echo "  LD      $@"
-	@$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+	$(link)
 
 $(OUT)/tools/%: $(OUT)/tests/tools/%.o $(TEST_SUPPORT_OBJ) $(LIBOTEL)
-	@mkdir -p $(dir $@)
-	@echo "  LD      $@"
-	@$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+	$(link)
 
 $(OUT)/bench/%: $(OUT)/bench/%.o $(LIBOTEL)
-	@echo "  LD      $@"
-	@$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+	$(link)
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

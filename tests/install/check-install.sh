@@ -6,18 +6,7 @@ set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 prefix=$(mktemp -d)
 trap 'rm -rf "$prefix"' EXIT
-passed=0
-failed=0
-check() { # name, then the command that must succeed
-  local name=$1
-  shift
-  if "$@"; then
-    passed=$((passed + 1))
-  else
-    failed=$((failed + 1))
-    echo "  FAIL install.$name"
-  fi
-}
+source "$top/tests/support/assert.sh"
 
 make -s -C "$top" install PREFIX="$prefix" >/dev/null
 export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
@@ -32,4 +21,4 @@ check example_runs test $? -eq 0
 trace=$(sed -n 's/^trace //p' "$prefix/stderr")
 check two_spans_printed test "$(printf '%s\n' "$out" | grep -c '"traceId"')" -eq 2
 check one_trace test "$(printf '%s\n' "$out" | grep -o "\"traceId\":\"$trace\"" | wc -l)" -eq 2
-echo "install: $passed passed, $failed failed"
+finish install

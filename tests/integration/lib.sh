@@ -9,8 +9,9 @@ PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 WORK=$(mktemp -d /tmp/articles-test.XXXXXX)
 chmod 755 "$WORK"
 PIDS=()
-passed=0
-failed=0
+STATUS=
+BODY=
+source "$TOP/tests/support/assert.sh"
 
 # Runs a PostgreSQL program as the unprivileged owner of the cluster.
 as_postgres() {
@@ -84,20 +85,6 @@ request() {
 
 header() { printf '%s\n' "$HEADERS" | sed -n "s/^$1: //Ip" | head -1; }
 
-# check NAME COMMAND...: one assertion.
-check() {
-  local name=$1
-  shift
-  if "$@"; then
-    passed=$((passed + 1))
-  else
-    failed=$((failed + 1))
-    echo "  FAIL $name (status $STATUS, body ${BODY:0:300})"
-  fi
-}
-
-eq() { [ "$1" = "$2" ] || { echo "    expected [$2], got [$1]" >&2; return 1; }; }
-
 cleanup() {
   for pid in "${PIDS[@]}"; do kill -CONT "$pid" 2>/dev/null; kill "$pid" 2>/dev/null; done
   wait 2>/dev/null
@@ -105,12 +92,6 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
-
-# Prints the suite's summary line; exits non-zero when anything failed.
-finish() {
-  echo "$1: $passed passed, $failed failed"
-  [ "$failed" -eq 0 ]
-}
 
 # Starts the OTLP sink (tests/tools/otlp_sink) writing to $WORK/otlp.jsonl;
 # sets SINK_PORT and SINK_PID.
