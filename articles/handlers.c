@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <otel/log.h>
+#include <otel/metrics.h>
 #include <otel/trace.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,13 @@
 #define LIMIT_DEFAULT 10
 #define LIMIT_MAX 100
 #define OFFSET_MAX 2147483647LL
+
+static otel_counter_t *created;
+
+void articles_handlers_init(void) {
+  created =
+      otel_counter("articles", "articles.created", "1", "Number of articles successfully created");
+}
 
 /* Answers a store failure: 404 for a missing article, 503, or 500. */
 static void store_error(svc_response_t *res, int rc, int64_t id) {
@@ -81,6 +89,7 @@ void articles_create(svc_request_t *req, svc_response_t *res) {
     return;
   }
   otel_span_set_int(otel_span_current(), "article.id", a.id);
+  otel_counter_add(created, 1, NULL, 0);
   otel_log(OTEL_SEVERITY_INFO, "articles", "article created", &OTEL_ATTR_INT("article_id", a.id),
            1);
   notify_created(&a); /* a failure is logged; the article stands */

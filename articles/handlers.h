@@ -4,6 +4,9 @@
 
 #include "http.h"
 
+/* Creates the business metrics; call once before the server starts. */
+void articles_handlers_init(void);
+
 void articles_health(svc_request_t *req, svc_response_t *res);
 void articles_ready(svc_request_t *req, svc_response_t *res);
 void articles_create(svc_request_t *req, svc_response_t *res);

@@ -57,6 +57,7 @@ int main(int argc, char **argv) {
   if (strncmp(notify, "http://", 7) && strncmp(notify, "https://", 8))
     svc_config_fail("NOTIFY_URL", notify, "expected an http:// or https:// URL");
   notify_client_configure(notify, svc_env_long("NOTIFY_TIMEOUT_MS", 5000, 1, 600000));
+  articles_handlers_init();
   svc_spec_t spec = {"articles", 8080, ROUTES, sizeof(ROUTES) / sizeof(ROUTES[0])};
   return svc_run(&spec);
 }

@@ -9,6 +9,7 @@ static const svc_route_t ROUTES[] = {
 
 int main(void) {
   svc_begin("notify");
+  notify_handlers_init();
   svc_spec_t spec = {"notify", 8081, ROUTES, sizeof(ROUTES) / sizeof(ROUTES[0])};
   return svc_run(&spec);
 }

@@ -298,7 +298,15 @@ int otel__config_load(otel__config_t *c, otel__getenv_fn get, void *ud) {
   c->traces_exporters = parse_exporters(&env, "OTEL_TRACES_EXPORTER");
   parse_batch(&env, "OTEL_BSP", &c->bsp);
   parse_limits(&env, &c->span_limits);
-  return parse_otlp(&env, "TRACES", "/v1/traces", &c->traces_otlp);
+  c->metrics_exporters = parse_exporters(&env, "OTEL_METRICS_EXPORTER");
+  c->metric_interval_ms = env_uint(&env, "OTEL_METRIC_EXPORT_INTERVAL", 60000, 86400000);
+  c->metric_timeout_ms = env_uint(&env, "OTEL_METRIC_EXPORT_TIMEOUT", 30000, 3600000);
+  if (c->metric_interval_ms == 0) {
+    otel__warn("OTEL_METRIC_EXPORT_INTERVAL=0 is not allowed; using 60000");
+    c->metric_interval_ms = 60000;
+  }
+  int rc = parse_otlp(&env, "TRACES", "/v1/traces", &c->traces_otlp);
+  return rc ? rc : parse_otlp(&env, "METRICS", "/v1/metrics", &c->metrics_otlp);
 }
 
 static void otlp_free(otel__otlp_config_t *o) {
@@ -314,5 +322,6 @@ void otel__config_free(otel__config_t *c) {
   free(c->service_name);
   free(c->resource_attributes);
   otlp_free(&c->traces_otlp);
+  otlp_free(&c->metrics_otlp);
   memset(c, 0, sizeof(*c));
 }

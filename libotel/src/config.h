@@ -73,6 +73,10 @@ typedef struct otel__config {
   int traces_exporters;
   otel__otlp_config_t traces_otlp;
   otel__batch_config_t bsp;
+  int metrics_exporters;
+  otel__otlp_config_t metrics_otlp;
+  uint32_t metric_interval_ms;
+  uint32_t metric_timeout_ms;
   otel__span_limits_t span_limits;
 } otel__config_t;
 

@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "clock.h"
+#include "durations.h"
 #include "span.h"
 
 static _Atomic(const otel_tracer_t *) tracer;
@@ -93,12 +95,15 @@ CURLcode otel_curl_perform(CURL *h, const char *method, const char *url,
   otel_scope_end(&scope);
   curl_easy_setopt(h, CURLOPT_HTTPHEADER, list.failed ? headers : list.list);
 
+  uint64_t t0 = otel__now_mono_ns();
   CURLcode rc = curl_easy_perform(h);
+  double seconds = otel__seconds(t0, otel__now_mono_ns());
+  long status = 0;
 
   curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
   curl_slist_free_all(list.list);
   if (rc == CURLE_OK) {
-    long status = 0, version = 0;
+    long version = 0;
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
     curl_easy_getinfo(h, CURLINFO_HTTP_VERSION, &version);
     otel_span_set_int(s, "http.response.status_code", status);
@@ -116,5 +121,14 @@ CURLcode otel_curl_perform(CURL *h, const char *method, const char *url,
     otel_span_set_status(s, OTEL_STATUS_ERROR, curl_easy_strerror(rc));
   }
   otel_span_end(s);
+  char code[24];
+  snprintf(code, sizeof(code), "%ld", status);
+  otel_attr_t attrs[3] = {OTEL_ATTR_STR("http.request.method", method)};
+  size_t n = 1;
+  if (status)
+    attrs[n++] = OTEL_ATTR_INT("http.response.status_code", status);
+  if (rc != CURLE_OK || status >= 400)
+    attrs[n++] = OTEL_ATTR_STR("error.type", rc != CURLE_OK ? transport_error(rc) : code);
+  otel_histogram_record(otel__http_client_duration(), seconds, attrs, n);
   return rc;
 }

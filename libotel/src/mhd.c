@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
+#include "durations.h"
 #include "span.h"
 
 static _Atomic(const otel_tracer_t *) tracer;
@@ -59,8 +61,10 @@ static void set_client_address(otel_span_t *s, struct MHD_Connection *c) {
 void otel_mhd_begin(otel_mhd_request_t *r, struct MHD_Connection *c, const char *method,
                     const char *uri, const char *version) {
   memset(r, 0, sizeof(*r));
+  r->start_ns = otel__now_mono_ns();
   otel_propagation_extract(&r->parent, header, c);
   const char *m = known_method(method);
+  r->method = m;
   r->span = otel_span_start(otel__tracer_cached(&tracer, "libotel.mhd"), m, OTEL_SPAN_KIND_SERVER,
                             &r->parent);
   if (!otel_span_is_recording(r->span))
@@ -88,6 +92,7 @@ void otel_mhd_begin(otel_mhd_request_t *r, struct MHD_Connection *c, const char 
 }
 
 void otel_mhd_set_route(otel_mhd_request_t *r, const char *method, const char *route) {
+  r->route = route;
   if (!otel_span_is_recording(r->span))
     return;
   char name[512];
@@ -136,4 +141,12 @@ void otel_mhd_end(otel_mhd_request_t *r, unsigned status) {
   otel_span_end(r->span);
   r->span = NULL;
   otel_context_release(&r->parent);
+  otel_attr_t attrs[4] = {OTEL_ATTR_STR("http.request.method", r->method),
+                          OTEL_ATTR_STR("url.scheme", "http"),
+                          OTEL_ATTR_INT("http.response.status_code", status)};
+  size_t n = status ? 3 : 2;
+  if (r->route)
+    attrs[n++] = OTEL_ATTR_STR("http.route", r->route);
+  otel_histogram_record(otel__http_server_duration(),
+                        otel__seconds(r->start_ns, otel__now_mono_ns()), attrs, n);
 }

@@ -93,3 +93,16 @@ int otel__otlp_pb_to_json(const ProtobufCMessageDescriptor *d, const uint8_t *p,
   protobuf_c_message_free_unpacked(m, NULL);
   return out->failed ? -ENOMEM : 0;
 }
+
+int otel__otlp_body(const otel__pbw_t *w, const ProtobufCMessageDescriptor *d, bool as_json,
+                    otel__buf_t *json, const void **body, size_t *len) {
+  *body = otel__pbw_data(w);
+  *len = otel__pbw_len(w);
+  if (!as_json)
+    return 0;
+  otel__buf_clear(json);
+  int rc = otel__otlp_pb_to_json(d, otel__pbw_data(w), otel__pbw_len(w), json);
+  *body = json->data;
+  *len = json->len;
+  return rc;
+}

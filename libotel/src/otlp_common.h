@@ -11,6 +11,7 @@
 #include "attrs.h"
 #include "buf.h"
 #include "pbw.h"
+#include <stdbool.h>
 
 /* Writes a's attributes as repeated KeyValue field `field`, in order. */
 void otel__otlp_put_attrs(otel__pbw_t *w, uint32_t field, const otel__attrs_t *a);
@@ -25,5 +26,11 @@ void otel__otlp_put_scope(otel__pbw_t *w, uint32_t field, const char *name, cons
  * -EINVAL when it does not decode. */
 int otel__otlp_pb_to_json(const ProtobufCMessageDescriptor *d, const uint8_t *p, size_t n,
                           otel__buf_t *out);
+
+/* The body to send for an encoded request: the protobuf bytes in w as they
+ * are, or, for http/json, the same request (message type d) as OTLP/JSON in
+ * json. *body and *len are borrowed from w or json. 0, -EINVAL or -ENOMEM. */
+int otel__otlp_body(const otel__pbw_t *w, const ProtobufCMessageDescriptor *d, bool as_json,
+                    otel__buf_t *json, const void **body, size_t *len);
 
 #endif

@@ -63,6 +63,12 @@ static inline void otel__pbw_raw_le(otel__pbw_t *w, uint64_t v, size_t n) {
     w->buf[w->pos + i] = (uint8_t)(v >> (8 * i));
 }
 
+static inline void otel__pbw_raw_double(otel__pbw_t *w, double v) {
+  uint64_t bits;
+  memcpy(&bits, &v, sizeof(bits));
+  otel__pbw_raw_le(w, bits, 8);
+}
+
 /* A nested message: take a mark, write its fields (last first), close it. */
 static inline size_t otel__pbw_mark(const otel__pbw_t *w) { return w->cap - w->pos; }
 
@@ -97,9 +103,8 @@ static inline void otel__pbw_fixed32(otel__pbw_t *w, uint32_t field, uint32_t v)
 }
 
 static inline void otel__pbw_double(otel__pbw_t *w, uint32_t field, double v) {
-  uint64_t bits;
-  memcpy(&bits, &v, sizeof(bits));
-  otel__pbw_fixed64(w, field, bits);
+  otel__pbw_raw_double(w, v);
+  otel__pbw_tag(w, field, OTEL__WIRE_FIXED64);
 }
 
 static inline void otel__pbw_string_nz(otel__pbw_t *w, uint32_t field, const char *s) {

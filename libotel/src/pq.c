@@ -1,8 +1,12 @@
 /* libpq client spans: one per statement, with the database semantic conventions. */
 #include <otel/pq.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
+#include "durations.h"
 #include "span.h"
 
 static _Atomic(const otel_tracer_t *) tracer;
@@ -58,6 +62,7 @@ PGresult *otel_pq_exec(PGconn *conn, const otel_pq_statement_t *st, const char *
     if (st->collection)
       otel_span_set_str(s, "db.collection.name", st->collection);
   }
+  uint64_t t0 = otel__now_mono_ns();
   PGresult *r;
   if (st->name)
     r = PQexecPrepared(conn, st->name, st->n_params, values, NULL, NULL, 0);
@@ -66,8 +71,19 @@ PGresult *otel_pq_exec(PGconn *conn, const otel_pq_statement_t *st, const char *
   else
     r = PQexec(conn, st->sql);
   ExecStatusType status = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
-  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
+  bool failed = status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK;
+  if (failed)
     record_failure(s, conn, r);
   otel_span_end(s);
+  otel_attr_t attrs[4] = {OTEL_ATTR_STR("db.system.name", "postgresql"),
+                          OTEL_ATTR_STR("db.operation.name", st->operation)};
+  size_t n = 2;
+  if (st->collection)
+    attrs[n++] = OTEL_ATTR_STR("db.collection.name", st->collection);
+  const char *state = failed && r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+  if (failed)
+    attrs[n++] = OTEL_ATTR_STR("error.type", state ? state : "connection_error");
+  otel_histogram_record(otel__db_client_duration(), otel__seconds(t0, otel__now_mono_ns()), attrs,
+                        n);
   return r;
 }

@@ -7,6 +7,8 @@
 #include <otel/otel.h>
 
 #include "batch.h"
+#include "clock.h"
+#include "metric_reader.h"
 #include "diag.h"
 #include "resource.h"
 #include "trace_exporter.h"
@@ -41,6 +43,7 @@ int otel_init(const char *default_service_name) {
                       s->config.resource_attributes);
   otel__sampler_init(&s->sampler, s->config.sampler, s->config.sampler_ratio);
   s->spans = otel__trace_pipeline_start(s);
+  s->metrics = otel__reader_start(s);
   atomic_store_explicit(&s->enabled, true, memory_order_release);
   return 0;
 }
@@ -57,16 +60,27 @@ const char *otel__sdk_service_name(void) {
 }
 
 int otel_force_flush(uint32_t timeout_ms) {
-  if (!otel__sdk_enabled() || !otel__sdk.spans)
+  if (!otel__sdk_enabled())
     return 0;
-  return otel__batch_flush(otel__sdk.spans, timeout_ms);
+  uint64_t deadline = otel__deadline_after_ms(timeout_ms);
+  int rc = otel__sdk.spans ? otel__batch_flush(otel__sdk.spans, timeout_ms) : 0;
+  int rc2 = otel__sdk.metrics
+                ? otel__reader_flush(otel__sdk.metrics, (uint32_t)otel__ms_until(deadline))
+                : 0;
+  return rc ? rc : rc2;
 }
 
 int otel_shutdown(uint32_t timeout_ms) {
   otel__sdk_t *s = &otel__sdk;
   if (!atomic_exchange(&s->enabled, false))
     return 0;
+  uint64_t deadline = otel__deadline_after_ms(timeout_ms);
   int rc = s->spans ? otel__batch_shutdown(s->spans, timeout_ms) : 0;
+  if (s->metrics) {
+    int mrc = otel__reader_shutdown(s->metrics, (uint32_t)otel__ms_until(deadline));
+    s->metrics = NULL;
+    rc = rc ? rc : mrc;
+  }
   /* The resource and configuration stay: spans still in a host thread's
    * hands may read the limits until they end. */
   return rc;

@@ -13,6 +13,7 @@
 #include "sampler.h"
 
 typedef struct otel__batch otel__batch_t;
+typedef struct otel__reader otel__reader_t;
 
 typedef struct otel__resource {
   otel__attrs_t attrs;
@@ -25,7 +26,8 @@ typedef struct otel__sdk {
   otel__config_t config;
   otel__resource_t resource;
   otel__sampler_t sampler;
-  otel__batch_t *spans; /* NULL when no trace exporter is configured */
+  otel__batch_t *spans;    /* NULL when no trace exporter is configured */
+  otel__reader_t *metrics; /* NULL when no metrics exporter is configured */
 } otel__sdk_t;
 
 extern otel__sdk_t otel__sdk;

@@ -33,17 +33,9 @@ int otel__trace_encode(otel__pbw_t *w, otel__buf_t *json, const otel__resource_t
                        otel_span_t *const *spans, size_t n, otel__protocol_t protocol,
                        const void **body, size_t *len) {
   int rc = otel__otlp_traces_encode(w, resource, spans, n);
-  if (rc)
-    return rc;
-  *body = otel__pbw_data(w);
-  *len = otel__pbw_len(w);
-  if (protocol != OTEL__PROTOCOL_JSON)
-    return 0;
-  otel__buf_clear(json);
-  rc = otel__otlp_pb_to_json(&REQUEST_DESCRIPTOR, otel__pbw_data(w), otel__pbw_len(w), json);
-  *body = json->data;
-  *len = json->len;
-  return rc;
+  return rc ? rc
+            : otel__otlp_body(w, &REQUEST_DESCRIPTOR, protocol == OTEL__PROTOCOL_JSON, json, body,
+                              len);
 }
 
 /* One line of OTLP/JSON per span: the batch is encoded, decoded, and each

@@ -11,7 +11,8 @@ start_sink || { echo "  otlp_sink did not start"; exit 1; }
 NP=$(free_port)
 AP=$(free_port)
 API=http://127.0.0.1:$AP/api
-OTEL=(OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:$SINK_PORT OTEL_BSP_SCHEDULE_DELAY=100)
+OTEL=(OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:$SINK_PORT OTEL_BSP_SCHEDULE_DELAY=100
+  OTEL_METRIC_EXPORT_INTERVAL=500)
 start_service notify PORT=$NP HOST=127.0.0.1 "${OTEL[@]}"
 start_service articles PORT=$AP HOST=127.0.0.1 NOTIFY_URL=http://127.0.0.1:$NP/notify \
   NOTIFY_TIMEOUT_MS=1000 "${OTEL[@]}"
@@ -98,11 +99,33 @@ check create_despite_notify_timeout eq "$TIMEOUT_STATUS" 201
 check client_span_timeout_error eq "$(one "$TIMEOUT_TRACE" articles POST | jq -c '[.status,.attrs."error.type"]')" \
   '[2,"timeout"]'
 
+# --- metrics: the business counters and the duration histograms ---
+metric_points >"$WORK/points"
+latest() { jq -s -c "map(select(.metric == \"$1\" ${2:-})) | max_by(.value)" "$WORK/points"; }
+created=$(latest articles.created)
+check articles_created_counts_creates eq "$(field "$created" '[.value,.kind,.monotonic,.temporality,.unit]|tostring')" \
+  "[$(grep -c '"message":"article created"' "$WORK/articles.log"),\"sum\",true,2,\"1\"]"
+check articles_created_is_three eq "$(field "$created" .value)" 3
+received=$(latest notifications.received)
+check notifications_received_counts eq "$(field "$received" .value)" \
+  "$(grep -c '"message":"article notification received"' "$WORK/notify.log")"
+HTTP_BOUNDS='[0.005,0.01,0.025,0.05,0.075,0.1,0.25,0.5,0.75,1,2.5,5,7.5,10]'
+server_duration=$(latest http.server.request.duration '
+  and .attrs."http.route" == "/api/articles" and .attrs."http.response.status_code" == 201')
+check server_duration_histogram eq "$(field "$server_duration" '[.kind,.unit,.value,(.bounds|tostring),.attrs."http.request.method",.attrs."url.scheme"]|tostring')" \
+  "[\"histogram\",\"s\",3,\"$HTTP_BOUNDS\",\"POST\",\"http\"]"
+client_duration=$(latest http.client.request.duration)
+check client_duration_histogram eq "$(field "$client_duration" '[.kind,.unit,(.bounds|tostring)]|tostring')" \
+  "[\"histogram\",\"s\",\"$HTTP_BOUNDS\"]"
+db_duration=$(latest db.client.operation.duration ' and .attrs."db.operation.name" == "INSERT"')
+check db_duration_histogram eq "$(field "$db_duration" '[.kind,.unit,.value,(.bounds|tostring),.attrs."db.system.name",.attrs."db.collection.name"]|tostring')" \
+  '["histogram","s",3,"[0.001,0.005,0.01,0.05,0.1,0.5,1,5,10]","postgresql","articles"]'
+
 # --- logs carry the trace ---
 check create_log_has_trace grep -q "\"message\":\"article created\",\"otelTraceID\":\"$TRACE\"" "$WORK/articles.log"
 check notify_log_has_trace grep -q "\"message\":\"article notification received\",\"otelTraceID\":\"$TRACE\"" "$WORK/notify.log"
 check access_log_has_trace grep -q "\"message\":\"POST /api/articles 201\",\"otelTraceID\":\"$TRACE\"" "$WORK/articles.log"
-check resource_attrs eq "$(jq -r '[.resourceSpans[0].resource.attributes[] | select(.key|test("^(telemetry.sdk.name|telemetry.sdk.language)$")) | .value.stringValue] | join(",")' "$WORK/otlp.jsonl" | head -1)" \
+check resource_attrs eq "$(jq -r '[.resourceSpans[0].resource.attributes[] | select(.key|test("^(telemetry.sdk.name|telemetry.sdk.language)$")) | .value.stringValue] | join(",")' "$WORK/traces.jsonl" | head -1)" \
   "libotel,c"
 
 finish integration_telemetry

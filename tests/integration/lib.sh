@@ -93,10 +93,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Starts the OTLP sink (tests/tools/otlp_sink) writing to $WORK/otlp.jsonl;
-# sets SINK_PORT and SINK_PID.
+# Starts the OTLP sink (tests/tools/otlp_sink) writing $WORK/traces.jsonl and
+# $WORK/metrics.jsonl; sets SINK_PORT and SINK_PID.
 start_sink() {
-  "$(dirname "$BIN")/tools/otlp_sink" "$WORK/otlp.jsonl" >"$WORK/sink.port" 2>>"$WORK/sink.log" &
+  "$(dirname "$BIN")/tools/otlp_sink" "$WORK" >"$WORK/sink.port" 2>>"$WORK/sink.log" &
   SINK_PID=$!
   PIDS+=("$SINK_PID")
   for _ in $(seq 50); do
@@ -111,7 +111,7 @@ start_sink() {
 # {svc, name, kind, trace, span, parent, state, status, attrs: {key: value}}
 # (OTLP/JSON carries 64-bit integers as strings; they become numbers here).
 spans() {
-  [ -f "$WORK/otlp.jsonl" ] || return 0
+  [ -f "$WORK/traces.jsonl" ] || return 0
   jq -c '.resourceSpans[]
     | (.resource.attributes[] | select(.key == "service.name") | .value.stringValue) as $svc
     | .scopeSpans[].spans[]
@@ -119,5 +119,20 @@ spans() {
        state: (.traceState // ""), status: (.status.code // 0),
        attrs: (reduce (.attributes // [])[] as $a ({}; .[$a.key] =
          ($a.value | to_entries[0] | if .key == "intValue" then (.value | tonumber) else .value end)))}' \
-    "$WORK/otlp.jsonl"
+    "$WORK/traces.jsonl"
+}
+
+# The last exported value of a metric's data points, one compact object per
+# point and export: {metric, kind, value (sum or count), start, time, buckets, bounds, attrs}.
+metric_points() {
+  [ -f "$WORK/metrics.jsonl" ] || return 0
+  jq -c '.resourceMetrics[].scopeMetrics[].metrics[] | . as $m
+    | ((.sum.dataPoints // []) | map(. + {kind: "sum", value: (.asInt | tonumber)}))
+      + ((.histogram.dataPoints // []) | map(. + {kind: "histogram", value: (.count | tonumber)}))
+    | .[] | {metric: $m.name, unit: $m.unit, kind, value, monotonic: ($m.sum.isMonotonic // false),
+             temporality: (($m.sum // $m.histogram).aggregationTemporality),
+             start: .startTimeUnixNano, bounds: (.explicitBounds // []),
+             attrs: (reduce (.attributes // [])[] as $a ({}; .[$a.key] =
+               ($a.value | to_entries[0] | if .key == "intValue" then (.value | tonumber) else .value end)))}' \
+    "$WORK/metrics.jsonl"
 }

@@ -1,12 +1,16 @@
 /*
- * otlp_sink OUTFILE: an OTLP/HTTP receiver for the integration suites. Listens
- * on 127.0.0.1 (the port is printed on stdout), and appends every trace export
- * it receives to OUTFILE as one OTLP/JSON line, until SIGTERM or SIGINT.
+ * otlp_sink DIR: an OTLP/HTTP receiver for the integration suites. Listens on
+ * 127.0.0.1 (the port is printed on stdout) and appends every export it
+ * receives as one OTLP/JSON line to DIR/traces.jsonl or DIR/metrics.jsonl,
+ * until SIGTERM or SIGINT.
  */
 #include <signal.h>
+#include <stdbool.h>
+#include <string.h>
 #include <stdio.h>
 #include <time.h>
 
+#include "otlp/metrics_service.pb-c.h"
 #include "otlp/trace_service.pb-c.h"
 #include "otlp_common.h"
 #include "receiver.h"
@@ -14,16 +18,22 @@
 static volatile sig_atomic_t stop;
 static void on_signal(int sig) { (void)sig, stop = 1; }
 
-/* Appends requests [from, count) to out; returns the new count. */
-static int drain(receiver_t *r, int from, FILE *out) {
+static FILE *traces, *metrics;
+
+/* Appends requests [from, count) to their signal's file; returns the new count. */
+static int drain(receiver_t *r, int from) {
   int count = receiver_count(r);
   for (int i = from; i < count; i++) {
     const received_t *rec = receiver_get(r, i);
+    bool is_metrics = !strcmp(rec->path, "/v1/metrics");
+    const ProtobufCMessageDescriptor *d =
+        is_metrics
+            ? &opentelemetry__proto__collector__metrics__v1__export_metrics_service_request__descriptor
+            : &opentelemetry__proto__collector__trace__v1__export_trace_service_request__descriptor;
+    FILE *out = is_metrics ? metrics : traces;
     otel__buf_t json;
     otel__buf_init(&json, 0);
-    if (otel__otlp_pb_to_json(
-            &opentelemetry__proto__collector__trace__v1__export_trace_service_request__descriptor,
-            rec->body, rec->len, &json) == 0) {
+    if (otel__otlp_pb_to_json(d, rec->body, rec->len, &json) == 0) {
       fwrite(json.data, 1, json.len, out);
       fputc('\n', out);
       fflush(out);
@@ -35,11 +45,15 @@ static int drain(receiver_t *r, int from, FILE *out) {
 
 int main(int argc, char **argv) {
   if (argc != 2) {
-    fprintf(stderr, "usage: otlp_sink OUTFILE\n");
+    fprintf(stderr, "usage: otlp_sink DIR\n");
     return 2;
   }
-  FILE *out = fopen(argv[1], "a");
-  receiver_t *r = out ? receiver_start() : NULL;
+  char path[4096];
+  snprintf(path, sizeof(path), "%s/traces.jsonl", argv[1]);
+  traces = fopen(path, "a");
+  snprintf(path, sizeof(path), "%s/metrics.jsonl", argv[1]);
+  metrics = fopen(path, "a");
+  receiver_t *r = traces && metrics ? receiver_start() : NULL;
   if (!r) {
     perror("otlp_sink");
     return 1;
@@ -50,11 +64,12 @@ int main(int argc, char **argv) {
   fflush(stdout);
   int done = 0;
   while (!stop) {
-    done = drain(r, done, out);
+    done = drain(r, done);
     nanosleep(&(struct timespec){0, 20000000}, NULL);
   }
-  drain(r, done, out);
+  drain(r, done);
   receiver_stop(r);
-  fclose(out);
+  fclose(traces);
+  fclose(metrics);
   return 0;
 }

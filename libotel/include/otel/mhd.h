@@ -18,6 +18,9 @@ extern "C" {
 /* A request's telemetry state; lives in the server's per-request struct. */
 typedef struct otel_mhd_request {
   otel_span_t *span;
+  uint64_t start_ns;     /* monotonic, for http.server.request.duration */
+  const char *method;    /* the semantic conventions' method (static) */
+  const char *route;     /* borrowed from otel_mhd_set_route, or NULL */
   otel_context_t parent; /* extracted from the request; owns its baggage */
   otel_scope_t scopes[2];
   bool entered;
@@ -31,7 +34,8 @@ typedef struct otel_mhd_request {
 void otel_mhd_begin(otel_mhd_request_t *r, struct MHD_Connection *c, const char *method,
                     const char *uri, const char *version);
 
-/* Names the span "{method} {route}" and sets http.route (a template). */
+/* Names the span "{method} {route}" and sets http.route. route is a template
+ * and must stay valid until otel_mhd_end() (a route table's string). */
 void otel_mhd_set_route(otel_mhd_request_t *r, const char *method, const char *route);
 
 /* Makes the request's context and span current on this thread, until
@@ -42,8 +46,9 @@ void otel_mhd_leave(otel_mhd_request_t *r);
 /* Adds "X-Trace-Id: <32 hex>" to a response. */
 void otel_mhd_add_trace_header(const otel_mhd_request_t *r, struct MHD_Response *response);
 
-/* Records the response status (ERROR and error.type for 5xx) and ends the
- * span; 0 for a request that ended without a response. Idempotent. */
+/* Records the response status (ERROR and error.type for 5xx), ends the span
+ * and records http.server.request.duration; status 0 for a request that ended
+ * without a response. Idempotent. */
 void otel_mhd_end(otel_mhd_request_t *r, unsigned status);
 
 #ifdef __cplusplus

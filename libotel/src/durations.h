@@ -1,0 +1,20 @@
+/*
+ * The duration histograms the integrations record, in seconds, with the
+ * bucket boundaries the semantic conventions advise (the SDK's defaults are
+ * for milliseconds). Each is created on first use and cached.
+ */
+#ifndef OTEL_DURATIONS_H
+#define OTEL_DURATIONS_H
+
+#include <otel/metrics.h>
+
+otel_histogram_t *otel__http_server_duration(void);
+otel_histogram_t *otel__http_client_duration(void);
+otel_histogram_t *otel__db_client_duration(void);
+
+/* Seconds between two monotonic readings. */
+static inline double otel__seconds(uint64_t from_ns, uint64_t to_ns) {
+  return (double)(to_ns - from_ns) / 1e9;
+}
+
+#endif

@@ -1,0 +1,210 @@
+/* Metrics: aggregation per attribute set, histogram buckets, cardinality, cumulative time, threads. */
+#include <otel/metrics.h>
+#include <pthread.h>
+#include <stdlib.h>
+
+#include "otlp/metrics_service.pb-c.h"
+#include "metrics.h"
+#include "otlp_metrics.h"
+#include "test.h"
+#include "test_sdk.h"
+
+typedef Opentelemetry__Proto__Collector__Metrics__V1__ExportMetricsServiceRequest request_t;
+typedef Opentelemetry__Proto__Metrics__V1__Metric metric_t;
+
+/* Encodes every instrument, decodes it again; free with request_free. */
+static request_t *collect(void) {
+  otel__pbw_t w;
+  otel__pbw_init(&w);
+  size_t points;
+  request_t *req = NULL;
+  if (otel__otlp_metrics_encode(&w, &otel__sdk.resource, &points) == 0)
+    req = opentelemetry__proto__collector__metrics__v1__export_metrics_service_request__unpack(
+        NULL, otel__pbw_len(&w), otel__pbw_data(&w));
+  otel__pbw_free(&w);
+  return req;
+}
+
+static void request_free(request_t *r) {
+  opentelemetry__proto__collector__metrics__v1__export_metrics_service_request__free_unpacked(r,
+                                                                                            NULL);
+}
+
+static const metric_t *find(const request_t *r, const char *name) {
+  for (size_t i = 0; i < r->n_resource_metrics; i++)
+    for (size_t k = 0; k < r->resource_metrics[i]->n_scope_metrics; k++)
+      for (size_t m = 0; m < r->resource_metrics[i]->scope_metrics[k]->n_metrics; m++)
+        if (!strcmp(r->resource_metrics[i]->scope_metrics[k]->metrics[m]->name, name))
+          return r->resource_metrics[i]->scope_metrics[k]->metrics[m];
+  return NULL;
+}
+
+/* The value of attribute key of a data point's attributes, as text. */
+static const char *attr(Opentelemetry__Proto__Common__V1__KeyValue **kv, size_t n, const char *key) {
+  static char text[64];
+  for (size_t i = 0; i < n; i++) {
+    if (strcmp(kv[i]->key, key))
+      continue;
+    if (kv[i]->value->value_case == OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE_STRING_VALUE)
+      return kv[i]->value->string_value;
+    snprintf(text, sizeof(text), "%lld", (long long)kv[i]->value->int_value);
+    return text;
+  }
+  return NULL;
+}
+
+TEST(counter_sums_per_attribute_set_in_any_order) {
+  TEST_SDK_START("X=1");
+  otel_counter_t *c = otel_counter("test", "orders", "1", "Orders placed");
+  CHECK(otel_counter("test", "orders", "1", "Orders placed") == c);
+  otel_counter_add(c, 1, (otel_attr_t[]){OTEL_ATTR_STR("a", "x"), OTEL_ATTR_INT("b", 2)}, 2);
+  otel_counter_add(c, 2, (otel_attr_t[]){OTEL_ATTR_INT("b", 2), OTEL_ATTR_STR("a", "x")}, 2);
+  otel_counter_add(c, 5, (otel_attr_t[]){OTEL_ATTR_STR("a", "y")}, 1);
+  otel_counter_add(c, -7, NULL, 0); /* a counter only goes up */
+  request_t *r = collect();
+  CHECK(r);
+  const metric_t *m = find(r, "orders");
+  CHECK(m);
+  CHECK_STR(m->unit, "1");
+  CHECK_STR(m->description, "Orders placed");
+  CHECK_INT(m->data_case, OPENTELEMETRY__PROTO__METRICS__V1__METRIC__DATA_SUM);
+  CHECK(m->sum->is_monotonic);
+  CHECK_INT(m->sum->aggregation_temporality, 2);
+  CHECK_INT(m->sum->n_data_points, 2);
+  for (size_t i = 0; i < 2; i++) {
+    const Opentelemetry__Proto__Metrics__V1__NumberDataPoint *p = m->sum->data_points[i];
+    const char *a = attr(p->attributes, p->n_attributes, "a");
+    CHECK(a);
+    CHECK_INT(p->as_int, !strcmp(a, "x") ? 3 : 5);
+    CHECK(p->start_time_unix_nano > 0 && p->time_unix_nano >= p->start_time_unix_nano);
+  }
+  request_free(r);
+  test_sdk_stop();
+}
+
+TEST(updown_counter_goes_both_ways) {
+  TEST_SDK_START("X=1");
+  otel_counter_t *c = otel_updown_counter("test", "in_flight", "{request}", "");
+  otel_counter_add(c, 5, NULL, 0);
+  otel_counter_add(c, -3, NULL, 0);
+  request_t *r = collect();
+  const metric_t *m = find(r, "in_flight");
+  CHECK(m && !m->sum->is_monotonic);
+  CHECK_INT(m->sum->data_points[0]->as_int, 2);
+  request_free(r);
+  test_sdk_stop();
+}
+
+TEST(histogram_buckets_and_statistics) {
+  TEST_SDK_START("X=1");
+  const double bounds[] = {1, 2, 5};
+  otel_histogram_t *h = otel_histogram("test", "latency", "s", "", bounds, 3);
+  const double values[] = {1, 1.5, 2, 5, 6, 0.5};
+  for (size_t i = 0; i < 6; i++)
+    otel_histogram_record(h, values[i], NULL, 0);
+  request_t *r = collect();
+  const metric_t *m = find(r, "latency");
+  CHECK(m);
+  CHECK_INT(m->data_case, OPENTELEMETRY__PROTO__METRICS__V1__METRIC__DATA_HISTOGRAM);
+  CHECK_INT(m->histogram->aggregation_temporality, 2);
+  const Opentelemetry__Proto__Metrics__V1__HistogramDataPoint *p = m->histogram->data_points[0];
+  CHECK_INT(p->count, 6);
+  CHECK(p->sum == 16.0);
+  CHECK(p->min == 0.5 && p->max == 6);
+  CHECK_INT(p->n_explicit_bounds, 3);
+  CHECK(p->explicit_bounds[2] == 5);
+  CHECK_INT(p->n_bucket_counts, 4);
+  /* (-inf,1] (1,2] (2,5] (5,+inf): a value on a boundary counts below it */
+  CHECK_INT(p->bucket_counts[0], 2);
+  CHECK_INT(p->bucket_counts[1], 2);
+  CHECK_INT(p->bucket_counts[2], 1);
+  CHECK_INT(p->bucket_counts[3], 1);
+  request_free(r);
+  test_sdk_stop();
+}
+
+TEST(default_histogram_bounds_are_the_specifications) {
+  TEST_SDK_START("X=1");
+  otel_histogram_record(otel_histogram("test", "ms", "ms", "", NULL, 0), 7, NULL, 0);
+  request_t *r = collect();
+  const Opentelemetry__Proto__Metrics__V1__HistogramDataPoint *p =
+      find(r, "ms")->histogram->data_points[0];
+  CHECK_INT(p->n_explicit_bounds, 15);
+  CHECK(p->explicit_bounds[0] == 0 && p->explicit_bounds[14] == 10000);
+  CHECK_INT(p->bucket_counts[2], 1); /* (5, 10] */
+  request_free(r);
+  test_sdk_stop();
+}
+
+TEST(cardinality_limit_overflows_into_one_point) {
+  TEST_SDK_START("X=1");
+  otel_counter_t *c = otel_counter("test", "by_user", "1", "");
+  for (int i = 0; i < OTEL__CARDINALITY_LIMIT + 100; i++)
+    otel_counter_add(c, 1, &OTEL_ATTR_INT("user", i), 1);
+  otel_counter_add(c, 1, &OTEL_ATTR_INT("user", 0), 1); /* an existing set still counts */
+  request_t *r = collect();
+  const metric_t *m = find(r, "by_user");
+  CHECK_INT(m->sum->n_data_points, OTEL__CARDINALITY_LIMIT + 1);
+  int64_t overflow = -1, user0 = -1;
+  for (size_t i = 0; i < m->sum->n_data_points; i++) {
+    const Opentelemetry__Proto__Metrics__V1__NumberDataPoint *p = m->sum->data_points[i];
+    if (p->n_attributes == 1 && !strcmp(p->attributes[0]->key, "otel.metric.overflow"))
+      overflow = p->as_int;
+    const char *u = attr(p->attributes, p->n_attributes, "user");
+    if (u && !strcmp(u, "0"))
+      user0 = p->as_int;
+  }
+  CHECK_INT(overflow, 100);
+  CHECK_INT(user0, 2);
+  request_free(r);
+  test_sdk_stop();
+}
+
+TEST(cumulative_start_time_stays_fixed) {
+  TEST_SDK_START("X=1");
+  otel_counter_t *c = otel_counter("test", "ticks", "1", "");
+  otel_counter_add(c, 1, NULL, 0);
+  request_t *a = collect();
+  otel_counter_add(c, 1, NULL, 0);
+  request_t *b = collect();
+  const Opentelemetry__Proto__Metrics__V1__NumberDataPoint *pa = find(a, "ticks")->sum->data_points[0];
+  const Opentelemetry__Proto__Metrics__V1__NumberDataPoint *pb = find(b, "ticks")->sum->data_points[0];
+  CHECK(pa->start_time_unix_nano == pb->start_time_unix_nano);
+  CHECK(pb->time_unix_nano >= pa->time_unix_nano);
+  CHECK_INT(pa->as_int, 1);
+  CHECK_INT(pb->as_int, 2); /* cumulative: the total, not the difference */
+  request_free(a);
+  request_free(b);
+  test_sdk_stop();
+}
+
+#define THREADS 8
+#define ADDS 100000
+
+static void *adder(void *arg) {
+  otel_counter_t *c = arg;
+  otel_attr_t attrs[] = {OTEL_ATTR_STR("route", "/x"), OTEL_ATTR_INT("code", 200)};
+  for (int i = 0; i < ADDS; i++)
+    otel_counter_add(c, 1, attrs, 2);
+  return NULL;
+}
+
+TEST(concurrent_adds_add_up_exactly) {
+  TEST_SDK_START("X=1");
+  otel_counter_t *c = otel_counter("test", "concurrent", "1", "");
+  pthread_t t[THREADS];
+  for (int i = 0; i < THREADS; i++)
+    pthread_create(&t[i], NULL, adder, c);
+  for (int i = 0; i < THREADS; i++)
+    pthread_join(t[i], NULL);
+  request_t *r = collect();
+  CHECK_INT(find(r, "concurrent")->sum->data_points[0]->as_int, THREADS * ADDS);
+  request_free(r);
+  test_sdk_stop();
+}
+
+TEST_MAIN("metrics", TEST_CASE(counter_sums_per_attribute_set_in_any_order),
+          TEST_CASE(updown_counter_goes_both_ways), TEST_CASE(histogram_buckets_and_statistics),
+          TEST_CASE(default_histogram_bounds_are_the_specifications),
+          TEST_CASE(cardinality_limit_overflows_into_one_point),
+          TEST_CASE(cumulative_start_time_stays_fixed), TEST_CASE(concurrent_adds_add_up_exactly))
