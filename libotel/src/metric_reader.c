@@ -27,7 +27,7 @@
 #include "otlp_http.h"
 #include "otlp_metrics.h"
 
-#define REQUEST_DESCRIPTOR \
+#define REQUEST_DESCRIPTOR                                                                         \
   opentelemetry__proto__collector__metrics__v1__export_metrics_service_request__descriptor
 
 struct otel__reader {
@@ -51,7 +51,8 @@ static void export_once(otel__reader_t *r, uint64_t deadline) {
   const otel__otlp_config_t *cfg = &r->sdk->config.metrics_otlp;
   const void *body;
   size_t len;
-  if (r->console && otel__otlp_body(&r->pb, &REQUEST_DESCRIPTOR, true, &r->json, &body, &len) == 0) {
+  if (r->console &&
+      otel__otlp_body(&r->pb, &REQUEST_DESCRIPTOR, true, &r->json, &body, &len) == 0) {
     fwrite(body, 1, len, stdout);
     fputc('\n', stdout);
     fflush(stdout);
@@ -123,8 +124,9 @@ otel__reader_t *otel__reader_start(const otel__sdk_t *sdk) {
   sigset_t all, old;
   sigfillset(&all);
   pthread_sigmask(SIG_SETMASK, &all, &old);
-  int rc = (kinds & OTEL__EXPORT_OTLP) && !r->http ? -1
-                                                   : pthread_create(&r->thread, NULL, reader_thread, r);
+  int rc = (kinds & OTEL__EXPORT_OTLP) && !r->http
+               ? -1
+               : pthread_create(&r->thread, NULL, reader_thread, r);
   pthread_sigmask(SIG_SETMASK, &old, NULL);
   if (rc) {
     otel__error("metrics: cannot start the export thread; metrics will not be exported");

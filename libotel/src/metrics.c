@@ -15,7 +15,7 @@
 #include "clock.h"
 #include "sdk.h"
 
-static const double DEFAULT_BOUNDS[] = {0,   5,   10,   25,   50,   75,   100, 250,
+static const double DEFAULT_BOUNDS[] = {0,   5,   10,   25,   50,   75,   100,  250,
                                         500, 750, 1000, 2500, 5000, 7500, 10000};
 
 static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -73,8 +73,8 @@ otel_counter_t *otel_updown_counter(const char *scope, const char *name, const c
 
 otel_histogram_t *otel_histogram(const char *scope, const char *name, const char *unit,
                                  const char *description, const double *bounds, size_t n_bounds) {
-  return (otel_histogram_t *)find_or_create(OTEL__HISTOGRAM, scope, name, unit, description,
-                                            bounds, n_bounds);
+  return (otel_histogram_t *)find_or_create(OTEL__HISTOGRAM, scope, name, unit, description, bounds,
+                                            n_bounds);
 }
 
 /* --- attribute sets --- */
@@ -171,8 +171,8 @@ static bool grow_locked(otel__instrument_t *inst) {
 
 /* The point for an attribute set, made on first use; the overflow point past
  * the cardinality limit; NULL when memory ran out. */
-static otel__point_t *point_for_locked(otel__instrument_t *inst, const otel_attr_t *attrs,
-                                       size_t n, const otel__buf_t *key, uint64_t hash) {
+static otel__point_t *point_for_locked(otel__instrument_t *inst, const otel_attr_t *attrs, size_t n,
+                                       const otel__buf_t *key, uint64_t hash) {
   if (inst->cap) {
     for (size_t k = hash & (inst->cap - 1); inst->table[k]; k = (k + 1) & (inst->cap - 1)) {
       otel__point_t *p = inst->table[k];

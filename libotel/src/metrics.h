@@ -34,7 +34,7 @@ typedef struct otel__instrument {
   char *scope, *name, *unit, *description;
   double *bounds;
   size_t n_bounds;
-  pthread_mutex_t lock; /* guards the points */
+  pthread_mutex_t lock;  /* guards the points */
   otel__point_t **table; /* open addressing by hash */
   size_t cap, n;
   otel__point_t *overflow;

@@ -121,6 +121,20 @@ db_duration=$(latest db.client.operation.duration ' and .attrs."db.operation.nam
 check db_duration_histogram eq "$(field "$db_duration" '[.kind,.unit,.value,(.bounds|tostring),.attrs."db.system.name",.attrs."db.collection.name"]|tostring')" \
   '["histogram","s",3,"[0.001,0.005,0.01,0.05,0.1,0.5,1,5,10]","postgresql","articles"]'
 
+# --- a statement that fails: ERROR status with the SQLSTATE ---
+pg_start
+DATABASE_URL=$DATABASE_URL OTEL_TRACES_EXPORTER=console OTEL_METRICS_EXPORTER=none \
+  "$(dirname "$BIN")/tools/pq_probe" >"$WORK/probe.jsonl" 2>"$WORK/probe.err"
+probe() { jq -c "select(.attributes[] | select(.key == \"db.query.text\" and .value.stringValue == \"$1\"))
+  | {name, kind, status: (.status.code // 0), attrs: (reduce .attributes[] as \$a ({}; .[\$a.key] = (\$a.value|to_entries[0].value)))}" \
+  "$WORK/probe.jsonl"; }
+failing=$(probe 'SELECT 1 / $1::int')
+check failed_statement_span eq "$(field "$failing" '[.name,.kind,.status,.attrs."error.type",.attrs."db.response.status_code"]|tostring')" \
+  '["SELECT",3,2,"22012","22012"]'
+working=$(probe 'SELECT count(*) FROM articles')
+check working_statement_span eq "$(field "$working" '[.name,.status,.attrs."db.response.status_code"]|tostring')" \
+  '["SELECT articles",0,null]'
+
 # --- logs carry the trace ---
 check create_log_has_trace grep -q "\"message\":\"article created\",\"otelTraceID\":\"$TRACE\"" "$WORK/articles.log"
 check notify_log_has_trace grep -q "\"message\":\"article notification received\",\"otelTraceID\":\"$TRACE\"" "$WORK/notify.log"

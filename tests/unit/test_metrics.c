@@ -1,4 +1,5 @@
-/* Metrics: aggregation per attribute set, histogram buckets, cardinality, cumulative time, threads. */
+/* Metrics: aggregation per attribute set, histogram buckets, cardinality, cumulative time, threads.
+ */
 #include <otel/metrics.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -27,7 +28,7 @@ static request_t *collect(void) {
 
 static void request_free(request_t *r) {
   opentelemetry__proto__collector__metrics__v1__export_metrics_service_request__free_unpacked(r,
-                                                                                            NULL);
+                                                                                              NULL);
 }
 
 static const metric_t *find(const request_t *r, const char *name) {
@@ -40,7 +41,8 @@ static const metric_t *find(const request_t *r, const char *name) {
 }
 
 /* The value of attribute key of a data point's attributes, as text. */
-static const char *attr(Opentelemetry__Proto__Common__V1__KeyValue **kv, size_t n, const char *key) {
+static const char *attr(Opentelemetry__Proto__Common__V1__KeyValue **kv, size_t n,
+                        const char *key) {
   static char text[64];
   for (size_t i = 0; i < n; i++) {
     if (strcmp(kv[i]->key, key))
@@ -167,8 +169,10 @@ TEST(cumulative_start_time_stays_fixed) {
   request_t *a = collect();
   otel_counter_add(c, 1, NULL, 0);
   request_t *b = collect();
-  const Opentelemetry__Proto__Metrics__V1__NumberDataPoint *pa = find(a, "ticks")->sum->data_points[0];
-  const Opentelemetry__Proto__Metrics__V1__NumberDataPoint *pb = find(b, "ticks")->sum->data_points[0];
+  const Opentelemetry__Proto__Metrics__V1__NumberDataPoint *pa =
+      find(a, "ticks")->sum->data_points[0];
+  const Opentelemetry__Proto__Metrics__V1__NumberDataPoint *pb =
+      find(b, "ticks")->sum->data_points[0];
   CHECK(pa->start_time_unix_nano == pb->start_time_unix_nano);
   CHECK(pb->time_unix_nano >= pa->time_unix_nano);
   CHECK_INT(pa->as_int, 1);

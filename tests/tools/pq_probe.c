@@ -1,0 +1,28 @@
+/*
+ * pq_probe: runs one statement that fails (a division by zero) and one that
+ * succeeds through otel_pq_exec against $DATABASE_URL, so a suite can check
+ * the spans the libpq integration makes of them (printed with
+ * OTEL_TRACES_EXPORTER=console).
+ */
+#include <otel/pq.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+int main(void) {
+  otel_init("pq-probe");
+  const char *keys[] = {"dbname", NULL};
+  const char *values[] = {getenv("DATABASE_URL"), NULL};
+  PGconn *c = PQconnectdbParams(keys, values, 1);
+  if (PQstatus(c) != CONNECTION_OK) {
+    fprintf(stderr, "pq_probe: %s", PQerrorMessage(c));
+    return 1;
+  }
+  static const otel_pq_statement_t FAILS = {NULL, "SELECT 1 / $1::int", "SELECT", NULL, 1};
+  static const otel_pq_statement_t WORKS = {NULL, "SELECT count(*) FROM articles", "SELECT",
+                                            "articles", 0};
+  const char *zero[] = {"0"};
+  PQclear(otel_pq_exec(c, &FAILS, zero));
+  PQclear(otel_pq_exec(c, &WORKS, NULL));
+  PQfinish(c);
+  return otel_shutdown(5000) == 0 ? 0 : 1;
+}
