@@ -265,10 +265,11 @@ static void parse_limits(const env_t *env, otel__span_limits_t *l) {
   l->link_attr_count = env_uint(env, "OTEL_LINK_ATTRIBUTE_COUNT_LIMIT", 128, LIMIT_CAP);
 }
 
-static void parse_batch(const env_t *env, const char *prefix, otel__batch_config_t *b) {
+static void parse_batch(const env_t *env, const char *prefix, uint32_t default_delay_ms,
+                        otel__batch_config_t *b) {
   char var[64];
   snprintf(var, sizeof(var), "%s_SCHEDULE_DELAY", prefix);
-  b->schedule_delay_ms = env_uint(env, var, 5000, 3600000);
+  b->schedule_delay_ms = env_uint(env, var, default_delay_ms, 3600000);
   snprintf(var, sizeof(var), "%s_EXPORT_TIMEOUT", prefix);
   b->export_timeout_ms = env_uint(env, var, 30000, 3600000);
   snprintf(var, sizeof(var), "%s_MAX_QUEUE_SIZE", prefix);
@@ -296,7 +297,9 @@ int otel__config_load(otel__config_t *c, otel__getenv_fn get, void *ud) {
   c->propagators = parse_propagators(&env);
   parse_sampler(&env, c);
   c->traces_exporters = parse_exporters(&env, "OTEL_TRACES_EXPORTER");
-  parse_batch(&env, "OTEL_BSP", &c->bsp);
+  parse_batch(&env, "OTEL_BSP", 5000, &c->bsp);
+  parse_batch(&env, "OTEL_BLRP", 1000, &c->blrp);
+  c->logs_exporters = parse_exporters(&env, "OTEL_LOGS_EXPORTER");
   parse_limits(&env, &c->span_limits);
   c->metrics_exporters = parse_exporters(&env, "OTEL_METRICS_EXPORTER");
   c->metric_interval_ms = env_uint(&env, "OTEL_METRIC_EXPORT_INTERVAL", 60000, 86400000);
@@ -306,7 +309,9 @@ int otel__config_load(otel__config_t *c, otel__getenv_fn get, void *ud) {
     c->metric_interval_ms = 60000;
   }
   int rc = parse_otlp(&env, "TRACES", "/v1/traces", &c->traces_otlp);
-  return rc ? rc : parse_otlp(&env, "METRICS", "/v1/metrics", &c->metrics_otlp);
+  if (!rc)
+    rc = parse_otlp(&env, "METRICS", "/v1/metrics", &c->metrics_otlp);
+  return rc ? rc : parse_otlp(&env, "LOGS", "/v1/logs", &c->logs_otlp);
 }
 
 static void otlp_free(otel__otlp_config_t *o) {
@@ -323,5 +328,6 @@ void otel__config_free(otel__config_t *c) {
   free(c->resource_attributes);
   otlp_free(&c->traces_otlp);
   otlp_free(&c->metrics_otlp);
+  otlp_free(&c->logs_otlp);
   memset(c, 0, sizeof(*c));
 }

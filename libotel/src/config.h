@@ -73,6 +73,9 @@ typedef struct otel__config {
   int traces_exporters;
   otel__otlp_config_t traces_otlp;
   otel__batch_config_t bsp;
+  int logs_exporters;
+  otel__otlp_config_t logs_otlp;
+  otel__batch_config_t blrp;
   int metrics_exporters;
   otel__otlp_config_t metrics_otlp;
   uint32_t metric_interval_ms;

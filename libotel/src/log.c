@@ -8,9 +8,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "batch.h"
 #include "buf.h"
 #include "clock.h"
 #include "context_internal.h"
+#include "log_record.h"
 #include "sdk.h"
 
 #define LINE_MAX_BYTES (64 * 1024)
@@ -28,8 +30,7 @@ static const char *level_name(otel_severity_t s) {
 }
 
 /* Python logging's default asctime, in UTC: "2026-11-23 10:00:00,123". */
-static void put_asctime(otel__buf_t *b) {
-  uint64_t ns = otel__now_unix_ns();
+static void put_asctime(otel__buf_t *b, uint64_t ns) {
   time_t secs = (time_t)(ns / 1000000000u);
   struct tm tm;
   gmtime_r(&secs, &tm);
@@ -91,8 +92,9 @@ void otel_log(otel_severity_t severity, const char *logger, const char *message,
 
   const otel_span_context_t *sc = otel__current_span_context();
   bool valid = otel_span_context_is_valid(sc);
+  uint64_t now = otel__now_unix_ns();
   otel__buf_puts(&line, "{\"asctime\":");
-  put_asctime(&line);
+  put_asctime(&line, now);
   put_key(&line, "levelname");
   put_str(&line, level_name(severity));
   put_key(&line, "name");
@@ -120,6 +122,13 @@ void otel_log(otel_severity_t severity, const char *logger, const char *message,
     put_value(&line, &attrs[i]);
   }
   otel__buf_puts(&line, "}\n");
+  otel__batch_t *logs = otel__sdk.logs;
+  if (logs && otel__sdk_enabled()) { /* and over OTLP, by the log record processor */
+    otel__log_record_t *r = otel__log_record_new(now, severity, level_name(severity), logger,
+                                                 message, attrs, n, valid ? sc : NULL);
+    if (r && otel__batch_push(logs, r) != 0)
+      otel__log_record_free(r);
+  }
   if (!line.failed) { /* past 64 KiB: dropped rather than written as broken JSON */
     flockfile(stdout);
     fwrite(line.data, 1, line.len, stdout);

@@ -33,7 +33,7 @@ static otel_attr_t array_item(const otel_attr_t *a, size_t i) {
 
 /* An AnyValue as field `field`. Oneof members are written even when zero:
  * in a oneof, presence is the value. */
-static void put_value(otel__pbw_t *w, uint32_t field, const otel_attr_t *a) {
+void otel__otlp_put_value(otel__pbw_t *w, uint32_t field, const otel_attr_t *a) {
   size_t mark = otel__pbw_mark(w);
   switch (a->type) {
   case OTEL_VALUE_STRING:
@@ -52,7 +52,7 @@ static void put_value(otel__pbw_t *w, uint32_t field, const otel_attr_t *a) {
     size_t array = otel__pbw_mark(w);
     for (size_t i = a->v.array.len; i-- > 0;) {
       otel_attr_t one = array_item(a, i);
-      put_value(w, OTLP_ARRAY_VALUE_VALUES, &one);
+      otel__otlp_put_value(w, OTLP_ARRAY_VALUE_VALUES, &one);
     }
     otel__pbw_close(w, OTLP_ANY_VALUE_ARRAY, array);
     break;
@@ -64,7 +64,7 @@ static void put_value(otel__pbw_t *w, uint32_t field, const otel_attr_t *a) {
 void otel__otlp_put_attrs(otel__pbw_t *w, uint32_t field, const otel__attrs_t *a) {
   for (uint32_t i = a->n; i-- > 0;) {
     size_t mark = otel__pbw_mark(w);
-    put_value(w, OTLP_KEY_VALUE_VALUE, &a->items[i]);
+    otel__otlp_put_value(w, OTLP_KEY_VALUE_VALUE, &a->items[i]);
     otel__pbw_bytes(w, OTLP_KEY_VALUE_KEY, a->items[i].key, strlen(a->items[i].key));
     otel__pbw_close(w, field, mark);
   }

@@ -13,6 +13,9 @@
 #include "pbw.h"
 #include <stdbool.h>
 
+/* Writes one value as AnyValue field `field` (the attribute's key is unused). */
+void otel__otlp_put_value(otel__pbw_t *w, uint32_t field, const otel_attr_t *a);
+
 /* Writes a's attributes as repeated KeyValue field `field`, in order. */
 void otel__otlp_put_attrs(otel__pbw_t *w, uint32_t field, const otel__attrs_t *a);
 

@@ -8,6 +8,7 @@
 
 #include "batch.h"
 #include "clock.h"
+#include "log_record.h"
 #include "metric_reader.h"
 #include "diag.h"
 #include "resource.h"
@@ -44,6 +45,7 @@ int otel_init(const char *default_service_name) {
   otel__sampler_init(&s->sampler, s->config.sampler, s->config.sampler_ratio);
   s->spans = otel__trace_pipeline_start(s);
   s->metrics = otel__reader_start(s);
+  s->logs = otel__logs_pipeline_start(s);
   atomic_store_explicit(&s->enabled, true, memory_order_release);
   return 0;
 }
@@ -76,6 +78,10 @@ int otel_shutdown(uint32_t timeout_ms) {
     return 0;
   uint64_t deadline = otel__deadline_after_ms(timeout_ms);
   int rc = s->spans ? otel__batch_shutdown(s->spans, timeout_ms) : 0;
+  if (s->logs) {
+    int lrc = otel__batch_shutdown(s->logs, (uint32_t)otel__ms_until(deadline));
+    rc = rc ? rc : lrc;
+  }
   if (s->metrics) {
     int mrc = otel__reader_shutdown(s->metrics, (uint32_t)otel__ms_until(deadline));
     s->metrics = NULL;

@@ -28,6 +28,7 @@ typedef struct otel__sdk {
   otel__sampler_t sampler;
   otel__batch_t *spans;    /* NULL when no trace exporter is configured */
   otel__reader_t *metrics; /* NULL when no metrics exporter is configured */
+  otel__batch_t *logs;     /* NULL when no logs exporter is configured */
 } otel__sdk_t;
 
 extern otel__sdk_t otel__sdk;

@@ -1,16 +1,11 @@
-/* The span pipeline's exporter: OTLP/HTTP and/or console, as OTEL_TRACES_EXPORTER says. */
+/* Spans as a signal of the export pipeline (exporter.h). */
 #ifndef OTEL_TRACE_EXPORTER_H
 #define OTEL_TRACE_EXPORTER_H
 
-#include "batch.h"
-#include "buf.h"
-#include "pbw.h"
-#include "sdk.h"
+#include "exporter.h"
 #include "span.h"
 
-/* Starts the span pipeline for sdk's configuration: an exporter and its batch
- * thread. sdk is borrowed and must outlive the pipeline. NULL when the
- * configuration exports nothing or something could not be created (reported). */
+/* Starts the span pipeline per OTEL_TRACES_EXPORTER; NULL when there is none. */
 otel__batch_t *otel__trace_pipeline_start(const otel__sdk_t *sdk);
 
 /* Encodes spans as one OTLP request body: protobuf in w, and for JSON the

@@ -135,6 +135,20 @@ working=$(probe 'SELECT count(*) FROM articles')
 check working_statement_span eq "$(field "$working" '[.name,.status,.attrs."db.response.status_code"]|tostring')" \
   '["SELECT articles",0,null]'
 
+# --- log records over OTLP carry the request's trace and span ---
+record() { jq -c ".resourceLogs[] | (.resource.attributes[] | select(.key == \"service.name\") | .value.stringValue) as \$svc
+  | .scopeLogs[].logRecords[] | select(.body.stringValue == \"$1\" and .traceId == \"$2\")
+  | {svc: \$svc, trace: .traceId, span: .spanId, severity: .severityNumber}" "$WORK/logs.jsonl"; }
+created_record=$(record "article created" "$TRACE")
+check created_record_exported eq "$(field "$created_record" '[.svc,.span,.severity]|tostring')" \
+  "[\"articles\",\"$server_id\",9]"
+check created_record_matches_stdout grep -q "\"message\":\"article created\",\"otelTraceID\":\"$TRACE\",\"otelSpanID\":\"$server_id\"" "$WORK/articles.log"
+received_record=$(record "article notification received" "$TRACE")
+check notify_record_exported eq "$(field "$received_record" '[.svc,.span]|tostring')" \
+  "[\"notify\",\"$(field "$remote" .span)\"]"
+warning=$(jq -c '.resourceLogs[].scopeLogs[].logRecords[] | select(.body.stringValue == "notification dispatch failed")' "$WORK/logs.jsonl")
+check warning_record_exported eq "$(field "$warning" '[.severityNumber,.traceId]|tostring')" "[13,\"$TIMEOUT_TRACE\"]"
+
 # --- logs carry the trace ---
 check create_log_has_trace grep -q "\"message\":\"article created\",\"otelTraceID\":\"$TRACE\"" "$WORK/articles.log"
 check notify_log_has_trace grep -q "\"message\":\"article notification received\",\"otelTraceID\":\"$TRACE\"" "$WORK/notify.log"

@@ -1,7 +1,7 @@
 /*
  * otlp_sink DIR: an OTLP/HTTP receiver for the integration suites. Listens on
  * 127.0.0.1 (the port is printed on stdout) and appends every export it
- * receives as one OTLP/JSON line to DIR/traces.jsonl or DIR/metrics.jsonl,
+ * receives as one OTLP/JSON line to DIR/traces.jsonl, metrics.jsonl or logs.jsonl,
  * until SIGTERM or SIGINT.
  */
 #include <signal.h>
@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "otlp/logs_service.pb-c.h"
 #include "otlp/metrics_service.pb-c.h"
 #include "otlp/trace_service.pb-c.h"
 #include "otlp_common.h"
@@ -18,19 +19,23 @@
 static volatile sig_atomic_t stop;
 static void on_signal(int sig) { (void)sig, stop = 1; }
 
-static FILE *traces, *metrics;
+static FILE *traces, *metrics, *logs;
 
 /* Appends requests [from, count) to their signal's file; returns the new count. */
 static int drain(receiver_t *r, int from) {
   int count = receiver_count(r);
   for (int i = from; i < count; i++) {
     const received_t *rec = receiver_get(r, i);
-    bool is_metrics = !strcmp(rec->path, "/v1/metrics");
     const ProtobufCMessageDescriptor *d =
-        is_metrics
-            ? &opentelemetry__proto__collector__metrics__v1__export_metrics_service_request__descriptor
-            : &opentelemetry__proto__collector__trace__v1__export_trace_service_request__descriptor;
-    FILE *out = is_metrics ? metrics : traces;
+        &opentelemetry__proto__collector__trace__v1__export_trace_service_request__descriptor;
+    FILE *out = traces;
+    if (!strcmp(rec->path, "/v1/metrics")) {
+      d = &opentelemetry__proto__collector__metrics__v1__export_metrics_service_request__descriptor;
+      out = metrics;
+    } else if (!strcmp(rec->path, "/v1/logs")) {
+      d = &opentelemetry__proto__collector__logs__v1__export_logs_service_request__descriptor;
+      out = logs;
+    }
     otel__buf_t json;
     otel__buf_init(&json, 0);
     if (otel__otlp_pb_to_json(d, rec->body, rec->len, &json) == 0) {
@@ -53,7 +58,9 @@ int main(int argc, char **argv) {
   traces = fopen(path, "a");
   snprintf(path, sizeof(path), "%s/metrics.jsonl", argv[1]);
   metrics = fopen(path, "a");
-  receiver_t *r = traces && metrics ? receiver_start() : NULL;
+  snprintf(path, sizeof(path), "%s/logs.jsonl", argv[1]);
+  logs = fopen(path, "a");
+  receiver_t *r = traces && metrics && logs ? receiver_start() : NULL;
   if (!r) {
     perror("otlp_sink");
     return 1;
@@ -71,5 +78,6 @@ int main(int argc, char **argv) {
   receiver_stop(r);
   fclose(traces);
   fclose(metrics);
+  fclose(logs);
   return 0;
 }

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <jansson.h>
+#include <otel/log.h>
 #include <otel/trace.h>
 #include <stdlib.h>
 #include <sys/wait.h>
@@ -13,6 +14,7 @@
 
 #include "batch.h"
 #include "clock.h"
+#include "otlp/logs_service.pb-c.h"
 #include "otlp/trace_service.pb-c.h"
 #include "receiver.h"
 #include "sdk.h"
@@ -421,6 +423,60 @@ TEST(a_json_partial_success_is_logged) {
   receiver_stop(r);
 }
 
+/* A warning written under a span whose parent came from a known traceparent. */
+static int log_under_a_span(void) {
+  if (!freopen("/dev/null", "w", stdout)) /* the JSON lines are log.c's business */
+    return 2;
+  otel_context_t parent;
+  memset(&parent, 0, sizeof(parent));
+  otel_traceparent_parse("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+                         &parent.span_context);
+  otel_span_t *s = otel_span_start(NULL, "op", OTEL_SPAN_KIND_SERVER, &parent);
+  otel_scope_t scope = otel_span_attach(s);
+  otel_attr_t fields[] = {OTEL_ATTR_INT("article_id", 42), OTEL_ATTR_STR("error", "refused")};
+  otel_log(OTEL_SEVERITY_WARN, "articles", "notification dispatch failed", fields, 2);
+  otel_scope_end(&scope);
+  otel_span_end(s);
+  otel_log(OTEL_SEVERITY_INFO, "articles.http", "outside", NULL, 0);
+  EXPECT(otel_shutdown(5000) == 0);
+  return 0;
+}
+
+TEST(log_records_are_exported_with_their_trace) {
+  receiver_t *r;
+  CHECK_INT(in_child(&r, NULL, ENV("OTEL_TRACES_EXPORTER=none", "OTEL_METRICS_EXPORTER=none"),
+                     log_under_a_span),
+            0);
+  CHECK_INT(receiver_count(r), 1);
+  const received_t *rec = receiver_get(r, 0);
+  CHECK_STR(rec->path, "/v1/logs");
+  Opentelemetry__Proto__Collector__Logs__V1__ExportLogsServiceRequest *req =
+      opentelemetry__proto__collector__logs__v1__export_logs_service_request__unpack(NULL, rec->len,
+                                                                                     rec->body);
+  CHECK(req);
+  CHECK_INT(req->n_resource_logs, 1);
+  Opentelemetry__Proto__Logs__V1__ResourceLogs *rl = req->resource_logs[0];
+  CHECK_INT(rl->n_scope_logs, 2);
+  CHECK_STR(rl->scope_logs[0]->scope->name, "articles");
+  CHECK_STR(rl->scope_logs[1]->scope->name, "articles.http");
+  Opentelemetry__Proto__Logs__V1__LogRecord *lr = rl->scope_logs[0]->log_records[0];
+  CHECK_STR(lr->body->string_value, "notification dispatch failed");
+  CHECK_INT(lr->severity_number, 13);
+  CHECK_STR(lr->severity_text, "WARNING");
+  CHECK(lr->time_unix_nano > 0 && lr->observed_time_unix_nano == lr->time_unix_nano);
+  CHECK_INT(lr->n_attributes, 2);
+  CHECK_STR(lr->attributes[0]->key, "article_id");
+  CHECK_INT(lr->attributes[0]->value->int_value, 42);
+  CHECK_INT(lr->trace_id.len, 16);
+  CHECK_INT(lr->trace_id.data[0], 0x4b);
+  CHECK_INT(lr->span_id.len, 8);
+  CHECK_INT(lr->flags, 1);
+  Opentelemetry__Proto__Logs__V1__LogRecord *outside = rl->scope_logs[1]->log_records[0];
+  CHECK_INT(outside->trace_id.len, 0); /* no span: no trace */
+  opentelemetry__proto__collector__logs__v1__export_logs_service_request__free_unpacked(req, NULL);
+  receiver_stop(r);
+}
+
 static char console_path[64];
 
 static int console_spans(void) {
@@ -481,4 +537,5 @@ TEST_MAIN("export", TEST_CASE(protobuf_export_arrives_intact),
           TEST_CASE(an_oversize_response_is_an_error),
           TEST_CASE(a_partial_success_is_logged_not_retried),
           TEST_CASE(a_json_partial_success_is_logged),
-          TEST_CASE(console_prints_one_json_line_per_span), TEST_CASE(a_disabled_sdk_sends_nothing))
+          TEST_CASE(console_prints_one_json_line_per_span), TEST_CASE(a_disabled_sdk_sends_nothing),
+          TEST_CASE(log_records_are_exported_with_their_trace))
