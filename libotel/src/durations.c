@@ -37,3 +37,14 @@ otel_histogram_t *otel__db_client_duration(void) {
   return cached(&h, "libotel.pq", "db.client.operation.duration",
                 "Duration of database client operations.", DB_BOUNDS, N(DB_BOUNDS));
 }
+
+otel_counter_t *otel__http_server_active_requests(void) {
+  static _Atomic(otel_counter_t *) c;
+  otel_counter_t *p = atomic_load_explicit(&c, memory_order_acquire);
+  if (!p) {
+    p = otel_updown_counter("libotel.mhd", "http.server.active_requests", "{request}",
+                            "Number of active HTTP server requests.");
+    atomic_store_explicit(&c, p, memory_order_release);
+  }
+  return p;
+}

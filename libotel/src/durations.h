@@ -1,7 +1,8 @@
 /*
- * The duration histograms the integrations record, in seconds, with the
- * bucket boundaries the semantic conventions advise (the SDK's defaults are
- * for milliseconds). Each is created on first use and cached.
+ * The instruments the integrations record: duration histograms in seconds
+ * with the bucket boundaries the semantic conventions advise (the SDK's
+ * defaults are for milliseconds), and the server's in-flight requests. Each
+ * is created on first use and cached.
  */
 #ifndef OTEL_DURATIONS_H
 #define OTEL_DURATIONS_H
@@ -11,6 +12,7 @@
 otel_histogram_t *otel__http_server_duration(void);
 otel_histogram_t *otel__http_client_duration(void);
 otel_histogram_t *otel__db_client_duration(void);
+otel_counter_t *otel__http_server_active_requests(void);
 
 /* Seconds between two monotonic readings. */
 static inline double otel__seconds(uint64_t from_ns, uint64_t to_ns) {

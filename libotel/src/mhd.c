@@ -65,6 +65,9 @@ void otel_mhd_begin(otel_mhd_request_t *r, struct MHD_Connection *c, const char 
   otel_propagation_extract(&r->parent, header, c);
   const char *m = known_method(method);
   r->method = m;
+  otel_attr_t active[] = {OTEL_ATTR_STR("http.request.method", m),
+                          OTEL_ATTR_STR("url.scheme", "http")};
+  otel_counter_add(otel__http_server_active_requests(), 1, active, 2);
   r->span = otel_span_start(otel__tracer_cached(&tracer, "libotel.mhd"), m, OTEL_SPAN_KIND_SERVER,
                             &r->parent);
   if (!otel_span_is_recording(r->span))
@@ -144,6 +147,7 @@ void otel_mhd_end(otel_mhd_request_t *r, unsigned status) {
   otel_attr_t attrs[4] = {OTEL_ATTR_STR("http.request.method", r->method),
                           OTEL_ATTR_STR("url.scheme", "http"),
                           OTEL_ATTR_INT("http.response.status_code", status)};
+  otel_counter_add(otel__http_server_active_requests(), -1, attrs, 2); /* method and scheme */
   size_t n = status ? 3 : 2;
   if (r->route)
     attrs[n++] = OTEL_ATTR_STR("http.route", r->route);

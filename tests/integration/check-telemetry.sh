@@ -135,6 +135,9 @@ working=$(probe 'SELECT count(*) FROM articles')
 check working_statement_span eq "$(field "$working" '[.name,.status,.attrs."db.response.status_code"]|tostring')" \
   '["SELECT articles",0,null]'
 
+active=$(jq -s -c 'map(select(.metric == "http.server.active_requests" and .attrs."http.request.method" == "POST")) | last' "$WORK/points")
+check active_requests_back_to_zero eq "$(field "$active" '[.value,.monotonic,.unit]|tostring')" '[0,false,"{request}"]'
+
 # --- log records over OTLP carry the request's trace and span ---
 record() { jq -c ".resourceLogs[] | (.resource.attributes[] | select(.key == \"service.name\") | .value.stringValue) as \$svc
   | .scopeLogs[].logRecords[] | select(.body.stringValue == \"$1\" and .traceId == \"$2\")
