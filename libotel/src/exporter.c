@@ -27,8 +27,8 @@ typedef struct exporter {
 /* The console shows exactly what OTLP would carry: the encoded request,
  * decoded again, one JSON line per item. */
 static void print_console(exporter_t *e) {
-  ProtobufCMessage *req =
-      protobuf_c_message_unpack(e->sig->request, NULL, otel__pbw_len(&e->pb), otel__pbw_data(&e->pb));
+  ProtobufCMessage *req = protobuf_c_message_unpack(e->sig->request, NULL, otel__pbw_len(&e->pb),
+                                                    otel__pbw_data(&e->pb));
   if (!req)
     return;
   otel__buf_clear(&e->json);

@@ -15,7 +15,7 @@
 #include "sdk.h"
 
 typedef struct otel__signal {
-  const char *what; /* "spans", "log records": for messages */
+  const char *what;                          /* "spans", "log records": for messages */
   const ProtobufCMessageDescriptor *request; /* the signal's Export...ServiceRequest */
   /* Encodes n items as one request into w (after a reset): 0 or -ENOMEM. */
   int (*encode)(otel__pbw_t *w, const otel__resource_t *resource, void *const *items, size_t n);

@@ -18,7 +18,8 @@
 #include "otlp_json.h"
 
 #define RECORD_BLOCK 1024 /* the record and its arena's first block */
-#define REQUEST_DESCRIPTOR opentelemetry__proto__collector__logs__v1__export_logs_service_request__descriptor
+#define REQUEST_DESCRIPTOR                                                                         \
+  opentelemetry__proto__collector__logs__v1__export_logs_service_request__descriptor
 
 otel__log_record_t *otel__log_record_new(uint64_t time_unix_ns, otel_severity_t severity,
                                          const char *severity_text, const char *logger,
