@@ -116,3 +116,133 @@ void otel__attrs_set(otel__attrs_t *a, otel__arena_t *arena, const otel_attr_t *
   }
   a->n++;
 }
+
+/* --- identity of attribute sets, for metric points --- */
+
+static const char *or_empty(const char *s) { return s ? s : ""; }
+
+/* A double's bits with -0.0 folded into 0.0, so that equal values hash alike. */
+static uint64_t double_bits(double d) {
+  uint64_t bits = 0;
+  if (d != 0)
+    memcpy(&bits, &d, sizeof(bits));
+  return bits;
+}
+
+static size_t item_size(otel_value_type_t t) {
+  return t == OTEL_VALUE_BOOL_ARRAY ? sizeof(bool) : 8;
+}
+
+bool otel__attr_equal(const otel_attr_t *a, const otel_attr_t *b) {
+  return !strcmp(or_empty(a->key), or_empty(b->key)) && otel__attr_value_equal(a, b);
+}
+
+bool otel__attr_value_equal(const otel_attr_t *a, const otel_attr_t *b) {
+  if (a->type != b->type)
+    return false;
+  switch (a->type) {
+  case OTEL_VALUE_STRING:
+    return !strcmp(or_empty(a->v.s), or_empty(b->v.s));
+  case OTEL_VALUE_BOOL:
+    return a->v.b == b->v.b;
+  case OTEL_VALUE_INT:
+    return a->v.i == b->v.i;
+  case OTEL_VALUE_DOUBLE:
+    return double_bits(a->v.d) == double_bits(b->v.d);
+  case OTEL_VALUE_STRING_ARRAY: {
+    if (a->v.array.len != b->v.array.len)
+      return false;
+    const char *const *x = a->v.array.items, *const *y = b->v.array.items;
+    for (size_t i = 0; i < a->v.array.len; i++)
+      if (strcmp(or_empty(x[i]), or_empty(y[i])))
+        return false;
+    return true;
+  }
+  case OTEL_VALUE_DOUBLE_ARRAY: {
+    if (a->v.array.len != b->v.array.len)
+      return false;
+    const double *x = a->v.array.items, *y = b->v.array.items;
+    for (size_t i = 0; i < a->v.array.len; i++)
+      if (double_bits(x[i]) != double_bits(y[i]))
+        return false;
+    return true;
+  }
+  case OTEL_VALUE_BOOL_ARRAY:
+  case OTEL_VALUE_INT_ARRAY:
+    return a->v.array.len == b->v.array.len &&
+           (!a->v.array.len ||
+            !memcmp(a->v.array.items, b->v.array.items, a->v.array.len * item_size(a->type)));
+  }
+  return false;
+}
+
+/* Hashes n bytes eight at a time (a byte at a time would be a chain of
+ * dependent multiplications as long as the string, on every measurement);
+ * the last word overlaps the one before when n is not a multiple of 8. */
+static uint64_t hash_bytes(uint64_t h, const void *p, size_t n) {
+  const unsigned char *s = p;
+  const uint64_t k = 0x9e3779b97f4a7c15ull;
+  uint64_t w = 0;
+  if (n >= 8) {
+    for (size_t i = 0; i + 8 < n; i += 8) {
+      memcpy(&w, s + i, 8);
+      h = (h ^ w) * k;
+      h ^= h >> 32;
+    }
+    memcpy(&w, s + n - 8, 8);
+  } else {
+    for (size_t i = 0; i < n; i++)
+      w |= (uint64_t)s[i] << (8 * i);
+  }
+  h = ((h ^ w) * k ^ n) * k; /* the length: "ab","c" differs from "a","bc" */
+  return h ^ (h >> 32);
+}
+
+static uint64_t hash_str(uint64_t h, const char *s) {
+  s = or_empty(s);
+  return hash_bytes(h, s, strlen(s));
+}
+
+static uint64_t mix(uint64_t x) { /* the splitmix64 finaliser */
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+  return x ^ (x >> 31);
+}
+
+static uint64_t attr_hash(const otel_attr_t *a) {
+  uint64_t h = hash_str((uint64_t)a->type, a->key);
+  uint64_t bits;
+  switch (a->type) {
+  case OTEL_VALUE_STRING:
+    return hash_str(h, a->v.s);
+  case OTEL_VALUE_BOOL:
+    return h ^ mix(a->v.b);
+  case OTEL_VALUE_INT:
+    return h ^ mix((uint64_t)a->v.i);
+  case OTEL_VALUE_DOUBLE:
+    return h ^ mix(double_bits(a->v.d));
+  case OTEL_VALUE_STRING_ARRAY: {
+    const char *const *items = a->v.array.items;
+    for (size_t i = 0; i < a->v.array.len; i++)
+      h = hash_str(h, items[i]);
+    return h;
+  }
+  case OTEL_VALUE_DOUBLE_ARRAY: {
+    const double *items = a->v.array.items;
+    for (size_t i = 0; i < a->v.array.len; i++)
+      bits = double_bits(items[i]), h = hash_bytes(h, &bits, sizeof(bits));
+    return h;
+  }
+  case OTEL_VALUE_BOOL_ARRAY:
+  case OTEL_VALUE_INT_ARRAY:
+    return hash_bytes(h, a->v.array.items, a->v.array.len * item_size(a->type));
+  }
+  return h;
+}
+
+uint64_t otel__attr_set_hash(const otel_attr_t *attrs, size_t n) {
+  uint64_t h = mix(n);
+  for (size_t i = 0; i < n; i++)
+    h += mix(attr_hash(&attrs[i])); /* a sum: the order does not matter */
+  return h;
+}

@@ -30,6 +30,16 @@ void otel__attrs_set(otel__attrs_t *a, otel__arena_t *arena, const otel_attr_t *
 /* The value of key, or NULL. Borrowed. */
 const otel_attr_t *otel__attrs_find(const otel__attrs_t *a, const char *key);
 
+/* Whether a and b have the same key, type and value (doubles by value, with
+ * 0.0 and -0.0 the same and NaN equal to itself; arrays element by element). */
+bool otel__attr_equal(const otel_attr_t *a, const otel_attr_t *b);
+/* The same for the type and value only. */
+bool otel__attr_value_equal(const otel_attr_t *a, const otel_attr_t *b);
+
+/* A hash of the set attrs[0..n): the same for the same attributes in any
+ * order, consistent with otel__attr_equal. */
+uint64_t otel__attr_set_hash(const otel_attr_t *attrs, size_t n);
+
 /* Byte length of the longest prefix of s[0..n) with at most max characters. */
 size_t otel__utf8_prefix(const char *s, size_t n, uint32_t max);
 

@@ -72,6 +72,9 @@ static inline void otel__pbw_raw_double(otel__pbw_t *w, double v) {
 /* A nested message: take a mark, write its fields (last first), close it. */
 static inline size_t otel__pbw_mark(const otel__pbw_t *w) { return w->cap - w->pos; }
 
+/* Forgets everything written since mark. */
+static inline void otel__pbw_rewind(otel__pbw_t *w, size_t mark) { w->pos = w->cap - mark; }
+
 static inline void otel__pbw_close(otel__pbw_t *w, uint32_t field, size_t mark) {
   otel__pbw_raw_varint(w, otel__pbw_mark(w) - mark);
   otel__pbw_tag(w, field, OTEL__WIRE_LEN);

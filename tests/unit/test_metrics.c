@@ -185,25 +185,126 @@ TEST(cumulative_start_time_stays_fixed) {
 #define THREADS 8
 #define ADDS 100000
 
+typedef struct {
+  otel_counter_t *c;
+  otel_histogram_t *h;
+} pair_t;
+
+/* Every thread makes the same three points at the same moment, then records
+ * into them: no measurement may be lost to the race or to the shards. */
 static void *adder(void *arg) {
-  otel_counter_t *c = arg;
-  otel_attr_t attrs[] = {OTEL_ATTR_STR("route", "/x"), OTEL_ATTR_INT("code", 200)};
-  for (int i = 0; i < ADDS; i++)
-    otel_counter_add(c, 1, attrs, 2);
+  const pair_t *p = arg;
+  for (int i = 0; i < ADDS; i++) {
+    otel_attr_t attrs[] = {OTEL_ATTR_STR("route", "/x"), OTEL_ATTR_INT("code", 200 + i % 3)};
+    otel_counter_add(p->c, 1, attrs, 2);
+    otel_histogram_record(p->h, 1.0, attrs, 2);
+  }
   return NULL;
 }
 
-TEST(concurrent_adds_add_up_exactly) {
+TEST(concurrent_records_add_up_exactly) {
   TEST_SDK_START("X=1");
-  otel_counter_t *c = otel_counter("test", "concurrent", "1", "");
+  pair_t p = {otel_counter("test", "concurrent", "1", ""),
+              otel_histogram("test", "concurrent.h", "1", "", NULL, 0)};
   pthread_t t[THREADS];
   for (int i = 0; i < THREADS; i++)
-    pthread_create(&t[i], NULL, adder, c);
+    pthread_create(&t[i], NULL, adder, &p);
   for (int i = 0; i < THREADS; i++)
     pthread_join(t[i], NULL);
   request_t *r = collect();
-  CHECK_INT(find(r, "concurrent")->sum->data_points[0]->as_int, THREADS * ADDS);
+  const metric_t *c = find(r, "concurrent"), *h = find(r, "concurrent.h");
+  CHECK_INT(c->sum->n_data_points, 3);
+  CHECK_INT(h->histogram->n_data_points, 3);
+  int64_t total = 0;
+  uint64_t count = 0;
+  double sum = 0;
+  for (size_t i = 0; i < 3; i++) {
+    total += c->sum->data_points[i]->as_int;
+    count += h->histogram->data_points[i]->count;
+    sum += h->histogram->data_points[i]->sum;
+  }
+  CHECK_INT(total, THREADS * ADDS);
+  CHECK_INT(count, THREADS * ADDS);
+  CHECK(sum == THREADS * ADDS);
   request_free(r);
+  test_sdk_stop();
+}
+
+TEST(repeated_and_empty_keys_name_the_same_set) {
+  TEST_SDK_START("X=1");
+  otel_counter_t *c = otel_counter("test", "keys", "1", "");
+  otel_counter_add(c, 1, (otel_attr_t[]){OTEL_ATTR_INT("a", 1), OTEL_ATTR_INT("a", 2)}, 2);
+  otel_counter_add(c, 10, (otel_attr_t[]){OTEL_ATTR_INT("a", 2)}, 1); /* the last one won */
+  otel_counter_add(c, 100, (otel_attr_t[]){OTEL_ATTR_INT("", 9), OTEL_ATTR_INT("a", 2)}, 2);
+  otel_counter_add(c, 1000, (otel_attr_t[]){OTEL_ATTR_DOUBLE("d", -0.0)}, 1);
+  otel_counter_add(c, 1000, (otel_attr_t[]){OTEL_ATTR_DOUBLE("d", 0.0)}, 1);
+  request_t *r = collect();
+  const metric_t *m = find(r, "keys");
+  CHECK_INT(m->sum->n_data_points, 2);
+  for (size_t i = 0; i < m->sum->n_data_points; i++) {
+    const Opentelemetry__Proto__Metrics__V1__NumberDataPoint *p = m->sum->data_points[i];
+    CHECK_INT(p->n_attributes, 1);
+    CHECK_INT(p->as_int, attr(p->attributes, 1, "a") ? 111 : 2000);
+  }
+  request_free(r);
+  test_sdk_stop();
+}
+
+TEST(an_instrument_without_measurements_is_not_exported) {
+  TEST_SDK_START("X=1");
+  otel_counter("test", "never_used", "1", "");
+  request_t *r = collect();
+  CHECK(r && !find(r, "never_used"));
+  request_free(r);
+  test_sdk_stop();
+}
+
+static int64_t observed_total;
+
+static void observe_total(otel_observer_t *o, void *ud) {
+  (void)ud;
+  otel_observe_int(o, observed_total, &OTEL_ATTR_STR("queue", "a"), 1);
+  otel_observe_int(o, -5, &OTEL_ATTR_STR("queue", "b"), 1); /* not a total: left out */
+}
+
+static void observe_temperature(otel_observer_t *o, void *ud) {
+  const double *celsius = ud;
+  otel_observe_double(o, *celsius, NULL, 0);
+}
+
+TEST(observable_counter_and_gauge_report_what_their_callbacks_see) {
+  TEST_SDK_START("X=1");
+  static double celsius = 21.5;
+  otel_observable_counter("test", "jobs.done", "{job}", "Jobs done", observe_total, NULL);
+  otel_observable_gauge("test", "room.temperature", "Cel", "", observe_temperature, &celsius);
+  observed_total = 7;
+  request_t *a = collect();
+  observed_total = 12;
+  celsius = -3.25;
+  request_t *b = collect();
+  CHECK(a && b);
+  const metric_t *ca = find(a, "jobs.done"), *cb = find(b, "jobs.done");
+  CHECK(ca && cb);
+  CHECK_INT(ca->data_case, OPENTELEMETRY__PROTO__METRICS__V1__METRIC__DATA_SUM);
+  CHECK(ca->sum->is_monotonic);
+  CHECK_INT(ca->sum->aggregation_temporality, 2);
+  CHECK_INT(ca->sum->n_data_points, 1);
+  CHECK_INT(ca->sum->data_points[0]->as_int, 7);
+  CHECK_INT(cb->sum->data_points[0]->as_int, 12);
+  CHECK_STR(attr(cb->sum->data_points[0]->attributes, 1, "queue"), "a");
+  CHECK(ca->sum->data_points[0]->start_time_unix_nano > 0);
+  CHECK(ca->sum->data_points[0]->start_time_unix_nano ==
+        cb->sum->data_points[0]->start_time_unix_nano);
+  const metric_t *ga = find(a, "room.temperature"), *gb = find(b, "room.temperature");
+  CHECK(ga && gb);
+  CHECK_INT(ga->data_case, OPENTELEMETRY__PROTO__METRICS__V1__METRIC__DATA_GAUGE);
+  CHECK_STR(ga->unit, "Cel");
+  CHECK_INT(ga->gauge->n_data_points, 1);
+  CHECK(ga->gauge->data_points[0]->as_double == 21.5);
+  CHECK(gb->gauge->data_points[0]->as_double == -3.25);
+  CHECK(gb->gauge->data_points[0]->time_unix_nano > 0);
+  request_free(a);
+  request_free(b);
   test_sdk_stop();
 }
 
@@ -211,4 +312,8 @@ TEST_MAIN("metrics", TEST_CASE(counter_sums_per_attribute_set_in_any_order),
           TEST_CASE(updown_counter_goes_both_ways), TEST_CASE(histogram_buckets_and_statistics),
           TEST_CASE(default_histogram_bounds_are_the_specifications),
           TEST_CASE(cardinality_limit_overflows_into_one_point),
-          TEST_CASE(cumulative_start_time_stays_fixed), TEST_CASE(concurrent_adds_add_up_exactly))
+          TEST_CASE(cumulative_start_time_stays_fixed),
+          TEST_CASE(concurrent_records_add_up_exactly),
+          TEST_CASE(repeated_and_empty_keys_name_the_same_set),
+          TEST_CASE(an_instrument_without_measurements_is_not_exported),
+          TEST_CASE(observable_counter_and_gauge_report_what_their_callbacks_see))

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 
 #include "buf.h"
+#include "otlp/logs_service.pb-c.h"
+#include "otlp/metrics_service.pb-c.h"
 #include "otlp/trace_service.pb-c.h"
 #include "otlp_fields.h"
 #include "otlp_json.h"
@@ -262,6 +264,55 @@ TEST(field_numbers_match_the_proto_files) {
       F(trace__v1__span__link, "flags", OTLP_LINK_FLAGS),
       F(trace__v1__status, "message", OTLP_STATUS_MESSAGE),
       F(trace__v1__status, "code", OTLP_STATUS_CODE),
+      F(collector__metrics__v1__export_metrics_service_request, "resource_metrics",
+        OTLP_METRICS_RESOURCE_METRICS),
+      F(metrics__v1__resource_metrics, "resource", OTLP_RESOURCE_METRICS_RESOURCE),
+      F(metrics__v1__resource_metrics, "scope_metrics", OTLP_RESOURCE_METRICS_SCOPE_METRICS),
+      F(metrics__v1__scope_metrics, "scope", OTLP_SCOPE_METRICS_SCOPE),
+      F(metrics__v1__scope_metrics, "metrics", OTLP_SCOPE_METRICS_METRICS),
+      F(metrics__v1__metric, "name", OTLP_METRIC_NAME),
+      F(metrics__v1__metric, "description", OTLP_METRIC_DESCRIPTION),
+      F(metrics__v1__metric, "unit", OTLP_METRIC_UNIT),
+      F(metrics__v1__metric, "gauge", OTLP_METRIC_GAUGE),
+      F(metrics__v1__metric, "sum", OTLP_METRIC_SUM),
+      F(metrics__v1__metric, "histogram", OTLP_METRIC_HISTOGRAM),
+      F(metrics__v1__gauge, "data_points", OTLP_GAUGE_DATA_POINTS),
+      F(metrics__v1__sum, "data_points", OTLP_SUM_DATA_POINTS),
+      F(metrics__v1__sum, "aggregation_temporality", OTLP_SUM_AGGREGATION_TEMPORALITY),
+      F(metrics__v1__sum, "is_monotonic", OTLP_SUM_IS_MONOTONIC),
+      F(metrics__v1__histogram, "data_points", OTLP_HISTOGRAM_DATA_POINTS),
+      F(metrics__v1__histogram, "aggregation_temporality", OTLP_HISTOGRAM_AGGREGATION_TEMPORALITY),
+      F(metrics__v1__number_data_point, "attributes", OTLP_NUMBER_POINT_ATTRIBUTES),
+      F(metrics__v1__number_data_point, "start_time_unix_nano",
+        OTLP_NUMBER_POINT_START_TIME_UNIX_NANO),
+      F(metrics__v1__number_data_point, "time_unix_nano", OTLP_NUMBER_POINT_TIME_UNIX_NANO),
+      F(metrics__v1__number_data_point, "as_double", OTLP_NUMBER_POINT_AS_DOUBLE),
+      F(metrics__v1__number_data_point, "as_int", OTLP_NUMBER_POINT_AS_INT),
+      F(metrics__v1__histogram_data_point, "attributes", OTLP_HISTOGRAM_POINT_ATTRIBUTES),
+      F(metrics__v1__histogram_data_point, "start_time_unix_nano",
+        OTLP_HISTOGRAM_POINT_START_TIME_UNIX_NANO),
+      F(metrics__v1__histogram_data_point, "time_unix_nano", OTLP_HISTOGRAM_POINT_TIME_UNIX_NANO),
+      F(metrics__v1__histogram_data_point, "count", OTLP_HISTOGRAM_POINT_COUNT),
+      F(metrics__v1__histogram_data_point, "sum", OTLP_HISTOGRAM_POINT_SUM),
+      F(metrics__v1__histogram_data_point, "bucket_counts", OTLP_HISTOGRAM_POINT_BUCKET_COUNTS),
+      F(metrics__v1__histogram_data_point, "explicit_bounds", OTLP_HISTOGRAM_POINT_EXPLICIT_BOUNDS),
+      F(metrics__v1__histogram_data_point, "min", OTLP_HISTOGRAM_POINT_MIN),
+      F(metrics__v1__histogram_data_point, "max", OTLP_HISTOGRAM_POINT_MAX),
+      F(collector__logs__v1__export_logs_service_request, "resource_logs", OTLP_LOGS_RESOURCE_LOGS),
+      F(logs__v1__resource_logs, "resource", OTLP_RESOURCE_LOGS_RESOURCE),
+      F(logs__v1__resource_logs, "scope_logs", OTLP_RESOURCE_LOGS_SCOPE_LOGS),
+      F(logs__v1__scope_logs, "scope", OTLP_SCOPE_LOGS_SCOPE),
+      F(logs__v1__scope_logs, "log_records", OTLP_SCOPE_LOGS_LOG_RECORDS),
+      F(logs__v1__log_record, "time_unix_nano", OTLP_LOG_TIME_UNIX_NANO),
+      F(logs__v1__log_record, "severity_number", OTLP_LOG_SEVERITY_NUMBER),
+      F(logs__v1__log_record, "severity_text", OTLP_LOG_SEVERITY_TEXT),
+      F(logs__v1__log_record, "body", OTLP_LOG_BODY),
+      F(logs__v1__log_record, "attributes", OTLP_LOG_ATTRIBUTES),
+      F(logs__v1__log_record, "dropped_attributes_count", OTLP_LOG_DROPPED_ATTRIBUTES_COUNT),
+      F(logs__v1__log_record, "flags", OTLP_LOG_FLAGS),
+      F(logs__v1__log_record, "trace_id", OTLP_LOG_TRACE_ID),
+      F(logs__v1__log_record, "span_id", OTLP_LOG_SPAN_ID),
+      F(logs__v1__log_record, "observed_time_unix_nano", OTLP_LOG_OBSERVED_TIME_UNIX_NANO),
 #undef F
   };
   for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {

@@ -1,8 +1,9 @@
 /*
  * Metrics: counters, up-down counters and histograms, aggregated per
- * attribute set with cumulative temporality and exported periodically
- * (OTEL_METRIC_EXPORT_INTERVAL) by a background thread. Recording calls
- * return void and never fail the caller.
+ * attribute set with cumulative temporality, and observable counters and
+ * gauges whose callbacks are asked at each collection; exported periodically
+ * (OTEL_METRIC_EXPORT_INTERVAL) by a background thread. Recording takes no
+ * lock, returns void and never fails the caller.
  */
 #ifndef OTEL_METRICS_H
 #define OTEL_METRICS_H
@@ -37,6 +38,26 @@ otel_histogram_t *otel_histogram(const char *scope, const char *name, const char
  * does not matter). A counter ignores negative values. Thread-safe. */
 void otel_counter_add(otel_counter_t *c, int64_t value, const otel_attr_t *attrs, size_t n);
 void otel_histogram_record(otel_histogram_t *h, double value, const otel_attr_t *attrs, size_t n);
+
+/*
+ * Observable instruments. At each collection, on the export thread, fn(o, ud)
+ * reports the current values with otel_observe_*: for a counter the running
+ * total (monotonic, cumulative since the instrument was created), for a
+ * gauge the value now. Each attribute set once per call; a set not observed
+ * in a collection is not reported in it. fn must be quick and must not call
+ * otel_force_flush or otel_shutdown. Strings are copied; ud is borrowed for
+ * the life of the process. Creating the same name again keeps the first.
+ */
+typedef struct otel_observer otel_observer_t;
+typedef void (*otel_observe_fn)(otel_observer_t *o, void *ud);
+
+void otel_observable_counter(const char *scope, const char *name, const char *unit,
+                             const char *description, otel_observe_fn fn, void *ud);
+void otel_observable_gauge(const char *scope, const char *name, const char *unit,
+                           const char *description, otel_observe_fn fn, void *ud);
+
+void otel_observe_int(otel_observer_t *o, int64_t value, const otel_attr_t *attrs, size_t n);
+void otel_observe_double(otel_observer_t *o, double value, const otel_attr_t *attrs, size_t n);
 
 #ifdef __cplusplus
 }
