@@ -57,6 +57,7 @@ struct otel__batch {
   bool sleeping; /* the export thread waits on `wake`: only then is a signal needed */
 
   atomic_uint_fast64_t queued, exported, dropped, failed;
+  atomic_uint_fast64_t failed_by[OTEL__FAILURES];
   uint64_t dropped_reported; /* export thread only */
   uint64_t reported_at;      /* export thread only: monotonic ns of the last report */
 };
@@ -75,6 +76,8 @@ static size_t take_locked(otel__batch_t *b, void **out) {
 static void export_batch(otel__batch_t *b, void **items, size_t n, uint64_t deadline) {
   int rc = b->ops->export_items(b->ud, items, n, deadline);
   atomic_fetch_add(rc == 0 ? &b->exported : &b->failed, n);
+  if (rc)
+    atomic_fetch_add(&b->failed_by[otel__failure_of(rc)], n);
   for (size_t i = 0; i < n; i++)
     b->ops->free_item(items[i]);
 }
@@ -135,6 +138,7 @@ static void *export_thread(void *arg) {
         b->head = (b->head + 1) % b->cfg.max_queue_size;
         b->count--;
         atomic_fetch_add(&b->failed, 1);
+        atomic_fetch_add(&b->failed_by[OTEL__FAILURE_OTHER], 1);
       }
     }
     if (flush != b->flush_done && b->count == 0) {
@@ -255,6 +259,12 @@ int otel__batch_shutdown(otel__batch_t *b, uint32_t timeout_ms) {
 }
 
 otel__batch_stats_t otel__batch_stats(otel__batch_t *b) {
-  return (otel__batch_stats_t){atomic_load(&b->queued), atomic_load(&b->exported),
-                               atomic_load(&b->dropped), atomic_load(&b->failed)};
+  otel__batch_stats_t s = {atomic_load(&b->queued),
+                           atomic_load(&b->exported),
+                           atomic_load(&b->dropped),
+                           atomic_load(&b->failed),
+                           {0}};
+  for (int i = 0; i < OTEL__FAILURES; i++)
+    s.failed_by[i] = atomic_load(&b->failed_by[i]);
+  return s;
 }

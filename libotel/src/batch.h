@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "failure.h"
 #include "interrupt.h"
 
 typedef struct otel__batch otel__batch_t;
@@ -25,6 +26,7 @@ typedef struct otel__batch_ops {
 
 typedef struct otel__batch_stats {
   uint64_t queued, exported, dropped, failed;
+  uint64_t failed_by[OTEL__FAILURES]; /* failed, by cause */
 } otel__batch_stats_t;
 
 /* Starts the export thread. ops is borrowed (static); ud is taken, and

@@ -14,6 +14,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,6 +43,7 @@ struct otel__reader {
   pthread_cond_t wake, done;
   uint64_t flush_requested, flush_done;
   bool stopping, stopped;
+  atomic_uint_fast64_t exported, failed_by[OTEL__FAILURES];
 };
 
 static void export_once(otel__reader_t *r, uint64_t deadline) {
@@ -57,9 +59,21 @@ static void export_once(otel__reader_t *r, uint64_t deadline) {
     fputc('\n', stdout);
     fflush(stdout);
   }
-  if (r->http && otel__otlp_body(&r->pb, &REQUEST_DESCRIPTOR, cfg->protocol == OTEL__PROTOCOL_JSON,
-                                 &r->json, &body, &len) == 0)
-    otel__otlp_http_send(r->http, body, len, deadline);
+  int rc = 0;
+  if (r->http) {
+    rc = otel__otlp_body(&r->pb, &REQUEST_DESCRIPTOR, cfg->protocol == OTEL__PROTOCOL_JSON,
+                         &r->json, &body, &len);
+    if (rc == 0)
+      rc = otel__otlp_http_send(r->http, body, len, deadline);
+  }
+  atomic_fetch_add(rc ? &r->failed_by[otel__failure_of(rc)] : &r->exported, points);
+}
+
+otel__reader_stats_t otel__reader_stats(const otel__reader_t *r) {
+  otel__reader_stats_t s = {atomic_load(&r->exported), {0}};
+  for (int i = 0; i < OTEL__FAILURES; i++)
+    s.failed_by[i] = atomic_load(&r->failed_by[i]);
+  return s;
 }
 
 static void *reader_thread(void *arg) {

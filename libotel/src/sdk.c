@@ -12,6 +12,7 @@
 #include "metric_reader.h"
 #include "diag.h"
 #include "resource.h"
+#include "self_metrics.h"
 #include "trace_exporter.h"
 
 otel__sdk_t otel__sdk;
@@ -46,6 +47,8 @@ int otel_init(const char *default_service_name) {
   s->spans = otel__trace_pipeline_start(s);
   s->metrics = otel__reader_start(s);
   s->logs = otel__logs_pipeline_start(s);
+  if (s->metrics)
+    otel__self_metrics_register(s);
   atomic_store_explicit(&s->enabled, true, memory_order_release);
   return 0;
 }

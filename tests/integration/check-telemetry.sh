@@ -138,6 +138,12 @@ check working_statement_span eq "$(field "$working" '[.name,.status,.attrs."db.r
 active=$(jq -s -c 'map(select(.metric == "http.server.active_requests" and .attrs."http.request.method" == "POST")) | last' "$WORK/points")
 check active_requests_back_to_zero eq "$(field "$active" '[.value,.monotonic,.unit]|tostring')" '[0,false,"{request}"]'
 
+# --- the SDK's own metrics: spans exported, none dropped or failed ---
+sdk=$(latest otel.sdk.exporter.span.exported ' and .attrs."error.type" == null')
+check sdk_spans_exported eq "$(field "$sdk" '[.value > 0,.monotonic,.unit,.attrs."otel.component.type"]|tostring')" \
+  '[true,true,"{span}","otlp_http_span_exporter"]'
+check sdk_nothing_dropped_or_failed eq "$(jq -s -c 'map(select((.metric | startswith("otel.sdk.")) and .attrs."error.type" != null)) | length' "$WORK/points")" 0
+
 # --- log records over OTLP carry the request's trace and span ---
 record() { jq -c ".resourceLogs[] | (.resource.attributes[] | select(.key == \"service.name\") | .value.stringValue) as \$svc
   | .scopeLogs[].logRecords[] | select(.body.stringValue == \"$1\" and .traceId == \"$2\")

@@ -15,6 +15,7 @@
 #include "batch.h"
 #include "clock.h"
 #include "otlp/logs_service.pb-c.h"
+#include "otlp/metrics_service.pb-c.h"
 #include "otlp/trace_service.pb-c.h"
 #include "receiver.h"
 #include "sdk.h"
@@ -50,6 +51,7 @@ static int in_child(receiver_t **out, setup_fn setup, const char *const *env, in
       setenv("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint, 1);
     }
     setenv("OTEL_BSP_SCHEDULE_DELAY", "50", 1);
+    setenv("OTEL_METRICS_EXPORTER", "none", 1); /* the SDK's own metrics would be requests too */
     for (const char *const *e = env; *e; e++)
       putenv((char *)*e);
     test_diag_capture();
@@ -423,6 +425,86 @@ TEST(a_json_partial_success_is_logged) {
   receiver_stop(r);
 }
 
+/* A thousand spans into a queue of four, then shutdown. */
+static int overflow_the_queue(void) {
+  for (int i = 0; i < 1000; i++)
+    otel_span_end(otel_span_start(NULL, "s", OTEL_SPAN_KIND_INTERNAL, NULL));
+  EXPECT(otel_shutdown(5000) == 0);
+  return 0;
+}
+
+/* The value of the point of metric name whose attribute key has value
+ * (key NULL: the point without error.type); -1 when there is none. */
+static int64_t sdk_count(const Opentelemetry__Proto__Metrics__V1__ScopeMetrics *sm,
+                         const char *name, const char *key, const char *value) {
+  for (size_t m = 0; m < sm->n_metrics; m++) {
+    if (strcmp(sm->metrics[m]->name, name))
+      continue;
+    const Opentelemetry__Proto__Metrics__V1__Sum *sum = sm->metrics[m]->sum;
+    for (size_t i = 0; i < sum->n_data_points; i++) {
+      const Opentelemetry__Proto__Metrics__V1__NumberDataPoint *p = sum->data_points[i];
+      bool has_error = false, match = key == NULL;
+      for (size_t a = 0; a < p->n_attributes; a++) {
+        has_error |= !strcmp(p->attributes[a]->key, "error.type");
+        if (key && !strcmp(p->attributes[a]->key, key) &&
+            !strcmp(p->attributes[a]->value->string_value, value))
+          match = true;
+      }
+      if (match && (key || !has_error))
+        return p->as_int;
+    }
+  }
+  return -1;
+}
+
+TEST(the_sdk_reports_its_own_exports_and_drops_as_metrics) {
+  receiver_t *r;
+  CHECK_INT(in_child(&r, NULL,
+                     ENV("OTEL_METRICS_EXPORTER=otlp", "OTEL_LOGS_EXPORTER=none",
+                         "OTEL_BSP_MAX_QUEUE_SIZE=4", "OTEL_BSP_MAX_EXPORT_BATCH_SIZE=4"),
+                     overflow_the_queue),
+            0);
+  int n = receiver_count(r);
+  CHECK(n >= 2);
+  int64_t received = 0; /* spans that arrived */
+  for (int i = 0; i < n - 1; i++) {
+    const received_t *t = receiver_get(r, i);
+    CHECK_STR(t->path, "/v1/traces");
+    request_t *spans =
+        opentelemetry__proto__collector__trace__v1__export_trace_service_request__unpack(
+            NULL, t->len, t->body);
+    CHECK(spans);
+    received += (int64_t)spans->resource_spans[0]->scope_spans[0]->n_spans;
+    opentelemetry__proto__collector__trace__v1__export_trace_service_request__free_unpacked(spans,
+                                                                                            NULL);
+  }
+  const received_t *rec = receiver_get(r, n - 1); /* the last collection, at shutdown */
+  CHECK_STR(rec->path, "/v1/metrics");
+  Opentelemetry__Proto__Collector__Metrics__V1__ExportMetricsServiceRequest *req =
+      opentelemetry__proto__collector__metrics__v1__export_metrics_service_request__unpack(
+          NULL, rec->len, rec->body);
+  CHECK(req && req->n_resource_metrics == 1);
+  const Opentelemetry__Proto__Metrics__V1__ScopeMetrics *sm = NULL;
+  for (size_t i = 0; i < req->resource_metrics[0]->n_scope_metrics; i++)
+    if (!strcmp(req->resource_metrics[0]->scope_metrics[i]->scope->name, "libotel"))
+      sm = req->resource_metrics[0]->scope_metrics[i];
+  CHECK(sm);
+  int64_t passed = sdk_count(sm, "otel.sdk.processor.span.processed", NULL, NULL);
+  int64_t dropped = sdk_count(sm, "otel.sdk.processor.span.processed", "error.type", "queue_full");
+  CHECK(dropped > 0);
+  CHECK_INT(passed + dropped, 1000);
+  CHECK_INT(sdk_count(sm, "otel.sdk.exporter.span.exported", NULL, NULL), received);
+  CHECK_INT(received, passed);
+  CHECK_INT(sdk_count(sm, "otel.sdk.exporter.span.exported", "otel.component.type",
+                      "otlp_http_span_exporter"),
+            received);
+  CHECK_INT(sdk_count(sm, "otel.sdk.exporter.span.exported", "error.type", "rejected"), -1);
+  CHECK_INT(sdk_count(sm, "otel.sdk.processor.log.processed", NULL, NULL), -1); /* no logs */
+  opentelemetry__proto__collector__metrics__v1__export_metrics_service_request__free_unpacked(req,
+                                                                                              NULL);
+  receiver_stop(r);
+}
+
 /* A warning written under a span whose parent came from a known traceparent. */
 static int log_under_a_span(void) {
   if (!freopen("/dev/null", "w", stdout)) /* the JSON lines are log.c's business */
@@ -538,4 +620,5 @@ TEST_MAIN("export", TEST_CASE(protobuf_export_arrives_intact),
           TEST_CASE(a_partial_success_is_logged_not_retried),
           TEST_CASE(a_json_partial_success_is_logged),
           TEST_CASE(console_prints_one_json_line_per_span), TEST_CASE(a_disabled_sdk_sends_nothing),
-          TEST_CASE(log_records_are_exported_with_their_trace))
+          TEST_CASE(log_records_are_exported_with_their_trace),
+          TEST_CASE(the_sdk_reports_its_own_exports_and_drops_as_metrics))
