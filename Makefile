@@ -38,7 +38,7 @@ TEST_TOOLS  := $(patsubst tests/tools/%.c,$(OUT)/tools/%,$(wildcard tests/tools/
 BENCHES     := $(patsubst bench/%.c,$(OUT)/bench/%,$(wildcard bench/bench_*.c))
 EXAMPLES    := $(patsubst examples/%.c,$(OUT)/examples/%,$(wildcard examples/*.c))
 SERVICE_OBJ := $(patsubst %.c,$(OUT)/%.o,$(wildcard service/*.c))
-SERVICES    := articles notify
+SERVICES    := articles notify receiver
 SERVICE_BIN := $(SERVICES:%=$(OUT)/bin/%)
 
 .PHONY: help deps build test unit-tests lint format bench install clean run
@@ -58,8 +58,8 @@ run: build ## Build and run the local stack
 	@scripts/run-local.sh
 
 test: deps ## Run every test suite, then the unit suite again under ASan+UBSan
-	@$(MAKE) --no-print-directory VARIANT=release unit-tests services
-	@$(MAKE) --no-print-directory VARIANT=asan unit-tests services
+	@$(MAKE) --no-print-directory VARIANT=release unit-tests services examples
+	@$(MAKE) --no-print-directory VARIANT=asan unit-tests services examples
 	@scripts/run-tests.sh $(BUILD)
 
 bench: deps ## Run the libotel microbenchmarks

@@ -211,3 +211,13 @@ const char *otel__buf_cstr(otel__buf_t *b) {
   b->data[b->len] = '\0';
   return b->data;
 }
+
+int otel__hex_value(char c) {
+  if (c >= '0' && c <= '9')
+    return c - '0';
+  if (c >= 'a' && c <= 'f')
+    return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F')
+    return c - 'A' + 10;
+  return -1;
+}

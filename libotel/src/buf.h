@@ -36,6 +36,8 @@ const char *otel__buf_cstr(otel__buf_t *b);
 
 /* Lowercase hex of n bytes into out (2n+1 bytes with the NUL). */
 void otel__hex_encode(const uint8_t *p, size_t n, char *out);
+/* The value of one hex digit, either case; -1 for any other character. */
+int otel__hex_value(char c);
 /* Decodes exactly 2n lowercase hex digits; -1 on any other character. */
 int otel__hex_decode(const char *s, size_t n, uint8_t *out);
 

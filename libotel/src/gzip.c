@@ -40,3 +40,31 @@ void otel__gzip_end(otel__gzip_t *g) {
     deflateEnd(&g->zs);
   g->ready = false;
 }
+
+int otel__gunzip(const void *in, size_t n, size_t max, otel__buf_t *out) {
+  z_stream zs;
+  memset(&zs, 0, sizeof(zs));
+  if (inflateInit2(&zs, 15 + 32) != Z_OK) /* +32: gzip or zlib framing, detected */
+    return -ENOMEM;
+  otel__buf_clear(out);
+  zs.next_in = (Bytef *)in;
+  zs.avail_in = (uInt)n;
+  int rc = Z_OK;
+  while (rc == Z_OK && out->len < max) {
+    size_t want = out->len < 4096 ? 4096 : out->len; /* the buffer doubles */
+    if (want > max - out->len)
+      want = max - out->len;
+    if (!otel__buf_reserve(out, want)) {
+      inflateEnd(&zs);
+      return -ENOMEM;
+    }
+    zs.next_out = (Bytef *)out->data + out->len;
+    zs.avail_out = (uInt)want;
+    rc = inflate(&zs, Z_NO_FLUSH);
+    out->len += want - zs.avail_out;
+  }
+  inflateEnd(&zs);
+  if (rc == Z_STREAM_END)
+    return 0;
+  return rc == Z_OK ? -EFBIG : -EINVAL; /* Z_OK here: it stopped at max */
+}

@@ -16,4 +16,9 @@ typedef struct otel__gzip {
 int otel__gzip(otel__gzip_t *g, const void *in, size_t n, otel__buf_t *out);
 void otel__gzip_end(otel__gzip_t *g);
 
+/* Inflates a gzip (or zlib) body in[0..n) into out (replacing its contents),
+ * refusing to grow past max bytes. Returns 0, -EINVAL for a body that is not
+ * gzip, -EFBIG past max, or -ENOMEM. For receivers. */
+int otel__gunzip(const void *in, size_t n, size_t max, otel__buf_t *out);
+
 #endif

@@ -4,20 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
+
 bool otel__is_token_char(unsigned char c) {
   if (c <= 0x20 || c >= 0x7f)
     return false;
   return !strchr("()<>@,;:\\\"/[]?={}", c);
-}
-
-static int hex_value(char c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
 }
 
 bool otel__percent_decode(const char *s, size_t n, char *out) {
@@ -27,8 +19,8 @@ bool otel__percent_decode(const char *s, size_t n, char *out) {
       out[o++] = s[i];
       continue;
     }
-    int hi = i + 2 < n ? hex_value(s[i + 1]) : -1;
-    int lo = hi >= 0 ? hex_value(s[i + 2]) : -1;
+    int hi = i + 2 < n ? otel__hex_value(s[i + 1]) : -1;
+    int lo = hi >= 0 ? otel__hex_value(s[i + 2]) : -1;
     if (lo < 0)
       return false;
     out[o++] = (char)(hi << 4 | lo);

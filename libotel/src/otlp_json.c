@@ -24,7 +24,7 @@ static void put_json_name(otel__buf_t *out, const char *name) {
 }
 
 /* OTLP encodes these bytes fields as hex rather than base64. */
-static bool is_id_field(const char *name) {
+bool otel__otlp_is_id_field(const char *name) {
   return !strcmp(name, "trace_id") || !strcmp(name, "span_id") || !strcmp(name, "parent_span_id");
 }
 
@@ -75,7 +75,7 @@ static void put_scalar(otel__buf_t *out, const ProtobufCFieldDescriptor *f, cons
   case PROTOBUF_C_TYPE_BYTES: {
     const ProtobufCBinaryData *b = p;
     otel__buf_putc(out, '"');
-    if (is_id_field(f->name))
+    if (otel__otlp_is_id_field(f->name))
       otel__buf_hex(out, b->data, b->len);
     else
       otel__buf_base64(out, b->data, b->len);
@@ -88,7 +88,7 @@ static void put_scalar(otel__buf_t *out, const ProtobufCFieldDescriptor *f, cons
   }
 }
 
-static size_t scalar_size(ProtobufCType t) {
+size_t otel__pb_member_size(ProtobufCType t) {
   switch (t) {
   case PROTOBUF_C_TYPE_INT64:
   case PROTOBUF_C_TYPE_SINT64:
@@ -126,7 +126,7 @@ static bool is_default(const ProtobufCFieldDescriptor *f, const void *p) {
     return *(const float *)p == 0.0f;
   default: {
     static const uint8_t zero[8];
-    return !memcmp(p, zero, scalar_size(f->type));
+    return !memcmp(p, zero, otel__pb_member_size(f->type));
   }
   }
 }
@@ -149,7 +149,7 @@ void otel__otlp_json(const ProtobufCMessage *m, otel__buf_t *out) {
       put_json_name(out, f->name);
       otel__buf_putc(out, '[');
       const char *items = *(char *const *)member;
-      size_t step = scalar_size(f->type);
+      size_t step = otel__pb_member_size(f->type);
       for (size_t k = 0; k < n; k++) {
         if (k)
           otel__buf_putc(out, ',');

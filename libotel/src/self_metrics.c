@@ -20,12 +20,12 @@ typedef struct signal_names {
   const char *exporter_json, *exporter_protobuf, *exporter_console, *exporter_name;
 } signal_names_t;
 
-static const signal_names_t SPANS = {"batching_span_processor", "batching_span_processor/0",
+static const signal_names_t SPANS = {"batching_span_processor",      "batching_span_processor/0",
                                      "otlp_http_json_span_exporter", "otlp_http_span_exporter",
-                                     "console_span_exporter", "span_exporter/0"};
-static const signal_names_t LOGS = {"batching_log_processor", "batching_log_processor/0",
+                                     "console_span_exporter",        "span_exporter/0"};
+static const signal_names_t LOGS = {"batching_log_processor",      "batching_log_processor/0",
                                     "otlp_http_json_log_exporter", "otlp_http_log_exporter",
-                                    "console_log_exporter", "log_exporter/0"};
+                                    "console_log_exporter",        "log_exporter/0"};
 
 static const char *exporter_type(const signal_names_t *names, int kinds,
                                  const otel__otlp_config_t *otlp) {

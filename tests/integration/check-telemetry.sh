@@ -7,7 +7,7 @@ source "$(dirname "$0")/lib.sh"
 
 start_postgres || exit 1
 MIGRATIONS_DIR=$TOP/migrations "$BIN/articles" migrate up >/dev/null || exit 1
-start_sink || { echo "  otlp_sink did not start"; exit 1; }
+start_sink || { echo "  the receiver did not start"; exit 1; }
 NP=$(free_port)
 AP=$(free_port)
 API=http://127.0.0.1:$AP/api

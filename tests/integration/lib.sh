@@ -93,14 +93,14 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Starts the OTLP sink (tests/tools/otlp_sink) writing $WORK/traces.jsonl and
+# Starts the receiver (receiver/) on a free port, writing $WORK/traces.jsonl and
 # $WORK/metrics.jsonl; sets SINK_PORT and SINK_PID.
 start_sink() {
-  "$(dirname "$BIN")/tools/otlp_sink" "$WORK" >"$WORK/sink.port" 2>>"$WORK/sink.log" &
+  RECEIVER_PORT=0 RECEIVER_DIR=$WORK "$BIN/receiver" >"$WORK/receiver.out" 2>>"$WORK/receiver.log" &
   SINK_PID=$!
   PIDS+=("$SINK_PID")
   for _ in $(seq 50); do
-    SINK_PORT=$(head -1 "$WORK/sink.port")
+    SINK_PORT=$(sed -n 's|^receiver: OTLP/HTTP on http://[0-9.]*:\([0-9]*\),.*|\1|p' "$WORK/receiver.out")
     [ -n "$SINK_PORT" ] && return 0
     sleep 0.1
   done

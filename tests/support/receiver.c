@@ -9,7 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <zlib.h>
+
+#include "gzip.h"
 
 #define MAX_REQUESTS 256
 #define MAX_SCRIPT 16
@@ -40,43 +41,6 @@ static uint64_t now_ms(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
-static bool gunzip(const uint8_t *in, size_t n, uint8_t **out, size_t *out_len) {
-  z_stream zs;
-  memset(&zs, 0, sizeof(zs));
-  if (inflateInit2(&zs, 15 + 32) != Z_OK)
-    return false;
-  size_t cap = n * 4 + 1024, len = 0;
-  uint8_t *buf = malloc(cap);
-  if (!buf) {
-    inflateEnd(&zs);
-    return false;
-  }
-  zs.next_in = (Bytef *)in;
-  zs.avail_in = (uInt)n;
-  int rc;
-  do {
-    if (len == cap) {
-      uint8_t *bigger = realloc(buf, cap * 2);
-      if (!bigger)
-        break;
-      buf = bigger;
-      cap *= 2;
-    }
-    zs.next_out = buf + len;
-    zs.avail_out = (uInt)(cap - len);
-    rc = inflate(&zs, Z_NO_FLUSH);
-    len = cap - zs.avail_out;
-  } while (rc == Z_OK);
-  inflateEnd(&zs);
-  if (rc != Z_STREAM_END) {
-    free(buf);
-    return false;
-  }
-  *out = buf;
-  *out_len = len;
-  return true;
 }
 
 static void copy_header(struct MHD_Connection *c, const char *name, char *out, size_t size) {
@@ -112,8 +76,14 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *u
   copy_header(c, "x-api-key", rec.api_key, sizeof(rec.api_key));
   rec.at_ms = now_ms();
   if (!strcmp(rec.content_encoding, "gzip")) {
-    if (!gunzip(up->data, up->len, &rec.body, &rec.len))
-      rec.body = NULL;
+    otel__buf_t plain;
+    otel__buf_init(&plain, 0);
+    if (otel__gunzip(up->data, up->len, 64u << 20, &plain) == 0) {
+      rec.body = (uint8_t *)plain.data;
+      rec.len = plain.len;
+    } else {
+      otel__buf_free(&plain);
+    }
   } else {
     rec.body = up->data;
     rec.len = up->len;

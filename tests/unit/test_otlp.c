@@ -1,4 +1,5 @@
 /* OTLP encoding: spans to protobuf and to OTLP/JSON, decoded again and compared field by field. */
+#include <errno.h>
 #include <jansson.h>
 #include <otel/trace.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 #include "otlp/trace_service.pb-c.h"
 #include "otlp_fields.h"
 #include "otlp_json.h"
+#include "otlp_json_parse.h"
 #include "otlp_trace.h"
 #include "test.h"
 #include "test_sdk.h"
@@ -211,6 +213,81 @@ TEST(json_follows_the_otlp_mapping) {
 }
 
 /* Each field number the direct writer uses, against protoc-c's descriptor of the .proto. */
+/* What a receiver does with http/json: the JSON of a request reads back into
+ * a message whose JSON is the same, field for field. (Not byte for byte in
+ * protobuf: invalid UTF-8 in a string became U+FFFD on the way out.) */
+TEST(json_reads_back_into_the_same_message) {
+  TEST_SDK_START("X=1");
+  encoded_t e;
+  encode_spans(&e, OTEL__PROTOCOL_PROTOBUF);
+  CHECK_INT(e.rc, 0);
+  const ProtobufCMessageDescriptor *d =
+      &opentelemetry__proto__collector__trace__v1__export_trace_service_request__descriptor;
+  ProtobufCMessage *original = protobuf_c_message_unpack(d, NULL, e.len, e.body);
+  CHECK(original);
+  otel__buf_t json;
+  otel__buf_init(&json, 0);
+  otel__otlp_json(original, &json);
+  ProtobufCMessage *back = NULL;
+  CHECK_INT(otel__otlp_json_parse(d, json.data, json.len, &back), 0);
+  CHECK(back);
+  otel__buf_t again;
+  otel__buf_init(&again, 0);
+  otel__otlp_json(back, &again);
+  CHECK(again.len == json.len && !memcmp(again.data, json.data, json.len));
+  otel__buf_free(&again);
+  protobuf_c_message_free_unpacked(back, NULL);
+  /* snake_case names are accepted too, and unknown fields skipped */
+  const char *snake = "{\"resource_spans\":[{\"scope_spans\":[{\"spans\":[{\"trace_id\":"
+                      "\"4bf92f3577b34da6a3ce929d0e0e4736\",\"name\":\"x\",\"kind\":2,"
+                      "\"startTimeUnixNano\":\"1700000000000000000\",\"future\":1}]}]}]}";
+  CHECK_INT(otel__otlp_json_parse(d, snake, strlen(snake), &back), 0);
+  request_t *r = (request_t *)back;
+  Opentelemetry__Proto__Trace__V1__Span *span = r->resource_spans[0]->scope_spans[0]->spans[0];
+  CHECK_STR(span->name, "x");
+  CHECK_INT(span->kind, 2);
+  CHECK_INT(span->trace_id.len, 16);
+  CHECK_INT(span->trace_id.data[0], 0x4b);
+  CHECK(span->start_time_unix_nano == 1700000000000000000ull);
+  protobuf_c_message_free_unpacked(back, NULL);
+  static const char *const bad[] = {
+      "",
+      "[]",
+      "{\"resourceSpans\":5}",
+      "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"traceId\":\"xyz\"}]}]}]}",
+      "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"name\":7}]}]}]}",
+      "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"name\":\"a\",\"name\":\"b\"}]}]}]}",
+      "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"traceId\":\"00\",\"trace_id\":\"00\"}]}]"
+      "}]}",
+      "{\"resourceSpans\":[{\"resource\":{\"attributes\":[{\"key\":\"k\",\"value\":"
+      "{\"stringValue\":\"a\",\"intValue\":\"1\"}}]}}]}",
+      "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"kind\":\"4294967296\"}]}]}]}",
+  };
+  for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+    back = NULL;
+    int rc = otel__otlp_json_parse(d, bad[i], strlen(bad[i]), &back);
+    if (rc != -EINVAL)
+      fprintf(stderr, "    accepted: %s\n", bad[i]);
+    CHECK_INT(rc, -EINVAL);
+    CHECK(back == NULL);
+  }
+  /* deeper than any OTLP message: refused, not a stack overflow */
+  otel__buf_clear(&json);
+  otel__buf_puts(&json,
+                 "{\"resourceSpans\":[{\"resource\":{\"attributes\":[{\"key\":\"k\",\"value\":");
+  for (int i = 0; i < 100; i++)
+    otel__buf_puts(&json, "{\"arrayValue\":{\"values\":[");
+  otel__buf_puts(&json, "{}");
+  for (int i = 0; i < 100; i++)
+    otel__buf_puts(&json, "]}}");
+  otel__buf_puts(&json, "}]}}]}");
+  CHECK_INT(otel__otlp_json_parse(d, json.data, json.len, &back), -EINVAL);
+  otel__buf_free(&json);
+  protobuf_c_message_free_unpacked(original, NULL);
+  encoded_free(&e);
+  test_sdk_stop();
+}
+
 TEST(field_numbers_match_the_proto_files) {
   static const struct {
     const ProtobufCMessageDescriptor *d;
@@ -430,6 +507,7 @@ TEST(buffer_cap_fails_cleanly) {
 }
 
 TEST_MAIN("otlp", TEST_CASE(protobuf_carries_every_field), TEST_CASE(json_follows_the_otlp_mapping),
+          TEST_CASE(json_reads_back_into_the_same_message),
           TEST_CASE(field_numbers_match_the_proto_files), TEST_CASE(zero_attribute_values_survive),
           TEST_CASE(large_batches_encode_across_buffer_growth), TEST_CASE(json_string_escaping),
           TEST_CASE(base64_and_hex), TEST_CASE(buffer_cap_fails_cleanly))

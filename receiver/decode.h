@@ -1,0 +1,38 @@
+/*
+ * What the receiver makes of one OTLP/HTTP request: the signal from the
+ * path, the body inflated and decoded (protobuf or JSON), and the status the
+ * protocol says to answer with when it cannot.
+ */
+#ifndef RX_DECODE_H
+#define RX_DECODE_H
+
+#include <protobuf-c/protobuf-c.h>
+#include <stddef.h>
+
+typedef enum { RX_TRACES, RX_METRICS, RX_LOGS, RX_SIGNALS } rx_signal_t;
+
+/* The largest body accepted, before and after gzip. */
+#define RX_MAX_BODY (16u << 20)
+
+typedef struct rx_request {
+  const char *path, *content_type, *content_encoding; /* headers may be NULL */
+  const void *body;
+  size_t len;
+} rx_request_t;
+
+typedef struct rx_decoded {
+  unsigned status;         /* 200, or the refusal: 400, 404, 413, 415 */
+  const char *error;       /* why, for a refusal (static) */
+  rx_signal_t signal;      /* when status is 200 */
+  ProtobufCMessage *message; /* when status is 200: free with rx_decoded_free */
+  int json;                /* the request was JSON: answer in JSON */
+} rx_decoded_t;
+
+rx_decoded_t rx_decode(const rx_request_t *req);
+void rx_decoded_free(rx_decoded_t *d);
+
+/* The name of a signal ("traces") and its request type's descriptor. */
+const char *rx_signal_name(rx_signal_t s);
+const ProtobufCMessageDescriptor *rx_signal_descriptor(rx_signal_t s);
+
+#endif

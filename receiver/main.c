@@ -1,0 +1,200 @@
+/*
+ * receiver: this project's stand-in for the OpenTelemetry Collector on a
+ * machine without Docker. Accepts OTLP/HTTP exports (protobuf or JSON, gzip
+ * or not) for traces, metrics and logs; appends each as one OTLP/JSON line
+ * (the collector file exporter's format) to RECEIVER_DIR/{traces,metrics,
+ * logs}.jsonl; and prints a live view of the traces on stdout (view.h).
+ *
+ * RECEIVER_HOST (127.0.0.1), RECEIVER_PORT (4318; 0 picks a free port),
+ * RECEIVER_DIR (telemetry). Stops on SIGTERM or SIGINT.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "buf.h"
+#include "decode.h"
+#include "env.h"
+#include "otlp_json.h"
+#include "signals.h"
+#include "view.h"
+
+typedef struct {
+  FILE *files[RX_SIGNALS];
+  rx_view_t *view;
+  pthread_mutex_t lock; /* files and view */
+} receiver_t;
+
+typedef struct {
+  otel__buf_t body;
+  int too_large;
+} upload_t;
+
+static uint64_t now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* Keeps a decoded export: its JSON line, and its spans in the view. */
+static void keep(receiver_t *rx, const rx_decoded_t *d) {
+  otel__buf_t line;
+  otel__buf_init(&line, 0);
+  otel__otlp_json(d->message, &line);
+  otel__buf_putc(&line, '\n');
+  pthread_mutex_lock(&rx->lock);
+  if (!line.failed) {
+    fwrite(line.data, 1, line.len, rx->files[d->signal]);
+    fflush(rx->files[d->signal]);
+  }
+  if (d->signal == RX_TRACES)
+    rx_view_spans(rx->view,
+                  (const Opentelemetry__Proto__Collector__Trace__V1__ExportTraceServiceRequest *)
+                      d->message,
+                  now_ms());
+  pthread_mutex_unlock(&rx->lock);
+  otel__buf_free(&line);
+}
+
+/* The answer the protocol asks for: an empty Export*ServiceResponse, or a
+ * google.rpc.Status (code 3, INVALID_ARGUMENT, and the reason), in the
+ * request's encoding. */
+static enum MHD_Result answer(struct MHD_Connection *c, const rx_decoded_t *d) {
+  char body[256];
+  size_t len = 0;
+  if (d->status == 200 && d->json) {
+    len = (size_t)snprintf(body, sizeof(body), "{}");
+  } else if (d->json) {
+    len = (size_t)snprintf(body, sizeof(body), "{\"code\":3,\"message\":\"%s\"}", d->error);
+  } else if (d->status != 200) {
+    size_t n = strlen(d->error); /* the reasons are short constants: one-byte lengths */
+    body[len++] = 0x08, body[len++] = 3;             /* code = 3 */
+    body[len++] = 0x12, body[len++] = (char)n;       /* message */
+    memcpy(body + len, d->error, n);
+    len += n;
+  }
+  struct MHD_Response *r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_COPY);
+  if (!r)
+    return MHD_NO;
+  MHD_add_response_header(r, "Content-Type",
+                          d->json ? "application/json" : "application/x-protobuf");
+  enum MHD_Result ret = MHD_queue_response(c, d->status, r);
+  MHD_destroy_response(r);
+  return ret;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+                                  const char *method, const char *version, const char *data,
+                                  size_t *data_size, void **con_cls) {
+  (void)version;
+  receiver_t *rx = cls;
+  upload_t *up = *con_cls;
+  if (!up) {
+    if (!(up = calloc(1, sizeof(*up))))
+      return MHD_NO;
+    otel__buf_init(&up->body, 0);
+    *con_cls = up;
+    return MHD_YES;
+  }
+  if (*data_size) { /* a body arrives in pieces; keep reading past the limit, then refuse */
+    if (up->body.len + *data_size > RX_MAX_BODY)
+      up->too_large = 1;
+    else
+      otel__buf_append(&up->body, data, *data_size);
+    *data_size = 0;
+    return MHD_YES;
+  }
+  rx_decoded_t d;
+  if (strcmp(method, "POST")) {
+    d = (rx_decoded_t){.status = 405, .error = "OTLP/HTTP takes POST"};
+  } else if (up->too_large || up->body.failed) {
+    d = (rx_decoded_t){.status = 413, .error = "body too large"};
+  } else {
+    rx_request_t req = {url, MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type"),
+                        MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Encoding"),
+                        up->body.data, up->body.len};
+    d = rx_decode(&req);
+  }
+  if (d.status == 200)
+    keep(rx, &d);
+  else
+    fprintf(stderr, "receiver: %s %s: %u %s\n", method, url, d.status, d.error);
+  enum MHD_Result ret = answer(c, &d);
+  rx_decoded_free(&d);
+  return ret;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                         enum MHD_RequestTerminationCode code) {
+  (void)cls, (void)c, (void)code;
+  upload_t *up = *con_cls;
+  if (up) {
+    otel__buf_free(&up->body);
+    free(up);
+  }
+  *con_cls = NULL;
+}
+
+static FILE *open_output(const char *dir, const char *name) {
+  char path[4096];
+  snprintf(path, sizeof(path), "%s/%s.jsonl", dir, name);
+  FILE *f = fopen(path, "a");
+  if (!f)
+    fprintf(stderr, "receiver: cannot open %s: %s\n", path, strerror(errno));
+  return f;
+}
+
+int main(void) {
+  svc_config_set_program("receiver");
+  svc_signals_block();
+  const char *host = svc_env_str("RECEIVER_HOST", "127.0.0.1");
+  long port = svc_env_long("RECEIVER_PORT", 4318, 0, 65535);
+  const char *dir = svc_env_str("RECEIVER_DIR", "telemetry");
+  struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+  if (inet_pton(AF_INET, host, &addr.sin_addr) != 1)
+    svc_config_fail("RECEIVER_HOST", host, "not an IPv4 address");
+  if (mkdir(dir, 0755) && errno != EEXIST)
+    svc_config_fail("RECEIVER_DIR", dir, strerror(errno));
+
+  receiver_t rx = {.view = rx_view_new(stdout)};
+  pthread_mutex_init(&rx.lock, NULL);
+  for (int s = 0; s < RX_SIGNALS; s++)
+    if (!(rx.files[s] = open_output(dir, rx_signal_name((rx_signal_t)s))))
+      return 1;
+  struct MHD_Daemon *daemon = MHD_start_daemon(
+      MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL_LINUX_ONLY, (uint16_t)port, NULL, NULL,
+      on_request, &rx, MHD_OPTION_SOCK_ADDR, &addr, MHD_OPTION_NOTIFY_COMPLETED, on_completed, &rx,
+      MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_END);
+  if (!daemon || !rx.view) {
+    fprintf(stderr, "receiver: cannot listen on %s:%ld\n", host, port);
+    return 1;
+  }
+  const union MHD_DaemonInfo *info = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_BIND_PORT);
+  printf("receiver: OTLP/HTTP on http://%s:%u, writing %s/{traces,metrics,logs}.jsonl\n", host,
+         info ? info->port : (unsigned)port, dir);
+  fflush(stdout);
+
+  sigset_t stop;
+  sigemptyset(&stop);
+  sigaddset(&stop, SIGTERM);
+  sigaddset(&stop, SIGINT);
+  struct timespec tick = {0, 200 * 1000000};
+  while (sigtimedwait(&stop, NULL, &tick) < 0) { /* a timeout: show the traces now complete */
+    pthread_mutex_lock(&rx.lock);
+    rx_view_tick(rx.view, now_ms(), 0);
+    pthread_mutex_unlock(&rx.lock);
+  }
+  MHD_stop_daemon(daemon);
+  rx_view_tick(rx.view, now_ms(), 1);
+  rx_view_free(rx.view);
+  for (int s = 0; s < RX_SIGNALS; s++)
+    fclose(rx.files[s]);
+  return 0;
+}

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# The local OTLP receiver (receiver/): libotel's own exports in protobuf, JSON
+# and gzip arrive as OTLP/JSON lines and as a live view with a waterfall; what
+# it cannot decode gets the protocol's 400, 404, 405 or 415; SIGTERM stops it.
+source "$(dirname "$0")/lib.sh"
+
+start_sink || { echo "  the receiver did not start"; exit 1; }
+URL=http://127.0.0.1:$SINK_PORT
+DEMO=$(dirname "$BIN")/examples/trace_demo
+demo() { env OTEL_EXPORTER_OTLP_ENDPOINT="$URL" OTEL_BSP_SCHEDULE_DELAY=50 "$@" "$DEMO" >/dev/null 2>&1; }
+
+demo OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf
+demo OTEL_EXPORTER_OTLP_PROTOCOL=http/json
+demo OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf OTEL_EXPORTER_OTLP_COMPRESSION=gzip
+demo OTEL_EXPORTER_OTLP_PROTOCOL=http/json OTEL_EXPORTER_OTLP_COMPRESSION=gzip
+check four_trace_exports_written eq "$(wc -l <"$WORK/traces.jsonl")" 4
+check each_line_has_the_demo_trace eq "$(jq -c '[.resourceSpans[].scopeSpans[].spans[].name] | sort' "$WORK/traces.jsonl" | sort -u)" \
+  '["GET /hello","compute greeting"]'
+check json_and_protobuf_lines_alike eq "$(jq -c '[(.resourceSpans[0].resource.attributes[] | select(.key == "service.name") | .value.stringValue), (.resourceSpans[0].scopeSpans[0].spans[0] | .traceId | length)]' "$WORK/traces.jsonl" | sort -u)" \
+  '["trace-demo",32]'
+check metrics_written eq "$(jq -r '.resourceMetrics | length > 0' "$WORK/metrics.jsonl" | sort -u)" true
+
+# The live view: a line per span, then one waterfall per trace.
+sleep 1.5
+check span_lines eq "$(grep -c '^span  trace-demo' "$WORK/receiver.out")" 8
+check waterfalls eq "$(grep -c '^trace [0-9a-f]\{32\}  2 spans' "$WORK/receiver.out")" 4
+check waterfall_tree eq "$(grep -m1 -c '^  └─ trace-demo INTERNAL compute greeting  *|.*█.*| ' "$WORK/receiver.out")" 1
+
+# Refusals, in the request's own encoding.
+request POST "$URL/v1/traces" 'not protobuf' application/x-protobuf
+check garbage_protobuf_400 eq "$STATUS $(header Content-Type)" "400 application/x-protobuf"
+request POST "$URL/v1/traces" '{"resourceSpans":' application/json
+check truncated_json_400 eq "$STATUS $(jq -r .code <<<"$BODY")" "400 3"
+request POST "$URL/v1/logs" '{"resourceLogs":[{"scopeLogs":"x"}]}' application/json
+check wrong_json_shape_400 eq "$STATUS" 400
+STATUS=$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
+  -H 'Content-Encoding: gzip' --data-binary '{}' "$URL/v1/traces")
+check bad_gzip_400 eq "$STATUS" 400
+request POST "$URL/v1/traces" 'hello' text/plain
+check unknown_content_type_415 eq "$STATUS" 415
+request POST "$URL/v1/profiles" '{}' application/json
+check unknown_path_404 eq "$STATUS" 404
+request GET "$URL/v1/traces"
+check get_405 eq "$STATUS" 405
+request POST "$URL/v1/logs" '{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"body":{"stringValue":"hi"},"traceId":"4bf92f3577b34da6a3ce929d0e0e4736"}]}]}]}' application/json
+check json_log_accepted eq "$STATUS $BODY" "200 {}"
+check json_log_written eq "$(jq -c '.resourceLogs[0].scopeLogs[0].logRecords[0] | [.body.stringValue, .traceId]' "$WORK/logs.jsonl")" \
+  '["hi","4bf92f3577b34da6a3ce929d0e0e4736"]'
+check refusals_not_written eq "$(wc -l <"$WORK/traces.jsonl")" 4
+
+kill -TERM "$SINK_PID"
+wait "$SINK_PID"
+check sigterm_exits_0 eq "$?" 0
+finish integration_receiver
