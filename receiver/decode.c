@@ -33,8 +33,8 @@ const ProtobufCMessageDescriptor *rx_signal_descriptor(rx_signal_t s) {
 /* Whether the media type of a Content-Type value (parameters aside) is type. */
 static int media_type_is(const char *value, const char *type) {
   size_t n = strlen(type);
-  return value && !strncasecmp(value, type, n) && (value[n] == '\0' || value[n] == ';' ||
-                                                    value[n] == ' ');
+  return value && !strncasecmp(value, type, n) &&
+         (value[n] == '\0' || value[n] == ';' || value[n] == ' ');
 }
 
 static rx_decoded_t refuse(unsigned status, const char *why, int json) {

@@ -21,11 +21,11 @@ typedef struct rx_request {
 } rx_request_t;
 
 typedef struct rx_decoded {
-  unsigned status;         /* 200, or the refusal: 400, 404, 413, 415 */
-  const char *error;       /* why, for a refusal (static) */
-  rx_signal_t signal;      /* when status is 200 */
+  unsigned status;           /* 200, or the refusal: 400, 404, 413, 415 */
+  const char *error;         /* why, for a refusal (static) */
+  rx_signal_t signal;        /* when status is 200 */
   ProtobufCMessage *message; /* when status is 200: free with rx_decoded_free */
-  int json;                /* the request was JSON: answer in JSON */
+  int json;                  /* the request was JSON: answer in JSON */
 } rx_decoded_t;
 
 rx_decoded_t rx_decode(const rx_request_t *req);

@@ -55,10 +55,10 @@ static void keep(receiver_t *rx, const rx_decoded_t *d) {
     fflush(rx->files[d->signal]);
   }
   if (d->signal == RX_TRACES)
-    rx_view_spans(rx->view,
-                  (const Opentelemetry__Proto__Collector__Trace__V1__ExportTraceServiceRequest *)
-                      d->message,
-                  now_ms());
+    rx_view_spans(
+        rx->view,
+        (const Opentelemetry__Proto__Collector__Trace__V1__ExportTraceServiceRequest *)d->message,
+        now_ms());
   pthread_mutex_unlock(&rx->lock);
   otel__buf_free(&line);
 }
@@ -74,9 +74,9 @@ static enum MHD_Result answer(struct MHD_Connection *c, const rx_decoded_t *d) {
   } else if (d->json) {
     len = (size_t)snprintf(body, sizeof(body), "{\"code\":3,\"message\":\"%s\"}", d->error);
   } else if (d->status != 200) {
-    size_t n = strlen(d->error); /* the reasons are short constants: one-byte lengths */
-    body[len++] = 0x08, body[len++] = 3;             /* code = 3 */
-    body[len++] = 0x12, body[len++] = (char)n;       /* message */
+    size_t n = strlen(d->error);         /* the reasons are short constants: one-byte lengths */
+    body[len++] = 0x08, body[len++] = 3; /* code = 3 */
+    body[len++] = 0x12, body[len++] = (char)n; /* message */
     memcpy(body + len, d->error, n);
     len += n;
   }

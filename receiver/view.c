@@ -6,10 +6,10 @@
 
 #include "buf.h"
 
-#define MAX_TRACES 64     /* traces waiting for their waterfall; more are shown as lines only */
-#define MAX_SPANS 128     /* spans per waterfall */
-#define QUIET_MS 1000     /* a trace with its root is complete after this long without spans */
-#define ORPHAN_MS 10000   /* a trace without a root is shown after this long anyway */
+#define MAX_TRACES 64   /* traces waiting for their waterfall; more are shown as lines only */
+#define MAX_SPANS 128   /* spans per waterfall */
+#define QUIET_MS 1000   /* a trace with its root is complete after this long without spans */
+#define ORPHAN_MS 10000 /* a trace without a root is shown after this long anyway */
 #define BAR_WIDTH 40
 
 typedef struct {
@@ -34,11 +34,10 @@ struct rx_view {
   trace_t traces[MAX_TRACES];
 };
 
-static const char *const KINDS[] = {"UNSPEC", "INTERNAL", "SERVER", "CLIENT", "PRODUCER", "CONSUMER"};
+static const char *const KINDS[] = {"UNSPEC", "INTERNAL", "SERVER",
+                                    "CLIENT", "PRODUCER", "CONSUMER"};
 
-static const char *kind_name(int kind) {
-  return kind >= 0 && kind <= 5 ? KINDS[kind] : "?";
-}
+static const char *kind_name(int kind) { return kind >= 0 && kind <= 5 ? KINDS[kind] : "?"; }
 
 rx_view_t *rx_view_new(FILE *out) {
   rx_view_t *v = calloc(1, sizeof(*v));
@@ -113,7 +112,8 @@ void rx_view_spans(rx_view_t *v,
   for (size_t r = 0; r < req->n_resource_spans; r++) {
     const char *service = service_of(req->resource_spans[r]);
     for (size_t k = 0; k < req->resource_spans[r]->n_scope_spans; k++) {
-      const Opentelemetry__Proto__Trace__V1__ScopeSpans *ss = req->resource_spans[r]->scope_spans[k];
+      const Opentelemetry__Proto__Trace__V1__ScopeSpans *ss =
+          req->resource_spans[r]->scope_spans[k];
       for (size_t i = 0; i < ss->n_spans; i++) {
         const Opentelemetry__Proto__Trace__V1__Span *s = ss->spans[i];
         char trace[33] = "-", span[17] = "-";
@@ -163,8 +163,8 @@ static void walk(const trace_t *t, const span_t *parent, const char *indent, row
   int k = 0;
   for (int i = 0; i < t->n; i++) {
     const span_t *s = &t->spans[i];
-    int mine = parent ? s->has_parent && !memcmp(s->parent_id, parent->span_id, 8)
-                      : !parent_is_here(t, s);
+    int mine =
+        parent ? s->has_parent && !memcmp(s->parent_id, parent->span_id, 8) : !parent_is_here(t, s);
     if (mine)
       kids[k++] = s;
   }

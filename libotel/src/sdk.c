@@ -48,7 +48,7 @@ int otel_init(const char *default_service_name) {
   s->metrics = otel__reader_start(s);
   s->logs = otel__logs_pipeline_start(s);
   if (s->metrics)
-    otel__self_metrics_register(s);
+    otel__self_metrics_register();
   atomic_store_explicit(&s->enabled, true, memory_order_release);
   return 0;
 }

@@ -9,36 +9,83 @@
 #include "self_metrics.h"
 
 #include <otel/metrics.h>
+#include <string.h>
 
 #include "batch.h"
 #include "metric_reader.h"
 
 #define SCOPE "libotel"
 
-typedef struct signal_names {
+/* One signal's pipeline as its metrics name it, and where its counts are (not
+ * const: observable callbacks take a void *). */
+typedef struct pipeline {
   const char *processor_type, *processor_name; /* otel.component.* of the batch processor */
   const char *exporter_json, *exporter_protobuf, *exporter_console, *exporter_name;
-} signal_names_t;
+  otel__batch_t *const *batch; /* NULL for metrics: the reader keeps their counts */
+  const int *kinds;            /* OTEL__EXPORT_* bits */
+  const otel__otlp_config_t *otlp;
+} pipeline_t;
 
-static const signal_names_t SPANS = {"batching_span_processor",      "batching_span_processor/0",
-                                     "otlp_http_json_span_exporter", "otlp_http_span_exporter",
-                                     "console_span_exporter",        "span_exporter/0"};
-static const signal_names_t LOGS = {"batching_log_processor",      "batching_log_processor/0",
-                                    "otlp_http_json_log_exporter", "otlp_http_log_exporter",
-                                    "console_log_exporter",        "log_exporter/0"};
+static pipeline_t SPANS = {"batching_span_processor",
+                           "batching_span_processor/0",
+                           "otlp_http_json_span_exporter",
+                           "otlp_http_span_exporter",
+                           "console_span_exporter",
+                           "span_exporter/0",
+                           &otel__sdk.spans,
+                           &otel__sdk.config.traces_exporters,
+                           &otel__sdk.config.traces_otlp};
+static pipeline_t LOGS = {
+    "batching_log_processor", "batching_log_processor/0",       "otlp_http_json_log_exporter",
+    "otlp_http_log_exporter", "console_log_exporter",           "log_exporter/0",
+    &otel__sdk.logs,          &otel__sdk.config.logs_exporters, &otel__sdk.config.logs_otlp};
+static pipeline_t METRICS = {NULL,
+                             NULL,
+                             "otlp_http_json_metric_exporter",
+                             "otlp_http_metric_exporter",
+                             "console_metric_exporter",
+                             "metric_exporter/0",
+                             NULL,
+                             &otel__sdk.config.metrics_exporters,
+                             &otel__sdk.config.metrics_otlp};
 
-static const char *exporter_type(const signal_names_t *names, int kinds,
-                                 const otel__otlp_config_t *otlp) {
-  if (!(kinds & OTEL__EXPORT_OTLP))
-    return names->exporter_console;
-  return otlp->protocol == OTEL__PROTOCOL_JSON ? names->exporter_json : names->exporter_protobuf;
+/* otel.sdk.processor.*.processed: passed to the exporter, or dropped. */
+static void processed(otel_observer_t *o, void *ud) {
+  const pipeline_t *p = ud;
+  if (!*p->batch)
+    return;
+  otel__batch_stats_t s = otel__batch_stats(*p->batch);
+  otel_attr_t attrs[3] = {OTEL_ATTR_STR("otel.component.type", p->processor_type),
+                          OTEL_ATTR_STR("otel.component.name", p->processor_name),
+                          OTEL_ATTR_STR("error.type", "queue_full")};
+  otel_observe_int(o, (int64_t)(s.exported + s.failed), attrs, 2);
+  if (s.dropped)
+    otel_observe_int(o, (int64_t)s.dropped, attrs, 3);
 }
 
-/* One point per outcome: no error.type for success, else the cause. */
-static void observe_outcomes(otel_observer_t *o, const char *type, const char *name, uint64_t ok,
-                             const uint64_t *failed_by) {
+/* otel.sdk.exporter.*.exported: one point for success (no error.type), one
+ * per cause of failure. */
+static void exported(otel_observer_t *o, void *ud) {
+  const pipeline_t *p = ud;
+  uint64_t ok, failed_by[OTEL__FAILURES];
+  if (p->batch) {
+    if (!*p->batch)
+      return;
+    otel__batch_stats_t s = otel__batch_stats(*p->batch);
+    ok = s.exported;
+    memcpy(failed_by, s.failed_by, sizeof(failed_by));
+  } else {
+    if (!otel__sdk.metrics)
+      return;
+    otel__reader_stats_t s = otel__reader_stats(otel__sdk.metrics);
+    ok = s.exported;
+    memcpy(failed_by, s.failed_by, sizeof(failed_by));
+  }
+  const char *type = !(*p->kinds & OTEL__EXPORT_OTLP)           ? p->exporter_console
+                     : p->otlp->protocol == OTEL__PROTOCOL_JSON ? p->exporter_json
+                                                                : p->exporter_protobuf;
   otel_attr_t attrs[3] = {OTEL_ATTR_STR("otel.component.type", type),
-                          OTEL_ATTR_STR("otel.component.name", name)};
+                          OTEL_ATTR_STR("otel.component.name", p->exporter_name)};
   otel_observe_int(o, (int64_t)ok, attrs, 2);
   for (int f = 0; f < OTEL__FAILURES; f++) {
     if (!failed_by[f])
@@ -48,79 +95,17 @@ static void observe_outcomes(otel_observer_t *o, const char *type, const char *n
   }
 }
 
-static void observe_processed(otel_observer_t *o, otel__batch_t *b, const signal_names_t *names) {
-  if (!b)
-    return;
-  otel__batch_stats_t s = otel__batch_stats(b);
-  otel_attr_t attrs[3] = {OTEL_ATTR_STR("otel.component.type", names->processor_type),
-                          OTEL_ATTR_STR("otel.component.name", names->processor_name),
-                          OTEL_ATTR_STR("error.type", "queue_full")};
-  otel_observe_int(o, (int64_t)(s.exported + s.failed), attrs, 2); /* passed to the exporter */
-  if (s.dropped)
-    otel_observe_int(o, (int64_t)s.dropped, attrs, 3);
-}
+#define FINISHED(what) "The number of " what " has finished, either successful or failed."
 
-static void observe_exported(otel_observer_t *o, otel__batch_t *b, const signal_names_t *names,
-                             int kinds, const otel__otlp_config_t *otlp) {
-  if (!b)
-    return;
-  otel__batch_stats_t s = otel__batch_stats(b);
-  observe_outcomes(o, exporter_type(names, kinds, otlp), names->exporter_name, s.exported,
-                   s.failed_by);
-}
-
-static void spans_processed(otel_observer_t *o, void *ud) {
-  const otel__sdk_t *sdk = ud;
-  observe_processed(o, sdk->spans, &SPANS);
-}
-
-static void spans_exported(otel_observer_t *o, void *ud) {
-  const otel__sdk_t *sdk = ud;
-  observe_exported(o, sdk->spans, &SPANS, sdk->config.traces_exporters, &sdk->config.traces_otlp);
-}
-
-static void logs_processed(otel_observer_t *o, void *ud) {
-  const otel__sdk_t *sdk = ud;
-  observe_processed(o, sdk->logs, &LOGS);
-}
-
-static void logs_exported(otel_observer_t *o, void *ud) {
-  const otel__sdk_t *sdk = ud;
-  observe_exported(o, sdk->logs, &LOGS, sdk->config.logs_exporters, &sdk->config.logs_otlp);
-}
-
-static void points_exported(otel_observer_t *o, void *ud) {
-  const otel__sdk_t *sdk = ud;
-  if (!sdk->metrics)
-    return;
-  otel__reader_stats_t s = otel__reader_stats(sdk->metrics);
-  const char *type = sdk->config.metrics_exporters & OTEL__EXPORT_OTLP
-                         ? (sdk->config.metrics_otlp.protocol == OTEL__PROTOCOL_JSON
-                                ? "otlp_http_json_metric_exporter"
-                                : "otlp_http_metric_exporter")
-                         : "console_metric_exporter";
-  observe_outcomes(o, type, "metric_exporter/0", s.exported, s.failed_by);
-}
-
-void otel__self_metrics_register(otel__sdk_t *sdk) {
+void otel__self_metrics_register(void) {
   otel_observable_counter(SCOPE, "otel.sdk.processor.span.processed", "{span}",
-                          "The number of spans for which the processing has finished, either "
-                          "successful or failed.",
-                          spans_processed, sdk);
+                          FINISHED("spans for which the processing"), processed, &SPANS);
   otel_observable_counter(SCOPE, "otel.sdk.exporter.span.exported", "{span}",
-                          "The number of spans for which the export has finished, either "
-                          "successful or failed.",
-                          spans_exported, sdk);
+                          FINISHED("spans for which the export"), exported, &SPANS);
   otel_observable_counter(SCOPE, "otel.sdk.processor.log.processed", "{log_record}",
-                          "The number of log records for which the processing has finished, "
-                          "either successful or failed.",
-                          logs_processed, sdk);
+                          FINISHED("log records for which the processing"), processed, &LOGS);
   otel_observable_counter(SCOPE, "otel.sdk.exporter.log.exported", "{log_record}",
-                          "The number of log records for which the export has finished, either "
-                          "successful or failed.",
-                          logs_exported, sdk);
+                          FINISHED("log records for which the export"), exported, &LOGS);
   otel_observable_counter(SCOPE, "otel.sdk.exporter.metric_data_point.exported", "{data_point}",
-                          "The number of metric data points for which the export has finished, "
-                          "either successful or failed.",
-                          points_exported, sdk);
+                          FINISHED("metric data points for which the export"), exported, &METRICS);
 }

@@ -4,7 +4,7 @@
 
 #include "sdk.h"
 
-/* Registers the observable counters; sdk is read at each collection. */
-void otel__self_metrics_register(otel__sdk_t *sdk);
+/* Registers the observable counters; otel__sdk is read at each collection. */
+void otel__self_metrics_register(void);
 
 #endif
