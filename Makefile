@@ -41,12 +41,13 @@ SERVICE_OBJ := $(patsubst %.c,$(OUT)/%.o,$(wildcard service/*.c))
 SERVICES    := articles notify receiver
 SERVICE_BIN := $(SERVICES:%=$(OUT)/bin/%)
 
-.PHONY: help deps build test unit-tests lint format bench install clean run
+.PHONY: help deps build test unit-tests lint format bench install clean run \
+        test-api verify-collector docker-up docker-down docker-logs
 .DEFAULT_GOAL := help
 .SECONDARY:
 
 help: ## List the targets
-	@grep -hE '^[a-z-]+:.*## ' Makefile | awk -F ':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z-]+:.*## ' Makefile | awk -F ':.*## ' '{printf "  make %-17s %s\n", $$1, $$2}'
 
 deps: ## Install the Debian packages the project needs (idempotent)
 	@scripts/install-deps.sh
@@ -57,7 +58,31 @@ build: deps ## Build libotel, the services and the examples (release variant)
 run: build ## Build and run the local stack
 	@scripts/run-local.sh
 
-test: deps ## Run every test suite, then the unit suite again under ASan+UBSan
+test-api: ## Smoke-test a running stack (make run or docker-up): scripts/test-api.sh
+	@scripts/test-api.sh
+
+verify-collector: ## Check a running stack's telemetry end to end (DOCKER=1 for compose)
+	@scripts/verify-collector.sh $(if $(DOCKER),--docker)
+
+# The collector's image runs as an unprivileged user: its file exporter's
+# folder (verify-collector.sh reads it) must be writable by anyone.
+docker-up: ## Build the images and start the compose stack (needs Docker)
+	@$(need_compose)
+	@mkdir -p .data/collector && chmod 777 .data/collector
+	docker compose up --build --detach --wait
+
+docker-down: ## Stop the compose stack (the database volume is kept)
+	@$(need_compose)
+	docker compose down
+
+docker-logs: ## Follow the compose stack's logs
+	@$(need_compose)
+	docker compose logs --follow
+
+need_compose = docker compose version >/dev/null 2>&1 || \
+  { echo "$@: needs Docker with the compose plugin; make run needs neither" >&2; exit 1; }
+
+test: deps ## Run every test suite, in a release and an ASan+UBSan build
 	@$(MAKE) --no-print-directory VARIANT=release unit-tests services examples
 	@$(MAKE) --no-print-directory VARIANT=asan unit-tests services examples
 	@scripts/run-tests.sh $(BUILD)
@@ -67,11 +92,12 @@ bench: deps ## Run the libotel microbenchmarks
 	@for b in $(patsubst bench/%.c,$(BUILD)/release/bench/%,$(wildcard bench/bench_*.c)); do \
 	  $$b || exit 1; done
 
-lint: deps ## Check formatting (clang-format) and run cppcheck
+lint: deps ## Check formatting (clang-format), run cppcheck and shellcheck
 	@clang-format --dry-run --Werror $(shell git ls-files '*.c' '*.h')
 	@cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance \
 	  --inline-suppr --suppress=missingIncludeSystem -Ilibotel/include -Ilibotel/src \
 	  -Iservice $(shell git ls-files '*.c')
+	@shellcheck -x --source-path=SCRIPTDIR -S warning $(shell git ls-files '*.sh') .ci/run
 	@echo "lint: clean"
 
 format: ## Reformat the sources with clang-format

@@ -1,14 +1,30 @@
 #!/usr/bin/env bash
-# Installs the Debian packages this project builds, tests and runs with.
+# Installs the Debian packages this project needs. One argument picks a set:
+#   all      (default) build, test and run the local stack: make build/test/run
+#   build    compile libotel and the services: the Docker images' build stage
+#   runtime  run the services: the Docker images' final stage
 # Idempotent: when every package is present it only checks and returns.
 set -euo pipefail
 
-packages=(
-  build-essential pkg-config clang clang-format cppcheck
+build=(
+  build-essential pkg-config
   libmicrohttpd-dev libpq-dev libcurl4-openssl-dev libjansson-dev
   libprotobuf-c-dev protobuf-c-compiler zlib1g-dev
-  postgresql curl jq wrk
 )
+runtime=(libmicrohttpd12 libpq5 libcurl4 libjansson4 libprotobuf-c1 zlib1g curl ca-certificates)
+# Tests and the local stack: the sanitizer and lint tools, a PostgreSQL
+# server, the HTTP and JSON/YAML tools the scripts use, the load generator.
+tools=(clang clang-format cppcheck shellcheck postgresql curl jq yq wrk)
+
+case ${1:-all} in
+  all) packages=("${build[@]}" "${tools[@]}") ;;
+  build) packages=("${build[@]}") ;;
+  runtime) packages=("${runtime[@]}") ;;
+  *)
+    echo "usage: $0 [all|build|runtime]" >&2
+    exit 2
+    ;;
+esac
 
 missing=()
 for p in "${packages[@]}"; do
@@ -22,7 +38,7 @@ fi
 
 if [ "$(id -u)" -ne 0 ]; then
   echo "install-deps: missing Debian packages: ${missing[*]}" >&2
-  echo "install-deps: run 'sudo $0' (installing needs root)" >&2
+  echo "install-deps: run 'sudo $0 ${1:-all}' (installing needs root)" >&2
   exit 1
 fi
 

@@ -13,7 +13,8 @@ export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
 check pc_file_found pkg-config --exists libotel
 check headers_installed test -f "$prefix/include/otel/trace.h"
 check library_installed test -f "$prefix/lib/libotel.a"
-# Only the installed tree: no source include paths.
+# Only the installed tree: no source include paths. pkg-config's flags are words.
+# shellcheck disable=SC2046
 check example_builds cc -std=c11 -Wall -Wextra -Werror "$top/examples/trace_demo.c" \
   -o "$prefix/trace_demo" $(pkg-config --cflags libotel) $(pkg-config --libs libotel)
 out=$(OTEL_TRACES_EXPORTER=console "$prefix/trace_demo" 2>"$prefix/stderr")

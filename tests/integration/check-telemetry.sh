@@ -3,6 +3,7 @@
 # of CONTRACT section 5 for one POST, route templates, database and HTTP
 # client attributes, W3C propagation in and out, statuses, and log lines that
 # carry the trace ids.
+# shellcheck disable=SC2154 # NAME_PID variables are set by start_service
 source "$(dirname "$0")/lib.sh"
 
 start_postgres || exit 1
@@ -11,7 +12,7 @@ start_sink || { echo "  the receiver did not start"; exit 1; }
 NP=$(free_port)
 AP=$(free_port)
 API=http://127.0.0.1:$AP/api
-OTEL=(OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:$SINK_PORT OTEL_BSP_SCHEDULE_DELAY=100
+OTEL=("OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:$SINK_PORT" OTEL_BSP_SCHEDULE_DELAY=100
   OTEL_METRIC_EXPORT_INTERVAL=500)
 start_service notify PORT=$NP HOST=127.0.0.1 "${OTEL[@]}"
 start_service articles PORT=$AP HOST=127.0.0.1 NOTIFY_URL=http://127.0.0.1:$NP/notify \

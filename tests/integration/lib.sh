@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034 # STATUS, BODY, ...: for the suites
 # Shared by the integration suites: a private PostgreSQL cluster, the services
 # as processes, HTTP helpers and assertions. Source it; call `finish` last.
 # BIN names the folder with the service binaries (a build variant's bin/).
@@ -5,18 +6,13 @@
 set -u
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BIN=${BIN:-$TOP/build/release/bin}
-PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 WORK=$(mktemp -d /tmp/articles-test.XXXXXX)
 chmod 755 "$WORK"
 PIDS=()
 STATUS=
 BODY=
 source "$TOP/tests/support/assert.sh"
-
-# Runs a PostgreSQL program as the unprivileged owner of the cluster.
-as_postgres() {
-  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
-}
+source "$TOP/scripts/lib/postgres.sh"
 
 # A TCP port on 127.0.0.1 that nothing listens on.
 free_port() {
@@ -30,26 +26,16 @@ free_port() {
 start_postgres() {
   PG_DIR="$WORK/pg"
   PG_PORT=$(free_port)
-  mkdir -p "$PG_DIR"
-  [ "$(id -u)" -eq 0 ] && chown postgres: "$PG_DIR"
-  as_postgres "$PG_BIN/initdb" -D "$PG_DIR/data" -A trust -U postgres -E UTF8 --no-sync \
-    >"$WORK/initdb.log" 2>&1 || { cat "$WORK/initdb.log"; return 1; }
-  pg_start
-  as_postgres createdb -h 127.0.0.1 -p "$PG_PORT" -U postgres articles
+  pg_init "$PG_DIR" --no-sync && pg_start || return 1
+  pg_as_owner createdb -h 127.0.0.1 -p "$PG_PORT" -U postgres articles
   export DATABASE_URL="postgresql://postgres@127.0.0.1:$PG_PORT/articles"
 }
 
-pg_start() {
-  as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w -t 30 \
-    -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null
-}
-
-pg_stop() {
-  as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w stop >/dev/null 2>&1
-}
+pg_start() { pg_up "$PG_DIR" "$PG_PORT" -c fsync=off; }
+pg_stop() { pg_down "$PG_DIR"; }
 
 psql_query() {
-  as_postgres psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d articles -Atc "$1"
+  pg_as_owner psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d articles -Atc "$1"
 }
 
 # start_service NAME VAR=value...: runs $BIN/NAME in the background with its

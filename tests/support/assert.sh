@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Assertions for the shell suites: `check NAME COMMAND...` counts a pass or a
 # failure, `finish SUITE` prints "SUITE: N passed, M failed" and sets the exit
 # status. A failed check prints STATUS and BODY when the suite sets them.
