@@ -49,8 +49,10 @@ SERVICE_BIN := $(SERVICES:%=$(OUT)/bin/%)
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' Makefile | awk -F ':.*## ' '{printf "  make %-17s %s\n", $$1, $$2}'
 
+# DEPS picks install-deps.sh's package set: all (build, test, run) or build.
+DEPS ?= all
 deps: ## Install the Debian packages the project needs (idempotent)
-	@scripts/install-deps.sh
+	@scripts/install-deps.sh $(DEPS)
 
 build: deps ## Build libotel, the services and the examples (release variant)
 	@$(MAKE) --no-print-directory VARIANT=release lib services examples

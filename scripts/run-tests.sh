@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every unit test binary and the integration suites for each build
-# variant (release, then ASan+UBSan), then the install check, and
-# prints one total line, "N passed, M failed". A suite that crashes or prints
+# variant (release, then ASan+UBSan), then the checks of the Docker and
+# collector files and the install check, and prints one total line,
+# "N passed, M failed". A suite that crashes or prints
 # no summary counts as one failure, so a broken suite can never pass silently.
 set -u
 build=${1:-build}
@@ -45,7 +46,7 @@ for variant in release asan; do
     run_suite "$variant" env BIN="$PWD/$build/$variant/bin" bash "$script"
   done
 done
-for script in tests/install/check-*.sh; do
+for script in tests/config/check-*.sh tests/install/check-*.sh; do
   run_suite script bash "$script"
 done
 

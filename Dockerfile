@@ -1,0 +1,39 @@
+# The images of both services, built the way `make build` builds them on a
+# Debian machine: the same install script, the same make target.
+#
+#   docker build --target articles -t articles .
+#   docker build --target notify -t notify .
+#
+# compose.yml builds both. They run as an unprivileged user and answer their
+# health check on PORT.
+ARG DEBIAN=debian:bookworm-slim
+
+FROM ${DEBIAN} AS build
+WORKDIR /src
+COPY scripts/install-deps.sh scripts/
+RUN scripts/install-deps.sh build && rm -rf /var/lib/apt/lists/*
+COPY . .
+RUN make build DEPS=build
+
+FROM ${DEBIAN} AS runtime
+COPY scripts/install-deps.sh /tmp/
+RUN /tmp/install-deps.sh runtime && rm -rf /var/lib/apt/lists/* /tmp/install-deps.sh \
+    && useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin app
+USER app
+
+FROM runtime AS notify
+COPY --from=build /src/build/release/bin/notify /usr/local/bin/notify
+ENV PORT=8081
+EXPOSE 8081
+HEALTHCHECK --interval=5s --timeout=3s --start-period=5s --retries=5 \
+    CMD curl -fsS -o /dev/null "http://127.0.0.1:${PORT}/health" || exit 1
+CMD ["notify"]
+
+FROM runtime AS articles
+COPY --from=build /src/build/release/bin/articles /usr/local/bin/articles
+COPY migrations /app/migrations
+ENV PORT=8080 MIGRATIONS_DIR=/app/migrations
+EXPOSE 8080
+HEALTHCHECK --interval=5s --timeout=3s --start-period=5s --retries=5 \
+    CMD curl -fsS -o /dev/null "http://127.0.0.1:${PORT}/api/health" || exit 1
+CMD ["articles"]

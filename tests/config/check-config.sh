@@ -1,0 +1,173 @@
+#!/usr/bin/env bash
+# What Docker would run, checked without Docker: compose.yml, the Dockerfile,
+# .env.example and the collector's configuration parse, and everything they
+# name exists: services, build stages, images, ports, files, volumes,
+# variables, and every receiver, processor and exporter of each pipeline,
+# with and without the backend overlay. Then the Dockerfile's build step, run
+# on a copy of the tree, leaves the binaries its final stages copy.
+set -u
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+source "$TOP/tests/support/assert.sh"
+cd "$TOP" || exit 1
+WORK=$(mktemp -d /tmp/config-check.XXXXXX)
+trap 'rm -rf "$WORK"' EXIT
+
+# q FILE FILTER: a jq filter over a YAML file, compact output.
+q() { yq -c "$2" "$1"; }
+has() { [ "$1" = true ]; }
+parses() { yq . "$1" >/dev/null; }
+
+# --- compose.yml ---
+check compose_parses parses compose.yml
+check compose_services eq "$(q compose.yml '.services | keys')" '["articles","notify","otel-collector","postgres"]'
+
+stages=$(sed -nE 's/^FROM .* AS ([a-z-]+)$/\1/p' Dockerfile | sort | paste -sd,)
+for svc in articles notify; do
+  check "${svc}_built_from_its_stage" eq "$(q compose.yml ".services.$svc.build | [.context, .target]")" "[\".\",\"$svc\"]"
+  check "${svc}_stage_exists" grep -qx "$svc" <<<"${stages//,/$'\n'}"
+done
+check postgres_image eq "$(q compose.yml '.services.postgres.image')" '"postgres:15-bookworm"'
+check postgres_healthcheck has "$(q compose.yml '.services.postgres.healthcheck.test | length > 0')"
+check postgres_named_volume eq "$(q compose.yml '[.services.postgres.volumes[] | split(":")[0]] - (.volumes | keys)')" '[]'
+check collector_image_pinned has "$(q compose.yml '.services["otel-collector"].image
+  | test("^otel/opentelemetry-collector-contrib:[0-9]+\\.[0-9]+\\.[0-9]+$")')"
+check collector_ports eq "$(q compose.yml '[.services["otel-collector"].ports[] | split(":")[-1]] | sort')" \
+  '["13133","4317","4318"]'
+check service_ports eq "$(q compose.yml '[.services.articles.ports[], .services.notify.ports[]] | map(split(":")[-1])')" \
+  '["8080","8081"]'
+
+# Every service a depends_on names exists; service_healthy only where there is
+# a health check (in compose.yml, or the HEALTHCHECK of the image's stage).
+healthy() {
+  [ "$(q compose.yml ".services[\"$1\"].healthcheck != null")" = true ] ||
+    awk -v s="$1" '/^FROM /{on = ($NF == s)} on && /^HEALTHCHECK/{f=1} END{exit !f}' Dockerfile
+}
+depends_ok() {
+  local edge dep cond
+  for edge in $(q compose.yml '.services[] | .depends_on // {} | to_entries[] | "\(.key)=\(.value.condition)"' | tr -d '"'); do
+    dep=${edge%=*} cond=${edge#*=}
+    [ "$(q compose.yml ".services | has(\"$dep\")")" = true ] || { echo "    no service $dep" >&2; return 1; }
+    [ "$cond" != service_healthy ] || healthy "$dep" || { echo "    $dep has no health check" >&2; return 1; }
+  done
+}
+check depends_on_resolves depends_ok
+check articles_waits_for_healthy_db_and_notify eq \
+  "$(q compose.yml '.services.articles.depends_on | [.postgres.condition, .notify.condition]')" \
+  '["service_healthy","service_healthy"]'
+check articles_migrates_then_serves has "$(q compose.yml '.services.articles.command | join(" ")
+  | test("articles migrate up && exec articles")')"
+
+# The services find each other under the compose service names and ports.
+env_of() { q compose.yml ".services.$1.environment.$2" | tr -d '"'; }
+check database_url_names_postgres has "$(jq -n --arg u "$(env_of articles DATABASE_URL)" '$u | test("@postgres:5432/")')"
+check notify_url_names_notify eq "$(env_of articles NOTIFY_URL)" "http://notify:$(env_of notify PORT)/notify"
+for svc in articles notify; do
+  check "${svc}_exports_to_the_collector" eq "$(env_of "$svc" OTEL_EXPORTER_OTLP_ENDPOINT)" http://otel-collector:4318
+done
+
+# Bind mounts come from the repository (.data/collector: made by docker-up).
+mounts_ok() {
+  local src
+  for src in $(q compose.yml '.services[].volumes // [] | .[] | split(":")[0] | select(startswith("."))' | tr -d '"'); do
+    case $src in
+      ./.data/collector) grep -q 'mkdir -p .data/collector' Makefile || return 1 ;;
+      *) [ -e "$src" ] || { echo "    $src does not exist" >&2; return 1; } ;;
+    esac
+  done
+}
+check bind_mounts_exist mounts_ok
+check verify_reads_the_file_exporter_mount grep -q 'TELEMETRY=$DATA_DIR/collector' scripts/verify-collector.sh
+
+# The collector's --config files, for OTEL_BACKEND_ENDPOINT unset and set.
+configs() { # $1: what ${OTEL_BACKEND_ENDPOINT:+-otlphttp} becomes
+  q compose.yml '.services["otel-collector"].command[]' | tr -d '"' |
+    sed -n "s|^--config=/etc/otelcol/||p" | sed "s|\${OTEL_BACKEND_ENDPOINT:+-otlphttp}|$1|"
+}
+check collector_config_files_without_backend eq "$(configs '' | paste -sd' ')" "otel-config.yaml backend.yaml"
+check collector_config_files_with_backend eq "$(configs -otlphttp | paste -sd' ')" "otel-config.yaml backend-otlphttp.yaml"
+
+# Every ${VAR} of compose.yml is documented in .env.example, and nothing more.
+used=$(grep -oE '\$\{[A-Z_]+' compose.yml | cut -c3- | sort -u)
+documented=$(sed -nE 's/^([A-Z_]+)=.*/\1/p' .env.example | sort -u)
+check env_example_documents_compose eq "$documented" "$used"
+
+# --- Dockerfile ---
+check dockerfile_bases_are_bookworm_slim eq \
+  "$(sed -nE 's/^ARG DEBIAN=(.*)/\1/p' Dockerfile):$(grep -E '^FROM ' Dockerfile | grep -vcE '^FROM (\$\{DEBIAN\}|runtime) ')" \
+  "debian:bookworm-slim:0"
+check dockerfile_builds_with_the_install_script grep -q '^RUN scripts/install-deps.sh build' Dockerfile
+check dockerfile_builds_with_make_build grep -qE '^RUN make build( |$)' Dockerfile
+check dockerfile_runs_unprivileged eq "$(awk '/^FROM .* AS runtime$/{on=1} on && /^USER /{print $2; exit}' Dockerfile)" app
+for svc in articles notify; do
+  check "${svc}_image_has_healthcheck" healthy "$svc"
+done
+check dockerignore_skips_outputs eq "$(grep -vE '^(#|$)' .dockerignore | sort | paste -sd,)" ".data,.git,build"
+
+# --- the collector's configuration ---
+base=config/otel-config.yaml
+check collector_config_parses parses $base
+# The merged configuration compose gives the collector: a deep merge in which
+# lists are replaced, as the collector merges --config files.
+merged() { yq -cs '.[0] * .[1]' $base "config/$1"; }
+check no_backend_overlay_changes_nothing eq "$(merged backend.yaml)" "$(q $base .)"
+
+# pipelines_ok JSON: each pipeline's components are defined, every defined one
+# is used, memory_limiter comes first and batch last.
+pipelines_ok() {
+  local problems
+  problems=$(jq -r '. as $c | .service.pipelines | to_entries[] | .key as $p | .value
+    | (["receivers", "processors", "exporters"][] as $kind | .[$kind][]
+       | select($c[$kind][.] == null) | "\($p): \(.) is not defined"),
+      (select(.processors[0] != "memory_limiter") | "\($p): memory_limiter is not first"),
+      (select(.processors[-1] != "batch") | "\($p): batch is not last")' <<<"$1"
+    jq -r '. as $c | ["receivers", "processors", "exporters"][] as $kind | $c[$kind] | keys[]
+      | select(. as $n | [$c.service.pipelines[][$kind][]] | index($n) | not)
+      | "\(.) is defined and never used"' <<<"$1")
+  [ -z "$problems" ] || { echo "$problems" | sed 's/^/    /' >&2; return 1; }
+}
+check pipelines_resolve pipelines_ok "$(q $base .)"
+check pipelines_resolve_with_backend pipelines_ok "$(merged backend-otlphttp.yaml)"
+check three_pipelines eq "$(q $base '.service.pipelines | keys')" '["logs","metrics","traces"]'
+check otlp_on_4317_and_4318 eq "$(q $base '.receivers.otlp.protocols | [.grpc.endpoint, .http.endpoint]')" \
+  '["0.0.0.0:4317","0.0.0.0:4318"]'
+check health_check_on_13133 eq "$(q $base '[.extensions.health_check.endpoint, (.service.extensions | index("health_check"))]')" \
+  '["0.0.0.0:13133",0]'
+check debug_and_file_per_signal eq \
+  "$(yq -r '.service.pipelines | to_entries | map("\(.key):\(.value.exporters | join(","))") | join(" ")' $base)" \
+  "traces:debug,file/traces metrics:debug,file/metrics logs:debug,file/logs"
+check file_exporters_write_the_mount eq \
+  "$(q $base '[.exporters | to_entries[] | select(.key | startswith("file/")) | .value.path] | sort')" \
+  '["/var/lib/otelcol/file/logs.jsonl","/var/lib/otelcol/file/metrics.jsonl","/var/lib/otelcol/file/traces.jsonl"]'
+check resource_processor_everywhere eq "$(q $base '[.service.pipelines[].processors | index("resource") != null] | all')" true
+filter=$(q $base '.service.pipelines.traces.processors[] | select(startswith("filter"))' | tr -d '"')
+conditions=$(yq -r ".processors[\"$filter\"].traces.span[]" $base)
+for word in /api/health /health BEGIN COMMIT ROLLBACK; do
+  check "filter_drops_${word//\//_}" grep -qF "\"$word\"" <<<"$conditions"
+done
+check backend_adds_only_its_exporter eq \
+  "$(merged backend-otlphttp.yaml | jq -c '.service.pipelines | map_values(.exporters)')" \
+  "$(q $base '.service.pipelines | map_values(.exporters + ["otlphttp/backend"])')"
+check backend_endpoint_from_env eq "$(q config/backend-otlphttp.yaml '.exporters["otlphttp/backend"].endpoint')" \
+  '"${env:OTEL_BACKEND_ENDPOINT}"'
+# Every ${env:X} the collector reads is given to it by compose.yml.
+collector_env_ok() {
+  local v
+  for v in $(grep -ohE '\$\{env:[A-Z_]+' config/*.yaml | cut -c7- | sort -u); do
+    [ "$(q compose.yml ".services[\"otel-collector\"].environment | has(\"$v\")")" = true ] ||
+      { echo "    $v is not in the collector's environment" >&2; return 1; }
+  done
+}
+check collector_env_given collector_env_ok
+
+# --- the Dockerfile's build step, on a copy of the tree ---
+# (the files .dockerignore lets through, and the command of its RUN line)
+git ls-files -z --cached --others --exclude-standard | grep -zvE '^(\.data|build)/' |
+  tar -C "$TOP" --null -T - -cf - | tar -C "$WORK" -xf -
+build_cmd=$(sed -nE 's/^RUN (make build.*)/\1/p' Dockerfile)
+(cd "$WORK" && $build_cmd >"$WORK/build.log" 2>&1)
+check docker_build_step_succeeds eq "$?" 0
+for src in $(sed -nE 's|^COPY --from=build /src/([^ ]+) .*|\1|p' Dockerfile); do
+  check "docker_build_makes_${src##*/}" test -x "$WORK/$src"
+done
+
+finish config
