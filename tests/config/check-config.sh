@@ -170,4 +170,4 @@ for src in $(sed -nE 's|^COPY --from=build /src/([^ ]+) .*|\1|p' Dockerfile); do
   check "docker_build_makes_${src##*/}" test -x "$WORK/$src"
 done
 
-finish config
+finish compose_config
