@@ -55,7 +55,7 @@ deps: ## Install the Debian packages the project needs (idempotent)
 	@scripts/install-deps.sh $(DEPS)
 
 build: deps ## Build libotel, the services and the examples (release variant)
-	@$(MAKE) --no-print-directory VARIANT=release lib services examples
+	@$(MAKE) -s --no-print-directory VARIANT=release lib services examples
 
 run: build ## Build and run the local stack
 	@scripts/run-local.sh
