@@ -60,6 +60,16 @@ void otel__buf_putc(otel__buf_t *b, char c) {
     b->data[b->len++] = c;
 }
 
+void otel__buf_put_double(otel__buf_t *b, double d) {
+  char text[32];
+  for (int digits = 15; digits <= 17; digits++) {
+    snprintf(text, sizeof(text), "%.*g", digits, d);
+    if (strtod(text, NULL) == d)
+      break;
+  }
+  otel__buf_puts(b, text);
+}
+
 void otel__buf_printf(otel__buf_t *b, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);

@@ -27,6 +27,9 @@ void otel__buf_append(otel__buf_t *b, const void *p, size_t n);
 void otel__buf_puts(otel__buf_t *b, const char *s);
 void otel__buf_putc(otel__buf_t *b, char c);
 void otel__buf_printf(otel__buf_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A finite double in the fewest significant digits (15 to 17) that read back
+ * as the same value: 0.1 rather than 0.10000000000000001. */
+void otel__buf_put_double(otel__buf_t *b, double d);
 /* Appends s[0..n) as a quoted JSON string; invalid UTF-8 becomes U+FFFD. */
 void otel__buf_json_string(otel__buf_t *b, const char *s, size_t n);
 void otel__buf_hex(otel__buf_t *b, const uint8_t *p, size_t n);

@@ -64,7 +64,7 @@ static void put_scalar(otel__buf_t *b, otel_value_type_t type, const void *v) {
     if (d != d || d - d != 0) /* NaN or infinite: not JSON numbers */
       otel__buf_printf(b, "\"%g\"", d);
     else
-      otel__buf_printf(b, "%.17g", d);
+      otel__buf_put_double(b, d);
   }
   }
 }

@@ -34,7 +34,7 @@ static void put_double(otel__buf_t *out, double d) {
   else if (isinf(d))
     otel__buf_puts(out, d > 0 ? "\"Infinity\"" : "\"-Infinity\"");
   else
-    otel__buf_printf(out, "%.17g", d);
+    otel__buf_put_double(out, d);
 }
 
 static void put_scalar(otel__buf_t *out, const ProtobufCFieldDescriptor *f, const void *p) {

@@ -97,5 +97,25 @@ TEST(trace_context_inside_a_span) {
   test_sdk_stop();
 }
 
+static void doubles(void) {
+  otel_attr_t fields[] = {OTEL_ATTR_DOUBLE("ms", 20.451), OTEL_ATTR_DOUBLE("sum", 0.1 + 0.2),
+                          OTEL_ATTR_DOUBLE("tiny", 5e-324), OTEL_ATTR_DOUBLE("big", 1e300)};
+  otel_log(OTEL_SEVERITY_INFO, "articles", "doubles", fields, 4);
+}
+
+/* Each double in the fewest digits that read back as the same value. */
+TEST(doubles_in_their_shortest_exact_form) {
+  TEST_SDK_START("X=1");
+  char *text = capture(doubles);
+  CHECK(strstr(text, "\"ms\":20.451,\"sum\":0.30000000000000004,\"tiny\":4.94065645841247e-324,"
+                     "\"big\":1e+300}"));
+  json_t *j = json_loads(text, 0, NULL);
+  CHECK(j && json_real_value(json_object_get(j, "sum")) == 0.1 + 0.2);
+  CHECK(j && json_real_value(json_object_get(j, "tiny")) == 5e-324);
+  json_decref(j);
+  free(text);
+  test_sdk_stop();
+}
+
 TEST_MAIN("log", TEST_CASE(keys_in_order_and_fields_outside_a_span),
-          TEST_CASE(trace_context_inside_a_span))
+          TEST_CASE(trace_context_inside_a_span), TEST_CASE(doubles_in_their_shortest_exact_form))
