@@ -114,14 +114,6 @@ mkdir -p "$LOGS" "$TELEMETRY"
 
 # --- PostgreSQL, unless DATABASE_URL names a server ---
 if [ -z "${DATABASE_URL:-}" ]; then
-  if pg_is_up "$PG_DIR"; then
-    say "stopping the PostgreSQL an earlier run left in $PG_DIR"
-    pg_down "$PG_DIR"
-  fi
-  if port_in_use "$POSTGRES_PORT"; then
-    say "port $POSTGRES_PORT (POSTGRES_PORT) is in use; free it or set POSTGRES_PORT"
-    exit 1
-  fi
   if [ "$(id -u)" -eq 0 ] && [ ! -e "$PG_DIR" ] && ! pg_as_owner test -x "$DATA_DIR"; then
     # The postgres user cannot reach this folder (say, a clone in /root):
     # keep the cluster where it can, linked from here.
@@ -129,6 +121,15 @@ if [ -z "${DATABASE_URL:-}" ]; then
     mkdir -p "$outside"
     ln -s "$outside" "$PG_DIR"
     say "the postgres user cannot enter $DATA_DIR; the cluster lives in $outside"
+  fi
+  PG_DIR=$(realpath -m "$PG_DIR") # the server is given the path it can walk
+  if pg_is_up "$PG_DIR"; then
+    say "stopping the PostgreSQL an earlier run left in $PG_DIR"
+    pg_down "$PG_DIR"
+  fi
+  if port_in_use "$POSTGRES_PORT"; then
+    say "port $POSTGRES_PORT (POSTGRES_PORT) is in use; free it or set POSTGRES_PORT"
+    exit 1
   fi
   [ -f "$PG_DIR/data/PG_VERSION" ] || say "creating a PostgreSQL cluster in $PG_DIR"
   pg_init "$PG_DIR"

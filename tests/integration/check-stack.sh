@@ -51,7 +51,7 @@ nothing_left() {
   for p in "${STACK_PORTS[@]}"; do
     not listening "$p" || { echo "    port $p still bound" >&2; return 1; }
   done
-  ! pg_is_up "$DATA_DIR/pg" || { echo "    PostgreSQL still running" >&2; return 1; }
+  ! pg_is_up "$(realpath -m "$DATA_DIR/pg")" || { echo "    PostgreSQL still running" >&2; return 1; }
   ! pgrep -g "$STACK" >/dev/null || { pgrep -a -g "$STACK" >&2; return 1; }
 }
 
@@ -81,7 +81,8 @@ no_sanitizer_report() { ! grep -l 'Sanitizer' "$DATA_DIR"/logs/*.log "$OUT"; }
 
 stop_leftovers() {
   [ -n "$STACK" ] && kill -TERM "$STACK" 2>/dev/null && wait "$STACK" 2>/dev/null
-  pg_is_up "$DATA_DIR/pg" && pg_down "$DATA_DIR/pg"
+  pg_is_up "$(realpath -m "$DATA_DIR/pg")" && pg_down "$(realpath -m "$DATA_DIR/pg")"
+  [ -n "${OUTSIDE:-}" ] && rm -rf "$OUTSIDE"
   cleanup
 }
 trap stop_leftovers EXIT
@@ -132,5 +133,19 @@ check sigterm_says_stopped eq "$(tail -1 "$OUT")" "stack: stopped"
 check sigterm_leaves_nothing nothing_left
 check spans_flushed_to_the_endpoint_at_exit exported "$TRACE"
 check no_sanitizer_report_2 no_sanitizer_report
+
+# --- as root, in a folder the postgres user cannot enter (a clone in /root) ---
+if [ "$(id -u)" -eq 0 ]; then
+  mkdir -m 700 "$WORK/private"
+  DATA_DIR=$WORK/private/data
+  OUTSIDE=/var/lib/postgresql/articles-$(printf %s "$DATA_DIR" | md5sum | cut -c1-12)
+  check private_folder_starts stack_up
+  check private_folder_says_where grep -q "the cluster lives in $OUTSIDE" "$OUT"
+  check private_folder_links_the_cluster eq "$(readlink "$DATA_DIR/pg")" "$OUTSIDE"
+  request POST "$API_BASE_URL/api/articles" '{"title":"in a private folder","body":""}'
+  check private_folder_serves eq "$STATUS" 201
+  stack_down TERM make
+  check private_folder_leaves_nothing nothing_left
+fi
 
 finish stack
