@@ -88,3 +88,57 @@ void rx_decoded_free(rx_decoded_t *d) {
     protobuf_c_message_free_unpacked(d->message, NULL);
   d->message = NULL;
 }
+
+static size_t
+spans(const Opentelemetry__Proto__Collector__Trace__V1__ExportTraceServiceRequest *r) {
+  size_t n = 0;
+  for (size_t i = 0; i < r->n_resource_spans; i++)
+    for (size_t j = 0; j < r->resource_spans[i]->n_scope_spans; j++)
+      n += r->resource_spans[i]->scope_spans[j]->n_spans;
+  return n;
+}
+
+static size_t points(const Opentelemetry__Proto__Metrics__V1__Metric *m) {
+  switch (m->data_case) {
+  case OPENTELEMETRY__PROTO__METRICS__V1__METRIC__DATA_GAUGE:
+    return m->gauge->n_data_points;
+  case OPENTELEMETRY__PROTO__METRICS__V1__METRIC__DATA_SUM:
+    return m->sum->n_data_points;
+  case OPENTELEMETRY__PROTO__METRICS__V1__METRIC__DATA_HISTOGRAM:
+    return m->histogram->n_data_points;
+  default:
+    return 0;
+  }
+}
+
+static size_t
+data_points(const Opentelemetry__Proto__Collector__Metrics__V1__ExportMetricsServiceRequest *r) {
+  size_t n = 0;
+  for (size_t i = 0; i < r->n_resource_metrics; i++)
+    for (size_t j = 0; j < r->resource_metrics[i]->n_scope_metrics; j++)
+      for (size_t k = 0; k < r->resource_metrics[i]->scope_metrics[j]->n_metrics; k++)
+        n += points(r->resource_metrics[i]->scope_metrics[j]->metrics[k]);
+  return n;
+}
+
+static size_t
+log_records(const Opentelemetry__Proto__Collector__Logs__V1__ExportLogsServiceRequest *r) {
+  size_t n = 0;
+  for (size_t i = 0; i < r->n_resource_logs; i++)
+    for (size_t j = 0; j < r->resource_logs[i]->n_scope_logs; j++)
+      n += r->resource_logs[i]->scope_logs[j]->n_log_records;
+  return n;
+}
+
+size_t rx_items(const rx_decoded_t *d) {
+  if (d->status != 200)
+    return 0;
+  switch (d->signal) {
+  case RX_TRACES:
+    return spans((const void *)d->message);
+  case RX_METRICS:
+    return data_points((const void *)d->message);
+  default:
+    return log_records((const void *)d->message);
+  }
+}

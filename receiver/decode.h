@@ -31,6 +31,10 @@ typedef struct rx_decoded {
 rx_decoded_t rx_decode(const rx_request_t *req);
 void rx_decoded_free(rx_decoded_t *d);
 
+/* How many items a decoded export carries: spans, metric data points or
+ * log records. */
+size_t rx_items(const rx_decoded_t *d);
+
 /* The name of a signal ("traces") and its request type's descriptor. */
 const char *rx_signal_name(rx_signal_t s);
 const ProtobufCMessageDescriptor *rx_signal_descriptor(rx_signal_t s);

@@ -6,7 +6,9 @@
  * logs}.jsonl; and prints a live view of the traces on stdout (view.h).
  *
  * RECEIVER_HOST (127.0.0.1), RECEIVER_PORT (4318; 0 picks a free port),
- * RECEIVER_DIR (telemetry). Stops on SIGTERM or SIGINT.
+ * RECEIVER_DIR (telemetry), RECEIVER_KEEP (files; or count: decode and
+ * count, write nothing and show nothing, for benchmarks). Stops on SIGTERM or
+ * SIGINT, saying how many exports and items of each signal it received.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -27,9 +29,11 @@
 #include "view.h"
 
 typedef struct {
-  FILE *files[RX_SIGNALS];
-  rx_view_t *view;
-  pthread_mutex_t lock; /* files and view */
+  int count_only;
+  FILE *files[RX_SIGNALS]; /* unless count_only */
+  rx_view_t *view;         /* unless count_only */
+  unsigned long long exports[RX_SIGNALS], items[RX_SIGNALS];
+  pthread_mutex_t lock; /* all of the above */
 } receiver_t;
 
 typedef struct {
@@ -43,13 +47,22 @@ static uint64_t now_ms(void) {
   return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
-/* Keeps a decoded export: its JSON line, and its spans in the view. */
+/* Keeps a decoded export: counts it, and unless counting only, writes its
+ * JSON line and shows its spans in the view. */
 static void keep(receiver_t *rx, const rx_decoded_t *d) {
+  size_t items = rx_items(d);
+  if (rx->count_only) {
+    pthread_mutex_lock(&rx->lock);
+    rx->exports[d->signal]++, rx->items[d->signal] += items;
+    pthread_mutex_unlock(&rx->lock);
+    return;
+  }
   otel__buf_t line;
   otel__buf_init(&line, 0);
   otel__otlp_json(d->message, &line);
   otel__buf_putc(&line, '\n');
   pthread_mutex_lock(&rx->lock);
+  rx->exports[d->signal]++, rx->items[d->signal] += items;
   if (!line.failed) {
     fwrite(line.data, 1, line.len, rx->files[d->signal]);
     fflush(rx->files[d->signal]);
@@ -157,28 +170,39 @@ int main(void) {
   const char *host = svc_env_str("RECEIVER_HOST", "127.0.0.1");
   long port = svc_env_long("RECEIVER_PORT", 4318, 0, 65535);
   const char *dir = svc_env_str("RECEIVER_DIR", "telemetry");
+  const char *keep_what = svc_env_str("RECEIVER_KEEP", "files");
   struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
   if (inet_pton(AF_INET, host, &addr.sin_addr) != 1)
     svc_config_fail("RECEIVER_HOST", host, "not an IPv4 address");
-  if (mkdir(dir, 0755) && errno != EEXIST)
-    svc_config_fail("RECEIVER_DIR", dir, strerror(errno));
+  if (strcmp(keep_what, "files") && strcmp(keep_what, "count"))
+    svc_config_fail("RECEIVER_KEEP", keep_what, "expected files or count");
 
-  receiver_t rx = {.view = rx_view_new(stdout)};
+  receiver_t rx = {.count_only = !strcmp(keep_what, "count")};
   pthread_mutex_init(&rx.lock, NULL);
-  for (int s = 0; s < RX_SIGNALS; s++)
-    if (!(rx.files[s] = open_output(dir, rx_signal_name((rx_signal_t)s))))
+  if (!rx.count_only) {
+    if (mkdir(dir, 0755) && errno != EEXIST)
+      svc_config_fail("RECEIVER_DIR", dir, strerror(errno));
+    for (int s = 0; s < RX_SIGNALS; s++)
+      if (!(rx.files[s] = open_output(dir, rx_signal_name((rx_signal_t)s))))
+        return 1;
+    if (!(rx.view = rx_view_new(stdout)))
       return 1;
+  }
   struct MHD_Daemon *daemon = MHD_start_daemon(
       MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL_LINUX_ONLY, (uint16_t)port, NULL, NULL,
       on_request, &rx, MHD_OPTION_SOCK_ADDR, &addr, MHD_OPTION_NOTIFY_COMPLETED, on_completed, &rx,
       MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_END);
-  if (!daemon || !rx.view) {
+  if (!daemon) {
     fprintf(stderr, "receiver: cannot listen on %s:%ld\n", host, port);
     return 1;
   }
   const union MHD_DaemonInfo *info = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_BIND_PORT);
-  printf("receiver: OTLP/HTTP on http://%s:%u, writing %s/{traces,metrics,logs}.jsonl\n", host,
-         info ? info->port : (unsigned)port, dir);
+  unsigned bound = info ? info->port : (unsigned)port;
+  if (rx.count_only)
+    printf("receiver: OTLP/HTTP on http://%s:%u, counting only\n", host, bound);
+  else
+    printf("receiver: OTLP/HTTP on http://%s:%u, writing %s/{traces,metrics,logs}.jsonl\n", host,
+           bound, dir);
   fflush(stdout);
 
   sigset_t stop;
@@ -188,13 +212,21 @@ int main(void) {
   struct timespec tick = {0, 200 * 1000000};
   while (sigtimedwait(&stop, NULL, &tick) < 0) { /* a timeout: show the traces now complete */
     pthread_mutex_lock(&rx.lock);
-    rx_view_tick(rx.view, now_ms(), 0);
+    if (rx.view)
+      rx_view_tick(rx.view, now_ms(), 0);
     pthread_mutex_unlock(&rx.lock);
   }
   MHD_stop_daemon(daemon);
-  rx_view_tick(rx.view, now_ms(), 1);
-  rx_view_free(rx.view);
+  if (rx.view) {
+    rx_view_tick(rx.view, now_ms(), 1);
+    rx_view_free(rx.view);
+  }
+  printf("receiver: received %llu spans in %llu exports, %llu data points in %llu, "
+         "%llu log records in %llu\n",
+         rx.items[RX_TRACES], rx.exports[RX_TRACES], rx.items[RX_METRICS], rx.exports[RX_METRICS],
+         rx.items[RX_LOGS], rx.exports[RX_LOGS]);
   for (int s = 0; s < RX_SIGNALS; s++)
-    fclose(rx.files[s]);
+    if (rx.files[s])
+      fclose(rx.files[s]);
   return 0;
 }

@@ -7,6 +7,7 @@ source "$(dirname "$0")/lib.sh"
 start_sink || { echo "  the receiver did not start"; exit 1; }
 URL=http://127.0.0.1:$SINK_PORT
 DEMO=$(dirname "$BIN")/examples/trace_demo
+not_grep() { ! grep -q "$@"; }
 demo() { env OTEL_EXPORTER_OTLP_ENDPOINT="$URL" OTEL_BSP_SCHEDULE_DELAY=50 "$@" "$DEMO" >/dev/null 2>&1; }
 
 demo OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf
@@ -51,4 +52,26 @@ check refusals_not_written eq "$(wc -l <"$WORK/traces.jsonl")" 4
 kill -TERM "$SINK_PID"
 wait "$SINK_PID"
 check sigterm_exits_0 eq "$?" 0
+check says_what_it_received grep -q '^receiver: received 8 spans in 4 exports, ' "$WORK/receiver.out"
+
+# Counting only (for benchmarks): decodes and counts, writes and shows nothing.
+RECEIVER_KEEP=count RECEIVER_PORT=0 RECEIVER_DIR=$WORK/count "$BIN/receiver" >"$WORK/count.out" 2>&1 &
+COUNT_PID=$!
+for _ in $(seq 50); do
+  COUNT_PORT=$(sed -n 's|^receiver: OTLP/HTTP on http://[0-9.]*:\([0-9]*\), counting only$|\1|p' "$WORK/count.out")
+  [ -n "$COUNT_PORT" ] && break
+  sleep 0.1
+done
+URL=http://127.0.0.1:$COUNT_PORT demo OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf
+URL=http://127.0.0.1:$COUNT_PORT demo OTEL_EXPORTER_OTLP_PROTOCOL=http/json
+request POST "http://127.0.0.1:$COUNT_PORT/v1/traces" 'not protobuf' application/x-protobuf
+check count_only_still_refuses eq "$STATUS" 400
+kill -TERM "$COUNT_PID"
+wait "$COUNT_PID"
+check count_only_exits_0 eq "$?" 0
+check count_only_counts grep -q '^receiver: received 4 spans in 2 exports, ' "$WORK/count.out"
+check count_only_writes_nothing test ! -e "$WORK/count"
+check count_only_shows_no_spans not_grep '^span ' "$WORK/count.out"
+RECEIVER_KEEP=everything "$BIN/receiver" >"$WORK/bad-keep.out" 2>&1
+check bad_keep_exits_2 eq "$?:$(grep -c RECEIVER_KEEP "$WORK/bad-keep.out")" "2:1"
 finish integration_receiver
