@@ -12,6 +12,7 @@
 #include "diag.h"
 #include "otlp_common.h"
 #include "otlp_http.h"
+#include "stdout_writer.h"
 
 typedef struct exporter {
   const otel__sdk_t *sdk;
@@ -35,8 +36,7 @@ static void print_console(exporter_t *e) {
   e->sig->console_lines(req, &e->json);
   protobuf_c_message_free_unpacked(req, NULL);
   if (!e->json.failed)
-    fwrite(e->json.data, 1, e->json.len, stdout);
-  fflush(stdout);
+    otel__stdout_now(e->json.data, e->json.len);
 }
 
 static int export_items(void *ud, void *const *items, size_t n, uint64_t deadline) {

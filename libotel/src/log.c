@@ -14,6 +14,7 @@
 #include "context_internal.h"
 #include "log_record.h"
 #include "sdk.h"
+#include "stdout_writer.h"
 
 #define LINE_MAX_BYTES (64 * 1024)
 
@@ -129,11 +130,7 @@ void otel_log(otel_severity_t severity, const char *logger, const char *message,
     if (r && otel__batch_push(logs, r) != 0)
       otel__log_record_free(r);
   }
-  if (!line.failed) { /* past 64 KiB: dropped rather than written as broken JSON */
-    flockfile(stdout);
-    fwrite(line.data, 1, line.len, stdout);
-    fflush(stdout);
-    funlockfile(stdout);
-  }
+  if (!line.failed) /* past 64 KiB: dropped rather than written as broken JSON */
+    otel__stdout_line(line.data, line.len);
   otel__buf_free(&line);
 }

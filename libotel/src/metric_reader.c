@@ -27,6 +27,7 @@
 #include "otlp_common.h"
 #include "otlp_http.h"
 #include "otlp_metrics.h"
+#include "stdout_writer.h"
 
 #define REQUEST_DESCRIPTOR                                                                         \
   opentelemetry__proto__collector__metrics__v1__export_metrics_service_request__descriptor
@@ -55,9 +56,9 @@ static void export_once(otel__reader_t *r, uint64_t deadline) {
   size_t len;
   if (r->console &&
       otel__otlp_body(&r->pb, &REQUEST_DESCRIPTOR, true, &r->json, &body, &len) == 0) {
-    fwrite(body, 1, len, stdout);
-    fputc('\n', stdout);
-    fflush(stdout);
+    otel__buf_putc(&r->json, '\n'); /* body is r->json's text */
+    if (!r->json.failed)
+      otel__stdout_now(r->json.data, r->json.len);
   }
   int rc = 0;
   if (r->http) {

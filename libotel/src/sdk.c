@@ -13,6 +13,7 @@
 #include "diag.h"
 #include "resource.h"
 #include "self_metrics.h"
+#include "stdout_writer.h"
 #include "trace_exporter.h"
 
 otel__sdk_t otel__sdk;
@@ -33,6 +34,9 @@ int otel_init(const char *default_service_name) {
   }
   const char *name = s->config.service_name ? s->config.service_name : default_service_name;
   snprintf(s->service_name, sizeof(s->service_name), "%s", name ? name : "unknown_service");
+  /* Log lines go to stdout from a thread of their own, telemetry or not. */
+  if (otel__stdout_start())
+    otel__warn("no stdout writer thread; log lines are written by their callers");
   if (s->config.disabled)
     return 0;
   /* libcurl's global state is set up here, on the thread that initialises
@@ -77,8 +81,10 @@ int otel_force_flush(uint32_t timeout_ms) {
 
 int otel_shutdown(uint32_t timeout_ms) {
   otel__sdk_t *s = &otel__sdk;
-  if (!atomic_exchange(&s->enabled, false))
+  if (!atomic_exchange(&s->enabled, false)) {
+    otel__stdout_stop(); /* the SDK is off, but log lines may be queued */
     return 0;
+  }
   uint64_t deadline = otel__deadline_after_ms(timeout_ms);
   int rc = s->spans ? otel__batch_shutdown(s->spans, timeout_ms) : 0;
   if (s->logs) {
@@ -90,6 +96,7 @@ int otel_shutdown(uint32_t timeout_ms) {
     s->metrics = NULL;
     rc = rc ? rc : mrc;
   }
+  otel__stdout_stop(); /* last: the pipelines' own lines are written too */
   /* The resource and configuration stay: spans still in a host thread's
    * hands may read the limits until they end. */
   return rc;

@@ -59,8 +59,9 @@ typedef struct otel_attr {
  * propagators, exporters and their background threads. default_service_name
  * is used when OTEL_SERVICE_NAME is not set (borrowed, copied).
  * Call once, on the main thread, before any other thread uses the SDK: it
- * performs libcurl's global initialisation. With OTEL_SDK_DISABLED=true it
- * starts nothing and every API call is a no-op.
+ * performs libcurl's global initialisation. It also starts the thread that
+ * writes log lines (otel/log.h) to stdout. With OTEL_SDK_DISABLED=true it
+ * starts nothing else and every other API call is a no-op.
  * Returns 0, or a negative errno value when a thread or buffer could not be
  * created (the SDK then stays a no-op; the host keeps running).
  * Not thread-safe.
@@ -72,7 +73,9 @@ int otel_init(const char *default_service_name);
 int otel_force_flush(uint32_t timeout_ms);
 
 /* Flushes and stops the SDK within timeout_ms, even when the collector
- * never answers. Later API calls, and a second shutdown, are no-ops.
+ * never answers, and writes the log lines still queued for stdout. Later
+ * API calls, and a second shutdown, are no-ops; later log lines are written
+ * by their callers.
  * Returns 0, or -ETIMEDOUT when something could not be exported in time.
  * Call from one thread, after request threads are done with the SDK. */
 int otel_shutdown(uint32_t timeout_ms);

@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# make bench, the services under load: the stack of make run (its receiver
+# counting only) on free ports and a fresh data folder, driven by wrk on
+# loopback (BENCH_THREADS 2, BENCH_CONNECTIONS 32): POST /api/articles, then
+# GET /api/articles/{id} over the ids that created, each after a warm-up
+# (BENCH_WARMUP s) for a counted run (BENCH_DURATION s). Telemetry on, then
+# OTEL_SDK_DISABLED=true, alternating for BENCH_ROUNDS rounds.
+#
+# Prints one JSON line per run:
+#   {"mode","round","request","rps","p50_ms","p99_ms","non_2xx","socket_errors",
+#    "articles_rss_kb","notify_rss_kb","spans_received"}
+# (RSS is the service's peak, VmHWM, over the whole stack run.)
+set -euo pipefail
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+BIN=${BIN:-$TOP/build/release/bin}
+THREADS=${BENCH_THREADS:-2}
+CONNECTIONS=${BENCH_CONNECTIONS:-32}
+WARMUP=${BENCH_WARMUP:-5}
+DURATION=${BENCH_DURATION:-15}
+ROUNDS=${BENCH_ROUNDS:-2}
+source "$TOP/scripts/lib/postgres.sh"
+
+WORK=$(mktemp -d /tmp/bench.XXXXXX)
+chmod 755 "$WORK"
+export DATA_DIR=$WORK/data RECEIVER_KEEP=count BIN
+STACK=
+stop_stack() {
+  [ -n "$STACK" ] || return 0
+  kill -TERM "$STACK" 2>/dev/null || true
+  wait "$STACK" 2>/dev/null || true
+  STACK=
+}
+trap 'stop_stack; rm -rf "$WORK"' EXIT
+
+free_port() {
+  local p
+  while :; do
+    p=$((20000 + RANDOM % 20000))
+    (echo >"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
+  done
+}
+ARTICLES_PORT=$(free_port) NOTIFY_PORT=$(free_port) RECEIVER_PORT=$(free_port) POSTGRES_PORT=$(free_port)
+export ARTICLES_PORT NOTIFY_PORT RECEIVER_PORT POSTGRES_PORT
+URL=http://127.0.0.1:$ARTICLES_PORT
+
+# wrk_run REQUEST SECONDS [MAX_ID]: wrk's closing JSON line.
+wrk_run() {
+  BENCH_REQUEST=$1 BENCH_MAX_ID=${3:-1} wrk -t "$THREADS" -c "$CONNECTIONS" -d "${2}s" \
+    -s "$TOP/bench/wrk/articles.lua" "$URL" | grep '^{"requests"'
+}
+
+peak_rss_kb() { sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$1/status"; }
+
+# One stack run in MODE (on, off): both requests; prints their JSON lines.
+run_mode() {
+  local mode=$1 round=$2 out=$WORK/stack.out extra=() results=() articles notify
+  [ "$mode" = off ] && extra=(OTEL_SDK_DISABLED=true)
+  setsid env "${extra[@]}" bash "$TOP/scripts/run-local.sh" </dev/null >"$out" 2>&1 &
+  STACK=$!
+  for _ in $(seq 600); do
+    grep -q '^stack: ready' "$out" && break
+    kill -0 "$STACK" 2>/dev/null || { cat "$out" >&2; return 1; }
+    sleep 0.1
+  done
+  articles=$(pgrep -xf "$BIN/articles")
+  notify=$(pgrep -xf "$BIN/notify")
+
+  wrk_run post "$WARMUP" >/dev/null
+  results+=("post $(wrk_run post "$DURATION")")
+  local max_id
+  max_id=$(curl -s "$URL/api/articles?limit=1" | jq .total)
+  wrk_run get "$WARMUP" "$max_id" >/dev/null
+  results+=("get $(wrk_run get "$DURATION" "$max_id")")
+  local rss_a rss_n
+  rss_a=$(peak_rss_kb "$articles")
+  rss_n=$(peak_rss_kb "$notify")
+  stop_stack
+  local spans
+  spans=$(sed -n 's/^receiver: received \([0-9]*\) spans.*/\1/p' "$out")
+  local r
+  for r in "${results[@]}"; do
+    jq -c --arg mode "$mode" --argjson round "$round" --arg request "${r%% *}" \
+      --argjson ra "$rss_a" --argjson rn "$rss_n" --argjson spans "${spans:-0}" \
+      '{mode: $mode, round: $round, request: $request,
+        rps: (.requests / (.duration_us / 1e6) | floor), p50_ms: (.p50_us / 1000), p99_ms: (.p99_us / 1000),
+        non_2xx, socket_errors, articles_rss_kb: $ra, notify_rss_kb: $rn, spans_received: $spans}' \
+      <<<"${r#* }"
+  done
+}
+
+for round in $(seq "$ROUNDS"); do
+  run_mode on "$round"
+  run_mode off "$round"
+done
