@@ -49,6 +49,9 @@ wrk_run() {
     -s "$TOP/bench/wrk/articles.lua" "$URL" | grep '^{"requests"'
 }
 
+# The process listening on a port.
+listener() { ss -Hltnp "( sport = :$1 )" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2; }
+
 peak_rss_kb() { sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$1/status"; }
 
 # One stack run in MODE (on, off): both requests; prints their JSON lines.
@@ -62,8 +65,8 @@ run_mode() {
     kill -0 "$STACK" 2>/dev/null || { cat "$out" >&2; return 1; }
     sleep 0.1
   done
-  articles=$(pgrep -xf "$BIN/articles")
-  notify=$(pgrep -xf "$BIN/notify")
+  articles=$(listener "$ARTICLES_PORT")
+  notify=$(listener "$NOTIFY_PORT")
 
   wrk_run post "$WARMUP" >/dev/null
   results+=("post $(wrk_run post "$DURATION")")

@@ -1,8 +1,10 @@
 /*
- * The smallest libotel program: a server span with a child, exported as the
- * OTEL_* environment says. Try it with OTEL_TRACES_EXPORTER=console.
+ * The smallest libotel program: a server span with a child and a log record
+ * in its context, exported as the OTEL_* environment says. Try it with
+ * OTEL_TRACES_EXPORTER=console.
  * Uses only the installed public headers.
  */
+#include <otel/log.h>
 #include <otel/trace.h>
 #include <stdio.h>
 
@@ -18,6 +20,7 @@ int main(void) {
   otel_span_t *work = otel_span_start(tracer, "compute greeting", OTEL_SPAN_KIND_INTERNAL, NULL);
   otel_span_add_event(work, "greeting chosen", NULL, 0);
   otel_span_end(work);
+  otel_log(OTEL_SEVERITY_INFO, "trace-demo", "greeted", &OTEL_ATTR_STR("greeting", "hello"), 1);
 
   otel_span_set_int(server, "http.response.status_code", 200);
   char trace_id[OTEL_TRACE_ID_HEX_SIZE];

@@ -2,6 +2,7 @@
 #include "decode.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
@@ -12,23 +13,89 @@
 #include "otlp/trace_service.pb-c.h"
 #include "otlp_json_parse.h"
 
+#define F(n) (1u << (n))
+
+/* Per signal: its path, its request type, and where its items are: the
+ * field numbers from the request down to the item (a set per level; a
+ * metric holds its points in gauge 5, sum 7 or histogram 9, then field 1). */
 static const struct {
   const char *path, *name;
   const ProtobufCMessageDescriptor *descriptor;
+  uint32_t item_path[5];
+  int depth;
 } SIGNALS[RX_SIGNALS] = {
-    {"/v1/traces", "traces",
-     &opentelemetry__proto__collector__trace__v1__export_trace_service_request__descriptor},
-    {"/v1/metrics", "metrics",
-     &opentelemetry__proto__collector__metrics__v1__export_metrics_service_request__descriptor},
-    {"/v1/logs", "logs",
-     &opentelemetry__proto__collector__logs__v1__export_logs_service_request__descriptor},
+    {"/v1/traces",
+     "traces",
+     &opentelemetry__proto__collector__trace__v1__export_trace_service_request__descriptor,
+     {F(1), F(2), F(2)},
+     3},
+    {"/v1/metrics",
+     "metrics",
+     &opentelemetry__proto__collector__metrics__v1__export_metrics_service_request__descriptor,
+     {F(1), F(2), F(2), F(5) | F(7) | F(9), F(1)},
+     5},
+    {"/v1/logs",
+     "logs",
+     &opentelemetry__proto__collector__logs__v1__export_logs_service_request__descriptor,
+     {F(1), F(2), F(2)},
+     3},
 };
 
-const char *rx_signal_name(rx_signal_t s) { return SIGNALS[s].name; }
+/* --- counting items in the protobuf wire format, without decoding --- */
 
-const ProtobufCMessageDescriptor *rx_signal_descriptor(rx_signal_t s) {
-  return SIGNALS[s].descriptor;
+static int read_varint(const uint8_t **p, const uint8_t *end, uint64_t *v) {
+  *v = 0;
+  for (int shift = 0; shift < 64 && *p < end; shift += 7) {
+    uint8_t b = *(*p)++;
+    *v |= (uint64_t)(b & 0x7f) << shift;
+    if (!(b & 0x80))
+      return 0;
+  }
+  return -1;
 }
+
+/* The length-delimited fields at the end of path, in n bytes; -1 when the
+ * bytes are not well-formed protobuf. */
+static long count_items(const uint8_t *p, size_t n, const uint32_t *path, int depth) {
+  const uint8_t *end = p + n;
+  long total = 0;
+  while (p < end) {
+    uint64_t key, len;
+    if (read_varint(&p, end, &key))
+      return -1;
+    uint64_t field = key >> 3;
+    switch (key & 7) {
+    case 0:
+      if (read_varint(&p, end, &len))
+        return -1;
+      continue;
+    case 1:
+      len = 8;
+      break;
+    case 5:
+      len = 4;
+      break;
+    case 2:
+      if (read_varint(&p, end, &len))
+        return -1;
+      if (len <= (uint64_t)(end - p) && field < 32 && (path[0] & F(field))) {
+        long below = depth == 1 ? 1 : count_items(p, (size_t)len, path + 1, depth - 1);
+        if (below < 0)
+          return -1;
+        total += below;
+      }
+      break;
+    default: /* groups are not used by OTLP */
+      return -1;
+    }
+    if (len > (uint64_t)(end - p))
+      return -1;
+    p += len;
+  }
+  return total;
+}
+
+const char *rx_signal_name(rx_signal_t s) { return SIGNALS[s].name; }
 
 /* Whether the media type of a Content-Type value (parameters aside) is type. */
 static int media_type_is(const char *value, const char *type) {
@@ -71,14 +138,29 @@ rx_decoded_t rx_decode(const rx_request_t *req) {
     len = plain.len;
   }
   rx_decoded_t d = {.status = 200, .signal = (rx_signal_t)i, .json = json};
+  otel__buf_t packed; /* a JSON request's message, as protobuf to count its items */
+  otel__buf_init(&packed, 0);
   if (json) {
-    if (otel__otlp_json_parse(SIGNALS[i].descriptor, body, len, &d.message))
+    if (otel__otlp_json_parse(SIGNALS[i].descriptor, body, len, &d.message)) {
       d = refuse(400, "the body is not an OTLP/JSON export request", 1);
-  } else {
+    } else if (otel__buf_reserve(&packed, protobuf_c_message_get_packed_size(d.message))) {
+      packed.len = protobuf_c_message_pack(d.message, (uint8_t *)packed.data);
+      body = packed.data, len = packed.len;
+    }
+  } else if (!req->count_only) {
     d.message = protobuf_c_message_unpack(SIGNALS[i].descriptor, NULL, len, body);
     if (!d.message)
       d = refuse(400, "the body is not an OTLP protobuf export request", 0);
   }
+  if (d.status == 200) {
+    long n = count_items(body, len, SIGNALS[i].item_path, SIGNALS[i].depth);
+    if (n < 0) {
+      rx_decoded_free(&d);
+      d = refuse(400, "the body is not an OTLP protobuf export request", json);
+    }
+    d.items = n < 0 ? 0 : (size_t)n;
+  }
+  otel__buf_free(&packed);
   otel__buf_free(&plain);
   return d;
 }
@@ -87,58 +169,4 @@ void rx_decoded_free(rx_decoded_t *d) {
   if (d->message)
     protobuf_c_message_free_unpacked(d->message, NULL);
   d->message = NULL;
-}
-
-static size_t
-spans(const Opentelemetry__Proto__Collector__Trace__V1__ExportTraceServiceRequest *r) {
-  size_t n = 0;
-  for (size_t i = 0; i < r->n_resource_spans; i++)
-    for (size_t j = 0; j < r->resource_spans[i]->n_scope_spans; j++)
-      n += r->resource_spans[i]->scope_spans[j]->n_spans;
-  return n;
-}
-
-static size_t points(const Opentelemetry__Proto__Metrics__V1__Metric *m) {
-  switch (m->data_case) {
-  case OPENTELEMETRY__PROTO__METRICS__V1__METRIC__DATA_GAUGE:
-    return m->gauge->n_data_points;
-  case OPENTELEMETRY__PROTO__METRICS__V1__METRIC__DATA_SUM:
-    return m->sum->n_data_points;
-  case OPENTELEMETRY__PROTO__METRICS__V1__METRIC__DATA_HISTOGRAM:
-    return m->histogram->n_data_points;
-  default:
-    return 0;
-  }
-}
-
-static size_t
-data_points(const Opentelemetry__Proto__Collector__Metrics__V1__ExportMetricsServiceRequest *r) {
-  size_t n = 0;
-  for (size_t i = 0; i < r->n_resource_metrics; i++)
-    for (size_t j = 0; j < r->resource_metrics[i]->n_scope_metrics; j++)
-      for (size_t k = 0; k < r->resource_metrics[i]->scope_metrics[j]->n_metrics; k++)
-        n += points(r->resource_metrics[i]->scope_metrics[j]->metrics[k]);
-  return n;
-}
-
-static size_t
-log_records(const Opentelemetry__Proto__Collector__Logs__V1__ExportLogsServiceRequest *r) {
-  size_t n = 0;
-  for (size_t i = 0; i < r->n_resource_logs; i++)
-    for (size_t j = 0; j < r->resource_logs[i]->n_scope_logs; j++)
-      n += r->resource_logs[i]->scope_logs[j]->n_log_records;
-  return n;
-}
-
-size_t rx_items(const rx_decoded_t *d) {
-  if (d->status != 200)
-    return 0;
-  switch (d->signal) {
-  case RX_TRACES:
-    return spans((const void *)d->message);
-  case RX_METRICS:
-    return data_points((const void *)d->message);
-  default:
-    return log_records((const void *)d->message);
-  }
 }

@@ -18,25 +18,22 @@ typedef struct rx_request {
   const char *path, *content_type, *content_encoding; /* headers may be NULL */
   const void *body;
   size_t len;
+  int count_only; /* protobuf bodies are only walked far enough to count items */
 } rx_request_t;
 
 typedef struct rx_decoded {
   unsigned status;           /* 200, or the refusal: 400, 404, 413, 415 */
   const char *error;         /* why, for a refusal (static) */
   rx_signal_t signal;        /* when status is 200 */
-  ProtobufCMessage *message; /* when status is 200: free with rx_decoded_free */
+  ProtobufCMessage *message; /* when status is 200, unless counted only: rx_decoded_free */
+  size_t items;              /* when status is 200: spans, data points or log records */
   int json;                  /* the request was JSON: answer in JSON */
 } rx_decoded_t;
 
 rx_decoded_t rx_decode(const rx_request_t *req);
 void rx_decoded_free(rx_decoded_t *d);
 
-/* How many items a decoded export carries: spans, metric data points or
- * log records. */
-size_t rx_items(const rx_decoded_t *d);
-
-/* The name of a signal ("traces") and its request type's descriptor. */
+/* The name of a signal: "traces", "metrics", "logs". */
 const char *rx_signal_name(rx_signal_t s);
-const ProtobufCMessageDescriptor *rx_signal_descriptor(rx_signal_t s);
 
 #endif

@@ -50,10 +50,9 @@ static uint64_t now_ms(void) {
 /* Keeps a decoded export: counts it, and unless counting only, writes its
  * JSON line and shows its spans in the view. */
 static void keep(receiver_t *rx, const rx_decoded_t *d) {
-  size_t items = rx_items(d);
   if (rx->count_only) {
     pthread_mutex_lock(&rx->lock);
-    rx->exports[d->signal]++, rx->items[d->signal] += items;
+    rx->exports[d->signal]++, rx->items[d->signal] += d->items;
     pthread_mutex_unlock(&rx->lock);
     return;
   }
@@ -62,7 +61,7 @@ static void keep(receiver_t *rx, const rx_decoded_t *d) {
   otel__otlp_json(d->message, &line);
   otel__buf_putc(&line, '\n');
   pthread_mutex_lock(&rx->lock);
-  rx->exports[d->signal]++, rx->items[d->signal] += items;
+  rx->exports[d->signal]++, rx->items[d->signal] += d->items;
   if (!line.failed) {
     fwrite(line.data, 1, line.len, rx->files[d->signal]);
     fflush(rx->files[d->signal]);
@@ -130,9 +129,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
   } else if (up->too_large || up->body.failed) {
     d = (rx_decoded_t){.status = 413, .error = "body too large"};
   } else {
-    rx_request_t req = {url, MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type"),
+    rx_request_t req = {url,
+                        MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type"),
                         MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Encoding"),
-                        up->body.data, up->body.len};
+                        up->body.data,
+                        up->body.len,
+                        rx->count_only};
     d = rx_decode(&req);
   }
   if (d.status == 200)

@@ -4,6 +4,10 @@
  * while callers go on filling the other. `out` is held by whoever is
  * writing to the file descriptor, so batches and direct writes never
  * interleave; it is taken before `lock`, never after.
+ *
+ * After each batch the writer lets lines gather for a moment (PAUSE_MS)
+ * before it looks again, and callers signal it only when it waits on an
+ * empty buffer: under load no caller ever makes a system call for its line.
  */
 #include "stdout_writer.h"
 
@@ -16,10 +20,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "diag.h"
+#include "interrupt.h"
 
 /* Per buffer: about 30 ms of access log lines at 20,000 requests a second. */
 #define CAPACITY (256 * 1024)
+#define PAUSE_MS 10
 
 static struct {
   pthread_mutex_t lock, out;
@@ -75,8 +82,11 @@ static void *writer(void *arg) {
     write_all(batch, n);
     pthread_mutex_lock(&w.lock);
     w.spare = batch;
-    pthread_mutex_unlock(&w.lock);
     pthread_mutex_unlock(&w.out);
+    uint64_t until = otel__deadline_after_ms(PAUSE_MS); /* let lines gather; stop cuts it short */
+    while (!w.stopping && otel__cond_wait_until(&w.wake, &w.lock, until) == 0)
+      ;
+    pthread_mutex_unlock(&w.lock);
   }
 }
 
@@ -84,6 +94,9 @@ int otel__stdout_start(void) {
   pthread_mutex_lock(&w.lock);
   int rc = 0;
   if (!w.running && !w.stopping) { /* not started, or stopped and joined */
+    static bool cond_ready;
+    if (!cond_ready && otel__cond_init_monotonic(&w.wake) == 0)
+      cond_ready = true;
     w.fill = malloc(CAPACITY);
     w.spare = malloc(CAPACITY);
     if (!w.fill || !w.spare)

@@ -8,6 +8,14 @@ start_sink || { echo "  the receiver did not start"; exit 1; }
 URL=http://127.0.0.1:$SINK_PORT
 DEMO=$(dirname "$BIN")/examples/trace_demo
 not_grep() { ! grep -q "$@"; }
+# count_items TOTALS K: "spans points logs" from a totals line ("N spans in E
+# exports, N data points in E, N log records in E"), times K; with K=1, less
+# the hand-written log record sent above.
+count_items() {
+  read -r s _ _ _ _ p _ _ _ _ l _ <<<"$1"
+  if [ "$2" = 1 ]; then l=$((l - 1)); fi
+  echo "$((s * $2)) $((p * $2)) $((l * $2))"
+}
 demo() { env OTEL_EXPORTER_OTLP_ENDPOINT="$URL" OTEL_BSP_SCHEDULE_DELAY=50 "$@" "$DEMO" >/dev/null 2>&1; }
 
 demo OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf
@@ -45,7 +53,8 @@ request GET "$URL/v1/traces"
 check get_405 eq "$STATUS" 405
 request POST "$URL/v1/logs" '{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"body":{"stringValue":"hi"},"traceId":"4bf92f3577b34da6a3ce929d0e0e4736"}]}]}]}' application/json
 check json_log_accepted eq "$STATUS $BODY" "200 {}"
-check json_log_written eq "$(jq -c '.resourceLogs[0].scopeLogs[0].logRecords[0] | [.body.stringValue, .traceId]' "$WORK/logs.jsonl")" \
+check json_log_written eq "$(jq -c '.resourceLogs[0].scopeLogs[0].logRecords[0] | select(.body.stringValue == "hi")
+  | [.body.stringValue, .traceId]' "$WORK/logs.jsonl")" \
   '["hi","4bf92f3577b34da6a3ce929d0e0e4736"]'
 check refusals_not_written eq "$(wc -l <"$WORK/traces.jsonl")" 4
 
@@ -70,6 +79,11 @@ kill -TERM "$COUNT_PID"
 wait "$COUNT_PID"
 check count_only_exits_0 eq "$?" 0
 check count_only_counts grep -q '^receiver: received 4 spans in 2 exports, ' "$WORK/count.out"
+# The same exports, counted without decoding: half of what the four runs above held.
+files_total=$(sed -n "s/^receiver: received //p" "$WORK/receiver.out")
+count_total=$(sed -n "s/^receiver: received //p" "$WORK/count.out")
+check count_only_counted_points_and_logs eval '[[ $count_total =~ ^4\ spans.*\ [1-9][0-9]*\ data\ points.*\ 2\ log ]]'
+check count_only_counts_like_decoding eq "$(count_items "$count_total" 2)" "$(count_items "$files_total" 1)"
 check count_only_writes_nothing test ! -e "$WORK/count"
 check count_only_shows_no_spans not_grep '^span ' "$WORK/count.out"
 RECEIVER_KEEP=everything "$BIN/receiver" >"$WORK/bad-keep.out" 2>&1

@@ -73,8 +73,8 @@ TEST(lines_from_many_threads_whole_and_in_order) {
   for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n"), lines++) {
     long t;
     int i, pad;
-    if (sscanf(line, "t%ld %d %n", &t, &i, &pad) != 2 || t < 0 || t >= THREADS ||
-        i < next[t] || strlen(line + pad) != (size_t)(i % 100)) {
+    if (sscanf(line, "t%ld %d %n", &t, &i, &pad) != 2 || t < 0 || t >= THREADS || i < next[t] ||
+        strlen(line + pad) != (size_t)(i % 100)) {
       bad++;
       continue;
     }
