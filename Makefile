@@ -89,10 +89,9 @@ test: deps ## Run every test suite, in a release and an ASan+UBSan build
 	@$(MAKE) --no-print-directory VARIANT=asan unit-tests services examples
 	@scripts/run-tests.sh $(BUILD)
 
-bench: deps ## Run the libotel microbenchmarks
-	@$(MAKE) --no-print-directory VARIANT=release bench-bins
-	@for b in $(patsubst bench/%.c,$(BUILD)/release/bench/%,$(wildcard bench/bench_*.c)); do \
-	  $$b || exit 1; done
+bench: deps ## Benchmarks: libotel's, then the services under wrk; writes bench/results.md
+	@$(MAKE) -s --no-print-directory VARIANT=release bench-bins services
+	@bench/results.sh
 
 lint: deps ## Check formatting (clang-format), run cppcheck and shellcheck
 	@clang-format --dry-run --Werror $(shell git ls-files '*.c' '*.h')

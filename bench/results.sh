@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# make bench: the libotel microbenchmarks, then the services under wrk
+# (bench/http.sh), written up as bench/results.md with the machine, the
+# versions, the command and each figure against its target.
+set -euo pipefail
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=$TOP/build/release
+OUT=${BENCH_RESULTS:-$TOP/bench/results.md}
+WORK=$(mktemp -d /tmp/bench-results.XXXXXX)
+trap 'rm -rf "$WORK"' EXIT
+
+echo "bench: libotel microbenchmarks"
+for b in "$BUILD"/bench/bench_*; do
+  [ -x "$b" ] || continue
+  OTEL_METRICS_EXPORTER=none "$b" | tee -a "$WORK/micro.txt"
+done
+
+echo "bench: the services under wrk (about 5 minutes)"
+bash "$TOP/bench/http.sh" | tee "$WORK/http.jsonl"
+
+# Per request and mode: the median of the rounds' throughput and latencies,
+# the highest peak RSS.
+summary=$(jq -s 'group_by([.request, .mode]) | map({
+    request: .[0].request, mode: .[0].mode, rounds: length,
+    rps: (map(.rps) | sort | .[length / 2 | floor]),
+    p50_ms: (map(.p50_ms) | sort | .[length / 2 | floor]),
+    p99_ms: (map(.p99_ms) | sort | .[length / 2 | floor]),
+    failed: (map(.non_2xx + .socket_errors) | add),
+    articles_mb: (map(.articles_rss_kb) | max / 1024),
+    notify_mb: (map(.notify_rss_kb) | max / 1024)})' "$WORK/http.jsonl")
+pick() { jq -r --arg r "$1" --arg m "$2" ".[] | select(.request == \$r and .mode == \$m) | .$3" <<<"$summary"; }
+ratio() { jq -n "$(pick "$1" on rps) / $(pick "$1" off rps) * 100 | round / 100"; }
+verdict() { if jq -e -n "$1" >/dev/null; then echo met; else echo "**missed**"; fi; }
+fmt() { sed ':a;s/\B[0-9]\{3\}\>/,&/;ta' <<<"$1"; }
+
+post_rps=$(pick post on rps) post_p99=$(pick post on p99_ms) get_rps=$(pick get on rps)
+post_ratio=$(ratio post) get_ratio=$(ratio get)
+rss_a=$(jq '[.[].articles_mb] | max * 10 | round / 10' <<<"$summary")
+rss_n=$(jq '[.[].notify_mb] | max * 10 | round / 10' <<<"$summary")
+rounds=$(jq '.[0].rounds' <<<"$summary")
+
+{
+  echo "# Benchmark results"
+  echo
+  echo "Written by \`make bench\` (\`bench/results.sh\`) on $(date -u +%Y-%m-%d)."
+  echo
+  echo "- Machine: $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)," \
+    "$(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), Linux $(uname -r)"
+  echo "- Versions: $(gcc --version | head -1); libmicrohttpd $(dpkg-query -W -f='${Version}' libmicrohttpd12);" \
+    "libpq $(dpkg-query -W -f='${Version}' libpq5); PostgreSQL $(dpkg-query -W -f='${Version}' postgresql-15);" \
+    "libcurl $(dpkg-query -W -f='${Version}' libcurl4); wrk $(dpkg-query -W -f='${Version}' wrk)"
+  echo "- Load: wrk on the same machine, loopback, ${BENCH_THREADS:-2} threads, ${BENCH_CONNECTIONS:-32}" \
+    "connections, ${BENCH_WARMUP:-5} s warm-up then ${BENCH_DURATION:-15} s counted; \`POST /api/articles\`," \
+    "then \`GET /api/articles/{id}\` over the ids created. The stack is make run's (PostgreSQL with" \
+    "fsync on, both services with their defaults), its OTLP receiver counting only. Telemetry on, then" \
+    "\`OTEL_SDK_DISABLED=true\`, alternating; the median of $rounds rounds, the highest peak RSS (VmHWM)."
+  echo
+  echo "| request | telemetry | req/s | p50 | p99 | failed | articles peak RSS | notify peak RSS |"
+  echo "|---|---|---|---|---|---|---|---|"
+  for r in post get; do
+    for m in on off; do
+      path=$([ "$r" = post ] && echo 'POST /api/articles' || echo 'GET /api/articles/{id}')
+      printf '| `%s` | %s | %s | %.2f ms | %.2f ms | %s | %.1f MB | %.1f MB |\n' "$path" "$m" \
+        "$(fmt "$(pick "$r" "$m" rps)")" "$(pick "$r" "$m" p50_ms)" "$(pick "$r" "$m" p99_ms)" \
+        "$(pick "$r" "$m" failed)" "$(pick "$r" "$m" articles_mb)" "$(pick "$r" "$m" notify_mb)"
+    done
+  done
+  echo
+  echo "| target (telemetry on) | measured | |"
+  echo "|---|---|---|"
+  echo "| \`POST\` ≥ 5,000 req/s | $(fmt "$post_rps") | $(verdict "$post_rps >= 5000") |"
+  echo "| \`POST\` p99 < 10 ms | $post_p99 ms | $(verdict "$post_p99 < 10") |"
+  echo "| \`GET\` ≥ 20,000 req/s | $(fmt "$get_rps") | $(verdict "$get_rps >= 20000") |"
+  echo "| on/off throughput ≥ 0.95 | POST $post_ratio, GET $get_ratio | $(verdict "$post_ratio >= 0.95 and $get_ratio >= 0.95") |"
+  echo "| peak RSS < 20 MB per service | articles $rss_a MB, notify $rss_n MB | $(verdict "$rss_a < 20 and $rss_n < 20") |"
+  echo
+  echo "## libotel microbenchmarks"
+  echo
+  echo '```'
+  cat "$WORK/micro.txt"
+  echo '```'
+} >"$OUT"
+echo "bench: wrote $OUT"
