@@ -17,6 +17,9 @@ WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototyp
 CFLAGS_release := -O2 -g
 CFLAGS_asan    := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
                   -fno-sanitize-recover=all
+# libFuzzer targets (fuzz/): clang, with ASan and UBSan.
+CFLAGS_fuzz    := -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined \
+                  -fno-sanitize-recover=all
 CFLAGS  := -std=c11 -D_DEFAULT_SOURCE -pthread $(CFLAGS_$(VARIANT)) \
            $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDFLAGS := -pthread $(filter -fsanitize=%,$(CFLAGS_$(VARIANT)))
@@ -37,11 +40,15 @@ UNIT_TESTS  := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(wildcard tests/unit/te
 TEST_TOOLS  := $(patsubst tests/tools/%.c,$(OUT)/tools/%,$(wildcard tests/tools/*.c))
 BENCHES     := $(patsubst bench/%.c,$(OUT)/bench/%,$(wildcard bench/bench_*.c))
 EXAMPLES    := $(patsubst examples/%.c,$(OUT)/examples/%,$(wildcard examples/*.c))
+FUZZERS     := $(patsubst fuzz/%.c,$(BUILD)/fuzz/fuzz/%,$(wildcard fuzz/fuzz_*.c))
+# What each fuzz target tests, besides libotel.
+fuzz_article_body_OBJ := articles/article service/body service/http
+fuzz_receiver_OBJ     := receiver/decode
 SERVICE_OBJ := $(patsubst %.c,$(OUT)/%.o,$(wildcard service/*.c))
 SERVICES    := articles notify receiver
 SERVICE_BIN := $(SERVICES:%=$(OUT)/bin/%)
 
-.PHONY: help deps build test unit-tests lint format bench install clean run \
+.PHONY: help deps build test unit-tests lint format bench fuzz install clean run \
         test-api verify-collector docker-up docker-down docker-logs
 .DEFAULT_GOAL := help
 .SECONDARY:
@@ -87,7 +94,14 @@ need_compose = docker compose version >/dev/null 2>&1 || \
 test: deps ## Run every test suite, in a release and an ASan+UBSan build
 	@$(MAKE) --no-print-directory VARIANT=release unit-tests services examples
 	@$(MAKE) --no-print-directory VARIANT=asan unit-tests services examples
+	@$(MAKE) --no-print-directory VARIANT=fuzz CC=clang fuzzers
 	@scripts/run-tests.sh $(BUILD)
+
+# FUZZ_SECONDS per target; the corpus grows in build/fuzz/corpus/ from fuzz/seeds/.
+FUZZ_SECONDS ?= 60
+fuzz: deps ## Run each libFuzzer target for FUZZ_SECONDS (60)
+	@$(MAKE) -s --no-print-directory VARIANT=fuzz CC=clang fuzzers
+	@scripts/run-fuzz.sh $(BUILD)/fuzz/fuzz $(FUZZ_SECONDS)
 
 bench: deps ## Benchmarks: libotel's, then the services under wrk; writes bench/results.md
 	@$(MAKE) -s --no-print-directory VARIANT=release bench-bins services
@@ -122,12 +136,13 @@ define link
 	@$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 endef
 
-.PHONY: lib services examples unit-tests bench-bins
+.PHONY: lib services examples unit-tests bench-bins fuzzers
 lib: $(LIBOTEL)
 services: $(SERVICE_BIN)
 examples: $(EXAMPLES)
 unit-tests: $(UNIT_TESTS) $(TEST_TOOLS)
 bench-bins: $(BENCHES)
+fuzzers: $(FUZZERS)
 
 $(GEN)/%.pb-c.c $(GEN)/%.pb-c.h: libotel/proto/%.proto
 	@mkdir -p $(GEN)
@@ -167,5 +182,12 @@ $(OUT)/tools/%: $(OUT)/tests/tools/%.o $(TEST_SUPPORT_OBJ) $(LIBOTEL)
 
 $(OUT)/bench/%: $(OUT)/bench/%.o $(LIBOTEL)
 	$(link)
+
+$(OUT)/fuzz/%.o: INCLUDE += -Iarticles -Ireceiver
+
+$(OUT)/fuzz/%: $(OUT)/fuzz/%.o $$(addsuffix .o,$$(addprefix $(OUT)/,$$($$*_OBJ))) $(LIBOTEL)
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS) -fsanitize=fuzzer $^ $(LDLIBS) -o $@
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

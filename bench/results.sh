@@ -20,11 +20,10 @@ bash "$TOP/bench/http.sh" | tee "$WORK/http.jsonl"
 
 # Per request and mode: the median of the rounds' throughput and latencies,
 # the highest peak RSS.
-summary=$(jq -s 'group_by([.request, .mode]) | map({
+summary=$(jq -s 'def median: sort | (.[(length - 1) / 2 | floor] + .[length / 2 | floor]) / 2;
+  group_by([.request, .mode]) | map({
     request: .[0].request, mode: .[0].mode, rounds: length,
-    rps: (map(.rps) | sort | .[length / 2 | floor]),
-    p50_ms: (map(.p50_ms) | sort | .[length / 2 | floor]),
-    p99_ms: (map(.p99_ms) | sort | .[length / 2 | floor]),
+    rps: (map(.rps) | median | floor), p50_ms: (map(.p50_ms) | median), p99_ms: (map(.p99_ms) | median),
     failed: (map(.non_2xx + .socket_errors) | add),
     articles_mb: (map(.articles_rss_kb) | max / 1024),
     notify_mb: (map(.notify_rss_kb) | max / 1024)})' "$WORK/http.jsonl")

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every unit test binary and the integration suites for each build
 # variant (release, then ASan+UBSan), then the checks of the Docker and
-# collector files and the install check, and prints one total line,
+# collector files, the install check and a short run of each fuzz target,
+# and prints one total line,
 # "N passed, M failed". A suite that crashes or prints
 # no summary counts as one failure, so a broken suite can never pass silently.
 set -u
@@ -49,6 +50,8 @@ done
 for script in tests/config/check-*.sh tests/install/check-*.sh; do
   run_suite script bash "$script"
 done
+# Each libFuzzer target, briefly (make fuzz runs them longer).
+run_suite fuzz scripts/run-fuzz.sh "$build/fuzz/fuzz" 5
 
 echo "$passed passed, $failed failed"
 exit $status
