@@ -128,6 +128,7 @@ static void *export_thread(void *arg) {
         deadline = hard < deadline ? hard : deadline;
       }
       export_batch(b, items, n, deadline);
+      report_drops(b, false); /* a queue that never empties still gets its reports */
       pthread_mutex_lock(&b->lock);
       if (!stopping && b->count < b->cfg.max_export_batch_size && flush == b->flush_done)
         break;

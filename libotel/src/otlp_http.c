@@ -222,6 +222,11 @@ int otel__otlp_http_send(otel__otlp_http_t *h, const void *body, size_t len, uin
   }
   curl_easy_setopt(h->curl, CURLOPT_POSTFIELDS, body);
   curl_easy_setopt(h->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+  /* OTEL_EXPORTER_OTLP_TIMEOUT bounds the whole export, retries included,
+   * within the caller's deadline (the batch processor's export timeout). */
+  uint64_t own = otel__deadline_after_ms(h->cfg->timeout_ms);
+  if (own < deadline)
+    deadline = own;
 
   bool cut_short = false;
   for (unsigned attempt = 0;; attempt++) {

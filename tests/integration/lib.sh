@@ -69,6 +69,15 @@ request() {
   HEADERS=$(tr -d '\r' <"$WORK/headers")
 }
 
+# eventually COMMAND...: COMMAND succeeds within 5 s (tried every 0.1 s).
+eventually() {
+  for _ in $(seq 50); do
+    "$@" && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
 header() { printf '%s\n' "$HEADERS" | sed -n "s/^$1: //Ip" | head -1; }
 
 cleanup() {

@@ -241,6 +241,29 @@ static int three_spans_flushed(void) {
   return 0;
 }
 
+/* Nothing listens: connection failures are retried until
+ * OTEL_EXPORTER_OTLP_TIMEOUT, not the batch processor's longer timeout. */
+static int down_until_the_otlp_timeout(void) {
+  otel_span_end(otel_span_start(NULL, "lost", OTEL_SPAN_KIND_INTERNAL, NULL));
+  uint64_t t0 = otel__now_mono_ns();
+  otel_force_flush(10000);
+  uint64_t ms = (otel__now_mono_ns() - t0) / 1000000u;
+  fprintf(stderr, "    child: gave up after %llu ms\n", (unsigned long long)ms);
+  EXPECT(ms < 2000); /* not the 30 s of OTEL_BSP_EXPORT_TIMEOUT */
+  EXPECT(otel__batch_stats(otel__sdk.spans).failed == 1);
+  EXPECT(strstr(test_diag_text(), "failed: Couldn't connect to server"));
+  otel_shutdown(1000);
+  return 0;
+}
+
+TEST(the_otlp_timeout_bounds_retries) {
+  CHECK_INT(in_child(NULL, NULL,
+                     ENV("OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:9",
+                         "OTEL_EXPORTER_OTLP_TIMEOUT=300", "OTEL_BSP_EXPORT_TIMEOUT=30000"),
+                     down_until_the_otlp_timeout),
+            0);
+}
+
 static void answer_429_then_200(receiver_t *r) { receiver_script(r, (int[]){429, 200}, 2, "1"); }
 
 TEST(retry_after_is_honoured) {
@@ -614,6 +637,7 @@ TEST_MAIN("export", TEST_CASE(protobuf_export_arrives_intact),
           TEST_CASE(gzip_export_arrives_intact), TEST_CASE(json_export_arrives_intact),
           TEST_CASE(exports_reuse_one_connection), TEST_CASE(a_503_is_retried_with_the_same_batch),
           TEST_CASE(retry_after_is_honoured), TEST_CASE(a_400_is_not_retried),
+          TEST_CASE(the_otlp_timeout_bounds_retries),
           TEST_CASE(a_receiver_that_hangs_never_blocks_spans_or_shutdown),
           TEST_CASE(a_receiver_that_is_down_never_blocks_spans_or_shutdown),
           TEST_CASE(an_oversize_response_is_an_error),

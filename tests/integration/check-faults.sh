@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# Faults under load (wrk, 2 threads, 16 connections): the collector down for
+# the whole run, the collector hung (accepting, never answering) and back,
+# the database stopped and restarted. Every request is still answered as the
+# contract says, memory stays bounded, drops are counted and reported, and
+# shutdown stays bounded. (check-articles.sh covers notify down or hung and
+# SIGTERM with requests in flight; test_export the exporter's retries of 503
+# and of a slow collector, request by request.)
+# shellcheck disable=SC2154 # NAME_PID variables are set by start_service
+source "$(dirname "$0")/lib.sh"
+
+start_postgres || exit 1
+MIGRATIONS_DIR=$TOP/migrations "$BIN/articles" migrate up >/dev/null || exit 1
+NP=$(free_port)
+AP=$(free_port)
+API=http://127.0.0.1:$AP/api
+NOTIFY=http://127.0.0.1:$NP
+# Small queues and short timeouts, so that the faults show within seconds.
+TELEMETRY=(OTEL_BSP_MAX_QUEUE_SIZE=512 OTEL_BLRP_MAX_QUEUE_SIZE=512 OTEL_BSP_SCHEDULE_DELAY=200
+  OTEL_BLRP_SCHEDULE_DELAY=200 OTEL_METRIC_EXPORT_INTERVAL=500 OTEL_EXPORTER_OTLP_TIMEOUT=1000)
+# Peak RSS allowed: the queues bound it (ASan's shadow memory aside).
+if [[ $BIN == */asan/* ]]; then RSS_LIMIT_KB=400000; else RSS_LIMIT_KB=30000; fi
+
+# load SECONDS PATH [post]: wrk's closing JSON line (tests/integration/statuses.lua).
+load() {
+  WRK_PATH=$2 WRK_POST=${3:-} wrk -t2 -c16 -d"${1}s" -s "$TOP/tests/integration/statuses.lua" \
+    "http://127.0.0.1:$AP" | grep '^{"requests"'
+}
+# all_answered JSON: every request got a 2xx and no socket failed.
+all_answered() { jq -e '.requests > 0 and .ok == .requests and .socket_errors == 0' <<<"$1" >/dev/null; }
+peak_rss_kb() { sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$1/status"; }
+
+# start_both ENDPOINT: notify and articles exporting to ENDPOINT.
+start_both() {
+  : >"$WORK/articles.log"
+  start_service notify PORT="$NP" HOST=127.0.0.1 OTEL_EXPORTER_OTLP_ENDPOINT="$1" "${TELEMETRY[@]}"
+  start_service articles PORT="$AP" HOST=127.0.0.1 NOTIFY_URL="$NOTIFY/notify" \
+    OTEL_EXPORTER_OTLP_ENDPOINT="$1" "${TELEMETRY[@]}"
+  wait_http "$API/health" && wait_http "$NOTIFY/health"
+}
+
+# stop_both NAME: SIGTERM; both exit 0 within the shutdown bound (10 s for
+# requests, 5 s for telemetry: 8 s is plenty when nothing is in flight).
+stop_both() {
+  local t0=$SECONDS
+  kill -TERM "$articles_PID" "$notify_PID"
+  wait "$articles_PID"
+  local a=$?
+  wait "$notify_PID"
+  check "$1_exit_0" eq "$a:$?" "0:0"
+  check "$1_shutdown_bounded" test $((SECONDS - t0)) -le 8
+}
+
+# --- the collector down for the whole run ---
+start_both "http://127.0.0.1:$(free_port)" || exit 1
+out=$(load 4 /api/articles post)
+check collector_down_creates_answered all_answered "$out"
+request POST "$API/articles" '{"title":"for reading","body":"x"}'
+ID=$(jq -r .id <<<"$BODY")
+out=$(load 3 "/api/articles/$ID")
+check collector_down_reads_answered all_answered "$out"
+check collector_down_memory_bounded test "$(peak_rss_kb "$articles_PID")" -lt "$RSS_LIMIT_KB"
+check collector_down_drops_counted grep -qE 'queue full: [0-9]+ spans dropped' "$WORK/articles.log"
+check collector_down_failures_reported grep -q 'libotel: warning: export to http://127.0.0.1:.*failed' \
+  "$WORK/articles.log"
+# One warning per pipeline per second at most, not one per request.
+check collector_down_warnings_limited test "$(grep -c 'libotel: warning' "$WORK/articles.log")" -lt 60
+stop_both collector_down
+
+# --- the collector hung (SIGSTOP: connections accepted, never answered), then back ---
+start_sink || exit 1
+start_both "http://127.0.0.1:$SINK_PORT" || exit 1
+kill -STOP "$SINK_PID"
+out=$(load 3 /api/articles post)
+check collector_hung_creates_answered all_answered "$out"
+kill -CONT "$SINK_PID"
+# The queue was full when the collector came back: spans of requests made
+# while it drains may still be dropped. Within 10 s, new requests' spans arrive.
+exported() { spans | grep -q "\"trace\":\"$1\""; }
+resumed() {
+  local trace
+  for _ in $(seq 20); do
+    request GET "$API/health"
+    trace=$(header X-Trace-Id)
+    sleep 0.5
+    exported "$trace" && return 0
+  done
+  return 1
+}
+check collector_back_exports_again resumed
+stop_both collector_hung
+
+# --- the database stopped under load, then restarted ---
+start_both "http://127.0.0.1:$SINK_PORT" || exit 1
+load 7 "/api/articles/$ID" >"$WORK/db-load" &
+LOAD=$!
+sleep 1.5
+pg_stop
+sleep 1.5
+pg_start
+t0=$EPOCHREALTIME
+ready() { [ "$(curl -s -o /dev/null -w '%{http_code}' "$API/ready")" = 200 ]; }
+check db_back_ready eventually ready
+echo "  ready again $(echo "($EPOCHREALTIME - $t0) * 1000 / 1" | bc) ms after PostgreSQL"
+wait "$LOAD"
+out=$(cat "$WORK/db-load")
+echo "  under load: $out"
+json_true() { jq -e "$1" <<<"$2" >/dev/null; }
+check db_down_answered_503 json_true '.unavailable > 0' "$out"
+check db_down_nothing_but_200_or_503 json_true '.ok + .unavailable == .requests and .socket_errors == 0' "$out"
+check db_back_serving_again json_true '.ok > 0' "$out"
+stop_both db_restart
+check no_sanitizer_report eval '! grep -l Sanitizer "$WORK"/*.log'
+finish integration_faults
