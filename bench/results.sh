@@ -32,7 +32,7 @@ ratio() { jq -n "$(pick "$1" on rps) / $(pick "$1" off rps) * 100 | round / 100"
 verdict() { if jq -e -n "$1" >/dev/null; then echo met; else echo "**missed**"; fi; }
 fmt() { sed ':a;s/\B[0-9]\{3\}\>/,&/;ta' <<<"$1"; }
 
-post_rps=$(pick post on rps) post_p99=$(pick post on p99_ms) get_rps=$(pick get on rps)
+post_rps=$(pick post on rps) post_p99=$(printf '%.2f' "$(pick post on p99_ms)") get_rps=$(pick get on rps)
 post_ratio=$(ratio post) get_ratio=$(ratio get)
 rss_a=$(jq '[.[].articles_mb] | max * 10 | round / 10' <<<"$summary")
 rss_n=$(jq '[.[].notify_mb] | max * 10 | round / 10' <<<"$summary")
