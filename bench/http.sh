@@ -3,8 +3,9 @@
 # counting only) on free ports and a fresh data folder, driven by wrk on
 # loopback (BENCH_THREADS 2, BENCH_CONNECTIONS 32): POST /api/articles, then
 # GET /api/articles/{id} over the ids that created, each after a warm-up
-# (BENCH_WARMUP s) for a counted run (BENCH_DURATION s). Telemetry on, then
-# OTEL_SDK_DISABLED=true, alternating for BENCH_ROUNDS rounds.
+# (BENCH_WARMUP s) for a counted run (BENCH_DURATION s). Three modes,
+# alternating for BENCH_ROUNDS rounds: telemetry on; telemetry on with the
+# collector down (nothing listens at the endpoint); OTEL_SDK_DISABLED=true.
 #
 # Prints one JSON line per run:
 #   {"mode","round","request","rps","p50_ms","p99_ms","non_2xx","socket_errors",
@@ -58,6 +59,7 @@ peak_rss_kb() { sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$1/statu
 run_mode() {
   local mode=$1 round=$2 out=$WORK/stack.out extra=() results=() articles notify
   [ "$mode" = off ] && extra=(OTEL_SDK_DISABLED=true)
+  [ "$mode" = down ] && extra=("OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:$(free_port)")
   setsid env "${extra[@]}" bash "$TOP/scripts/run-local.sh" </dev/null >"$out" 2>&1 &
   STACK=$!
   for _ in $(seq 600); do
@@ -93,5 +95,6 @@ run_mode() {
 
 for round in $(seq "$ROUNDS"); do
   run_mode on "$round"
+  run_mode down "$round"
   run_mode off "$round"
 done

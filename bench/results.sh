@@ -15,7 +15,7 @@ for b in "$BUILD"/bench/bench_*; do
   OTEL_METRICS_EXPORTER=none "$b" | tee -a "$WORK/micro.txt"
 done
 
-echo "bench: the services under wrk (about 5 minutes)"
+echo "bench: the services under wrk (about 8 minutes)"
 bash "$TOP/bench/http.sh" | tee "$WORK/http.jsonl"
 
 # Per request and mode: the median of the rounds' throughput and latencies,
@@ -29,11 +29,14 @@ summary=$(jq -s 'def median: sort | (.[(length - 1) / 2 | floor] + .[length / 2 
     notify_mb: (map(.notify_rss_kb) | max / 1024)})' "$WORK/http.jsonl")
 pick() { jq -r --arg r "$1" --arg m "$2" ".[] | select(.request == \$r and .mode == \$m) | .$3" <<<"$summary"; }
 ratio() { jq -n "$(pick "$1" on rps) / $(pick "$1" off rps) * 100 | round / 100"; }
+p99() { printf '%.2f' "$(pick "$1" "$2" p99_ms)"; }
 verdict() { if jq -e -n "$1" >/dev/null; then echo met; else echo "**missed**"; fi; }
 fmt() { sed ':a;s/\B[0-9]\{3\}\>/,&/;ta' <<<"$1"; }
 
 post_rps=$(pick post on rps) post_p99=$(printf '%.2f' "$(pick post on p99_ms)") get_rps=$(pick get on rps)
 post_ratio=$(ratio post) get_ratio=$(ratio get)
+down() { jq -n "$(pick "$1" down rps) / $(pick "$1" on rps) * 100 | round / 100"; }
+post_down=$(down post) get_down=$(down get)
 rss_a=$(jq '[.[].articles_mb] | max * 10 | round / 10' <<<"$summary")
 rss_n=$(jq '[.[].notify_mb] | max * 10 | round / 10' <<<"$summary")
 rounds=$(jq '.[0].rounds' <<<"$summary")
@@ -51,13 +54,14 @@ rounds=$(jq '.[0].rounds' <<<"$summary")
   echo "- Load: wrk on the same machine, loopback, ${BENCH_THREADS:-2} threads, ${BENCH_CONNECTIONS:-32}" \
     "connections, ${BENCH_WARMUP:-5} s warm-up then ${BENCH_DURATION:-15} s counted; \`POST /api/articles\`," \
     "then \`GET /api/articles/{id}\` over the ids created. The stack is make run's (PostgreSQL with" \
-    "fsync on, both services with their defaults), its OTLP receiver counting only. Telemetry on, then" \
-    "\`OTEL_SDK_DISABLED=true\`, alternating; the median of $rounds rounds, the highest peak RSS (VmHWM)."
+    "fsync on, both services with their defaults), its OTLP receiver counting only. Telemetry on" \
+    "(\`on\`), on with nothing listening at the endpoint (\`down\`), \`OTEL_SDK_DISABLED=true\` (\`off\`)," \
+    "alternating; the median of $rounds rounds, the highest peak RSS (VmHWM)."
   echo
   echo "| request | telemetry | req/s | p50 | p99 | failed | articles peak RSS | notify peak RSS |"
   echo "|---|---|---|---|---|---|---|---|"
   for r in post get; do
-    for m in on off; do
+    for m in on down off; do
       path=$([ "$r" = post ] && echo 'POST /api/articles' || echo 'GET /api/articles/{id}')
       printf '| `%s` | %s | %s | %.2f ms | %.2f ms | %s | %.1f MB | %.1f MB |\n' "$path" "$m" \
         "$(fmt "$(pick "$r" "$m" rps)")" "$(pick "$r" "$m" p50_ms)" "$(pick "$r" "$m" p99_ms)" \
@@ -71,6 +75,8 @@ rounds=$(jq '.[0].rounds' <<<"$summary")
   echo "| \`POST\` p99 < 10 ms | $post_p99 ms | $(verdict "$post_p99 < 10") |"
   echo "| \`GET\` ≥ 20,000 req/s | $(fmt "$get_rps") | $(verdict "$get_rps >= 20000") |"
   echo "| on/off throughput ≥ 0.95 | POST $post_ratio, GET $get_ratio | $(verdict "$post_ratio >= 0.95 and $get_ratio >= 0.95") |"
+  echo "| collector down: throughput ≥ 0.9 of collector up | POST $post_down, GET $get_down | $(verdict "$post_down >= 0.9 and $get_down >= 0.9") |"
+  echo "| collector down: p99 | POST $(p99 post down) ms (up: $(p99 post on)), GET $(p99 get down) ms (up: $(p99 get on)) | |"
   echo "| peak RSS < 20 MB per service | articles $rss_a MB, notify $rss_n MB | $(verdict "$rss_a < 20 and $rss_n < 20") |"
   echo
   echo "## libotel microbenchmarks"

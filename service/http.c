@@ -21,7 +21,8 @@
 struct svc_http {
   struct MHD_Daemon *daemon;
   svc_http_config_t cfg;
-  atomic_int active; /* requests begun and not completed */
+  atomic_int active;    /* requests begun and not completed */
+  atomic_bool stopping; /* answers close their connections, so keep-alive clients let go */
 };
 
 struct svc_request {
@@ -130,6 +131,8 @@ static enum MHD_Result send_response(svc_request_t *req, svc_response_t *res, co
   if (allow && *allow)
     MHD_add_response_header(r, "Allow", allow);
   otel_mhd_add_trace_header(&req->tel, r);
+  if (atomic_load(&req->server->stopping))
+    MHD_add_response_header(r, "Connection", "close");
   req->status = res->status;
   req->answered = true;
   enum MHD_Result ret = MHD_queue_response(req->conn, res->status, r);
@@ -340,6 +343,7 @@ svc_http_t *svc_http_start(const svc_http_config_t *cfg) {
 void svc_http_stop(svc_http_t *s, unsigned timeout_ms) {
   if (!s)
     return;
+  atomic_store(&s->stopping, true);
   MHD_socket listener = MHD_quiesce_daemon(s->daemon); /* no new connections */
   if (listener != MHD_INVALID_SOCKET)
     close(listener);
