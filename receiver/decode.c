@@ -104,12 +104,16 @@ static int media_type_is(const char *value, const char *type) {
          (value[n] == '\0' || value[n] == ';' || value[n] == ' ');
 }
 
+int rx_wants_json(const char *content_type) {
+  return media_type_is(content_type, "application/json");
+}
+
 static rx_decoded_t refuse(unsigned status, const char *why, int json) {
   return (rx_decoded_t){.status = status, .error = why, .json = json};
 }
 
 rx_decoded_t rx_decode(const rx_request_t *req) {
-  int json = media_type_is(req->content_type, "application/json");
+  int json = rx_wants_json(req->content_type);
   int i = 0;
   while (i < RX_SIGNALS && strcmp(req->path, SIGNALS[i].path))
     i++;

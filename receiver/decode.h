@@ -33,6 +33,9 @@ typedef struct rx_decoded {
 rx_decoded_t rx_decode(const rx_request_t *req);
 void rx_decoded_free(rx_decoded_t *d);
 
+/* Whether a request with this Content-Type (may be NULL) is answered in JSON. */
+int rx_wants_json(const char *content_type);
+
 /* The name of a signal: "traces", "metrics", "logs". */
 const char *rx_signal_name(rx_signal_t s);
 

@@ -7,8 +7,11 @@
  *
  * RECEIVER_HOST (127.0.0.1), RECEIVER_PORT (4318; 0 picks a free port),
  * RECEIVER_DIR (telemetry), RECEIVER_KEEP (files; or count: decode and
- * count, write nothing and show nothing, for benchmarks). Stops on SIGTERM or
- * SIGINT, saying how many exports and items of each signal it received.
+ * count, write nothing and show nothing, for benchmarks),
+ * RECEIVER_UNAVAILABLE_MS (0; for that long after it starts, every export
+ * gets 503 with Retry-After: 1, as from a collector that is not ready: to
+ * watch an exporter's retries). Stops on SIGTERM or SIGINT, saying how many
+ * exports and items of each signal it received.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -33,6 +36,8 @@ typedef struct {
   FILE *files[RX_SIGNALS]; /* unless count_only */
   rx_view_t *view;         /* unless count_only */
   unsigned long long exports[RX_SIGNALS], items[RX_SIGNALS];
+  uint64_t available_at_ms; /* exports before this get 503 */
+  unsigned long long refused_unavailable;
   pthread_mutex_t lock; /* all of the above */
 } receiver_t;
 
@@ -76,19 +81,20 @@ static void keep(receiver_t *rx, const rx_decoded_t *d) {
 }
 
 /* The answer the protocol asks for: an empty Export*ServiceResponse, or a
- * google.rpc.Status (code 3, INVALID_ARGUMENT, and the reason), in the
- * request's encoding. */
+ * google.rpc.Status (code 3, INVALID_ARGUMENT, or 14, UNAVAILABLE, and the
+ * reason), in the request's encoding. */
 static enum MHD_Result answer(struct MHD_Connection *c, const rx_decoded_t *d) {
   char body[256];
   size_t len = 0;
+  int code = d->status == 503 ? 14 : 3;
   if (d->status == 200 && d->json) {
     len = (size_t)snprintf(body, sizeof(body), "{}");
   } else if (d->json) {
-    len = (size_t)snprintf(body, sizeof(body), "{\"code\":3,\"message\":\"%s\"}", d->error);
+    len = (size_t)snprintf(body, sizeof(body), "{\"code\":%d,\"message\":\"%s\"}", code, d->error);
   } else if (d->status != 200) {
-    size_t n = strlen(d->error);         /* the reasons are short constants: one-byte lengths */
-    body[len++] = 0x08, body[len++] = 3; /* code = 3 */
-    body[len++] = 0x12, body[len++] = (char)n; /* message */
+    size_t n = strlen(d->error); /* the reasons are short constants: one-byte lengths */
+    body[len++] = 0x08, body[len++] = (char)code; /* code */
+    body[len++] = 0x12, body[len++] = (char)n;    /* message */
     memcpy(body + len, d->error, n);
     len += n;
   }
@@ -97,6 +103,8 @@ static enum MHD_Result answer(struct MHD_Connection *c, const rx_decoded_t *d) {
     return MHD_NO;
   MHD_add_response_header(r, "Content-Type",
                           d->json ? "application/json" : "application/x-protobuf");
+  if (d->status == 503)
+    MHD_add_response_header(r, "Retry-After", "1");
   enum MHD_Result ret = MHD_queue_response(c, d->status, r);
   MHD_destroy_response(r);
   return ret;
@@ -128,6 +136,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     d = (rx_decoded_t){.status = 405, .error = "OTLP/HTTP takes POST"};
   } else if (up->too_large || up->body.failed) {
     d = (rx_decoded_t){.status = 413, .error = "body too large"};
+  } else if (now_ms() < rx->available_at_ms) {
+    const char *type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
+    d = (rx_decoded_t){.status = 503,
+                       .error = "not available yet (RECEIVER_UNAVAILABLE_MS)",
+                       .json = rx_wants_json(type)};
+    pthread_mutex_lock(&rx->lock);
+    rx->refused_unavailable++;
+    pthread_mutex_unlock(&rx->lock);
   } else {
     rx_request_t req = {url,
                         MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type"),
@@ -139,7 +155,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
   }
   if (d.status == 200)
     keep(rx, &d);
-  else
+  else if (d.status != 503) /* the 503s are counted, and said at exit */
     fprintf(stderr, "receiver: %s %s: %u %s\n", method, url, d.status, d.error);
   enum MHD_Result ret = answer(c, &d);
   rx_decoded_free(&d);
@@ -173,13 +189,15 @@ int main(void) {
   long port = svc_env_long("RECEIVER_PORT", 4318, 0, 65535);
   const char *dir = svc_env_str("RECEIVER_DIR", "telemetry");
   const char *keep_what = svc_env_str("RECEIVER_KEEP", "files");
+  long unavailable_ms = svc_env_long("RECEIVER_UNAVAILABLE_MS", 0, 0, 86400000);
   struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
   if (inet_pton(AF_INET, host, &addr.sin_addr) != 1)
     svc_config_fail("RECEIVER_HOST", host, "not an IPv4 address");
   if (strcmp(keep_what, "files") && strcmp(keep_what, "count"))
     svc_config_fail("RECEIVER_KEEP", keep_what, "expected files or count");
 
-  receiver_t rx = {.count_only = !strcmp(keep_what, "count")};
+  receiver_t rx = {.count_only = !strcmp(keep_what, "count"),
+                   .available_at_ms = now_ms() + (uint64_t)unavailable_ms};
   pthread_mutex_init(&rx.lock, NULL);
   if (!rx.count_only) {
     if (mkdir(dir, 0755) && errno != EEXIST)
@@ -224,9 +242,9 @@ int main(void) {
     rx_view_free(rx.view);
   }
   printf("receiver: received %llu spans in %llu exports, %llu data points in %llu, "
-         "%llu log records in %llu\n",
+         "%llu log records in %llu; %llu refused as not available yet\n",
          rx.items[RX_TRACES], rx.exports[RX_TRACES], rx.items[RX_METRICS], rx.exports[RX_METRICS],
-         rx.items[RX_LOGS], rx.exports[RX_LOGS]);
+         rx.items[RX_LOGS], rx.exports[RX_LOGS], rx.refused_unavailable);
   for (int s = 0; s < RX_SIGNALS; s++)
     if (rx.files[s])
       fclose(rx.files[s]);

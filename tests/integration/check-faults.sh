@@ -114,9 +114,39 @@ check db_down_answered_503 json_true '.unavailable > 0' "$out"
 check db_down_nothing_but_200_or_503 json_true '.ok + .unavailable == .requests and .socket_errors == 0' "$out"
 check db_back_serving_again json_true '.ok > 0' "$out"
 stop_both db_restart
+# Each create articles logged as done (201) has its server span at the receiver.
+done_traces() {
+  grep -h '"message":"POST /api/articles 201"' "$WORK/articles.log" | jq -r .otelTraceID | sort -u
+}
+exported_traces() {
+  jq -r '.resourceSpans[] | select(any(.resource.attributes[]; .value.stringValue == "articles"))
+    | .scopeSpans[].spans[] | select(.name == "POST /api/articles") | .traceId' "$WORK/traces.jsonl" | sort -u
+}
+missing() { comm -23 <(done_traces) <(exported_traces) | wc -l; }
+all_exported() { [ "$(missing)" -eq 0 ]; }
+# Room in the queues for everything, and time for retries.
+TELEMETRY+=(OTEL_BSP_MAX_QUEUE_SIZE=200000 OTEL_BLRP_MAX_QUEUE_SIZE=200000 OTEL_EXPORTER_OTLP_TIMEOUT=10000)
+
+# --- the collector unavailable (503, Retry-After: 1) for 3 s, then well:
+# what fitted in the queues arrives, and nothing twice ---
+kill "$SINK_PID"
+wait "$SINK_PID" 2>/dev/null
+: >"$WORK/traces.jsonl"
+start_sink RECEIVER_UNAVAILABLE_MS=3000 || exit 1
+start_both "http://127.0.0.1:$SINK_PORT" || exit 1
+CONNECTIONS=4 load 2 /api/articles post >/dev/null
+check unavailable_then_every_span_exported eventually_within 15 all_exported
+duplicates=$(jq -r '.resourceSpans[].scopeSpans[].spans[].spanId' "$WORK/traces.jsonl" | sort | uniq -d | wc -l)
+check unavailable_nothing_twice eq "$duplicates" 0
+stop_both unavailable
+kill -TERM "$SINK_PID"
+wait "$SINK_PID"
+check unavailable_refusals_counted grep -qE '; [1-9][0-9]* refused as not available yet$' "$WORK/receiver.out"
+echo "  $(done_traces | wc -l) creates while the collector answered 503 at first, $(missing) without their span" >&2
+start_sink || exit 1
+
 # --- SIGTERM under load: requests in flight finish, the spans of every
 # finished request reach the collector, exit 0 within the bound ---
-TELEMETRY+=(OTEL_BSP_MAX_QUEUE_SIZE=200000 OTEL_BLRP_MAX_QUEUE_SIZE=200000) # room for all
 start_both "http://127.0.0.1:$SINK_PORT" || exit 1
 CONNECTIONS=4 load 3 /api/articles post >"$WORK/term-load" &
 LOAD=$!
@@ -132,16 +162,6 @@ check sigterm_under_load_stops_within_2s test "$STOP_MS" -lt 2000
 wait "$LOAD"
 kill -TERM "$notify_PID"
 wait "$notify_PID"
-# Each create articles logged as done (201) has its server span at the receiver.
-done_traces() {
-  grep -h '"message":"POST /api/articles 201"' "$WORK/articles.log" | jq -r .otelTraceID | sort -u
-}
-exported_traces() {
-  jq -r '.resourceSpans[] | select(any(.resource.attributes[]; .value.stringValue == "articles"))
-    | .scopeSpans[].spans[] | select(.name == "POST /api/articles") | .traceId' "$WORK/traces.jsonl" | sort -u
-}
-missing() { comm -23 <(done_traces) <(exported_traces) | wc -l; }
-all_exported() { [ "$(missing)" -eq 0 ]; }
 check sigterm_under_load_requests_done test "$(done_traces | wc -l)" -gt 50
 check sigterm_under_load_every_span_exported eventually all_exported
 echo "  $(done_traces | wc -l) creates done before SIGTERM, $(missing) without their span" >&2

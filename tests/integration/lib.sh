@@ -69,14 +69,18 @@ request() {
   HEADERS=$(tr -d '\r' <"$WORK/headers")
 }
 
-# eventually COMMAND...: COMMAND succeeds within 5 s (tried every 0.1 s).
-eventually() {
-  for _ in $(seq 50); do
+# eventually_within SECONDS COMMAND...: COMMAND succeeds within SECONDS
+# (tried every 0.1 s); eventually COMMAND...: within 5 s.
+eventually_within() {
+  local tries=$(($1 * 10))
+  shift
+  for _ in $(seq "$tries"); do
     "$@" && return 0
     sleep 0.1
   done
   return 1
 }
+eventually() { eventually_within 5 "$@"; }
 
 header() { printf '%s\n' "$HEADERS" | sed -n "s/^$1: //Ip" | head -1; }
 
@@ -88,10 +92,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Starts the receiver (receiver/) on a free port, writing $WORK/traces.jsonl and
-# $WORK/metrics.jsonl; sets SINK_PORT and SINK_PID.
+# start_sink [VAR=value...]: the receiver (receiver/) on a free port, writing
+# $WORK/{traces,metrics,logs}.jsonl; sets SINK_PORT and SINK_PID.
 start_sink() {
-  RECEIVER_PORT=0 RECEIVER_DIR=$WORK "$BIN/receiver" >"$WORK/receiver.out" 2>>"$WORK/receiver.log" &
+  env "$@" RECEIVER_PORT=0 RECEIVER_DIR="$WORK" "$BIN/receiver" >"$WORK/receiver.out" 2>>"$WORK/receiver.log" &
   SINK_PID=$!
   PIDS+=("$SINK_PID")
   for _ in $(seq 50); do
