@@ -19,7 +19,7 @@ CONNECTIONS=${BENCH_CONNECTIONS:-32}
 WARMUP=${BENCH_WARMUP:-5}
 DURATION=${BENCH_DURATION:-15}
 ROUNDS=${BENCH_ROUNDS:-3}
-source "$TOP/scripts/lib/postgres.sh"
+source "$TOP/scripts/lib/ports.sh"
 
 WORK=$(mktemp -d /tmp/bench.XXXXXX)
 chmod 755 "$WORK"
@@ -33,13 +33,6 @@ stop_stack() {
 }
 trap 'stop_stack; rm -rf "$WORK"' EXIT
 
-free_port() {
-  local p
-  while :; do
-    p=$((20000 + RANDOM % 20000))
-    (echo >"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
-  done
-}
 ARTICLES_PORT=$(free_port) NOTIFY_PORT=$(free_port) RECEIVER_PORT=$(free_port) POSTGRES_PORT=$(free_port)
 export ARTICLES_PORT NOTIFY_PORT RECEIVER_PORT POSTGRES_PORT
 URL=http://127.0.0.1:$ARTICLES_PORT

@@ -12,6 +12,7 @@
 # the background. Settings come from the environment (README, "make run").
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib/ports.sh
 source scripts/lib/postgres.sh
 
 BIN=$(realpath -m "${BIN:-build/release/bin}")
@@ -79,8 +80,6 @@ stop_all() {
 }
 trap stop_all EXIT
 trap 'exit 0' INT TERM
-
-port_in_use() { (echo >"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 http_ok() { [ "$(curl -s -o /dev/null -m 2 -w '%{http_code}' "$1")" = 200 ]; }
 

@@ -13,8 +13,7 @@ API=${API_BASE_URL:-http://127.0.0.1:8080}
 NOTIFY=${NOTIFY_BASE_URL:-http://127.0.0.1:8081}
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
-passed=0
-failed=0
+source "$(dirname "$0")/lib/checks.sh"
 
 # request METHOD URL [BODY [CONTENT-TYPE]]: sets STATUS, BODY and HEADERS.
 request() {
@@ -28,17 +27,6 @@ request() {
 
 header() { printf '%s\n' "$HEADERS" | sed -n "s/^$1: //Ip" | head -1; }
 field() { jq -r "$1" <<<"$BODY" 2>/dev/null; }
-
-# expect NAME ACTUAL EXPECTED: one PASS or FAIL line.
-expect() {
-  if [ "$2" = "$3" ]; then
-    echo "PASS $1"
-    passed=$((passed + 1))
-  else
-    echo "FAIL $1: expected [$3], got [$2]"
-    failed=$((failed + 1))
-  fi
-}
 
 # The last response carried a trace id of 32 lower-case hex digits, not all 0.
 expect_trace_id() {
@@ -126,5 +114,4 @@ request POST "$NOTIFY/notify" '{"article_id":"x","title":"t"}'
 expect "notify with a bad body: 400" "$STATUS $(field .status_code)" "400 400"
 expect_trace_id "notify 400"
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+summary

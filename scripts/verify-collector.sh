@@ -40,24 +40,7 @@ case ${1:-} in
     ;;
 esac
 if [ -n "$DOCKER" ]; then TELEMETRY=$DATA_DIR/collector; else TELEMETRY=$DATA_DIR/telemetry; fi
-passed=0
-failed=0
-
-expect() {
-  if [ "$2" = "$3" ]; then
-    echo "PASS $1"
-    passed=$((passed + 1))
-  else
-    echo "FAIL $1: expected [$3], got [$2]"
-    failed=$((failed + 1))
-  fi
-}
-
-summary() {
-  echo "$passed passed, $failed failed"
-  [ "$failed" -eq 0 ]
-  exit
-}
+source "$TOP/scripts/lib/checks.sh"
 
 # A service's stdout: one JSON object per line, among other output.
 service_log() {
@@ -108,10 +91,11 @@ linked_traces() {
 # --- the stack answers ---
 status=$(curl -s -o /dev/null -m 5 -w '%{http_code}' "$API/api/health")
 expect "articles answers at $API" "$status" 200
-[ "$status" = 200 ] || summary
+[ "$status" = 200 ] || { summary; exit; }
 if [ -z "$DOCKER" ] && [ ! -d "$TELEMETRY" ]; then
   expect "telemetry folder $TELEMETRY exists (is make run's receiver running?)" no yes
   summary
+  exit
 fi
 read -r start_before value_before <<<"$(created_counter)"
 

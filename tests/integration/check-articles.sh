@@ -5,12 +5,7 @@
 # shellcheck disable=SC2154 # NAME_PID variables are set by start_service
 source "$(dirname "$0")/lib.sh"
 
-start_postgres || exit 1
-MIGRATIONS_DIR=$TOP/migrations "$BIN/articles" migrate up >/dev/null || exit 1
-NP=$(free_port)
-AP=$(free_port)
-API=http://127.0.0.1:$AP/api
-NOTIFY=http://127.0.0.1:$NP
+prepare_services || exit 1
 start_service notify PORT=$NP HOST=127.0.0.1 OTEL_TRACES_EXPORTER=none
 start_service articles PORT=$AP HOST=127.0.0.1 NOTIFY_URL=$NOTIFY/notify NOTIFY_TIMEOUT_MS=1500 \
   OTEL_TRACES_EXPORTER=none

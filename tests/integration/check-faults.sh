@@ -9,12 +9,7 @@
 # shellcheck disable=SC2154 # NAME_PID variables are set by start_service
 source "$(dirname "$0")/lib.sh"
 
-start_postgres || exit 1
-MIGRATIONS_DIR=$TOP/migrations "$BIN/articles" migrate up >/dev/null || exit 1
-NP=$(free_port)
-AP=$(free_port)
-API=http://127.0.0.1:$AP/api
-NOTIFY=http://127.0.0.1:$NP
+prepare_services || exit 1
 # Small queues and short timeouts, so that the faults show within seconds.
 TELEMETRY=(OTEL_BSP_MAX_QUEUE_SIZE=512 OTEL_BLRP_MAX_QUEUE_SIZE=512 OTEL_BSP_SCHEDULE_DELAY=200
   OTEL_BLRP_SCHEDULE_DELAY=200 OTEL_METRIC_EXPORT_INTERVAL=500 OTEL_EXPORTER_OTLP_TIMEOUT=1000)

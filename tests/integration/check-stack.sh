@@ -44,12 +44,11 @@ stack_down() {
 }
 
 not() { ! "$@"; }
-listening() { (echo >"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 nothing_left() {
   local p
   for p in "${STACK_PORTS[@]}"; do
-    not listening "$p" || { echo "    port $p still bound" >&2; return 1; }
+    not port_in_use "$p" || { echo "    port $p still bound" >&2; return 1; }
   done
   ! pg_is_up "$(realpath -m "$DATA_DIR/pg")" || { echo "    PostgreSQL still running" >&2; return 1; }
   ! pgrep -g "$STACK" >/dev/null || { pgrep -a -g "$STACK" >&2; return 1; }
@@ -122,7 +121,7 @@ check busy_port_starts_nothing nothing_left
 check restarts stack_up OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$SINK_PORT" \
   OTEL_BSP_SCHEDULE_DELAY=60000
 check reuses_the_cluster not grep -q "creating a PostgreSQL cluster" "$OUT"
-check own_receiver_not_started not listening "$RECEIVER_PORT"
+check own_receiver_not_started not port_in_use "$RECEIVER_PORT"
 request GET "$API_BASE_URL/api/articles/$KEPT"
 check data_kept_between_runs eq "$STATUS:$(jq -r .title <<<"$BODY")" "200:kept between runs"
 TRACE=$(header X-Trace-Id)

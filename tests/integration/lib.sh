@@ -14,14 +14,7 @@ BODY=
 source "$TOP/tests/support/assert.sh"
 source "$TOP/scripts/lib/postgres.sh"
 
-# A TCP port on 127.0.0.1 that nothing listens on.
-free_port() {
-  local p
-  while :; do
-    p=$((20000 + RANDOM % 20000))
-    (echo >"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
-  done
-}
+source "$TOP/scripts/lib/ports.sh"
 
 start_postgres() {
   PG_DIR="$WORK/pg"
@@ -32,6 +25,17 @@ start_postgres() {
 }
 
 pg_start() { pg_up "$PG_DIR" "$PG_PORT" -c fsync=off; }
+
+# The database, migrated, and the services' ports: sets NP, AP (notify's and
+# articles' ports), API and NOTIFY (their base URLs).
+prepare_services() {
+  start_postgres || return 1
+  MIGRATIONS_DIR=$TOP/migrations "$BIN/articles" migrate up >/dev/null || return 1
+  NP=$(free_port)
+  AP=$(free_port)
+  API=http://127.0.0.1:$AP/api
+  NOTIFY=http://127.0.0.1:$NP
+}
 pg_stop() { pg_down "$PG_DIR"; }
 
 psql_query() {
