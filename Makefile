@@ -35,7 +35,8 @@ LIBOTEL_OBJ := $(patsubst %.c,$(OUT)/%.o,$(LIBOTEL_SRC)) \
 LIBOTEL     := $(OUT)/libotel.a
 
 TEST_SUPPORT_SRC := $(wildcard tests/support/*.c)
-TEST_SUPPORT_OBJ := $(patsubst %.c,$(OUT)/%.o,$(TEST_SUPPORT_SRC))
+# The tests' receiver gathers bodies as receiver/ does (service/upload.c).
+TEST_SUPPORT_OBJ := $(patsubst %.c,$(OUT)/%.o,$(TEST_SUPPORT_SRC)) $(OUT)/service/upload.o
 UNIT_TESTS  := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(wildcard tests/unit/test_*.c))
 TEST_TOOLS  := $(patsubst tests/tools/%.c,$(OUT)/tools/%,$(wildcard tests/tools/*.c))
 BENCHES     := $(patsubst bench/%.c,$(OUT)/bench/%,$(wildcard bench/bench_*.c))

@@ -29,6 +29,7 @@
 #include "env.h"
 #include "otlp_json.h"
 #include "signals.h"
+#include "upload.h"
 #include "view.h"
 
 typedef struct {
@@ -40,11 +41,6 @@ typedef struct {
   unsigned long long refused_unavailable;
   pthread_mutex_t lock; /* all of the above */
 } receiver_t;
-
-typedef struct {
-  otel__buf_t body;
-  int too_large;
-} upload_t;
 
 static uint64_t now_ms(void) {
   struct timespec ts;
@@ -115,22 +111,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
                                   size_t *data_size, void **con_cls) {
   (void)version;
   receiver_t *rx = cls;
-  upload_t *up = *con_cls;
-  if (!up) {
-    if (!(up = calloc(1, sizeof(*up))))
-      return MHD_NO;
-    otel__buf_init(&up->body, 0);
-    *con_cls = up;
-    return MHD_YES;
-  }
-  if (*data_size) { /* a body arrives in pieces; keep reading past the limit, then refuse */
-    if (up->body.len + *data_size > RX_MAX_BODY)
-      up->too_large = 1;
-    else
-      otel__buf_append(&up->body, data, *data_size);
-    *data_size = 0;
-    return MHD_YES;
-  }
+  enum MHD_Result more;
+  svc_upload_t *up = svc_upload_step(con_cls, data, data_size, RX_MAX_BODY, &more);
+  if (!up)
+    return more;
   rx_decoded_t d;
   if (strcmp(method, "POST")) {
     d = (rx_decoded_t){.status = 405, .error = "OTLP/HTTP takes POST"};
@@ -160,17 +144,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
   enum MHD_Result ret = answer(c, &d);
   rx_decoded_free(&d);
   return ret;
-}
-
-static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
-                         enum MHD_RequestTerminationCode code) {
-  (void)cls, (void)c, (void)code;
-  upload_t *up = *con_cls;
-  if (up) {
-    otel__buf_free(&up->body);
-    free(up);
-  }
-  *con_cls = NULL;
 }
 
 static FILE *open_output(const char *dir, const char *name) {
@@ -210,8 +183,8 @@ int main(void) {
   }
   struct MHD_Daemon *daemon = MHD_start_daemon(
       MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL_LINUX_ONLY, (uint16_t)port, NULL, NULL,
-      on_request, &rx, MHD_OPTION_SOCK_ADDR, &addr, MHD_OPTION_NOTIFY_COMPLETED, on_completed, &rx,
-      MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_END);
+      on_request, &rx, MHD_OPTION_SOCK_ADDR, &addr, MHD_OPTION_NOTIFY_COMPLETED,
+      svc_upload_completed, &rx, MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_END);
   if (!daemon) {
     fprintf(stderr, "receiver: cannot listen on %s:%ld\n", host, port);
     return 1;

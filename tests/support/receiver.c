@@ -1,5 +1,6 @@
 /* A scriptable OTLP/HTTP receiver on libmicrohttpd, one thread per connection. */
 #include "receiver.h"
+#include "upload.h"
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
@@ -14,6 +15,7 @@
 
 #define MAX_REQUESTS 256
 #define MAX_SCRIPT 16
+#define MAX_BODY (64u << 20)
 
 struct receiver {
   struct MHD_Daemon *daemon;
@@ -32,11 +34,6 @@ struct receiver {
   char reply_type[64];
 };
 
-typedef struct {
-  uint8_t *data;
-  size_t len;
-} upload_t;
-
 static uint64_t now_ms(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -53,21 +50,10 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *u
                               size_t *data_size, void **con_cls) {
   (void)method, (void)version;
   receiver_t *r = cls;
-  upload_t *up = *con_cls;
-  if (!up) {
-    *con_cls = calloc(1, sizeof(upload_t));
-    return MHD_YES;
-  }
-  if (*data_size) {
-    uint8_t *grown = realloc(up->data, up->len + *data_size);
-    if (!grown)
-      return MHD_NO;
-    up->data = grown;
-    memcpy(up->data + up->len, data, *data_size);
-    up->len += *data_size;
-    *data_size = 0;
-    return MHD_YES;
-  }
+  enum MHD_Result more;
+  svc_upload_t *up = svc_upload_step(con_cls, data, data_size, MAX_BODY, &more);
+  if (!up)
+    return more;
   received_t rec;
   memset(&rec, 0, sizeof(rec));
   snprintf(rec.path, sizeof(rec.path), "%s", url);
@@ -78,16 +64,16 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *u
   if (!strcmp(rec.content_encoding, "gzip")) {
     otel__buf_t plain;
     otel__buf_init(&plain, 0);
-    if (otel__gunzip(up->data, up->len, 64u << 20, &plain) == 0) {
+    if (otel__gunzip(up->body.data, up->body.len, MAX_BODY, &plain) == 0) {
       rec.body = (uint8_t *)plain.data;
       rec.len = plain.len;
     } else {
       otel__buf_free(&plain);
     }
   } else {
-    rec.body = up->data;
-    rec.len = up->len;
-    up->data = NULL;
+    rec.body = (uint8_t *)up->body.data; /* taken: the upload keeps an empty buffer */
+    rec.len = up->body.len;
+    otel__buf_init(&up->body, 0);
   }
   pthread_mutex_lock(&r->lock);
   int index = r->count;
@@ -115,17 +101,6 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *u
   return ret;
 }
 
-static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
-                      enum MHD_RequestTerminationCode code) {
-  (void)cls, (void)c, (void)code;
-  upload_t *up = *con_cls;
-  if (up) {
-    free(up->data);
-    free(up);
-  }
-  *con_cls = NULL;
-}
-
 static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
                           enum MHD_ConnectionNotificationCode code) {
   (void)c, (void)socket_context;
@@ -145,7 +120,7 @@ receiver_t *receiver_start(void) {
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   r->daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION, 0,
                                NULL, NULL, answer, r, MHD_OPTION_SOCK_ADDR, &addr,
-                               MHD_OPTION_NOTIFY_COMPLETED, completed, r,
+                               MHD_OPTION_NOTIFY_COMPLETED, svc_upload_completed, r,
                                MHD_OPTION_NOTIFY_CONNECTION, on_connection, r, MHD_OPTION_END);
   if (!r->daemon) {
     free(r);
