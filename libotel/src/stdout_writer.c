@@ -8,21 +8,21 @@
  * After each batch the writer lets lines gather for a moment (PAUSE_MS, or
  * until the buffer is half full) before it looks again. Callers signal it
  * only when it waits on an empty buffer or when they fill the buffer past
- * half during a pause: under load almost no line costs a system call.
+ * half during a pause: under load almost no line costs a system call. When
+ * stdout is slower than the lines come, a caller waits on `space` for the
+ * writer to empty a buffer: no line is ever dropped.
  */
 #include "stdout_writer.h"
 
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
-#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "clock.h"
-#include "diag.h"
 #include "interrupt.h"
 
 /* Per buffer: about 30 ms of access log lines at 20,000 requests a second. */
@@ -31,18 +31,18 @@
 
 static struct {
   pthread_mutex_t lock, out;
-  pthread_cond_t wake; /* the writer waits on it while there is nothing to write */
+  pthread_cond_t wake;  /* the writer waits on it while there is nothing to write */
+  pthread_cond_t space; /* callers wait on it while fill has no room for their line */
   pthread_t thread;
   bool running, stopping;
   bool waiting;       /* the writer waits for a first line */
   bool pausing;       /* the writer lets lines gather after a batch */
   char *fill, *spare; /* spare: NULL while the writer writes it */
   size_t len;         /* bytes in fill */
-  atomic_uint_least64_t dropped;
-  uint64_t dropped_at_start;
 } w = {.lock = PTHREAD_MUTEX_INITIALIZER,
        .out = PTHREAD_MUTEX_INITIALIZER,
-       .wake = PTHREAD_COND_INITIALIZER};
+       .wake = PTHREAD_COND_INITIALIZER,
+       .space = PTHREAD_COND_INITIALIZER};
 
 /* Everything, unless stdout is gone (a closed pipe, a full disk): then the
  * rest is lost, as it would be from printf. */
@@ -71,6 +71,7 @@ static void *writer(void *arg) {
     w.waiting = false;
     if (w.len == 0) { /* stopping, and all written: later lines go direct */
       w.running = false;
+      pthread_cond_broadcast(&w.space);
       pthread_mutex_unlock(&w.lock);
       return NULL;
     }
@@ -81,6 +82,7 @@ static void *writer(void *arg) {
     char *batch = w.fill;
     size_t n = w.len;
     w.fill = w.spare, w.spare = NULL, w.len = 0;
+    pthread_cond_broadcast(&w.space);
     pthread_mutex_unlock(&w.lock);
     write_all(batch, n);
     pthread_mutex_lock(&w.lock);
@@ -108,7 +110,7 @@ int otel__stdout_start(void) {
     if (!w.fill || !w.spare)
       rc = -ENOMEM;
     else if ((rc = -pthread_create(&w.thread, NULL, writer, NULL)) == 0)
-      w.running = true, w.dropped_at_start = atomic_load(&w.dropped);
+      w.running = true;
     if (rc) {
       free(w.fill), free(w.spare);
       w.fill = w.spare = NULL;
@@ -134,22 +136,18 @@ void otel__stdout_stop(void) {
   w.stopping = false;
   pthread_mutex_unlock(&w.lock);
   pthread_mutex_unlock(&w.out);
-  uint64_t dropped = atomic_load(&w.dropped) - w.dropped_at_start;
-  if (dropped)
-    otel__warn("%llu log lines were dropped: stdout did not keep up", (unsigned long long)dropped);
 }
 
 void otel__stdout_line(const char *line, size_t len) {
   pthread_mutex_lock(&w.lock);
-  if (!w.running) {
+  while (w.running && len <= CAPACITY && w.len + len > CAPACITY) { /* stdout lags: wait */
+    if (w.waiting || w.pausing)
+      pthread_cond_signal(&w.wake);
+    pthread_cond_wait(&w.space, &w.lock);
+  }
+  if (!w.running || len > CAPACITY) {
     pthread_mutex_unlock(&w.lock);
     otel__stdout_now(line, len);
-    return;
-  }
-  if (w.len + len > CAPACITY) {
-    pthread_mutex_unlock(&w.lock);
-    if (atomic_fetch_add(&w.dropped, 1) == 0)
-      otel__warn("stdout does not keep up: log lines are being dropped");
     return;
   }
   memcpy(w.fill + w.len, line, len);
@@ -169,6 +167,7 @@ void otel__stdout_now(const char *data, size_t len) {
   if (w.len) { /* queued lines come first; the writer is not using spare */
     pending = w.fill, n = w.len;
     w.fill = w.spare, w.spare = pending, w.len = 0;
+    pthread_cond_broadcast(&w.space);
   }
   pthread_mutex_unlock(&w.lock);
   if (pending)
@@ -176,5 +175,3 @@ void otel__stdout_now(const char *data, size_t len) {
   write_all(data, len);
   pthread_mutex_unlock(&w.out);
 }
-
-uint64_t otel__stdout_dropped(void) { return atomic_load(&w.dropped); }

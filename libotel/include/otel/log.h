@@ -28,8 +28,8 @@ typedef enum otel_severity {
  * component ("articles.http"); attrs become the record's own fields. Works
  * before otel_init and when the SDK is disabled (then without trace ids).
  * Between otel_init and otel_shutdown the line is queued for a writer
- * thread, never written by the caller; if stdout falls 256 KiB behind, lines
- * are dropped and counted (a warning on stderr says so) rather than block.
+ * thread, not written by the caller, which waits only if stdout falls a
+ * whole 256 KiB buffer behind. No line is dropped.
  * Every argument is borrowed. Thread-safe; lines never interleave.
  */
 void otel_log(otel_severity_t severity, const char *logger, const char *message,
