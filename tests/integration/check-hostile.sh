@@ -103,6 +103,11 @@ STATUS=$(curl -s -o "$WORK/body" -w '%{http_code}' -H 'Content-Type: application
 check chunked_body_2mib_cut_short eval '[[ $STATUS == 413 || $STATUS == 000 ]]'
 request GET "$API/health"
 check served_after_the_chunked_body eq "$STATUS" 200
+# Headers up to the connection buffer (16 KiB, service/http.c) are served.
+STATUS=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $(head -c 8192 /dev/zero | tr '\0' t)" "$API/health")
+check an_8kib_header_served eq "$STATUS" 200
+STATUS=$(curl -s -o /dev/null -w '%{http_code}' -H "X-Big: $(head -c 20000 /dev/zero | tr '\0' h)" "$API/health")
+check header_over_16kib eq "$STATUS" 431
 STATUS=$(curl -s -o /dev/null -w '%{http_code}' -H "X-Big: $(head -c 70000 /dev/zero | tr '\0' h)" "$API/health")
 check header_over_64kib eq "$STATUS" 431
 many=()
@@ -134,8 +139,10 @@ for i in "${!bad_parents[@]}"; do
   id=$(header X-Trace-Id)
   check "bad_traceparent_$i" eq "$STATUS:$([[ $id =~ ^[0-9a-f]{32}$ && $id != 4bf92f3577b34da6a3ce929d0e0e4736 ]] && echo new)" "200:new"
 done
-STATUS=$(curl -s -o /dev/null -w '%{http_code}' -H "tracestate: $(printf 'k%d=v,' $(seq 2500))" \
-  -H "baggage: $(printf 'k%d=v,' $(seq 2500))" \
+# Far past the W3C limits (32 tracestate members; 8,192 bytes and 180
+# members of baggage), within the 16 KiB of headers.
+STATUS=$(curl -s -o /dev/null -w '%{http_code}' -H "tracestate: $(printf 'k%d=v,' $(seq 400))" \
+  -H "baggage: $(printf 'k%d=v,' $(seq 1200))" \
   -H 'traceparent: 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' "$API/health")
 check huge_tracestate_and_baggage eq "$STATUS" 200
 STATUS=$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
