@@ -8,7 +8,8 @@
 # collector down (nothing listens at the endpoint); OTEL_SDK_DISABLED=true.
 #
 # Prints one JSON line per run:
-#   {"mode","round","request","rps","p50_ms","p99_ms","non_2xx","socket_errors",
+#   {"mode","round","request","rps","p50_ms","p99_ms","max_ms","non_2xx","socket_errors",
+#    "timeouts","read_errors" (two kinds of socket error),
 #    "articles_rss_kb","notify_rss_kb","spans_received"}
 # (RSS is the service's peak, VmHWM, over the whole stack run.)
 set -euo pipefail
@@ -81,7 +82,8 @@ run_mode() {
       --argjson ra "$rss_a" --argjson rn "$rss_n" --argjson spans "${spans:-0}" \
       '{mode: $mode, round: $round, request: $request,
         rps: (.requests / (.duration_us / 1e6) | floor), p50_ms: (.p50_us / 1000), p99_ms: (.p99_us / 1000),
-        non_2xx, socket_errors, articles_rss_kb: $ra, notify_rss_kb: $rn, spans_received: $spans}' \
+        max_ms: (.max_us / 1000), non_2xx, socket_errors, timeouts, read_errors,
+        articles_rss_kb: $ra, notify_rss_kb: $rn, spans_received: $spans}' \
       <<<"${r#* }"
   done
 }
