@@ -49,7 +49,7 @@ SERVICE_OBJ := $(patsubst %.c,$(OUT)/%.o,$(wildcard service/*.c))
 SERVICES    := articles notify receiver
 SERVICE_BIN := $(SERVICES:%=$(OUT)/bin/%)
 
-.PHONY: help deps build test unit-tests lint format bench fuzz install clean run \
+.PHONY: help deps build test unit-tests lint format bench bench-instructions fuzz install clean run \
         test-api verify-collector docker-up docker-down docker-logs
 .DEFAULT_GOAL := help
 .SECONDARY:
@@ -107,6 +107,10 @@ fuzz: deps ## Run each libFuzzer target for FUZZ_SECONDS (60)
 bench: deps ## Benchmarks: libotel's, then the services under wrk; writes bench/results.md
 	@$(MAKE) -s --no-print-directory VARIANT=release bench-bins services
 	@bench/results.sh
+
+bench-instructions: deps ## Instructions per request in articles, under callgrind (about a minute)
+	@$(MAKE) -s --no-print-directory VARIANT=release services
+	@bench/instructions.sh
 
 lint: deps ## Check formatting (clang-format), run cppcheck and shellcheck
 	@clang-format --dry-run --Werror $(shell git ls-files '*.c' '*.h')

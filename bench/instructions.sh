@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Instructions per request in articles, under valgrind --tool=callgrind:
+# steadier than times on a shared machine. Starts make run's stack (its
+# receiver counting only) on free ports, then a second articles under
+# callgrind against the same database, notify and receiver, loaded by wrk
+# (1 thread, 4 connections) for 2 s and then 6 s; the difference between the
+# two runs, divided by the difference in requests, leaves start-up out.
+# Prints a line per request kind and telemetry mode:
+#   instructions: GET on 113934 per request
+set -euo pipefail
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+BIN=${BIN:-$TOP/build/release/bin}
+source "$TOP/scripts/lib/ports.sh"
+
+WORK=$(mktemp -d /tmp/instructions.XXXXXX)
+chmod 755 "$WORK"
+export DATA_DIR=$WORK/data RECEIVER_KEEP=count BIN
+ARTICLES_PORT=$(free_port) NOTIFY_PORT=$(free_port) RECEIVER_PORT=$(free_port) POSTGRES_PORT=$(free_port)
+export ARTICLES_PORT NOTIFY_PORT RECEIVER_PORT POSTGRES_PORT
+PROFILED_PORT=$(free_port)
+STACK=
+trap '[ -z "$STACK" ] || { kill -TERM "$STACK"; wait "$STACK"; } 2>/dev/null; rm -rf "$WORK"' EXIT
+
+setsid bash "$TOP/scripts/run-local.sh" </dev/null >"$WORK/stack.out" 2>&1 &
+STACK=$!
+for _ in $(seq 600); do
+  grep -q '^stack: ready' "$WORK/stack.out" && break
+  kill -0 "$STACK" 2>/dev/null || { cat "$WORK/stack.out" >&2; exit 1; }
+  sleep 0.1
+done
+# Rows for the GETs to find.
+BENCH_REQUEST=post wrk -t1 -c4 -d2s -s "$TOP/bench/wrk/articles.lua" "http://127.0.0.1:$ARTICLES_PORT" >/dev/null
+
+# profiled MODE REQUEST SECONDS: "requests instructions" of one run.
+profiled() {
+  local extra=() out=$WORK/callgrind.out pid requests
+  [ "$1" = off ] && extra=(OTEL_SDK_DISABLED=true)
+  env "${extra[@]}" PORT="$PROFILED_PORT" HOST=127.0.0.1 \
+    DATABASE_URL="postgresql://postgres@127.0.0.1:$POSTGRES_PORT/articles" \
+    NOTIFY_URL="http://127.0.0.1:$NOTIFY_PORT/notify" \
+    OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$RECEIVER_PORT" \
+    OTEL_BSP_SCHEDULE_DELAY=1000 OTEL_BLRP_SCHEDULE_DELAY=1000 \
+    valgrind --tool=callgrind --callgrind-out-file="$out" "$BIN/articles" >/dev/null 2>&1 &
+  pid=$!
+  for _ in $(seq 300); do
+    curl -sf "http://127.0.0.1:$PROFILED_PORT/api/health" >/dev/null && break
+    sleep 0.1
+  done
+  requests=$(BENCH_REQUEST=$2 BENCH_MAX_ID=1000 wrk -t1 -c4 -d"$3s" -s "$TOP/bench/wrk/articles.lua" \
+    "http://127.0.0.1:$PROFILED_PORT" | grep '^{"requests"' | jq .requests)
+  kill -TERM "$pid"
+  wait "$pid" || true
+  echo "$requests $(callgrind_annotate "$out" 2>/dev/null | sed -n 's/^ *\([0-9,]*\) .*PROGRAM TOTALS.*/\1/p' | tr -d ,)"
+}
+
+for request in get post; do
+  for mode in on off; do
+    read -r n1 i1 < <(profiled "$mode" "$request" 2)
+    read -r n2 i2 < <(profiled "$mode" "$request" 6)
+    echo "instructions: ${request^^} $mode $(((i2 - i1) / (n2 - n1))) per request"
+  done
+done
