@@ -20,22 +20,7 @@ CONNECTIONS=${BENCH_CONNECTIONS:-32}
 WARMUP=${BENCH_WARMUP:-5}
 DURATION=${BENCH_DURATION:-15}
 ROUNDS=${BENCH_ROUNDS:-3}
-source "$TOP/scripts/lib/ports.sh"
-
-WORK=$(mktemp -d /tmp/bench.XXXXXX)
-chmod 755 "$WORK"
-export DATA_DIR=$WORK/data RECEIVER_KEEP=count BIN
-STACK=
-stop_stack() {
-  [ -n "$STACK" ] || return 0
-  kill -TERM "$STACK" 2>/dev/null || true
-  wait "$STACK" 2>/dev/null || true
-  STACK=
-}
-trap 'stop_stack; rm -rf "$WORK"' EXIT
-
-ARTICLES_PORT=$(free_port) NOTIFY_PORT=$(free_port) RECEIVER_PORT=$(free_port) POSTGRES_PORT=$(free_port)
-export ARTICLES_PORT NOTIFY_PORT RECEIVER_PORT POSTGRES_PORT
+source "$TOP/bench/stack.sh"
 URL=http://127.0.0.1:$ARTICLES_PORT
 
 # wrk_run REQUEST SECONDS [MAX_ID]: wrk's closing JSON line.
@@ -54,13 +39,7 @@ run_mode() {
   local mode=$1 round=$2 out=$WORK/stack.out extra=() results=() articles notify
   [ "$mode" = off ] && extra=(OTEL_SDK_DISABLED=true)
   [ "$mode" = down ] && extra=("OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:$(free_port)")
-  setsid env "${extra[@]}" bash "$TOP/scripts/run-local.sh" </dev/null >"$out" 2>&1 &
-  STACK=$!
-  for _ in $(seq 600); do
-    grep -q '^stack: ready' "$out" && break
-    kill -0 "$STACK" 2>/dev/null || { cat "$out" >&2; return 1; }
-    sleep 0.1
-  done
+  stack_start "$out" "${extra[@]}" || return 1
   articles=$(listener "$ARTICLES_PORT")
   notify=$(listener "$NOTIFY_PORT")
 
@@ -73,7 +52,7 @@ run_mode() {
   local rss_a rss_n
   rss_a=$(peak_rss_kb "$articles")
   rss_n=$(peak_rss_kb "$notify")
-  stop_stack
+  stack_stop
   local spans
   spans=$(sed -n 's/^receiver: received \([0-9]*\) spans.*/\1/p' "$out")
   local r

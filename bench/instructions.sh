@@ -10,24 +10,9 @@
 set -euo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 BIN=${BIN:-$TOP/build/release/bin}
-source "$TOP/scripts/lib/ports.sh"
-
-WORK=$(mktemp -d /tmp/instructions.XXXXXX)
-chmod 755 "$WORK"
-export DATA_DIR=$WORK/data RECEIVER_KEEP=count BIN
-ARTICLES_PORT=$(free_port) NOTIFY_PORT=$(free_port) RECEIVER_PORT=$(free_port) POSTGRES_PORT=$(free_port)
-export ARTICLES_PORT NOTIFY_PORT RECEIVER_PORT POSTGRES_PORT
+source "$TOP/bench/stack.sh"
 PROFILED_PORT=$(free_port)
-STACK=
-trap '[ -z "$STACK" ] || { kill -TERM "$STACK"; wait "$STACK"; } 2>/dev/null; rm -rf "$WORK"' EXIT
-
-setsid bash "$TOP/scripts/run-local.sh" </dev/null >"$WORK/stack.out" 2>&1 &
-STACK=$!
-for _ in $(seq 600); do
-  grep -q '^stack: ready' "$WORK/stack.out" && break
-  kill -0 "$STACK" 2>/dev/null || { cat "$WORK/stack.out" >&2; exit 1; }
-  sleep 0.1
-done
+stack_start "$WORK/stack.out"
 # Rows for the GETs to find.
 BENCH_REQUEST=post wrk -t1 -c4 -d2s -s "$TOP/bench/wrk/articles.lua" "http://127.0.0.1:$ARTICLES_PORT" >/dev/null
 

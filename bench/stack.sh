@@ -1,0 +1,37 @@
+# shellcheck shell=bash
+# make run's stack for the benchmarks: on free ports, its data in a fresh
+# folder, its receiver counting only (RECEIVER_KEEP=count). Source it with TOP
+# and BIN set; it makes WORK (removed at exit) and exports the ports.
+source "$TOP/scripts/lib/ports.sh"
+
+WORK=$(mktemp -d /tmp/bench.XXXXXX)
+chmod 755 "$WORK"
+export DATA_DIR=$WORK/data RECEIVER_KEEP=count BIN
+ARTICLES_PORT=$(free_port) NOTIFY_PORT=$(free_port) RECEIVER_PORT=$(free_port) POSTGRES_PORT=$(free_port)
+export ARTICLES_PORT NOTIFY_PORT RECEIVER_PORT POSTGRES_PORT
+STACK=
+
+# stack_start OUT [VAR=value ...]: starts the stack with those variables set,
+# its output in OUT; returns once it is ready (1, with OUT shown, if it died).
+stack_start() {
+  local out=$1
+  shift
+  setsid env "$@" bash "$TOP/scripts/run-local.sh" </dev/null >"$out" 2>&1 &
+  STACK=$!
+  for _ in $(seq 600); do
+    grep -q '^stack: ready' "$out" && return 0
+    kill -0 "$STACK" 2>/dev/null || break
+    sleep 0.1
+  done
+  cat "$out" >&2
+  return 1
+}
+
+# stack_stop: stops it (SIGTERM, as Ctrl-C would) and waits for the end.
+stack_stop() {
+  [ -n "$STACK" ] || return 0
+  kill -TERM "$STACK" 2>/dev/null || true
+  wait "$STACK" 2>/dev/null || true
+  STACK=
+}
+trap 'stack_stop; rm -rf "$WORK"' EXIT
