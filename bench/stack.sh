@@ -3,6 +3,7 @@
 # folder, its receiver counting only (RECEIVER_KEEP=count). Source it with TOP
 # and BIN set; it makes WORK (removed at exit) and exports the ports.
 source "$TOP/scripts/lib/ports.sh"
+source "$TOP/scripts/lib/wait.sh"
 
 WORK=$(mktemp -d /tmp/bench.XXXXXX)
 chmod 755 "$WORK"
@@ -18,13 +19,7 @@ stack_start() {
   shift
   setsid env "$@" bash "$TOP/scripts/run-local.sh" </dev/null >"$out" 2>&1 &
   STACK=$!
-  for _ in $(seq 600); do
-    grep -q '^stack: ready' "$out" && return 0
-    kill -0 "$STACK" 2>/dev/null || break
-    sleep 0.1
-  done
-  cat "$out" >&2
-  return 1
+  wait_for_line "$out" '^stack: ready' "$STACK"
 }
 
 # stack_stop: stops it (SIGTERM, as Ctrl-C would) and waits for the end.

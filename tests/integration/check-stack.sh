@@ -21,13 +21,7 @@ stack_up() {
   : >"$OUT"
   BIN=$BIN setsid env --default-signal=INT "$@" make -s -C "$TOP" run </dev/null >>"$OUT" 2>&1 &
   STACK=$!
-  for _ in $(seq 600); do
-    grep -q '^stack: ready' "$OUT" && return 0
-    kill -0 "$STACK" 2>/dev/null || break
-    sleep 0.1
-  done
-  cat "$OUT"
-  return 1
+  wait_for_line "$OUT" '^stack: ready' "$STACK"
 }
 
 # stack_down SIGNAL WHO: SIGNAL to `make run` alone (WHO=make) or to its whole

@@ -15,6 +15,7 @@ source "$TOP/tests/support/assert.sh"
 source "$TOP/scripts/lib/postgres.sh"
 
 source "$TOP/scripts/lib/ports.sh"
+source "$TOP/scripts/lib/wait.sh"
 
 start_postgres() {
   PG_DIR="$WORK/pg"
