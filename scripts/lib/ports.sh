@@ -4,11 +4,14 @@
 # Whether something listens on the port.
 port_in_use() { (echo >"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-# A port between 20000 and 39999 that nothing listens on.
+# A port between 20000 and 31999 that nothing listens on: below Linux's
+# ephemeral range (32768 and up by default), so no outgoing connection of the
+# stack (to PostgreSQL, notify, the collector) can hold it when a server
+# later binds it.
 free_port() {
   local p
   while :; do
-    p=$((20000 + RANDOM % 20000))
+    p=$((20000 + RANDOM % 12000))
     port_in_use "$p" || { echo "$p"; return; }
   done
 }
