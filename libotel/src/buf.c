@@ -60,7 +60,38 @@ void otel__buf_putc(otel__buf_t *b, char c) {
     b->data[b->len++] = c;
 }
 
+/* d as a whole number of thousandths, without printf: the access log's
+ * durations (milliseconds to the microsecond) on every request. For
+ * 0 < |d| < 1e12 that is exactly what %.15g prints, trailing zeros dropped,
+ * and it reads back as d; false for any other value. */
+static bool put_thousandths(otel__buf_t *b, double d) {
+  if (!(d > -1e12 && d < 1e12) || d == 0)
+    return false;
+  double scaled = d * 1000;
+  long long k = (long long)(scaled < 0 ? scaled - 0.5 : scaled + 0.5);
+  if ((double)k / 1000 != d)
+    return false;
+  unsigned long long m = (unsigned long long)(k < 0 ? -k : k);
+  char text[24], *end = text + sizeof(text), *p = end;
+  unsigned fraction = (unsigned)(m % 1000);
+  for (int i = 0; i < 3; i++, fraction /= 10) /* the decimals, their trailing zeros dropped */
+    if (fraction % 10 || p != end)
+      *--p = (char)('0' + fraction % 10);
+  if (p != end)
+    *--p = '.';
+  m /= 1000;
+  do
+    *--p = (char)('0' + m % 10);
+  while (m /= 10);
+  if (k < 0)
+    *--p = '-';
+  otel__buf_append(b, p, (size_t)(end - p));
+  return true;
+}
+
 void otel__buf_put_double(otel__buf_t *b, double d) {
+  if (put_thousandths(b, d))
+    return;
   char text[32];
   for (int digits = 15; digits <= 17; digits++) {
     snprintf(text, sizeof(text), "%.*g", digits, d);

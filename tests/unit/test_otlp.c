@@ -495,6 +495,42 @@ TEST(base64_and_hex) {
   otel__buf_free(&b);
 }
 
+/* The reference: the fewest digits, from 15, that read back as d. */
+static void shortest_by_printf(double d, char out[32]) {
+  for (int digits = 15; digits <= 17; digits++) {
+    snprintf(out, 32, "%.*g", digits, d);
+    if (strtod(out, NULL) == d)
+      return;
+  }
+}
+
+/* Whole thousandths take a path without printf; every double must still be
+ * written as the reference writes it. */
+TEST(doubles_written_as_printf_would) {
+  double values[4000] = {
+      0.001, -0.001,    0.05, 2, -1.5,   20.451, 999999999999.999, -999999999999.999, 1e12,
+      1e-4,  0.1 + 0.2, -0.0, 0, 5e-324, 1e300,  123456.7895};
+  size_t n = 16;
+  uint64_t x = 88172645463325252u; /* xorshift: thousandths of every magnitude below 1e12 */
+  while (n < sizeof(values) / sizeof(values[0])) {
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    long long k = (long long)(x % 1000000000000000u) >> (x % 50);
+    values[n++] = (double)(x & 1 ? -k : k) / 1000;
+  }
+  size_t mismatches = 0;
+  for (size_t i = 0; i < n; i++) {
+    char want[32];
+    shortest_by_printf(values[i], want);
+    otel__buf_t b;
+    otel__buf_init(&b, 0);
+    otel__buf_put_double(&b, values[i]);
+    if (strcmp(otel__buf_cstr(&b), want) && mismatches++ < 5)
+      fprintf(stderr, "    %.17g: wrote %s, printf %s\n", values[i], otel__buf_cstr(&b), want);
+    otel__buf_free(&b);
+  }
+  CHECK_INT(mismatches, 0);
+}
+
 TEST(buffer_cap_fails_cleanly) {
   otel__buf_t b;
   otel__buf_init(&b, 8);
@@ -510,4 +546,5 @@ TEST_MAIN("otlp", TEST_CASE(protobuf_carries_every_field), TEST_CASE(json_follow
           TEST_CASE(json_reads_back_into_the_same_message),
           TEST_CASE(field_numbers_match_the_proto_files), TEST_CASE(zero_attribute_values_survive),
           TEST_CASE(large_batches_encode_across_buffer_growth), TEST_CASE(json_string_escaping),
-          TEST_CASE(base64_and_hex), TEST_CASE(buffer_cap_fails_cleanly))
+          TEST_CASE(base64_and_hex), TEST_CASE(doubles_written_as_printf_would),
+          TEST_CASE(buffer_cap_fails_cleanly))
