@@ -14,14 +14,15 @@
 #include "service.h"
 #include "store.h"
 
+/* Writes wait for their commit, and a create for notify too: they are blocking. */
 static const svc_route_t ROUTES[] = {
-    {"GET", "/api/health", articles_health, false},
-    {"GET", "/api/ready", articles_ready, false},
-    {"POST", "/api/articles", articles_create, true},
-    {"GET", "/api/articles", articles_list, false},
-    {"GET", "/api/articles/{id}", articles_get, false},
-    {"PUT", "/api/articles/{id}", articles_update, true},
-    {"DELETE", "/api/articles/{id}", articles_delete, false},
+    {"GET", "/api/health", articles_health, 0},
+    {"GET", "/api/ready", articles_ready, 0},
+    {"POST", "/api/articles", articles_create, SVC_JSON_BODY | SVC_BLOCKING},
+    {"GET", "/api/articles", articles_list, 0},
+    {"GET", "/api/articles/{id}", articles_get, 0},
+    {"PUT", "/api/articles/{id}", articles_update, SVC_JSON_BODY | SVC_BLOCKING},
+    {"DELETE", "/api/articles/{id}", articles_delete, SVC_BLOCKING},
 };
 
 /* DATABASE_URL as libpq takes it: the reference's "postgresql+asyncpg://" works too. */

@@ -3,8 +3,8 @@
 #include "service.h"
 
 static const svc_route_t ROUTES[] = {
-    {"GET", "/health", notify_health, false},
-    {"POST", "/notify", notify_receive, true},
+    {"GET", "/health", notify_health, 0},
+    {"POST", "/notify", notify_receive, SVC_JSON_BODY},
 };
 
 int main(void) {

@@ -6,12 +6,15 @@
 #include <otel/log.h>
 #include <otel/mhd.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "workers.h"
 
 #define CONNECTION_LIMIT 1024
 #define CONNECTION_TIMEOUT_S 30
@@ -24,6 +27,7 @@
 
 struct svc_http {
   struct MHD_Daemon *daemon;
+  svc_workers_t *workers;
   svc_http_config_t cfg;
   atomic_int active;    /* requests begun and not completed */
   atomic_bool stopping; /* answers close their connections, so keep-alive clients let go */
@@ -39,6 +43,7 @@ struct svc_request {
   otel_mhd_request_t tel;
   char *body;
   size_t len;
+  svc_job_t job; /* a blocking route's handler, queued for a worker */
   bool started;
   bool answered;
   unsigned refused;      /* 404, 405 or 415: sent once the request is complete */
@@ -179,7 +184,7 @@ static enum MHD_Result on_headers(svc_request_t *req, const char *method, const 
     return MHD_YES;
   otel_mhd_set_route(&req->tel, req->route->method, req->route->path);
 
-  if (req->route->json_body &&
+  if ((req->route->flags & SVC_JSON_BODY) &&
       !is_json(MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, "content-type"))) {
     req->refused = 415;
     return MHD_YES;
@@ -207,6 +212,27 @@ static enum MHD_Result on_body(svc_request_t *req, const char *data, size_t n) {
   return MHD_YES;
 }
 
+static enum MHD_Result run_handler(svc_request_t *req) {
+  svc_response_t res = {.status = 200};
+  otel_mhd_enter(&req->tel);
+  req->route->handler(req, &res);
+  otel_mhd_leave(&req->tel);
+  return send_response(req, &res, NULL);
+}
+
+/* A blocking route's handler, on a worker thread while its connection is
+ * suspended (a response may be queued then); resuming hands the request
+ * back to the server's thread, so nothing here touches req after that. */
+static void run_blocking(svc_job_t *job, bool cancelled) {
+  svc_request_t *req = (svc_request_t *)((char *)job - offsetof(svc_request_t, job));
+  struct MHD_Connection *conn = req->conn;
+  if (cancelled) /* the server stopped before a worker was free */
+    send_error(req, 503, "Service Unavailable", NULL);
+  else
+    run_handler(req);
+  MHD_resume_connection(conn);
+}
+
 static enum MHD_Result on_complete(svc_request_t *req) {
   if (req->answered)
     return MHD_YES;
@@ -216,11 +242,12 @@ static enum MHD_Result on_complete(svc_request_t *req) {
     return send_error(req, 415, "Unsupported Media Type", NULL);
   if (req->refused)
     return send_error(req, 404, "Not Found", NULL);
-  svc_response_t res = {.status = 200};
-  otel_mhd_enter(&req->tel);
-  req->route->handler(req, &res);
-  otel_mhd_leave(&req->tel);
-  return send_response(req, &res, NULL);
+  if (!(req->route->flags & SVC_BLOCKING))
+    return run_handler(req);
+  MHD_suspend_connection(req->conn);
+  req->job.run = run_blocking;
+  svc_workers_submit(req->server->workers, &req->job);
+  return MHD_YES;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
@@ -326,8 +353,13 @@ svc_http_t *svc_http_start(const svc_http_config_t *cfg) {
   if (!s)
     return NULL;
   s->cfg = *cfg;
-  unsigned flags =
-      MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ITC | (ipv6 ? MHD_USE_IPv6 : 0);
+  if (!(s->workers = svc_workers_start(cfg->workers))) {
+    otel_log(OTEL_SEVERITY_ERROR, cfg->log_name, "cannot start the worker threads", NULL, 0);
+    free(s);
+    return NULL;
+  }
+  unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_ALLOW_SUSPEND_RESUME |
+                   (ipv6 ? MHD_USE_IPv6 : 0);
   s->daemon = MHD_start_daemon(
       flags, (uint16_t)cfg->port, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, &addr,
       MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads, MHD_OPTION_CONNECTION_LIMIT,
@@ -338,6 +370,7 @@ svc_http_t *svc_http_start(const svc_http_config_t *cfg) {
     otel_log(OTEL_SEVERITY_ERROR, cfg->log_name, "cannot listen",
              (otel_attr_t[]){OTEL_ATTR_STR("host", cfg->host), OTEL_ATTR_INT("port", cfg->port)},
              2);
+    svc_workers_stop(s->workers);
     free(s);
     return NULL;
   }
@@ -353,6 +386,7 @@ void svc_http_stop(svc_http_t *s, unsigned timeout_ms) {
     close(listener);
   for (unsigned waited = 0; atomic_load(&s->active) > 0 && waited < timeout_ms; waited += 10)
     nanosleep(&(struct timespec){0, 10000000}, NULL);
+  svc_workers_stop(s->workers); /* resumes every connection it held: the daemon may stop */
   MHD_stop_daemon(s->daemon);
   free(s);
 }

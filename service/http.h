@@ -8,6 +8,10 @@
  * 405 with Allow, 415 and 413 are answered here), the body is collected, and
  * when it is complete the handler runs with the request's span current. The
  * handler fills a response; this file sends it.
+ *
+ * The server's threads are few (one per core serves a short handler best), so
+ * a handler that waits on something slow runs on a worker thread instead,
+ * with its connection suspended meanwhile: the route says which.
  */
 #ifndef SVC_HTTP_H
 #define SVC_HTTP_H
@@ -27,20 +31,28 @@ typedef struct svc_response {
 
 typedef void (*svc_handler_fn)(svc_request_t *req, svc_response_t *res);
 
+/* What a route asks of the server. */
+enum {
+  SVC_JSON_BODY = 1, /* the request must carry a JSON body (415 otherwise) */
+  SVC_BLOCKING = 2,  /* the handler waits on something slow (a commit, another
+                        service): it runs on a worker thread */
+};
+
 /* A route: method and path template, where "{id}" matches a positive decimal
  * int64 (anything else there is 404, as for an unknown path). */
 typedef struct svc_route {
   const char *method;
   const char *path;
   svc_handler_fn handler;
-  bool json_body; /* the request must carry a JSON body (415 otherwise) */
+  unsigned flags; /* SVC_JSON_BODY, SVC_BLOCKING */
 } svc_route_t;
 
 typedef struct svc_http_config {
   const char *host;
   unsigned port;
-  unsigned threads;
-  size_t max_body; /* larger bodies get 413 without being read whole */
+  unsigned threads; /* the server's, each serving its share of the connections */
+  unsigned workers; /* for the blocking routes */
+  size_t max_body;  /* larger bodies get 413 without being read whole */
   const svc_route_t *routes;
   size_t n_routes;
   const char *log_name; /* the access log's logger name */

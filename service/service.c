@@ -29,7 +29,8 @@ int svc_run(const svc_spec_t *spec) {
   svc_http_config_t http = {
       .host = svc_env_str("HOST", "0.0.0.0"),
       .port = (unsigned)svc_env_long("PORT", spec->default_port, 1, 65535),
-      .threads = (unsigned)svc_env_long("HTTP_THREADS", cores > 0 ? 4 * cores : 4, 1, 1024),
+      .threads = (unsigned)svc_env_long("HTTP_THREADS", cores > 0 ? cores : 1, 1, 1024),
+      .workers = (unsigned)svc_env_long("WORKER_THREADS", cores > 0 ? 4 * cores : 4, 1, 1024),
       .max_body = MAX_BODY,
       .routes = spec->routes,
       .n_routes = spec->n_routes,
@@ -46,8 +47,9 @@ int svc_run(const svc_spec_t *spec) {
     return 1;
   }
   otel_attr_t where[] = {OTEL_ATTR_STR("host", http.host), OTEL_ATTR_INT("port", http.port),
-                         OTEL_ATTR_INT("threads", http.threads)};
-  otel_log(OTEL_SEVERITY_INFO, spec->name, "listening", where, 3);
+                         OTEL_ATTR_INT("threads", http.threads),
+                         OTEL_ATTR_INT("workers", http.workers)};
+  otel_log(OTEL_SEVERITY_INFO, spec->name, "listening", where, 4);
 
   int sig = svc_signals_wait();
   otel_log(OTEL_SEVERITY_INFO, spec->name, "stopping", &OTEL_ATTR_INT("signal", sig), 1);

@@ -1,7 +1,8 @@
 /*
- * What every service's main does, once: read HOST, PORT and HTTP_THREADS,
- * start telemetry and the HTTP server, wait for SIGTERM or SIGINT, then stop
- * accepting, finish requests in flight, flush telemetry and exit 0.
+ * What every service's main does, once: read HOST, PORT, HTTP_THREADS and
+ * WORKER_THREADS, start telemetry and the HTTP server, wait for SIGTERM or
+ * SIGINT, then stop accepting, finish requests in flight, flush telemetry and
+ * exit 0.
  */
 #ifndef SVC_SERVICE_H
 #define SVC_SERVICE_H

@@ -7,8 +7,9 @@ source "$(dirname "$0")/lib.sh"
 
 prepare_services || exit 1
 start_service notify PORT=$NP HOST=127.0.0.1 OTEL_TRACES_EXPORTER=none
+# One server thread, so that a blocking handler run on it would be seen.
 start_service articles PORT=$AP HOST=127.0.0.1 NOTIFY_URL=$NOTIFY/notify NOTIFY_TIMEOUT_MS=1500 \
-  OTEL_TRACES_EXPORTER=none
+  HTTP_THREADS=1 OTEL_TRACES_EXPORTER=none
 wait_http "$API/health" && wait_http "$NOTIFY/health" || exit 1
 
 TS='^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z$'
@@ -212,6 +213,9 @@ for i in 1 2 3 4; do
   inflight+=($!)
 done
 sleep 0.4
+# The creates waiting on notify hold workers, not the one server thread.
+read_s=$(curl -s -o /dev/null -w '%{http_code} %{time_total}' "$API/articles/$LONELY")
+check read_served_while_creates_wait awk -v r="$read_s" 'BEGIN { split(r, a, " "); exit !(a[1] == 200 && a[2] < 0.5) }'
 kill -TERM "$articles_PID"
 wait "$articles_PID"
 check sigterm_exit_0 eq "$?" 0
