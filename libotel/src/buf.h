@@ -37,6 +37,15 @@ void otel__buf_base64(otel__buf_t *b, const uint8_t *p, size_t n);
 /* A NUL after the data (not counted in len), so data reads as a C string. */
 const char *otel__buf_cstr(otel__buf_t *b);
 
+/* Small strings on the request path, without printf's cost. Each writes a
+ * C string into out, cut to fit its size (at least 1), and returns out. */
+char *otel__str_copy(char *out, size_t size, const char *s, size_t n); /* s[0..n) */
+char *otel__str_join(char *out, size_t size, const char *a, char sep, const char *b);
+/* An IPv4 address as inet_ntop writes it: "127.0.0.1". */
+char *otel__ipv4_text(const uint8_t addr[4], char out[16]);
+/* n decimal digits of v, zero-padded on the left, at out (no NUL). */
+void otel__digits(char *out, unsigned v, int n);
+
 /* Lowercase hex of n bytes into out (2n+1 bytes with the NUL). */
 void otel__hex_encode(const uint8_t *p, size_t n, char *out);
 /* The value of one hex digit, either case; -1 for any other character. */

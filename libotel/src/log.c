@@ -30,15 +30,24 @@ static const char *level_name(otel_severity_t s) {
   return "DEBUG";
 }
 
-/* Python logging's default asctime, in UTC: "2026-11-23 10:00:00,123". */
+/* Python logging's default asctime, in UTC: "2026-11-23 10:00:00,123". The
+ * date and time are formatted once a second per thread; the thousandths are
+ * written from their digits. */
 static void put_asctime(otel__buf_t *b, uint64_t ns) {
+  static _Thread_local time_t formatted = -1;
+  static _Thread_local char text[24]; /* "2026-11-23 10:00:00,123" */
   time_t secs = (time_t)(ns / 1000000000u);
-  struct tm tm;
-  gmtime_r(&secs, &tm);
-  char text[32];
-  size_t n = strftime(text, sizeof(text), "%Y-%m-%d %H:%M:%S", &tm);
-  snprintf(text + n, sizeof(text) - n, ",%03u", (unsigned)(ns / 1000000u % 1000u));
-  otel__buf_json_string(b, text, strlen(text));
+  if (secs != formatted) {
+    struct tm tm;
+    gmtime_r(&secs, &tm);
+    if (strftime(text, sizeof(text), "%Y-%m-%d %H:%M:%S,", &tm) != 20)
+      memset(text, '?', 20); /* a year past 9999 */
+    formatted = secs;
+  }
+  otel__digits(text + 20, (unsigned)(ns / 1000000u % 1000u), 3);
+  otel__buf_putc(b, '"');
+  otel__buf_append(b, text, 23);
+  otel__buf_putc(b, '"');
 }
 
 static void put_key(otel__buf_t *b, const char *key) {

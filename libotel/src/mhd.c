@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "clock.h"
 #include "durations.h"
 #include "span.h"
@@ -33,8 +34,8 @@ static void set_server_address(otel_span_t *s, const char *host) {
   const char *colon = strrchr(host, ':');
   const char *bracket = strrchr(host, ']');
   if (colon && (!bracket || colon > bracket)) {
-    snprintf(name, sizeof(name), "%.*s", (int)(colon - host), host);
-    otel_span_set_str(s, "server.address", name);
+    otel_span_set_str(s, "server.address",
+                      otel__str_copy(name, sizeof(name), host, (size_t)(colon - host)));
     otel_span_set_int(s, "server.port", atoi(colon + 1));
   } else {
     otel_span_set_str(s, "server.address", host);
@@ -49,8 +50,8 @@ static void set_client_address(otel_span_t *s, struct MHD_Connection *c) {
   char text[INET6_ADDRSTRLEN] = "";
   const struct sockaddr *sa = info->client_addr;
   if (sa->sa_family == AF_INET)
-    inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, text,
-              sizeof(text));
+    otel__ipv4_text((const uint8_t *)&((const struct sockaddr_in *)(const void *)sa)->sin_addr,
+                    text);
   else if (sa->sa_family == AF_INET6)
     inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, text,
               sizeof(text));
@@ -79,8 +80,7 @@ void otel_mhd_begin(otel_mhd_request_t *r, struct MHD_Connection *c, const char 
   if (uri) {
     char path[2048];
     size_t n = query ? (size_t)(query - uri) : strlen(uri);
-    snprintf(path, sizeof(path), "%.*s", (int)(n < sizeof(path) ? n : sizeof(path) - 1), uri);
-    otel_span_set_str(r->span, "url.path", path);
+    otel_span_set_str(r->span, "url.path", otel__str_copy(path, sizeof(path), uri, n));
   }
   if (query && query[1])
     otel_span_set_str(r->span, "url.query", query + 1);
@@ -99,8 +99,8 @@ void otel_mhd_set_route(otel_mhd_request_t *r, const char *method, const char *r
   if (!otel_span_is_recording(r->span))
     return;
   char name[512];
-  snprintf(name, sizeof(name), "%s %s", known_method(method), route);
-  otel_span_update_name(r->span, name);
+  otel_span_update_name(r->span,
+                        otel__str_join(name, sizeof(name), known_method(method), ' ', route));
   otel_span_set_str(r->span, "http.route", route);
 }
 

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "clock.h"
 #include "durations.h"
 #include "span.h"
@@ -48,11 +49,10 @@ static void record_failure(otel_span_t *s, PGconn *conn, const PGresult *r) {
 }
 
 PGresult *otel_pq_exec(PGconn *conn, const otel_pq_statement_t *st, const char *const *values) {
-  char name[256];
-  if (st->collection)
-    snprintf(name, sizeof(name), "%s %s", st->operation, st->collection);
-  else
-    snprintf(name, sizeof(name), "%s", st->operation);
+  char joined[256];
+  const char *name =
+      st->collection ? otel__str_join(joined, sizeof(joined), st->operation, ' ', st->collection)
+                     : st->operation;
   otel_span_t *s = otel_span_start(otel__tracer_cached(&tracer, "libotel.pq"), name,
                                    OTEL_SPAN_KIND_CLIENT, NULL);
   if (otel_span_is_recording(s)) {

@@ -3,6 +3,7 @@
 #include <otel/log.h>
 #include <otel/trace.h>
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "test.h"
@@ -79,6 +80,53 @@ TEST(keys_in_order_and_fields_outside_a_span) {
   test_sdk_stop();
 }
 
+/* Two lines a little over a second apart, each bracketed by the clock. */
+static struct timespec clock_marks[4];
+static void across_a_second(void) {
+  clock_gettime(CLOCK_REALTIME, &clock_marks[0]);
+  otel_log(OTEL_SEVERITY_INFO, "t", "first", NULL, 0);
+  clock_gettime(CLOCK_REALTIME, &clock_marks[1]);
+  nanosleep(&(struct timespec){1, 100000000}, NULL);
+  clock_gettime(CLOCK_REALTIME, &clock_marks[2]);
+  otel_log(OTEL_SEVERITY_INFO, "t", "second", NULL, 0);
+  clock_gettime(CLOCK_REALTIME, &clock_marks[3]);
+}
+
+/* asctime as the reference formats a time: "%Y-%m-%d %H:%M:%S" and ",%03d" ms. */
+static void asctime_of(const struct timespec *t, char out[32]) {
+  struct tm tm;
+  gmtime_r(&t->tv_sec, &tm);
+  size_t n = strftime(out, 32, "%Y-%m-%d %H:%M:%S", &tm);
+  snprintf(out + n, 32 - n, ",%03ld", t->tv_nsec / 1000000);
+}
+
+/* asctime is the time of the line, to the millisecond, in UTC, also once
+ * the second has changed since the thread's last line. */
+TEST(asctime_follows_the_clock) {
+  TEST_SDK_START("X=1");
+  char *text = capture(across_a_second);
+  char *line = text;
+  for (int i = 0; i < 2; i++) {
+    char *end = strchr(line, '\n');
+    CHECK(end);
+    *end = '\0';
+    json_t *j = json_loads(line, 0, NULL);
+    CHECK(j);
+    const char *got = json_string_value(json_object_get(j, "asctime"));
+    char before[32], after[32];
+    asctime_of(&clock_marks[2 * i], before);
+    asctime_of(&clock_marks[2 * i + 1], after);
+    if (!got || strcmp(got, before) < 0 || strcmp(got, after) > 0)
+      fprintf(stderr, "    line %d: asctime %s, clock %s to %s\n", i, got ? got : "-", before,
+              after);
+    CHECK(got && strcmp(got, before) >= 0 && strcmp(got, after) <= 0);
+    json_decref(j);
+    line = end + 1;
+  }
+  free(text);
+  test_sdk_stop();
+}
+
 TEST(trace_context_inside_a_span) {
   TEST_SDK_START("X=1");
   char *text = capture(inside_a_span);
@@ -118,4 +166,5 @@ TEST(doubles_in_their_shortest_exact_form) {
 }
 
 TEST_MAIN("log", TEST_CASE(keys_in_order_and_fields_outside_a_span),
-          TEST_CASE(trace_context_inside_a_span), TEST_CASE(doubles_in_their_shortest_exact_form))
+          TEST_CASE(trace_context_inside_a_span), TEST_CASE(asctime_follows_the_clock),
+          TEST_CASE(doubles_in_their_shortest_exact_form))

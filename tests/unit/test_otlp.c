@@ -1,4 +1,5 @@
 /* OTLP encoding: spans to protobuf and to OTLP/JSON, decoded again and compared field by field. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <jansson.h>
 #include <otel/trace.h>
@@ -531,6 +532,34 @@ TEST(doubles_written_as_printf_would) {
   CHECK_INT(mismatches, 0);
 }
 
+/* The request path's string helpers write what snprintf and inet_ntop would. */
+TEST(small_strings_written_as_printf_would) {
+  static const char *const words[] = {"", "GET", "/api/articles/{id}", "SELECT articles"};
+  for (size_t size = 1; size <= 24; size++) {
+    char got[32], want[32];
+    for (size_t i = 0; i < 4; i++) {
+      for (size_t n = 0; n <= strlen(words[i]); n++) {
+        snprintf(want, size, "%.*s", (int)n, words[i]);
+        CHECK_STR(otel__str_copy(got, size, words[i], n), want);
+      }
+      for (size_t k = 0; k < 4; k++) {
+        snprintf(want, size, "%s %s", words[i], words[k]);
+        CHECK_STR(otel__str_join(got, size, words[i], ' ', words[k]), want);
+      }
+    }
+  }
+  for (unsigned v = 0; v < 256; v++) {
+    uint8_t addr[4] = {(uint8_t)v, (uint8_t)(255 - v), (uint8_t)(v * 7), (uint8_t)(v / 3)};
+    char got[16], want[INET_ADDRSTRLEN];
+    inet_ntop(AF_INET, addr, want, sizeof(want));
+    CHECK_STR(otel__ipv4_text(addr, got), want);
+    char digits[4] = "", printed[4];
+    otel__digits(digits, v * 3, 3);
+    snprintf(printed, sizeof(printed), "%03u", v * 3);
+    CHECK_STR(digits, printed);
+  }
+}
+
 TEST(buffer_cap_fails_cleanly) {
   otel__buf_t b;
   otel__buf_init(&b, 8);
@@ -547,4 +576,4 @@ TEST_MAIN("otlp", TEST_CASE(protobuf_carries_every_field), TEST_CASE(json_follow
           TEST_CASE(field_numbers_match_the_proto_files), TEST_CASE(zero_attribute_values_survive),
           TEST_CASE(large_batches_encode_across_buffer_growth), TEST_CASE(json_string_escaping),
           TEST_CASE(base64_and_hex), TEST_CASE(doubles_written_as_printf_would),
-          TEST_CASE(buffer_cap_fails_cleanly))
+          TEST_CASE(small_strings_written_as_printf_would), TEST_CASE(buffer_cap_fails_cleanly))
