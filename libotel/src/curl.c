@@ -6,6 +6,7 @@
 #include "clock.h"
 #include "durations.h"
 #include "span.h"
+#include "url_parts.h"
 
 static _Atomic(const otel_tracer_t *) tracer;
 
@@ -29,19 +30,12 @@ static void add_header(void *carrier, const char *name, const char *value) {
 }
 
 static void set_server_attrs(otel_span_t *s, const char *url) {
-  CURLU *u = curl_url();
-  if (!u)
-    return;
-  char *host = NULL, *port = NULL;
-  if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK) {
-    if (curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK)
-      otel_span_set_str(s, "server.address", host);
-    if (curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK)
-      otel_span_set_int(s, "server.port", atoi(port));
-  }
-  curl_free(host);
-  curl_free(port);
-  curl_url_cleanup(u);
+  otel__url_parts_t parts;
+  otel__url_parts(url, &parts);
+  if (parts.host[0])
+    otel_span_set_str(s, "server.address", parts.host);
+  if (parts.port)
+    otel_span_set_int(s, "server.port", parts.port);
 }
 
 static const char *protocol_version(long v) {

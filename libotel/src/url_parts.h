@@ -1,0 +1,17 @@
+/*
+ * The host and port of a URL, as client spans report them (server.address,
+ * server.port), parsed by libcurl. A service calls the same few URLs again
+ * and again, and parsing one costs more than the rest of its span, so each
+ * thread keeps the last URL it parsed.
+ */
+#ifndef OTEL_URL_PARTS_H
+#define OTEL_URL_PARTS_H
+
+typedef struct otel__url_parts {
+  char host[256]; /* "" when the URL has none or does not parse */
+  long port;      /* the scheme's default when not given; 0 when unknown */
+} otel__url_parts_t;
+
+void otel__url_parts(const char *url, otel__url_parts_t *out);
+
+#endif
