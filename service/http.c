@@ -24,6 +24,7 @@
  * clearing was half the instructions a GET cost (callgrind). */
 #define CONNECTION_MEMORY 16384
 #define MAX_ALLOW 64
+#define SENDING_TIMEOUT_MS 1000 /* at a stop, for the answers already made */
 
 struct svc_http {
   struct MHD_Daemon *daemon;
@@ -386,7 +387,13 @@ void svc_http_stop(svc_http_t *s, unsigned timeout_ms) {
     close(listener);
   for (unsigned waited = 0; atomic_load(&s->active) > 0 && waited < timeout_ms; waited += 10)
     nanosleep(&(struct timespec){0, 10000000}, NULL);
-  svc_workers_stop(s->workers); /* resumes every connection it held: the daemon may stop */
+  /* Jobs still queued are answered 503; a running one is let finish. Every
+   * connection the workers held is resumed then, and its answer goes out on
+   * a server thread: let those finish too, briefly, before the daemon stops. */
+  svc_workers_stop(s->workers);
+  for (unsigned waited = 0; atomic_load(&s->active) > 0 && waited < SENDING_TIMEOUT_MS;
+       waited += 10)
+    nanosleep(&(struct timespec){0, 10000000}, NULL);
   MHD_stop_daemon(s->daemon);
   free(s);
 }

@@ -11,7 +11,6 @@
 #include "signals.h"
 
 #define MAX_BODY (1u << 20)
-#define DRAIN_TIMEOUT_MS 10000
 #define TELEMETRY_FLUSH_MS 5000
 
 static char service_name[256];
@@ -36,6 +35,7 @@ int svc_run(const svc_spec_t *spec) {
       .n_routes = spec->n_routes,
       .log_name = spec->name,
   };
+  unsigned drain_ms = (unsigned)svc_env_long("DRAIN_TIMEOUT_MS", 10000, 0, 600000);
   const char *configured = getenv("OTEL_SERVICE_NAME");
   if (configured && *configured)
     snprintf(service_name, sizeof(service_name), "%s", configured);
@@ -53,7 +53,7 @@ int svc_run(const svc_spec_t *spec) {
 
   int sig = svc_signals_wait();
   otel_log(OTEL_SEVERITY_INFO, spec->name, "stopping", &OTEL_ATTR_INT("signal", sig), 1);
-  svc_http_stop(server, DRAIN_TIMEOUT_MS);
+  svc_http_stop(server, drain_ms);
   otel_shutdown(TELEMETRY_FLUSH_MS);
   otel_log(OTEL_SEVERITY_INFO, spec->name, "stopped", NULL, 0);
   return 0;

@@ -224,4 +224,26 @@ check sigterm_requests_finished eq "$(for f in "$WORK"/inflight.*.status; do cat
 kill -CONT "$notify_PID"
 check sigterm_logged grep -q '"message":"stopped"' "$WORK/articles.log"
 
+# --- SIGTERM past the drain timeout: the create a worker is running ends as
+# usual; those still queued for the one worker are answered 503 ---
+start_service articles PORT=$AP HOST=127.0.0.1 NOTIFY_URL=$NOTIFY/notify NOTIFY_TIMEOUT_MS=1500 \
+  WORKER_THREADS=1 DRAIN_TIMEOUT_MS=300 OTEL_TRACES_EXPORTER=none
+wait_http "$API/health"
+kill -STOP "$notify_PID"
+queued=()
+for i in 1 2 3; do
+  curl -s -o "$WORK/queued.$i" -w '%{http_code}' -H 'Content-Type: application/json' \
+    -d '{"title":"queued","body":"x"}' "$API/articles" >"$WORK/queued.$i.status" &
+  queued+=($!)
+  sleep 0.1 # in this order
+done
+kill -TERM "$articles_PID"
+wait "$articles_PID"
+check drain_timeout_exit_0 eq "$?" 0
+wait "${queued[@]}"
+check drain_timeout_running_create_201 eq "$(cat "$WORK/queued.1.status")" 201
+check drain_timeout_queued_503 eq "$(cat "$WORK/queued.2.status"):$(cat "$WORK/queued.3.status")" 503:503
+check drain_timeout_503_body eq "$(cat "$WORK/queued.3")" '{"status_code":503,"detail":"Service Unavailable"}'
+kill -CONT "$notify_PID"
+
 finish integration_articles
