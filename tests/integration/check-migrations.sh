@@ -59,6 +59,10 @@ config_error bad_timeout "articles: NOTIFY_TIMEOUT_MS=0: expected an integer fro
   articles DATABASE_URL=postgresql://x/y NOTIFY_TIMEOUT_MS=0
 config_error notify_bad_threads "notify: HTTP_THREADS=many: expected an integer from 1 to 1024" \
   notify HTTP_THREADS=many
+config_error bad_workers "articles: WORKER_THREADS=0: expected an integer from 1 to 1024" \
+  articles DATABASE_URL=postgresql://x/y WORKER_THREADS=0
+config_error bad_drain_timeout "notify: DRAIN_TIMEOUT_MS=-1: expected an integer from 0 to 600000" \
+  notify DRAIN_TIMEOUT_MS=-1
 out=$(DATABASE_URL="postgresql+asyncpg://postgres@127.0.0.1:$PG_PORT/articles" migrate status)
 check asyncpg_url_accepted eq "$out" "applied 0001_create_articles"
 
