@@ -75,8 +75,8 @@ const otel_attr_t *otel__attrs_find(const otel__attrs_t *a, const char *key) {
   return NULL;
 }
 
-void otel__attrs_set(otel__attrs_t *a, otel__arena_t *arena, const otel_attr_t *attr,
-                     otel__attr_limits_t limits) {
+static void set(otel__attrs_t *a, otel__arena_t *arena, const otel_attr_t *attr,
+                otel__attr_limits_t limits, bool copy_key) {
   if (!attr->key || !attr->key[0]) {
     a->dropped++;
     return;
@@ -109,12 +109,22 @@ void otel__attrs_set(otel__attrs_t *a, otel__arena_t *arena, const otel_attr_t *
     a->cap = cap;
   }
   otel_attr_t *out = &a->items[a->n];
-  out->key = otel__arena_strdup(arena, attr->key);
+  out->key = copy_key ? otel__arena_strdup(arena, attr->key) : attr->key;
   if (!out->key || !copy_value(out, attr, arena, limits.value_length)) {
     a->dropped++;
     return;
   }
   a->n++;
+}
+
+void otel__attrs_set(otel__attrs_t *a, otel__arena_t *arena, const otel_attr_t *attr,
+                     otel__attr_limits_t limits) {
+  set(a, arena, attr, limits, true);
+}
+
+void otel__attrs_set_literal_key(otel__attrs_t *a, otel__arena_t *arena, const otel_attr_t *attr,
+                                 otel__attr_limits_t limits) {
+  set(a, arena, attr, limits, false);
 }
 
 /* --- identity of attribute sets, for metric points --- */

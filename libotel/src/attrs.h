@@ -27,6 +27,10 @@ typedef struct otel__attr_limits {
 void otel__attrs_set(otel__attrs_t *a, otel__arena_t *arena, const otel_attr_t *attr,
                      otel__attr_limits_t limits);
 
+/* The same with the key kept as given, not copied: a string literal. */
+void otel__attrs_set_literal_key(otel__attrs_t *a, otel__arena_t *arena, const otel_attr_t *attr,
+                                 otel__attr_limits_t limits);
+
 /* The value of key, or NULL. Borrowed. */
 const otel_attr_t *otel__attrs_find(const otel__attrs_t *a, const char *key);
 

@@ -33,9 +33,9 @@ static void set_server_attrs(otel_span_t *s, const char *url) {
   otel__url_parts_t parts;
   otel__url_parts(url, &parts);
   if (parts.host[0])
-    otel_span_set_str(s, "server.address", parts.host);
+    OTEL__SPAN_STR(s, "server.address", parts.host);
   if (parts.port)
-    otel_span_set_int(s, "server.port", parts.port);
+    OTEL__SPAN_INT(s, "server.port", parts.port);
 }
 
 static const char *protocol_version(long v) {
@@ -76,8 +76,8 @@ CURLcode otel_curl_perform(CURL *h, const char *method, const char *url,
   otel_span_t *s = otel_span_start(otel__tracer_cached(&tracer, "libotel.curl"), method,
                                    OTEL_SPAN_KIND_CLIENT, NULL);
   if (otel_span_is_recording(s)) {
-    otel_span_set_str(s, "http.request.method", method);
-    otel_span_set_str(s, "url.full", url);
+    OTEL__SPAN_STR(s, "http.request.method", method);
+    OTEL__SPAN_STR(s, "url.full", url);
     set_server_attrs(s, url);
   }
   /* The request's headers plus the trace headers, for this request only. */
@@ -100,18 +100,18 @@ CURLcode otel_curl_perform(CURL *h, const char *method, const char *url,
     long version = 0;
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
     curl_easy_getinfo(h, CURLINFO_HTTP_VERSION, &version);
-    otel_span_set_int(s, "http.response.status_code", status);
+    OTEL__SPAN_INT(s, "http.response.status_code", status);
     const char *v = protocol_version(version);
     if (v)
-      otel_span_set_str(s, "network.protocol.version", v);
+      OTEL__SPAN_STR(s, "network.protocol.version", v);
     if (status >= 400) {
       char type[24];
       snprintf(type, sizeof(type), "%ld", status);
-      otel_span_set_str(s, "error.type", type);
+      OTEL__SPAN_STR(s, "error.type", type);
       otel_span_set_status(s, OTEL_STATUS_ERROR, NULL);
     }
   } else {
-    otel_span_set_str(s, "error.type", transport_error(rc));
+    OTEL__SPAN_STR(s, "error.type", transport_error(rc));
     otel_span_set_status(s, OTEL_STATUS_ERROR, curl_easy_strerror(rc));
   }
   otel_span_end(s);

@@ -34,11 +34,11 @@ static void set_server_address(otel_span_t *s, const char *host) {
   const char *colon = strrchr(host, ':');
   const char *bracket = strrchr(host, ']');
   if (colon && (!bracket || colon > bracket)) {
-    otel_span_set_str(s, "server.address",
-                      otel__str_copy(name, sizeof(name), host, (size_t)(colon - host)));
-    otel_span_set_int(s, "server.port", atoi(colon + 1));
+    OTEL__SPAN_STR(s, "server.address",
+                   otel__str_copy(name, sizeof(name), host, (size_t)(colon - host)));
+    OTEL__SPAN_INT(s, "server.port", atoi(colon + 1));
   } else {
-    otel_span_set_str(s, "server.address", host);
+    OTEL__SPAN_STR(s, "server.address", host);
   }
 }
 
@@ -56,7 +56,7 @@ static void set_client_address(otel_span_t *s, struct MHD_Connection *c) {
     inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, text,
               sizeof(text));
   if (text[0])
-    otel_span_set_str(s, "client.address", text);
+    OTEL__SPAN_STR(s, "client.address", text);
 }
 
 void otel_mhd_begin(otel_mhd_request_t *r, struct MHD_Connection *c, const char *method,
@@ -73,25 +73,25 @@ void otel_mhd_begin(otel_mhd_request_t *r, struct MHD_Connection *c, const char 
                             &r->parent);
   if (!otel_span_is_recording(r->span))
     return;
-  otel_span_set_str(r->span, "http.request.method", m);
+  OTEL__SPAN_STR(r->span, "http.request.method", m);
   if (m[0] == '_')
-    otel_span_set_str(r->span, "http.request.method_original", method);
+    OTEL__SPAN_STR(r->span, "http.request.method_original", method);
   const char *query = uri ? strchr(uri, '?') : NULL;
   if (uri) {
     char path[2048];
     size_t n = query ? (size_t)(query - uri) : strlen(uri);
-    otel_span_set_str(r->span, "url.path", otel__str_copy(path, sizeof(path), uri, n));
+    OTEL__SPAN_STR(r->span, "url.path", otel__str_copy(path, sizeof(path), uri, n));
   }
   if (query && query[1])
-    otel_span_set_str(r->span, "url.query", query + 1);
-  otel_span_set_str(r->span, "url.scheme", "http");
+    OTEL__SPAN_STR(r->span, "url.query", query + 1);
+  OTEL__SPAN_STR(r->span, "url.scheme", "http");
   set_server_address(r->span, header(c, "host"));
   set_client_address(r->span, c);
   if (version && !strncmp(version, "HTTP/", 5))
-    otel_span_set_str(r->span, "network.protocol.version", version + 5);
+    OTEL__SPAN_STR(r->span, "network.protocol.version", version + 5);
   const char *ua = header(c, "user-agent");
   if (ua)
-    otel_span_set_str(r->span, "user_agent.original", ua);
+    OTEL__SPAN_STR(r->span, "user_agent.original", ua);
 }
 
 void otel_mhd_set_route(otel_mhd_request_t *r, const char *method, const char *route) {
@@ -101,7 +101,7 @@ void otel_mhd_set_route(otel_mhd_request_t *r, const char *method, const char *r
   char name[512];
   otel_span_update_name(r->span,
                         otel__str_join(name, sizeof(name), known_method(method), ' ', route));
-  otel_span_set_str(r->span, "http.route", route);
+  OTEL__SPAN_STR(r->span, "http.route", route);
 }
 
 void otel_mhd_enter(otel_mhd_request_t *r) {
@@ -133,11 +133,11 @@ void otel_mhd_end(otel_mhd_request_t *r, unsigned status) {
     return;
   otel_mhd_leave(r);
   if (status) {
-    otel_span_set_int(r->span, "http.response.status_code", status);
+    OTEL__SPAN_INT(r->span, "http.response.status_code", status);
     if (status >= 500) {
       char type[12];
       snprintf(type, sizeof(type), "%u", status);
-      otel_span_set_str(r->span, "error.type", type);
+      OTEL__SPAN_STR(r->span, "error.type", type);
       otel_span_set_status(r->span, OTEL_STATUS_ERROR, NULL);
     }
   }

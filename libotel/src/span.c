@@ -129,6 +129,11 @@ void otel_span_set_attr(otel_span_t *span, const otel_attr_t *attr) {
     otel__attrs_set(&span->attrs, &span->arena, attr, span_attr_limits());
 }
 
+void otel__span_set_literal(otel_span_t *span, const otel_attr_t *attr) {
+  if (span && span->recording)
+    otel__attrs_set_literal_key(&span->attrs, &span->arena, attr, span_attr_limits());
+}
+
 void otel_span_set_attrs(otel_span_t *span, const otel_attr_t *attrs, size_t n) {
   for (size_t i = 0; i < n; i++)
     otel_span_set_attr(span, &attrs[i]);

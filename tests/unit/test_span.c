@@ -144,6 +144,27 @@ TEST(attribute_limits) {
   test_sdk_stop();
 }
 
+/* The integrations' attributes keep their literal key, but not their value,
+ * and obey the same limits and replacement as any other. */
+TEST(literal_key_attributes) {
+  TEST_SDK_START("OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT=2", "OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT=4");
+  otel_span_t *s = otel_span_start(tracer(), "literal", OTEL_SPAN_KIND_INTERNAL, NULL);
+  char value[] = "abcdefgh";
+  OTEL__SPAN_STR(s, "url.path", value);
+  value[0] = 'X';
+  const otel_attr_t *a = otel__attrs_find(&s->attrs, "url.path");
+  CHECK(a && !strcmp(a->v.s, "abcd") && a->v.s != value);
+  OTEL__SPAN_INT(s, "server.port", 80);
+  OTEL__SPAN_INT(s, "server.port", 8080);
+  otel_span_set_int(s, "server.port", 8081); /* a copied key finds a literal one */
+  OTEL__SPAN_STR(s, "error.type", "500");
+  CHECK_INT(s->attrs.n, 2);
+  CHECK_INT(s->attrs.dropped, 1);
+  CHECK_INT(otel__attrs_find(&s->attrs, "server.port")->v.i, 8081);
+  otel_span_end(s);
+  test_sdk_stop();
+}
+
 TEST(many_attributes_grow_past_the_inline_block) {
   TEST_SDK_START("X=1");
   otel_span_t *s = otel_span_start(tracer(), "big", OTEL_SPAN_KIND_INTERNAL, NULL);
@@ -372,8 +393,8 @@ TEST(propagators_follow_the_configuration) {
 TEST_MAIN("span", TEST_CASE(root_span_has_fresh_ids), TEST_CASE(tracer_is_interned),
           TEST_CASE(child_of_the_current_span), TEST_CASE(remote_parent_from_an_explicit_context),
           TEST_CASE(attributes_of_every_type), TEST_CASE(attribute_limits),
-          TEST_CASE(many_attributes_grow_past_the_inline_block), TEST_CASE(events_and_exceptions),
-          TEST_CASE(links), TEST_CASE(status_rules),
+          TEST_CASE(literal_key_attributes), TEST_CASE(many_attributes_grow_past_the_inline_block),
+          TEST_CASE(events_and_exceptions), TEST_CASE(links), TEST_CASE(status_rules),
           TEST_CASE(unsampled_spans_propagate_but_record_nothing),
           TEST_CASE(disabled_sdk_is_a_no_op), TEST_CASE(context_crosses_threads),
           TEST_CASE(inject_then_extract_round_trips), TEST_CASE(extract_ignores_invalid_headers),
