@@ -88,14 +88,16 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *u
     nanosleep(&(struct timespec){0, 10000000}, NULL);
 
   struct MHD_Response *resp;
+  pthread_mutex_lock(&r->lock); /* the test may script the next answers meanwhile */
   if (status / 100 == 2 && r->reply) {
-    resp = MHD_create_response_from_buffer(r->reply_len, r->reply, MHD_RESPMEM_PERSISTENT);
+    resp = MHD_create_response_from_buffer(r->reply_len, r->reply, MHD_RESPMEM_MUST_COPY);
     MHD_add_response_header(resp, "Content-Type", r->reply_type);
   } else {
     resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
     if (status / 100 != 2 && r->retry_after[0])
       MHD_add_response_header(resp, "Retry-After", r->retry_after);
   }
+  pthread_mutex_unlock(&r->lock);
   enum MHD_Result ret = MHD_queue_response(c, (unsigned)status, resp);
   MHD_destroy_response(resp);
   return ret;
@@ -155,11 +157,13 @@ void receiver_script(receiver_t *r, const int *statuses, int n, const char *retr
 void receiver_hang(receiver_t *r, bool hang) { atomic_store(&r->hang, hang); }
 
 void receiver_reply_body(receiver_t *r, const void *body, size_t len, const char *content_type) {
+  pthread_mutex_lock(&r->lock);
   free(r->reply);
   r->reply = malloc(len);
   memcpy(r->reply, body, len);
   r->reply_len = len;
   snprintf(r->reply_type, sizeof(r->reply_type), "%s", content_type);
+  pthread_mutex_unlock(&r->lock);
 }
 
 int receiver_count(receiver_t *r) {
