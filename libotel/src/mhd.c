@@ -10,6 +10,7 @@
 #include "clock.h"
 #include "durations.h"
 #include "span.h"
+#include "url_parts.h"
 
 static _Atomic(const otel_tracer_t *) tracer;
 
@@ -30,16 +31,12 @@ static const char *known_method(const char *m) {
 static void set_server_address(otel_span_t *s, const char *host) {
   if (!host || !*host)
     return;
-  char name[256];
-  const char *colon = strrchr(host, ':');
-  const char *bracket = strrchr(host, ']');
-  if (colon && (!bracket || colon > bracket)) {
-    OTEL__SPAN_STR(s, "server.address",
-                   otel__str_copy(name, sizeof(name), host, (size_t)(colon - host)));
-    OTEL__SPAN_INT(s, "server.port", atoi(colon + 1));
-  } else {
-    OTEL__SPAN_STR(s, "server.address", host);
-  }
+  otel__url_parts_t parts;
+  otel__host_header_parts(host, &parts);
+  if (parts.host[0])
+    OTEL__SPAN_STR(s, "server.address", parts.host);
+  if (parts.port)
+    OTEL__SPAN_INT(s, "server.port", parts.port);
 }
 
 static void set_client_address(otel_span_t *s, struct MHD_Connection *c) {
