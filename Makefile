@@ -43,7 +43,7 @@ BENCHES     := $(patsubst bench/%.c,$(OUT)/bench/%,$(wildcard bench/bench_*.c))
 EXAMPLES    := $(patsubst examples/%.c,$(OUT)/examples/%,$(wildcard examples/*.c))
 FUZZERS     := $(patsubst fuzz/%.c,$(BUILD)/fuzz/fuzz/%,$(wildcard fuzz/fuzz_*.c))
 # What each fuzz target tests, besides libotel.
-fuzz_article_body_OBJ := articles/article service/body service/http service/workers
+fuzz_article_body_OBJ := articles/article service/body service/http service/workers service/json_text
 fuzz_receiver_OBJ     := receiver/decode
 SERVICE_OBJ := $(patsubst %.c,$(OUT)/%.o,$(wildcard service/*.c))
 SERVICES    := articles notify receiver
@@ -174,6 +174,7 @@ $(OUT)/tests/%: $(OUT)/tests/unit/%.o $(TEST_SUPPORT_OBJ) $(LIBOTEL)
 	$(link)
 # The services' code a unit test covers.
 $(OUT)/tests/test_workers: $(OUT)/service/workers.o
+$(OUT)/tests/test_json_text: $(OUT)/service/json_text.o
 
 # A service: its own folder's objects, the shared service/ code, libotel.
 service_objs = $(patsubst %.c,$(OUT)/%.o,$(wildcard $(1)/*.c))

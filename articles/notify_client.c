@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json_text.h"
+
 static char *notify_url;
 static long timeout_ms = 5000;
 static pthread_key_t handle_key;
@@ -75,14 +77,15 @@ int notify_client_send(int64_t article_id, const char *title, char *error, size_
     return -1;
   }
   json_t *msg = json_pack("{s:I,s:s}", "article_id", (json_int_t)article_id, "title", title);
-  char *body = msg ? json_dumps(msg, JSON_COMPACT) : NULL;
+  size_t len = 0;
+  char *body = msg ? svc_json_text(msg, &len) : NULL;
   json_decref(msg);
   if (!body) {
     snprintf(error, size, "out of memory");
     return -1;
   }
   curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
-  curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
+  curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)len);
   CURLcode rc = otel_curl_perform(h, "POST", notify_url, headers);
   free(body);
   if (rc != CURLE_OK) {

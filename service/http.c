@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "json_text.h"
 #include "workers.h"
 
 #define CONNECTION_LIMIT 1024
@@ -124,11 +125,12 @@ void svc_error(svc_response_t *res, unsigned status, const char *detail, json_t 
 }
 
 static enum MHD_Result send_response(svc_request_t *req, svc_response_t *res, const char *allow) {
-  char *text = res->body ? json_dumps(res->body, JSON_COMPACT) : NULL;
+  size_t len = 0;
+  char *text = res->body ? svc_json_text(res->body, &len) : NULL;
   json_decref(res->body);
   res->body = NULL;
   struct MHD_Response *r =
-      text ? MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE)
+      text ? MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE)
            : MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
   if (!r) {
     free(text);
