@@ -1,4 +1,6 @@
-/* Compact JSON text: strings copied in runs that need no escape, numbers from their digits. */
+/* Compact JSON text: strings copied in runs that need no escape, numbers from
+ * their digits. Written twice: once to count the bytes, once into a buffer
+ * of exactly that size. */
 #include "json_text.h"
 
 #include <stdbool.h>
@@ -7,34 +9,15 @@
 #include <string.h>
 
 typedef struct {
-  char *data;
-  size_t len, cap;
+  char *out; /* NULL while counting */
+  size_t len;
   bool failed;
 } text_t;
 
-static bool reserve(text_t *t, size_t n) {
-  if (t->failed)
-    return false;
-  if (t->len + n + 1 <= t->cap)
-    return true;
-  size_t cap = t->cap ? t->cap : 256;
-  while (cap < t->len + n + 1)
-    cap *= 2;
-  char *grown = realloc(t->data, cap);
-  if (!grown) {
-    t->failed = true;
-    return false;
-  }
-  t->data = grown;
-  t->cap = cap;
-  return true;
-}
-
 static void put(text_t *t, const char *p, size_t n) {
-  if (reserve(t, n)) {
-    memcpy(t->data + t->len, p, n);
-    t->len += n;
-  }
+  if (t->out)
+    memcpy(t->out + t->len, p, n);
+  t->len += n;
 }
 
 static void put_char(text_t *t, char c) { put(t, &c, 1); }
@@ -87,7 +70,8 @@ static void put_value(text_t *t, const json_t *v) {
   case JSON_OBJECT: {
     put_char(t, '{');
     bool first = true;
-    for (void *it = json_object_iter((json_t *)v); it; it = json_object_iter_next((json_t *)v, it)) {
+    for (void *it = json_object_iter((json_t *)v); it;
+         it = json_object_iter_next((json_t *)v, it)) {
       if (!first)
         put_char(t, ',');
       first = false;
@@ -135,13 +119,17 @@ static void put_value(text_t *t, const json_t *v) {
 }
 
 char *svc_json_text(const json_t *value, size_t *len) {
-  text_t t = {0};
-  put_value(&t, value);
-  if (t.failed || !reserve(&t, 0)) {
-    free(t.data);
+  text_t count = {0};
+  put_value(&count, value);
+  text_t text = {.out = count.failed ? NULL : malloc(count.len + 1)};
+  if (!text.out)
+    return NULL;
+  put_value(&text, value);
+  if (text.failed || text.len != count.len) {
+    free(text.out);
     return NULL;
   }
-  t.data[t.len] = '\0';
-  *len = t.len;
-  return t.data;
+  text.out[text.len] = '\0';
+  *len = text.len;
+  return text.out;
 }

@@ -32,10 +32,7 @@ static void add_header(void *carrier, const char *name, const char *value) {
 static void set_server_attrs(otel_span_t *s, const char *url) {
   otel__url_parts_t parts;
   otel__url_parts(url, &parts);
-  if (parts.host[0])
-    OTEL__SPAN_STR(s, "server.address", parts.host);
-  if (parts.port)
-    OTEL__SPAN_INT(s, "server.port", parts.port);
+  otel__span_set_server(s, &parts);
 }
 
 static const char *protocol_version(long v) {

@@ -33,10 +33,7 @@ static void set_server_address(otel_span_t *s, const char *host) {
     return;
   otel__url_parts_t parts;
   otel__host_header_parts(host, &parts);
-  if (parts.host[0])
-    OTEL__SPAN_STR(s, "server.address", parts.host);
-  if (parts.port)
-    OTEL__SPAN_INT(s, "server.port", parts.port);
+  otel__span_set_server(s, &parts);
 }
 
 static void set_client_address(otel_span_t *s, struct MHD_Connection *c) {

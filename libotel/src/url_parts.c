@@ -1,6 +1,8 @@
 /* URL host and port through libcurl's URL API, with a one-entry cache per thread. */
 #include "url_parts.h"
 
+#include "span.h"
+
 #include <curl/curl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +27,13 @@ void otel__host_header_parts(const char *host, otel__url_parts_t *out) {
     set_host(out, host, strlen(host));
     out->port = 0;
   }
+}
+
+void otel__span_set_server(otel_span_t *s, const otel__url_parts_t *parts) {
+  if (parts->host[0])
+    OTEL__SPAN_STR(s, "server.address", parts->host);
+  if (parts->port)
+    OTEL__SPAN_INT(s, "server.port", parts->port);
 }
 
 static _Thread_local struct {

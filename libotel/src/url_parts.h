@@ -8,6 +8,8 @@
 #ifndef OTEL_URL_PARTS_H
 #define OTEL_URL_PARTS_H
 
+#include <otel/trace.h>
+
 typedef struct otel__url_parts {
   char host[256]; /* "" when the URL has none or does not parse */
   long port;      /* the scheme's default when not given; 0 when unknown */
@@ -17,5 +19,8 @@ void otel__url_parts(const char *url, otel__url_parts_t *out);
 
 /* A Host header's "host[:port]" ("[v6]:port" for IPv6); port 0 when absent. */
 void otel__host_header_parts(const char *host, otel__url_parts_t *out);
+
+/* server.address and server.port on s, each when known. */
+void otel__span_set_server(otel_span_t *s, const otel__url_parts_t *parts);
 
 #endif

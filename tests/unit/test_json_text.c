@@ -55,10 +55,10 @@ TEST(unicode_nul_and_long_strings) {
 }
 
 TEST(numbers_literals_and_containers) {
-  json_t *v = json_pack("{s:I,s:I,s:I,s:i,s:f,s:f,s:b,s:b,s:n,s:[],s:{},s:[i,[s,{s:i}]]}",
-                        "max", (json_int_t)INT64_MAX, "min", (json_int_t)INT64_MIN, "zero",
-                        (json_int_t)0, "minus", -42, "real", 0.1, "big", 1e300, "yes", 1, "no",
-                        0, "null", "empty", "obj", "nested", 1, "two", "k", 3);
+  json_t *v = json_pack("{s:I,s:I,s:I,s:i,s:f,s:f,s:b,s:b,s:n,s:[],s:{},s:[i,[s,{s:i}]]}", "max",
+                        (json_int_t)INT64_MAX, "min", (json_int_t)INT64_MIN, "zero", (json_int_t)0,
+                        "minus", -42, "real", 0.1, "big", 1e300, "yes", 1, "no", 0, "null", "empty",
+                        "obj", "nested", 1, "two", "k", 3);
   CHECK(v && same_as_jansson(v));
   json_decref(v);
 }

@@ -4,12 +4,18 @@
 #include "test.h"
 #include "url_parts.h"
 
-static bool parts_are(const char *url, const char *host, long port) {
+/* Whether parse finds host and port in text. */
+static bool split_as(void (*parse)(const char *, otel__url_parts_t *), const char *text,
+                     const char *host, long port) {
   otel__url_parts_t p;
-  otel__url_parts(url, &p);
+  parse(text, &p);
   if (strcmp(p.host, host) || p.port != port)
-    fprintf(stderr, "    %.60s: host \"%s\" port %ld\n", url, p.host, p.port);
+    fprintf(stderr, "    %.60s: host \"%s\" port %ld\n", text, p.host, p.port);
   return !strcmp(p.host, host) && p.port == port;
+}
+
+static bool parts_are(const char *url, const char *host, long port) {
+  return split_as(otel__url_parts, url, host, port);
 }
 
 TEST(host_and_port_of_each_url_in_turn) {
@@ -34,11 +40,7 @@ TEST(urls_too_long_to_keep_are_parsed_each_time) {
 }
 
 static bool header_parts_are(const char *header, const char *host, long port) {
-  otel__url_parts_t p;
-  otel__host_header_parts(header, &p);
-  if (strcmp(p.host, host) || p.port != port)
-    fprintf(stderr, "    %s: host \"%s\" port %ld\n", header, p.host, p.port);
-  return !strcmp(p.host, host) && p.port == port;
+  return split_as(otel__host_header_parts, header, host, port);
 }
 
 TEST(host_header_parts) {
