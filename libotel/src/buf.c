@@ -60,6 +60,22 @@ void otel__buf_putc(otel__buf_t *b, char c) {
     b->data[b->len++] = c;
 }
 
+/* The decimal digits of m, written backwards to end at end; returns their start. */
+static char *decimal(char *end, unsigned long long m) {
+  do
+    *--end = (char)('0' + m % 10);
+  while (m /= 10);
+  return end;
+}
+
+void otel__buf_put_int(otel__buf_t *b, int64_t v) {
+  char text[24], *end = text + sizeof(text);
+  char *p = decimal(end, v < 0 ? 0 - (unsigned long long)v : (unsigned long long)v);
+  if (v < 0)
+    *--p = '-';
+  otel__buf_append(b, p, (size_t)(end - p));
+}
+
 /* d as a whole number of thousandths, without printf: the access log's
  * durations (milliseconds to the microsecond) on every request. For
  * 0 < |d| < 1e12 that is exactly what %.15g prints, trailing zeros dropped,
@@ -79,10 +95,7 @@ static bool put_thousandths(otel__buf_t *b, double d) {
       *--p = (char)('0' + fraction % 10);
   if (p != end)
     *--p = '.';
-  m /= 1000;
-  do
-    *--p = (char)('0' + m % 10);
-  while (m /= 10);
+  p = decimal(p, m / 1000);
   if (k < 0)
     *--p = '-';
   otel__buf_append(b, p, (size_t)(end - p));

@@ -27,6 +27,8 @@ void otel__buf_append(otel__buf_t *b, const void *p, size_t n);
 void otel__buf_puts(otel__buf_t *b, const char *s);
 void otel__buf_putc(otel__buf_t *b, char c);
 void otel__buf_printf(otel__buf_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* An integer in decimal, as "%lld" writes it. */
+void otel__buf_put_int(otel__buf_t *b, int64_t v);
 /* A finite double in the fewest significant digits (15 to 17) that read back
  * as the same value: 0.1 rather than 0.10000000000000001. */
 void otel__buf_put_double(otel__buf_t *b, double d);

@@ -67,7 +67,7 @@ static void put_scalar(otel__buf_t *b, otel_value_type_t type, const void *v) {
     otel__buf_puts(b, *(const bool *)v ? "true" : "false");
     break;
   case OTEL_VALUE_INT:
-    otel__buf_printf(b, "%lld", (long long)*(const int64_t *)v);
+    otel__buf_put_int(b, *(const int64_t *)v);
     break;
   default: {
     double d = *(const double *)v;

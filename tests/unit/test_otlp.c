@@ -548,6 +548,16 @@ TEST(small_strings_written_as_printf_would) {
       }
     }
   }
+  static const int64_t ints[] = {0, 7, -7, 10, -10, 201, 1234567890123, INT64_MAX, INT64_MIN};
+  for (size_t i = 0; i < sizeof(ints) / sizeof(ints[0]); i++) {
+    char want[24];
+    snprintf(want, sizeof(want), "%lld", (long long)ints[i]);
+    otel__buf_t b;
+    otel__buf_init(&b, 0);
+    otel__buf_put_int(&b, ints[i]);
+    CHECK_STR(otel__buf_cstr(&b), want);
+    otel__buf_free(&b);
+  }
   for (unsigned v = 0; v < 256; v++) {
     uint8_t addr[4] = {(uint8_t)v, (uint8_t)(255 - v), (uint8_t)(v * 7), (uint8_t)(v / 3)};
     char got[16], want[INET_ADDRSTRLEN];
