@@ -227,12 +227,9 @@ char *otel__str_join(char *out, size_t size, const char *a, char sep, const char
 char *otel__ipv4_text(const uint8_t addr[4], char out[16]) {
   char *p = out;
   for (int i = 0; i < 4; i++) {
-    unsigned v = addr[i];
-    if (v >= 100)
-      *p++ = (char)('0' + v / 100);
-    if (v >= 10)
-      *p++ = (char)('0' + v / 10 % 10);
-    *p++ = (char)('0' + v % 10);
+    char octet[3], *end = octet + sizeof(octet), *digits = decimal(end, addr[i]);
+    memcpy(p, digits, (size_t)(end - digits));
+    p += end - digits;
     *p++ = i < 3 ? '.' : '\0';
   }
   return out;
