@@ -40,6 +40,8 @@ TEST_SUPPORT_OBJ := $(patsubst %.c,$(OUT)/%.o,$(TEST_SUPPORT_SRC)) $(OUT)/servic
 UNIT_TESTS  := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(wildcard tests/unit/test_*.c))
 TEST_TOOLS  := $(patsubst tests/tools/%.c,$(OUT)/tools/%,$(wildcard tests/tools/*.c))
 BENCHES     := $(patsubst bench/%.c,$(OUT)/bench/%,$(wildcard bench/bench_*.c))
+# The bare server whose throughput make bench reports as the machine's floor.
+BENCH_TOOLS := $(OUT)/bench/bare_http
 EXAMPLES    := $(patsubst examples/%.c,$(OUT)/examples/%,$(wildcard examples/*.c))
 FUZZERS     := $(patsubst fuzz/%.c,$(BUILD)/fuzz/fuzz/%,$(wildcard fuzz/fuzz_*.c))
 # What each fuzz target tests, besides libotel.
@@ -146,7 +148,7 @@ lib: $(LIBOTEL)
 services: $(SERVICE_BIN)
 examples: $(EXAMPLES)
 unit-tests: $(UNIT_TESTS) $(TEST_TOOLS)
-bench-bins: $(BENCHES)
+bench-bins: $(BENCHES) $(BENCH_TOOLS)
 fuzzers: $(FUZZERS)
 
 $(GEN)/%.pb-c.c $(GEN)/%.pb-c.h: libotel/proto/%.proto

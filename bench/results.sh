@@ -19,7 +19,10 @@ done
 
 if [ -n "${BENCH_FROM:-}" ]; then
   grep '^{"mode"' "$BENCH_FROM" >"$WORK/http.jsonl"
+  grep '^{"scale"' "$BENCH_FROM" >"$WORK/scale.jsonl" || true
 else
+  echo "bench: the machine's scale: PostgreSQL alone, a bare libmicrohttpd server (about a minute)"
+  bash "$TOP/bench/scale.sh" | tee "$WORK/scale.jsonl"
   echo "bench: the services under wrk (about 8 minutes)"
   bash "$TOP/bench/http.sh" | tee "$WORK/http.jsonl"
 fi
@@ -59,6 +62,10 @@ post_down=$(ratio post down on) get_down=$(ratio get down on)
 peak_mb() { jq --arg m "$1" "[.[] | select(.mode == \$m) | .$2_mb] | max * 10 | round / 10" <<<"$summary"; }
 rss_a=$(peak_mb on articles) rss_n=$(peak_mb on notify)
 rounds=$(jq '.[0].rounds' <<<"$summary")
+# scale NAME: what that part of the machine does alone, per second (empty if not measured).
+scale() { jq -r --arg s "$1" 'select(.scale == $s) | .rate' "$WORK/scale.jsonl"; }
+# share A B: A as a fraction of B, "0.35".
+share() { jq -n "$1 / $2 * 100 | round / 100"; }
 
 {
   echo "# Benchmark results"
@@ -99,6 +106,21 @@ rounds=$(jq '.[0].rounds' <<<"$summary")
   echo "| collector down: p99 | POST $(p99 post down) ms (up: $(p99 post on)), GET $(p99 get down) ms (up: $(p99 get on)) | |"
   echo "| peak RSS < 20 MB per service | articles $rss_a MB, notify $rss_n MB | $(verdict "$rss_a < 20 and $rss_n < 20") |"
   echo "| collector down: peak RSS (queues full, bounded by their sizes) | articles $(peak_mb down articles) MB, notify $(peak_mb down notify) MB | |"
+  if [ -n "$(scale insert)" ]; then
+    echo
+    echo "## The machine's scale"
+    echo
+    echo "What its parts do alone (\`bench/scale.sh\`), and the services' figures (telemetry on) as a" \
+      "fraction of them, so that runs on different machines can be compared. The targets were set" \
+      "on a machine where the three measured about 9,000, 31,000 and 70,000 per second: the" \
+      "fractions they ask for are in the last column."
+    echo
+    echo "| measure | per second | services, telemetry on | fraction | target's fraction |"
+    echo "|---|---|---|---|---|"
+    echo "| PostgreSQL alone: articles' \`INSERT ... RETURNING\`, prepared, pgbench, 16 clients | $(fmt "$(scale insert)") | \`POST\` $(fmt "$post_rps") | $(share "$post_rps" "$(scale insert)") | $(share 5000 9000) |"
+    echo "| PostgreSQL alone: articles' \`SELECT\` by id, the same | $(fmt "$(scale select)") | \`GET\` $(fmt "$get_rps") | $(share "$get_rps" "$(scale select)") | $(share 20000 31000) |"
+    echo "| a bare libmicrohttpd server, fixed body, keep-alive, wrk as above | $(fmt "$(scale bare_http)") | \`GET\` $(fmt "$get_rps") | $(share "$get_rps" "$(scale bare_http)") | $(share 20000 70000) |"
+  fi
   echo
   echo "## libotel microbenchmarks"
   echo

@@ -1,0 +1,6 @@
+-- make bench's scale: articles' INSERT (articles/store.c), as pgbench runs it (with chr(58) for
+-- the colons of the timestamp format, which pgbench would take for variables).
+INSERT INTO articles (title, body) VALUES ('A benchmark article', 'Written by pgbench to measure the database alone.')
+  RETURNING id, title, body,
+    to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24' || chr(58) || 'MI' || chr(58) || 'SS.US"Z"'),
+    to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24' || chr(58) || 'MI' || chr(58) || 'SS.US"Z"');
