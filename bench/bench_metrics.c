@@ -112,7 +112,7 @@ int main(void) {
     cores = 1;
   printf("metrics recording, calling thread (%d x %d calls per thread; %d cores)\n", ROUNDS,
          PER_ROUND, cores);
-  int counts[] = {1, cores, 4 * cores}; /* 4 x cores: the services' default HTTP_THREADS */
+  int counts[] = {1, cores, 6 * cores}; /* 6 x cores: the services' default WORKER_THREADS */
   for (int k = 0; k < 3; k++)
     run("counter add", false, counts[k], false);
   for (int k = 0; k < 3; k++)

@@ -29,7 +29,7 @@ int svc_run(const svc_spec_t *spec) {
       .host = svc_env_str("HOST", "0.0.0.0"),
       .port = (unsigned)svc_env_long("PORT", spec->default_port, 1, 65535),
       .threads = (unsigned)svc_env_long("HTTP_THREADS", cores > 0 ? cores : 1, 1, 1024),
-      .workers = (unsigned)svc_env_long("WORKER_THREADS", cores > 0 ? 4 * cores : 4, 1, 1024),
+      .workers = (unsigned)svc_env_long("WORKER_THREADS", cores > 0 ? 6 * cores : 6, 1, 1024),
       .max_body = MAX_BODY,
       .routes = spec->routes,
       .n_routes = spec->n_routes,
