@@ -13,9 +13,7 @@
 set -euo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 BIN=${BIN:-$TOP/build/release/bin}
-ROUNDS=${BENCH_ROUNDS:-3}
-WARMUP=${BENCH_WARMUP:-3}
-DURATION=${BENCH_DURATION:-8}
+BENCH_ROUNDS=${BENCH_ROUNDS:-3} BENCH_WARMUP=${BENCH_WARMUP:-3} BENCH_DURATION=${BENCH_DURATION:-8}
 [ $# -ge 2 ] && [[ $1 == post || $1 == get ]] || {
   echo "usage: $0 post|get SETTING..." >&2
   exit 2
@@ -26,28 +24,24 @@ source "$TOP/bench/stack.sh"
 source "$TOP/scripts/lib/postgres.sh"
 URL=http://127.0.0.1:$ARTICLES_PORT
 
-wrk_run() {
-  BENCH_REQUEST=$1 BENCH_MAX_ID=${3:-1} wrk -t "${BENCH_THREADS:-2}" -c "${BENCH_CONNECTIONS:-32}" \
-    -d "${2}s" -s "$TOP/bench/wrk/articles.lua" "$URL" | grep '^{"requests"'
-}
 wal_flushes() {
   "$PG_BIN/psql" -h 127.0.0.1 -p "$POSTGRES_PORT" -U postgres -d articles -Atc \
     'SELECT wal_sync FROM pg_stat_wal'
 }
 
-for round in $(seq "$ROUNDS"); do
+for round in $(seq "$BENCH_ROUNDS"); do
   for setting in "$@"; do
     vars=()
     [ "$setting" = - ] || IFS=, read -r -a vars <<<"$setting"
     stack_start "$WORK/stack.out" "${vars[@]}"
     max_id=1
     if [ "$request" = get ]; then
-      wrk_run post "$WARMUP" >/dev/null
+      stack_wrk post "$BENCH_WARMUP" >/dev/null
       max_id=$(curl -s "$URL/api/articles?limit=1" | jq .total)
     fi
-    wrk_run "$request" "$WARMUP" "$max_id" >/dev/null
+    stack_wrk "$request" "$BENCH_WARMUP" "$max_id" >/dev/null
     before=$(wal_flushes)
-    out=$(wrk_run "$request" "$DURATION" "$max_id")
+    out=$(stack_wrk "$request" "$BENCH_DURATION" "$max_id")
     after=$(wal_flushes)
     stack_stop
     jq -r --arg s "$setting" --argjson round "$round" --argjson flushes $((after - before)) \

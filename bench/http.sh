@@ -17,19 +17,8 @@
 set -euo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 BIN=${BIN:-$TOP/build/release/bin}
-THREADS=${BENCH_THREADS:-2}
-CONNECTIONS=${BENCH_CONNECTIONS:-32}
-WARMUP=${BENCH_WARMUP:-5}
-DURATION=${BENCH_DURATION:-15}
-ROUNDS=${BENCH_ROUNDS:-3}
 source "$TOP/bench/stack.sh"
 URL=http://127.0.0.1:$ARTICLES_PORT
-
-# wrk_run REQUEST SECONDS [MAX_ID]: wrk's closing JSON line.
-wrk_run() {
-  BENCH_REQUEST=$1 BENCH_MAX_ID=${3:-1} wrk -t "$THREADS" -c "$CONNECTIONS" -d "${2}s" \
-    -s "$TOP/bench/wrk/articles.lua" "$URL" | grep '^{"requests"'
-}
 
 # The process listening on a port.
 listener() { ss -Hltnp "( sport = :$1 )" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2; }
@@ -45,12 +34,12 @@ run_mode() {
   articles=$(listener "$ARTICLES_PORT")
   notify=$(listener "$NOTIFY_PORT")
 
-  wrk_run post "$WARMUP" >/dev/null
-  results+=("post $(wrk_run post "$DURATION")")
+  stack_wrk post "$BENCH_WARMUP" >/dev/null
+  results+=("post $(stack_wrk post "$BENCH_DURATION")")
   local max_id
   max_id=$(curl -s "$URL/api/articles?limit=1" | jq .total)
-  wrk_run get "$WARMUP" "$max_id" >/dev/null
-  results+=("get $(wrk_run get "$DURATION" "$max_id")")
+  stack_wrk get "$BENCH_WARMUP" "$max_id" >/dev/null
+  results+=("get $(stack_wrk get "$BENCH_DURATION" "$max_id")")
   local rss_a rss_n
   rss_a=$(peak_rss_kb "$articles")
   rss_n=$(peak_rss_kb "$notify")
@@ -69,7 +58,7 @@ run_mode() {
   done
 }
 
-for round in $(seq "$ROUNDS"); do
+for round in $(seq "$BENCH_ROUNDS"); do
   if ((round % 2)); then
     run_mode on "$round"
     run_mode off "$round"

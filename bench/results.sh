@@ -8,6 +8,7 @@ set -euo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=$TOP/build/release
 OUT=${BENCH_RESULTS:-$TOP/bench/results.md}
+source "$TOP/bench/settings.sh"
 WORK=$(mktemp -d /tmp/bench-results.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 
@@ -23,7 +24,7 @@ if [ -n "${BENCH_FROM:-}" ]; then
 else
   echo "bench: the machine's scale: PostgreSQL alone, a bare libmicrohttpd server (about a minute)"
   bash "$TOP/bench/scale.sh" | tee "$WORK/scale.jsonl"
-  echo "bench: the services under wrk (about 8 minutes)"
+  echo "bench: the services under wrk (about 9 minutes)"
   bash "$TOP/bench/http.sh" | tee "$WORK/http.jsonl"
 fi
 
@@ -77,8 +78,8 @@ share() { jq -n "$1 / $2 * 100 | round / 100"; }
   echo "- Versions: $(gcc --version | head -1); libmicrohttpd $(dpkg-query -W -f='${Version}' libmicrohttpd12);" \
     "libpq $(dpkg-query -W -f='${Version}' libpq5); PostgreSQL $(dpkg-query -W -f='${Version}' postgresql-15);" \
     "libcurl $(dpkg-query -W -f='${Version}' libcurl4); wrk $(dpkg-query -W -f='${Version}' wrk)"
-  echo "- Load: wrk on the same machine, loopback, ${BENCH_THREADS:-2} threads, ${BENCH_CONNECTIONS:-32}" \
-    "connections, ${BENCH_WARMUP:-5} s warm-up then ${BENCH_DURATION:-15} s counted; \`POST /api/articles\`," \
+  echo "- Load: wrk on the same machine, loopback, $BENCH_THREADS threads, $BENCH_CONNECTIONS" \
+    "connections, $BENCH_WARMUP s warm-up then $BENCH_DURATION s counted; \`POST /api/articles\`," \
     "then \`GET /api/articles/{id}\` over the ids created. The stack is make run's (PostgreSQL with" \
     "fsync on, both services with their defaults), its OTLP receiver counting only. Telemetry on" \
     "(\`on\`), on with nothing listening at the endpoint (\`down\`), \`OTEL_SDK_DISABLED=true\` (\`off\`)," \

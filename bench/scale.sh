@@ -12,8 +12,6 @@ set -euo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 BIN=${BIN:-$TOP/build/release/bin}
 BENCH_BIN=${BENCH_BIN:-$TOP/build/release/bench}
-WARMUP=${BENCH_WARMUP:-5}
-DURATION=${BENCH_DURATION:-15}
 source "$TOP/bench/stack.sh"
 source "$TOP/scripts/lib/postgres.sh"
 
@@ -27,11 +25,11 @@ pgbench_rate() {
 line() { jq -c -n --arg scale "$1" --argjson rate "$2" '{scale: $scale, rate: ($rate | floor)}'; }
 
 stack_start "$WORK/stack.out"
-pgbench_rate insert "$WARMUP" >/dev/null
-line insert "$(pgbench_rate insert "$DURATION")"
+pgbench_rate insert "$BENCH_WARMUP" >/dev/null
+line insert "$(pgbench_rate insert "$BENCH_DURATION")"
 max_id=$(curl -s "http://127.0.0.1:$ARTICLES_PORT/api/articles?limit=1" | jq .total)
-pgbench_rate select "$WARMUP" "max_id=$max_id" >/dev/null
-line select "$(pgbench_rate select "$DURATION" "max_id=$max_id")"
+pgbench_rate select "$BENCH_WARMUP" "max_id=$max_id" >/dev/null
+line select "$(pgbench_rate select "$BENCH_DURATION" "max_id=$max_id")"
 stack_stop
 
 port=$(free_port)
@@ -39,10 +37,10 @@ port=$(free_port)
 bare=$!
 wait_for_line "$WORK/bare.out" '^bare_http: listening' "$bare"
 wrk_rps() {
-  wrk -t "${BENCH_THREADS:-2}" -c "${BENCH_CONNECTIONS:-32}" -d "${1}s" "http://127.0.0.1:$port/" |
+  wrk -t "$BENCH_THREADS" -c "$BENCH_CONNECTIONS" -d "${1}s" "http://127.0.0.1:$port/" |
     sed -n 's/^Requests\/sec: *\([0-9.]*\)/\1/p'
 }
-wrk_rps "$WARMUP" >/dev/null
-line bare_http "$(wrk_rps "$DURATION")"
+wrk_rps "$BENCH_WARMUP" >/dev/null
+line bare_http "$(wrk_rps "$BENCH_DURATION")"
 kill -TERM "$bare"
 wait "$bare" || true

@@ -2,6 +2,7 @@
 # make run's stack for the benchmarks: on free ports, its data in a fresh
 # folder, its receiver counting only (RECEIVER_KEEP=count). Source it with TOP
 # and BIN set; it makes WORK (removed at exit) and exports the ports.
+source "$TOP/bench/settings.sh"
 source "$TOP/scripts/lib/ports.sh"
 source "$TOP/scripts/lib/wait.sh"
 
@@ -28,5 +29,11 @@ stack_stop() {
   kill -TERM "$STACK" 2>/dev/null || true
   wait "$STACK" 2>/dev/null || true
   STACK=
+}
+# stack_wrk REQUEST SECONDS [MAX_ID]: wrk's closing JSON line for REQUEST
+# (bench/wrk/articles.lua: post, or get over ids 1..MAX_ID) against articles.
+stack_wrk() {
+  BENCH_REQUEST=$1 BENCH_MAX_ID=${3:-1} wrk -t "$BENCH_THREADS" -c "$BENCH_CONNECTIONS" -d "${2}s" \
+    -s "$TOP/bench/wrk/articles.lua" "http://127.0.0.1:$ARTICLES_PORT" | grep '^{"requests"'
 }
 trap 'stack_stop; rm -rf "$WORK"' EXIT
