@@ -12,7 +12,7 @@ TOP=$(cd "$(dirname "$0")/.." && pwd)
 BIN=${BIN:-$TOP/build/release/bin}
 source "$TOP/bench/stack.sh"
 PROFILED_PORT=$(free_port)
-stack_start "$WORK/stack.out"
+stack_start main
 # Rows for the GETs to find.
 BENCH_REQUEST=post wrk -t1 -c4 -d2s -s "$TOP/bench/wrk/articles.lua" "http://127.0.0.1:$ARTICLES_PORT" >/dev/null
 

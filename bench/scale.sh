@@ -24,10 +24,10 @@ pgbench_rate() {
 
 line() { jq -c -n --arg scale "$1" --argjson rate "$2" '{scale: $scale, rate: ($rate | floor)}'; }
 
-stack_start "$WORK/stack.out"
+stack_start scale
 pgbench_rate insert "$BENCH_WARMUP" >/dev/null
 line insert "$(pgbench_rate insert "$BENCH_DURATION")"
-max_id=$(curl -s "http://127.0.0.1:$ARTICLES_PORT/api/articles?limit=1" | jq .total)
+max_id=$(stack_rows scale)
 pgbench_rate select "$BENCH_WARMUP" "max_id=$max_id" >/dev/null
 line select "$(pgbench_rate select "$BENCH_DURATION" "max_id=$max_id")"
 stack_stop

@@ -1,39 +1,111 @@
 # shellcheck shell=bash
-# make run's stack for the benchmarks: on free ports, its data in a fresh
-# folder, its receiver counting only (RECEIVER_KEEP=count). Source it with TOP
-# and BIN set; it makes WORK (removed at exit) and exports the ports.
+# make run's stack for the benchmarks, as many at once as a comparison needs:
+# each on free ports, its data in a folder of its own, its receiver counting
+# only (RECEIVER_KEEP=count). Source it with TOP and BIN set; it makes WORK
+# (removed at exit, with every stack stopped).
+#
+# Stacks that are compared run side by side and are loaded in turn, a short
+# run each, so that the machine's speed, which drifts from minute to minute,
+# touches them alike (stack_runs); an idle stack costs next to nothing.
 source "$TOP/bench/settings.sh"
 source "$TOP/scripts/lib/ports.sh"
 source "$TOP/scripts/lib/wait.sh"
 
 WORK=$(mktemp -d /tmp/bench.XXXXXX)
 chmod 755 "$WORK"
-export DATA_DIR=$WORK/data RECEIVER_KEEP=count BIN
-ARTICLES_PORT=$(free_port) NOTIFY_PORT=$(free_port) RECEIVER_PORT=$(free_port) POSTGRES_PORT=$(free_port)
-export ARTICLES_PORT NOTIFY_PORT RECEIVER_PORT POSTGRES_PORT
-STACK=
+export RECEIVER_KEEP=count BIN
+declare -A STACK_PID=() STACK_ARTICLES=() STACK_NOTIFY=() STACK_POSTGRES=() STACK_OUT=()
+TAKEN_PORTS=" "
 
-# stack_start OUT [VAR=value ...]: starts the stack with those variables set,
-# its output in OUT; returns once it is ready (1, with OUT shown, if it died).
+# A free port that no stack of this run has been given yet (a stack's ports
+# are free until its servers bind them).
+new_port() {
+  local p
+  while p=$(free_port) && [[ $TAKEN_PORTS == *" $p "* ]]; do :; done
+  TAKEN_PORTS+="$p "
+  echo "$p"
+}
+
+# stack_start NAME [VAR=value ...]: starts a stack called NAME with those
+# variables set; returns once it is ready (1, with its output shown, if it
+# died). Its ports are then in ARTICLES_PORT, NOTIFY_PORT, RECEIVER_PORT and
+# POSTGRES_PORT, its output in $WORK/NAME.out.
 stack_start() {
-  local out=$1
+  local name=$1
   shift
-  setsid env "$@" bash "$TOP/scripts/run-local.sh" </dev/null >"$out" 2>&1 &
-  STACK=$!
-  wait_for_line "$out" '^stack: ready' "$STACK"
+  ARTICLES_PORT=$(new_port) NOTIFY_PORT=$(new_port) RECEIVER_PORT=$(new_port) POSTGRES_PORT=$(new_port)
+  export ARTICLES_PORT NOTIFY_PORT RECEIVER_PORT POSTGRES_PORT
+  STACK_OUT[$name]=$WORK/$name.out
+  setsid env DATA_DIR="$WORK/$name" "$@" bash "$TOP/scripts/run-local.sh" </dev/null \
+    >"${STACK_OUT[$name]}" 2>&1 &
+  STACK_PID[$name]=$!
+  STACK_ARTICLES[$name]=$ARTICLES_PORT
+  STACK_NOTIFY[$name]=$NOTIFY_PORT
+  STACK_POSTGRES[$name]=$POSTGRES_PORT
+  wait_for_line "${STACK_OUT[$name]}" '^stack: ready' "${STACK_PID[$name]}"
 }
 
-# stack_stop: stops it (SIGTERM, as Ctrl-C would) and waits for the end.
+# stack_stop [NAME]: stops that stack, or every one (SIGTERM, as Ctrl-C
+# would), and waits for the end.
 stack_stop() {
-  [ -n "$STACK" ] || return 0
-  kill -TERM "$STACK" 2>/dev/null || true
-  wait "$STACK" 2>/dev/null || true
-  STACK=
-}
-# stack_wrk REQUEST SECONDS [MAX_ID]: wrk's closing JSON line for REQUEST
-# (bench/wrk/articles.lua: post, or get over ids 1..MAX_ID) against articles.
-stack_wrk() {
-  BENCH_REQUEST=$1 BENCH_MAX_ID=${3:-1} wrk -t "$BENCH_THREADS" -c "$BENCH_CONNECTIONS" -d "${2}s" \
-    -s "$TOP/bench/wrk/articles.lua" "http://127.0.0.1:$ARTICLES_PORT" | grep '^{"requests"'
+  local name names=("$@")
+  [ $# -gt 0 ] || names=("${!STACK_PID[@]}")
+  for name in "${names[@]}"; do
+    kill -TERM "${STACK_PID[$name]}" 2>/dev/null || true
+    wait "${STACK_PID[$name]}" 2>/dev/null || true
+    unset "STACK_PID[$name]"
+  done
 }
 trap 'stack_stop; rm -rf "$WORK"' EXIT
+
+# stack_pid NAME SERVICE: the pid of the stack's articles or notify.
+stack_pid() {
+  local port=${STACK_ARTICLES[$1]}
+  [ "$2" = notify ] && port=${STACK_NOTIFY[$1]}
+  ss -Hltnp "( sport = :$port )" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2
+}
+
+# stack_wrk NAME REQUEST SECONDS [MAX_ID]: wrk's closing JSON line for
+# REQUEST (bench/wrk/articles.lua: post, or get over ids 1..MAX_ID) against
+# the stack's articles.
+stack_wrk() {
+  BENCH_REQUEST=$2 BENCH_MAX_ID=${4:-1} wrk -t "$BENCH_THREADS" -c "$BENCH_CONNECTIONS" -d "${3}s" \
+    -s "$TOP/bench/wrk/articles.lua" "http://127.0.0.1:${STACK_ARTICLES[$1]}" | grep '^{"requests"'
+}
+
+# stack_rows NAME: how many articles the stack holds (the ids a GET picks from).
+stack_rows() {
+  curl -s "http://127.0.0.1:${STACK_ARTICLES[$1]}/api/articles?limit=1" | jq .total
+}
+
+# stack_wal_flushes NAME: the WAL flushes its PostgreSQL has made so far.
+stack_wal_flushes() {
+  "${PG_BIN:-/usr/lib/postgresql/15/bin}/psql" -h 127.0.0.1 -p "${STACK_POSTGRES[$1]}" -U postgres \
+    -d articles -Atc 'SELECT wal_sync FROM pg_stat_wal'
+}
+
+# stack_runs REQUEST NAME...: BENCH_ROUNDS rounds; in each, a counted run
+# (BENCH_DURATION s) of REQUEST against each named stack in turn, the first
+# moving on by one each round (no warm-up: warm the stacks up first). A JSON
+# line per run: wrk's figures with "name", "round", "request", "rps" and
+# "wal_flushes" (per request) added.
+stack_runs() {
+  local request=$1 round i n max
+  shift
+  local names=("$@")
+  for round in $(seq "$BENCH_ROUNDS"); do
+    for ((i = 0; i < ${#names[@]}; i++)); do
+      n=${names[$(((i + round - 1) % ${#names[@]}))]}
+      max=1
+      [ "$request" = get ] && max=$(stack_rows "$n")
+      local before out
+      before=$(stack_wal_flushes "$n")
+      out=$(stack_wrk "$n" "$request" "$BENCH_DURATION" "$max")
+      jq -c --arg name "$n" --argjson round "$round" --arg request "$request" \
+        --argjson flushes $(($(stack_wal_flushes "$n") - before)) \
+        '. + {name: $name, round: $round, request: $request,
+              rps: (.requests / (.duration_us / 1e6) | floor),
+              wal_flushes: ($flushes / .requests * 100 | round / 100)}' <<<"$out"
+    done
+  done
+}
