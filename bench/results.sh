@@ -24,7 +24,7 @@ if [ -n "${BENCH_FROM:-}" ]; then
 else
   echo "bench: the machine's scale: PostgreSQL alone, a bare libmicrohttpd server (about a minute)"
   bash "$TOP/bench/scale.sh" | tee "$WORK/scale.jsonl"
-  echo "bench: the services under wrk (about 9 minutes)"
+  echo "bench: the services under wrk (about 7 minutes)"
   bash "$TOP/bench/http.sh" | tee "$WORK/http.jsonl"
 fi
 
@@ -79,12 +79,13 @@ share() { jq -n "$1 / $2 * 100 | round / 100"; }
     "libpq $(dpkg-query -W -f='${Version}' libpq5); PostgreSQL $(dpkg-query -W -f='${Version}' postgresql-15);" \
     "libcurl $(dpkg-query -W -f='${Version}' libcurl4); wrk $(dpkg-query -W -f='${Version}' wrk)"
   echo "- Load: wrk on the same machine, loopback, $BENCH_THREADS threads, $BENCH_CONNECTIONS" \
-    "connections, $BENCH_WARMUP s warm-up then $BENCH_DURATION s counted; \`POST /api/articles\`," \
-    "then \`GET /api/articles/{id}\` over the ids created. The stack is make run's (PostgreSQL with" \
-    "fsync on, both services with their defaults), its OTLP receiver counting only. Telemetry on" \
-    "(\`on\`), on with nothing listening at the endpoint (\`down\`), \`OTEL_SDK_DISABLED=true\` (\`off\`)," \
-    "on and off next to each other, in turn first, then down; the median of $rounds rounds, the" \
-    "highest peak RSS (VmHWM). Ratios between modes are each round's, then their median."
+    "connections. Three stacks of make run side by side (PostgreSQL with fsync on, both services" \
+    "with their defaults, the OTLP receiver counting only): telemetry on (\`on\`), on with nothing" \
+    "listening at the endpoint (\`down\`), \`OTEL_SDK_DISABLED=true\` (\`off\`). Each warmed up" \
+    "for $BENCH_WARMUP s, then loaded in turn, one at a time, for $rounds rounds of a counted" \
+    "$BENCH_DURATION s run (after 1 s uncounted), the first moving on by one each round:" \
+    "\`POST /api/articles\`, then \`GET /api/articles/{id}\` over the ids created. Medians over" \
+    "the rounds, the highest peak RSS (VmHWM); ratios between modes are each round's, then their median."
   echo
   echo "| request | telemetry | req/s | p50 | p99 | failed | articles peak RSS | notify peak RSS |"
   echo "|---|---|---|---|---|---|---|---|"

@@ -85,8 +85,8 @@ stack_wal_flushes() {
 }
 
 # stack_runs REQUEST NAME...: BENCH_ROUNDS rounds; in each, a counted run
-# (BENCH_DURATION s) of REQUEST against each named stack in turn, the first
-# moving on by one each round (no warm-up: warm the stacks up first). A JSON
+# (BENCH_DURATION s, after 1 s uncounted) of REQUEST against each named stack
+# in turn, the first moving on by one each round (warm the stacks up first). A JSON
 # line per run: wrk's figures with "name", "round", "request", "rps" and
 # "wal_flushes" (per request) added.
 stack_runs() {
@@ -99,6 +99,7 @@ stack_runs() {
       max=1
       [ "$request" = get ] && max=$(stack_rows "$n")
       local before out
+      stack_wrk "$n" "$request" 1 "$max" >/dev/null # caches warm again after the others' runs
       before=$(stack_wal_flushes "$n")
       out=$(stack_wrk "$n" "$request" "$BENCH_DURATION" "$max")
       jq -c --arg name "$n" --argjson round "$round" --arg request "$request" \
