@@ -25,10 +25,10 @@ shift
 source "$TOP/bench/stack.sh"
 
 settings=("$@") names=()
-for setting in "${settings[@]}"; do
-  name=s${#names[@]}
+for i in "${!settings[@]}"; do
+  name=s$i
   vars=()
-  [ "$setting" = - ] || IFS=, read -r -a vars <<<"$setting"
+  [ "${settings[$i]}" = - ] || IFS=, read -r -a vars <<<"${settings[$i]}"
   stack_start "$name" "${vars[@]}"
   [ "$request" = get ] && stack_wrk "$name" post "$BENCH_WARMUP" >/dev/null
   stack_wrk "$name" "$request" "$BENCH_WARMUP" "$(stack_rows "$name")" >/dev/null

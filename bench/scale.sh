@@ -13,7 +13,6 @@ TOP=$(cd "$(dirname "$0")/.." && pwd)
 BIN=${BIN:-$TOP/build/release/bin}
 BENCH_BIN=${BENCH_BIN:-$TOP/build/release/bench}
 source "$TOP/bench/stack.sh"
-source "$TOP/scripts/lib/postgres.sh"
 
 # pgbench_rate SCRIPT SECONDS [VAR=value]: the transactions per second it reports.
 pgbench_rate() {

@@ -6,9 +6,11 @@
 #
 # Stacks that are compared run side by side and are loaded in turn, a short
 # run each, so that the machine's speed, which drifts from minute to minute,
-# touches them alike (stack_runs); an idle stack costs next to nothing.
+# touches them alike (stack_runs); an idle stack costs next to nothing
+# (20 ms of CPU in 20 s, measured).
 source "$TOP/bench/settings.sh"
 source "$TOP/scripts/lib/ports.sh"
+source "$TOP/scripts/lib/postgres.sh"
 source "$TOP/scripts/lib/wait.sh"
 
 WORK=$(mktemp -d /tmp/bench.XXXXXX)
@@ -80,15 +82,15 @@ stack_rows() {
 
 # stack_wal_flushes NAME: the WAL flushes its PostgreSQL has made so far.
 stack_wal_flushes() {
-  "${PG_BIN:-/usr/lib/postgresql/15/bin}/psql" -h 127.0.0.1 -p "${STACK_POSTGRES[$1]}" -U postgres \
+  "$PG_BIN/psql" -h 127.0.0.1 -p "${STACK_POSTGRES[$1]}" -U postgres \
     -d articles -Atc 'SELECT wal_sync FROM pg_stat_wal'
 }
 
 # stack_runs REQUEST NAME...: BENCH_ROUNDS rounds; in each, a counted run
-# (BENCH_DURATION s, after 1 s uncounted) of REQUEST against each named stack
-# in turn, the first moving on by one each round (warm the stacks up first). A JSON
-# line per run: wrk's figures with "name", "round", "request", "rps" and
-# "wal_flushes" (per request) added.
+# (BENCH_DURATION s, after 1 s uncounted) of REQUEST against each named
+# stack in turn, the first moving on by one each round (warm the stacks up
+# first). A JSON line per run: wrk's figures with "name", "round",
+# "request", "rps" and "wal_flushes" (per request) added.
 stack_runs() {
   local request=$1 round i n max
   shift
