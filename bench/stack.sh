@@ -38,8 +38,9 @@ stack_start() {
   ARTICLES_PORT=$(new_port) NOTIFY_PORT=$(new_port) RECEIVER_PORT=$(new_port) POSTGRES_PORT=$(new_port)
   export ARTICLES_PORT NOTIFY_PORT RECEIVER_PORT POSTGRES_PORT
   STACK_OUT[$name]=$WORK/$name.out
+  : >"${STACK_OUT[$name]}" # here, not in the child: an earlier "ready" must not be read
   setsid env DATA_DIR="$WORK/$name" "$@" bash "$TOP/scripts/run-local.sh" </dev/null \
-    >"${STACK_OUT[$name]}" 2>&1 &
+    >>"${STACK_OUT[$name]}" 2>&1 &
   STACK_PID[$name]=$!
   STACK_ARTICLES[$name]=$ARTICLES_PORT
   STACK_NOTIFY[$name]=$NOTIFY_PORT

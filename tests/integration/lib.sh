@@ -98,9 +98,12 @@ cleanup() {
 trap cleanup EXIT
 
 # start_sink [VAR=value...]: the receiver (receiver/) on a free port, writing
-# $WORK/{traces,metrics,logs}.jsonl; sets SINK_PORT and SINK_PID.
+# $WORK/{traces,metrics,logs}.jsonl; sets SINK_PORT and SINK_PID. The output
+# of an earlier receiver is emptied here, before the start: emptied by the
+# child instead, it could still be read for the port.
 start_sink() {
-  env "$@" RECEIVER_PORT=0 RECEIVER_DIR="$WORK" "$BIN/receiver" >"$WORK/receiver.out" 2>>"$WORK/receiver.log" &
+  : >"$WORK/receiver.out"
+  env "$@" RECEIVER_PORT=0 RECEIVER_DIR="$WORK" "$BIN/receiver" >>"$WORK/receiver.out" 2>>"$WORK/receiver.log" &
   SINK_PID=$!
   PIDS+=("$SINK_PID")
   for _ in $(seq 50); do
