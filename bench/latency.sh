@@ -10,9 +10,10 @@
 #   in notify    notify's server span, inside that call
 #   answer       the call's end to the server span's end: the response made,
 #                the connection handed back to the server's thread and sent
-# Prints wrk's line, the creates whose traces are whole, then, in ms, each phase's p50, p90 and p99 over the creates, and its mean
-# over the slowest 1% and over the middle 10% (p45-p55) by total, so a tail
-# can be told apart: one phase slow, or every phase slower at once.
+# Prints wrk's line and how many creates have a whole trace, then, in ms,
+# each phase's p50, p90 and p99 over the creates, and its mean over the
+# slowest 1% and over the middle 10% (p45-p55) by total: so a tail can be
+# told apart, one phase slow or every phase slower at once.
 #   bench/latency.sh [VAR=value ...]    (for the stack, as in compare.sh)
 # The receiver writing files costs more CPU than counting only: the rates are
 # a little below make bench's.
