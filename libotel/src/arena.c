@@ -25,14 +25,8 @@ static size_t align_up(uintptr_t p) {
   return (size_t)((p + m) & ~m);
 }
 
-void *otel__arena_alloc(otel__arena_t *a, size_t size) {
-  if (a->pos) {
-    char *p = (char *)align_up((uintptr_t)a->pos);
-    if (p <= a->end && (size_t)(a->end - p) >= size) {
-      a->pos = p + size;
-      return p;
-    }
-  }
+/* A new block for an allocation of size bytes that did not fit. */
+static void *alloc_block(otel__arena_t *a, size_t size) {
   size_t block = a->chunks ? a->chunks->size * 2 : ARENA_MIN_BLOCK;
   if (block < size)
     block = size;
@@ -47,8 +41,21 @@ void *otel__arena_alloc(otel__arena_t *a, size_t size) {
   return c->data;
 }
 
+void *otel__arena_alloc(otel__arena_t *a, size_t size) {
+  if (a->pos) {
+    char *p = (char *)align_up((uintptr_t)a->pos);
+    if (p <= a->end && (size_t)(a->end - p) >= size) {
+      a->pos = p + size;
+      return p;
+    }
+  }
+  return alloc_block(a, size);
+}
+
+void *otel__arena_bytes_slow(otel__arena_t *a, size_t size) { return alloc_block(a, size); }
+
 char *otel__arena_strndup(otel__arena_t *a, const char *s, size_t n) {
-  char *p = otel__arena_alloc(a, n + 1);
+  char *p = otel__arena_bytes(a, n + 1);
   if (p) {
     memcpy(p, s, n);
     p[n] = '\0';

@@ -21,6 +21,21 @@ void otel__arena_init(otel__arena_t *a, void *first, size_t size);
 /* size bytes aligned for any type, or NULL when out of memory. */
 void *otel__arena_alloc(otel__arena_t *a, size_t size);
 
+/* size bytes from a new block: what otel__arena_bytes does when the current
+ * one is full. */
+void *otel__arena_bytes_slow(otel__arena_t *a, size_t size);
+
+/* size bytes with no alignment, for strings and encoded messages; NULL when
+ * out of memory. Inline: a few of these for every attribute of every span. */
+static inline void *otel__arena_bytes(otel__arena_t *a, size_t size) {
+  if (a->pos && (size_t)(a->end - a->pos) >= size) {
+    char *p = a->pos;
+    a->pos = p + size;
+    return p;
+  }
+  return otel__arena_bytes_slow(a, size);
+}
+
 /* Copies of the first n bytes of s plus a NUL; of s whole. NULL on failure. */
 char *otel__arena_strndup(otel__arena_t *a, const char *s, size_t n);
 char *otel__arena_strdup(otel__arena_t *a, const char *s);

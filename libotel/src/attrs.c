@@ -1,7 +1,10 @@
 /* Attribute sets: copying, replacing by key, and the specification's limits. */
 #include "attrs.h"
 
+#include <stdint.h>
 #include <string.h>
+
+#include "otlp_value.h"
 
 size_t otel__utf8_prefix(const char *s, size_t n, uint32_t max) {
   uint32_t chars = 0;
@@ -24,14 +27,21 @@ static const char *copy_string(otel__arena_t *arena, const char *s, uint32_t max
   return otel__arena_strndup(arena, s, n);
 }
 
-/* Copies attr's value into *out, strings and arrays into the arena. */
-static bool copy_value(otel_attr_t *out, const otel_attr_t *attr, otel__arena_t *arena,
-                       uint32_t max_chars) {
+/* Copies attr's value into *out, arrays into the arena. A string is left
+ * where it is, with *slen its length within the limit: its copy is the one
+ * in the encoded AnyValue. */
+static bool copy_value(otel_attr_t *out, size_t *slen, const otel_attr_t *attr,
+                       otel__arena_t *arena, uint32_t max_chars) {
   out->type = attr->type;
+  *slen = 0;
   switch (attr->type) {
-  case OTEL_VALUE_STRING:
-    out->v.s = copy_string(arena, attr->v.s, max_chars);
-    return out->v.s != NULL;
+  case OTEL_VALUE_STRING: {
+    const char *s = attr->v.s ? attr->v.s : "";
+    size_t n = strlen(s);
+    *slen = max_chars ? otel__utf8_prefix(s, n, max_chars) : n;
+    out->v.s = s;
+    return true;
+  }
   case OTEL_VALUE_BOOL:
   case OTEL_VALUE_INT:
   case OTEL_VALUE_DOUBLE:
@@ -68,26 +78,54 @@ static bool copy_value(otel_attr_t *out, const otel_attr_t *attr, otel__arena_t 
   return false;
 }
 
-const otel_attr_t *otel__attrs_find(const otel__attrs_t *a, const char *key) {
-  for (uint32_t i = 0; i < a->n; i++)
-    if (a->items[i].key[0] == key[0] && !strcmp(a->items[i].key, key))
-      return &a->items[i];
+/* Fills *item with key[0..klen) and attr's value, encoded; false when out of memory. */
+static bool keep(otel__attr_item_t *item, const char *key, size_t klen, const otel_attr_t *attr,
+                 otel__arena_t *arena, uint32_t max_chars) {
+  otel_attr_t value;
+  size_t slen;
+  if (!key || !copy_value(&value, &slen, attr, arena, max_chars))
+    return false;
+  size_t n = otel__otlp_value_size(&value, slen);
+  uint8_t *encoded = otel__arena_bytes(arena, n + 1);
+  if (!encoded || n > UINT32_MAX)
+    return false;
+  otel__otlp_value_write(encoded, &value, slen);
+  encoded[n] = '\0';
+  if (value.type == OTEL_VALUE_STRING) /* its last slen bytes */
+    value.v.s = (const char *)encoded + n - slen;
+  value.key = key;
+  item->attr = value;
+  item->value = encoded;
+  item->value_len = (uint32_t)n;
+  item->key_len = (uint32_t)klen;
+  return true;
+}
+
+static otel__attr_item_t *find(const otel__attrs_t *a, const char *key, size_t klen) {
+  for (uint32_t i = 0; i < a->n; i++) {
+    const otel__attr_item_t *item = &a->items[i];
+    if (item->key_len == klen && !memcmp(item->attr.key, key, klen))
+      return (otel__attr_item_t *)item;
+  }
   return NULL;
 }
 
-static void set(otel__attrs_t *a, otel__arena_t *arena, const otel_attr_t *attr,
+const otel_attr_t *otel__attrs_find(const otel__attrs_t *a, const char *key) {
+  const otel__attr_item_t *item = find(a, key, strlen(key));
+  return item ? &item->attr : NULL;
+}
+
+static void set(otel__attrs_t *a, otel__arena_t *arena, const otel_attr_t *attr, size_t klen,
                 otel__attr_limits_t limits, bool copy_key) {
-  if (!attr->key || !attr->key[0]) {
+  if (!klen || klen > UINT32_MAX) {
     a->dropped++;
     return;
   }
-  otel_attr_t *slot = (otel_attr_t *)otel__attrs_find(a, attr->key);
-  if (slot) {
-    otel_attr_t copy;
-    if (copy_value(&copy, attr, arena, limits.value_length)) {
-      copy.key = slot->key;
-      *slot = copy;
-    }
+  otel__attr_item_t *slot = find(a, attr->key, klen);
+  if (slot) { /* a new value for the key; on failure the old one stays */
+    otel__attr_item_t item;
+    if (keep(&item, slot->attr.key, klen, attr, arena, limits.value_length))
+      *slot = item;
     return;
   }
   if (a->n >= limits.count) {
@@ -98,7 +136,7 @@ static void set(otel__attrs_t *a, otel__arena_t *arena, const otel_attr_t *attr,
     uint32_t cap = a->cap ? a->cap * 2 : 8;
     if (cap > limits.count)
       cap = limits.count;
-    otel_attr_t *items = otel__arena_alloc(arena, cap * sizeof(*items));
+    otel__attr_item_t *items = otel__arena_alloc(arena, cap * sizeof(*items));
     if (!items) {
       a->dropped++;
       return;
@@ -108,9 +146,8 @@ static void set(otel__attrs_t *a, otel__arena_t *arena, const otel_attr_t *attr,
     a->items = items;
     a->cap = cap;
   }
-  otel_attr_t *out = &a->items[a->n];
-  out->key = copy_key ? otel__arena_strdup(arena, attr->key) : attr->key;
-  if (!out->key || !copy_value(out, attr, arena, limits.value_length)) {
+  const char *key = copy_key ? otel__arena_strndup(arena, attr->key, klen) : attr->key;
+  if (!keep(&a->items[a->n], key, klen, attr, arena, limits.value_length)) {
     a->dropped++;
     return;
   }
@@ -119,12 +156,12 @@ static void set(otel__attrs_t *a, otel__arena_t *arena, const otel_attr_t *attr,
 
 void otel__attrs_set(otel__attrs_t *a, otel__arena_t *arena, const otel_attr_t *attr,
                      otel__attr_limits_t limits) {
-  set(a, arena, attr, limits, true);
+  set(a, arena, attr, attr->key ? strlen(attr->key) : 0, limits, true);
 }
 
 void otel__attrs_set_literal_key(otel__attrs_t *a, otel__arena_t *arena, const otel_attr_t *attr,
-                                 otel__attr_limits_t limits) {
-  set(a, arena, attr, limits, false);
+                                 size_t klen, otel__attr_limits_t limits) {
+  set(a, arena, attr, klen, limits, false);
 }
 
 /* --- identity of attribute sets, for metric points --- */

@@ -1,7 +1,10 @@
 /*
- * Attribute sets as spans, events, links and the resource keep them: copies in
- * an arena, one value per key, a count limit (further keys are dropped and
- * counted) and a value length limit (strings truncated on a character boundary).
+ * Attribute sets as spans, events, links, log records, metric points and the
+ * resource keep them: copies in an arena, one value per key, a count limit
+ * (further keys are dropped and counted) and a value length limit (strings
+ * truncated on a character boundary). Each value is also kept as the OTLP
+ * AnyValue message it will be exported as, encoded when it is set, so an
+ * export copies bytes rather than encoding every attribute of every span.
  */
 #ifndef OTEL_ATTRS_H
 #define OTEL_ATTRS_H
@@ -10,8 +13,15 @@
 
 #include "arena.h"
 
+typedef struct otel__attr_item {
+  otel_attr_t attr;     /* a string value points into value, NUL-terminated after it */
+  const uint8_t *value; /* the value as an OTLP AnyValue message's fields */
+  uint32_t value_len;
+  uint32_t key_len;
+} otel__attr_item_t;
+
 typedef struct otel__attrs {
-  otel_attr_t *items;
+  otel__attr_item_t *items;
   uint32_t n;
   uint32_t cap;
   uint32_t dropped;
@@ -27,9 +37,10 @@ typedef struct otel__attr_limits {
 void otel__attrs_set(otel__attrs_t *a, otel__arena_t *arena, const otel_attr_t *attr,
                      otel__attr_limits_t limits);
 
-/* The same with the key kept as given, not copied: a string literal. */
+/* The same with the key kept as given, not copied: a string literal, of
+ * klen bytes. */
 void otel__attrs_set_literal_key(otel__attrs_t *a, otel__arena_t *arena, const otel_attr_t *attr,
-                                 otel__attr_limits_t limits);
+                                 size_t klen, otel__attr_limits_t limits);
 
 /* The value of key, or NULL. Borrowed. */
 const otel_attr_t *otel__attrs_find(const otel__attrs_t *a, const char *key);

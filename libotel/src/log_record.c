@@ -69,7 +69,9 @@ static void put_record(otel__pbw_t *w, const otel__log_record_t *r) {
   }
   otel__pbw_varint_nz(w, OTLP_LOG_DROPPED_ATTRIBUTES_COUNT, r->attrs.dropped);
   otel__otlp_put_attrs(w, OTLP_LOG_ATTRIBUTES, &r->attrs);
-  otel__otlp_put_value(w, OTLP_LOG_BODY, &OTEL_ATTR_STR("", r->body));
+  size_t body = otel__pbw_mark(w); /* an AnyValue holding the message */
+  otel__pbw_bytes(w, OTLP_ANY_VALUE_STRING, r->body, strlen(r->body));
+  otel__pbw_close(w, OTLP_LOG_BODY, body);
   otel__pbw_string_nz(w, OTLP_LOG_SEVERITY_TEXT, r->severity_text);
   otel__pbw_varint(w, OTLP_LOG_SEVERITY_NUMBER, (uint64_t)r->severity);
   otel__pbw_fixed64(w, OTLP_LOG_TIME_UNIX_NANO, r->time_unix_ns);

@@ -122,7 +122,7 @@ static bool same_set(const otel__point_t *p, const otel_attr_t *attrs, size_t n)
     return false;
   for (size_t i = 0; i < n; i++) {
     const char *key = attrs[i].key ? attrs[i].key : "";
-    const otel_attr_t *mine = &p->attrs.items[i];
+    const otel_attr_t *mine = &p->attrs.items[i].attr;
     if (strcmp(mine->key, key) && !(mine = otel__attrs_find(&p->attrs, key)))
       return false;
     if (!otel__attr_value_equal(mine, &attrs[i]))

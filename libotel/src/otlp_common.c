@@ -6,67 +6,38 @@
 
 #include "otlp_fields.h"
 #include "otlp_json.h"
+#include "otlp_value.h"
 
-/* One element of an array attribute as a scalar attribute. */
-static otel_attr_t array_item(const otel_attr_t *a, size_t i) {
-  otel_attr_t one = {.key = a->key};
-  switch (a->type) {
-  case OTEL_VALUE_STRING_ARRAY:
-    one.type = OTEL_VALUE_STRING;
-    one.v.s = ((const char *const *)a->v.array.items)[i];
-    break;
-  case OTEL_VALUE_BOOL_ARRAY:
-    one.type = OTEL_VALUE_BOOL;
-    one.v.b = ((const bool *)a->v.array.items)[i];
-    break;
-  case OTEL_VALUE_INT_ARRAY:
-    one.type = OTEL_VALUE_INT;
-    one.v.i = ((const int64_t *)a->v.array.items)[i];
-    break;
-  default:
-    one.type = OTEL_VALUE_DOUBLE;
-    one.v.d = ((const double *)a->v.array.items)[i];
-    break;
-  }
-  return one;
-}
-
-/* An AnyValue as field `field`. Oneof members are written even when zero:
- * in a oneof, presence is the value. */
-void otel__otlp_put_value(otel__pbw_t *w, uint32_t field, const otel_attr_t *a) {
-  size_t mark = otel__pbw_mark(w);
-  switch (a->type) {
-  case OTEL_VALUE_STRING:
-    otel__pbw_bytes(w, OTLP_ANY_VALUE_STRING, a->v.s, strlen(a->v.s));
-    break;
-  case OTEL_VALUE_BOOL:
-    otel__pbw_varint(w, OTLP_ANY_VALUE_BOOL, a->v.b);
-    break;
-  case OTEL_VALUE_INT:
-    otel__pbw_varint(w, OTLP_ANY_VALUE_INT, (uint64_t)a->v.i);
-    break;
-  case OTEL_VALUE_DOUBLE:
-    otel__pbw_double(w, OTLP_ANY_VALUE_DOUBLE, a->v.d);
-    break;
-  default: {
-    size_t array = otel__pbw_mark(w);
-    for (size_t i = a->v.array.len; i-- > 0;) {
-      otel_attr_t one = array_item(a, i);
-      otel__otlp_put_value(w, OTLP_ARRAY_VALUE_VALUES, &one);
-    }
-    otel__pbw_close(w, OTLP_ANY_VALUE_ARRAY, array);
-    break;
-  }
-  }
+/* One KeyValue as field `field`, its value already written (last) since mark. */
+static void close_kv(otel__pbw_t *w, uint32_t field, size_t mark, const char *key, size_t klen) {
+  otel__pbw_bytes(w, OTLP_KEY_VALUE_KEY, key, klen);
   otel__pbw_close(w, field, mark);
 }
 
 void otel__otlp_put_attrs(otel__pbw_t *w, uint32_t field, const otel__attrs_t *a) {
   for (uint32_t i = a->n; i-- > 0;) {
+    const otel__attr_item_t *item = &a->items[i];
     size_t mark = otel__pbw_mark(w);
-    otel__otlp_put_value(w, OTLP_KEY_VALUE_VALUE, &a->items[i]);
-    otel__pbw_bytes(w, OTLP_KEY_VALUE_KEY, a->items[i].key, strlen(a->items[i].key));
-    otel__pbw_close(w, field, mark);
+    otel__pbw_bytes(w, OTLP_KEY_VALUE_VALUE, item->value, item->value_len);
+    close_kv(w, field, mark, item->attr.key, item->key_len);
+  }
+}
+
+void otel__otlp_put_attr_array(otel__pbw_t *w, uint32_t field, const otel_attr_t *attrs, size_t n) {
+  for (size_t i = n; i-- > 0;) {
+    otel_attr_t a = attrs[i];
+    if (a.type == OTEL_VALUE_STRING && !a.v.s)
+      a.v.s = "";
+    size_t slen = a.type == OTEL_VALUE_STRING ? strlen(a.v.s) : 0;
+    size_t mark = otel__pbw_mark(w);
+    size_t size = otel__otlp_value_size(&a, slen);
+    uint8_t *p = otel__pbw_reserve(w, size);
+    if (p)
+      otel__otlp_value_write(p, &a, slen);
+    otel__pbw_raw_varint(w, size);
+    otel__pbw_tag(w, OTLP_KEY_VALUE_VALUE, OTEL__WIRE_LEN);
+    const char *key = a.key ? a.key : "";
+    close_kv(w, field, mark, key, strlen(key));
   }
 }
 

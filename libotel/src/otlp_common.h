@@ -13,11 +13,13 @@
 #include "pbw.h"
 #include <stdbool.h>
 
-/* Writes one value as AnyValue field `field` (the attribute's key is unused). */
-void otel__otlp_put_value(otel__pbw_t *w, uint32_t field, const otel_attr_t *a);
-
-/* Writes a's attributes as repeated KeyValue field `field`, in order. */
+/* Writes a's attributes as repeated KeyValue field `field`, in order: the
+ * bytes each was encoded to when it was set. */
 void otel__otlp_put_attrs(otel__pbw_t *w, uint32_t field, const otel__attrs_t *a);
+
+/* The same for attributes as the API takes them, attrs[0..n), encoded here
+ * (a NULL key or string as ""). */
+void otel__otlp_put_attr_array(otel__pbw_t *w, uint32_t field, const otel_attr_t *attrs, size_t n);
 
 /* Writes a Resource with attrs as message field `field`. */
 void otel__otlp_put_resource(otel__pbw_t *w, uint32_t field, const otel__attrs_t *attrs);

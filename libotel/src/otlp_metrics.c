@@ -34,9 +34,10 @@ struct otel_observer {
   encoder_t *e;
 };
 
-/* A NumberDataPoint; start is 0 for a gauge (left out). */
+/* A NumberDataPoint; start is 0 for a gauge (left out). Its attributes are
+ * a point's, or else those of an observation, attrs[0..n). */
 static void put_number(encoder_t *e, bool is_int, int64_t i, double d, uint64_t start,
-                       const otel__attrs_t *attrs) {
+                       const otel__attrs_t *kept, const otel_attr_t *attrs, size_t n) {
   otel__pbw_t *w = e->w;
   size_t mark = otel__pbw_mark(w);
   if (is_int)
@@ -45,7 +46,10 @@ static void put_number(encoder_t *e, bool is_int, int64_t i, double d, uint64_t 
     otel__pbw_double(w, OTLP_NUMBER_POINT_AS_DOUBLE, d);
   otel__pbw_fixed64(w, OTLP_NUMBER_POINT_TIME_UNIX_NANO, e->now);
   otel__pbw_fixed64_nz(w, OTLP_NUMBER_POINT_START_TIME_UNIX_NANO, start);
-  otel__otlp_put_attrs(w, OTLP_NUMBER_POINT_ATTRIBUTES, attrs);
+  if (kept)
+    otel__otlp_put_attrs(w, OTLP_NUMBER_POINT_ATTRIBUTES, kept);
+  else
+    otel__otlp_put_attr_array(w, OTLP_NUMBER_POINT_ATTRIBUTES, attrs, n);
   bool gauge = e->inst->kind == OTEL__OBSERVABLE_GAUGE;
   otel__pbw_close(w, gauge ? OTLP_GAUGE_DATA_POINTS : OTLP_SUM_DATA_POINTS, mark);
   e->points++;
@@ -55,7 +59,7 @@ static void put_number_point(const otel__point_t *p, void *ud) {
   encoder_t *e = ud;
   otel__point_value_t v;
   otel__point_read(e->inst, p, &v);
-  put_number(e, true, v.sum_int, 0, p->start_unix_ns, &p->attrs);
+  put_number(e, true, v.sum_int, 0, p->start_unix_ns, &p->attrs, NULL, 0);
 }
 
 static void observe(otel_observer_t *o, bool is_int, int64_t i, double d, const otel_attr_t *attrs,
@@ -65,9 +69,8 @@ static void observe(otel_observer_t *o, bool is_int, int64_t i, double d, const 
   const otel__instrument_t *inst = o->e->inst;
   if (inst->kind == OTEL__OBSERVABLE_COUNTER && (is_int ? i < 0 : d < 0))
     return; /* a monotonic total cannot be negative */
-  otel__attrs_t set = {(otel_attr_t *)attrs, (uint32_t)n, (uint32_t)n, 0}; /* read only */
   uint64_t start = inst->kind == OTEL__OBSERVABLE_COUNTER ? inst->created_unix_ns : 0;
-  put_number(o->e, is_int, i, d, start, &set);
+  put_number(o->e, is_int, i, d, start, NULL, attrs, n);
 }
 
 void otel_observe_int(otel_observer_t *o, int64_t value, const otel_attr_t *attrs, size_t n) {

@@ -35,20 +35,44 @@ static inline bool otel__pbw_room(otel__pbw_t *w, size_t n) {
   return w->pos >= n || otel__pbw_grow(w, n);
 }
 
+/* Forward writing, for a message whose size is known before it is written. */
+static inline size_t otel__pb_varint_size(uint64_t v) {
+  return v < 0x80 ? 1 : (size_t)(64 - __builtin_clzll(v) + 6) / 7;
+}
+
+/* Writes v at p; returns the byte after it. */
+static inline uint8_t *otel__pb_put_varint(uint8_t *p, uint64_t v) {
+  for (; v >= 0x80; v >>= 7)
+    *p++ = (uint8_t)(v | 0x80);
+  *p++ = (uint8_t)v;
+  return p;
+}
+
+/* Writes the low n bytes of v at p, least significant first; returns the byte after. */
+static inline uint8_t *otel__pb_put_le(uint8_t *p, uint64_t v, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    *p++ = (uint8_t)(v >> (8 * i));
+  return p;
+}
+
+/* n bytes in front of what w holds, for the caller to write forward; NULL
+ * when they cannot be had. */
+static inline uint8_t *otel__pbw_reserve(otel__pbw_t *w, size_t n) {
+  if (!otel__pbw_room(w, n))
+    return NULL;
+  w->pos -= n;
+  return w->buf + w->pos;
+}
+
 static inline void otel__pbw_raw_varint(otel__pbw_t *w, uint64_t v) {
   if (v < 0x80) {
     if (otel__pbw_room(w, 1))
       w->buf[--w->pos] = (uint8_t)v;
     return;
   }
-  size_t n = (size_t)(64 - __builtin_clzll(v) + 6) / 7;
-  if (!otel__pbw_room(w, n))
-    return;
-  w->pos -= n;
-  uint8_t *p = w->buf + w->pos;
-  for (; v >= 0x80; v >>= 7)
-    *p++ = (uint8_t)(v | 0x80);
-  *p = (uint8_t)v;
+  uint8_t *p = otel__pbw_reserve(w, otel__pb_varint_size(v));
+  if (p)
+    otel__pb_put_varint(p, v);
 }
 
 static inline void otel__pbw_tag(otel__pbw_t *w, uint32_t field, int wire) {
@@ -56,11 +80,9 @@ static inline void otel__pbw_tag(otel__pbw_t *w, uint32_t field, int wire) {
 }
 
 static inline void otel__pbw_raw_le(otel__pbw_t *w, uint64_t v, size_t n) {
-  if (!otel__pbw_room(w, n))
-    return;
-  w->pos -= n;
-  for (size_t i = 0; i < n; i++)
-    w->buf[w->pos + i] = (uint8_t)(v >> (8 * i));
+  uint8_t *p = otel__pbw_reserve(w, n);
+  if (p)
+    otel__pb_put_le(p, v, n);
 }
 
 static inline void otel__pbw_raw_double(otel__pbw_t *w, double v) {

@@ -21,6 +21,9 @@
 /* Where the span's fields after its context begin. */
 #define OTEL__SPAN_AFTER_CONTEXT (offsetof(otel_span_t, ctx) + sizeof(otel_span_context_t))
 
+/* Attribute slots a sampled span starts with. */
+#define SPAN_FIRST_ATTRS 16
+
 /* What every call gets when the SDK is off: no ids, records nothing. */
 static otel_span_t noop_span;
 
@@ -70,6 +73,12 @@ otel_span_t *otel_span_start_at(const otel_tracer_t *tracer, const char *name,
 
   s->recording = true;
   otel__arena_init(&s->arena, (char *)s + sizeof(*s), OTEL__SPAN_BLOCK_SIZE - sizeof(*s));
+  /* Room for the attributes the conventions give a server span, in one array
+   * rather than one of 8 outgrown into one of 16. */
+  uint32_t cap = otel__sdk.config.span_limits.attr_count;
+  cap = cap < SPAN_FIRST_ATTRS ? cap : SPAN_FIRST_ATTRS;
+  s->attrs.items = otel__arena_alloc(&s->arena, cap * sizeof(*s->attrs.items));
+  s->attrs.cap = s->attrs.items ? cap : 0;
   s->tracer = tracer ? tracer : &otel__default_tracer;
   s->kind = kind;
   s->name = otel__arena_strdup(&s->arena, name ? name : "");
@@ -129,9 +138,9 @@ void otel_span_set_attr(otel_span_t *span, const otel_attr_t *attr) {
     otel__attrs_set(&span->attrs, &span->arena, attr, span_attr_limits());
 }
 
-void otel__span_set_literal(otel_span_t *span, const otel_attr_t *attr) {
+void otel__span_set_literal(otel_span_t *span, const otel_attr_t *attr, size_t klen) {
   if (span && span->recording)
-    otel__attrs_set_literal_key(&span->attrs, &span->arena, attr, span_attr_limits());
+    otel__attrs_set_literal_key(&span->attrs, &span->arena, attr, klen, span_attr_limits());
 }
 
 void otel_span_set_attrs(otel_span_t *span, const otel_attr_t *attrs, size_t n) {

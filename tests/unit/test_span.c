@@ -165,6 +165,49 @@ TEST(literal_key_attributes) {
   test_sdk_stop();
 }
 
+/* What the server integration and a handler set on a create, with a
+ * browser's user agent, fits the span's pool block: one allocation per span. */
+TEST(a_server_span_fits_its_block) {
+  TEST_SDK_START("X=1");
+  otel_span_t *s = otel_span_start(tracer(), "POST /api/articles", OTEL_SPAN_KIND_SERVER, NULL);
+  OTEL__SPAN_STR(s, "client.address", "192.168.100.200");
+  OTEL__SPAN_STR(s, "http.request.method", "POST");
+  OTEL__SPAN_STR(s, "url.path", "/api/articles");
+  OTEL__SPAN_STR(s, "url.query", "limit=20&offset=40");
+  OTEL__SPAN_STR(s, "url.scheme", "http");
+  OTEL__SPAN_STR(s, "network.protocol.version", "1.1");
+  OTEL__SPAN_STR(s, "user_agent.original",
+                 "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Firefox/128.0");
+  OTEL__SPAN_STR(s, "server.address", "articles.example.com");
+  OTEL__SPAN_INT(s, "server.port", 8080);
+  OTEL__SPAN_STR(s, "http.route", "/api/articles");
+  OTEL__SPAN_INT(s, "http.response.status_code", 201);
+  otel_span_set_int(s, "article.id", 123456);
+  CHECK_INT(s->attrs.n, 12);
+  CHECK(s->arena.chunks == NULL);
+  otel_span_end(s);
+  test_sdk_stop();
+}
+
+/* Keys of one length, or one a prefix of another, are different keys. */
+TEST(keys_alike_in_length_or_prefix_stay_apart) {
+  TEST_SDK_START("X=1");
+  otel_span_t *s = otel_span_start(tracer(), "keys", OTEL_SPAN_KIND_INTERNAL, NULL);
+  otel_span_set_int(s, "key.a", 1);
+  otel_span_set_int(s, "key.b", 2);
+  otel_span_set_int(s, "key", 3);
+  otel_span_set_int(s, "key.ab", 4);
+  OTEL__SPAN_INT(s, "key.b", 5);
+  CHECK_INT(s->attrs.n, 4);
+  CHECK_INT(otel__attrs_find(&s->attrs, "key.a")->v.i, 1);
+  CHECK_INT(otel__attrs_find(&s->attrs, "key.b")->v.i, 5);
+  CHECK_INT(otel__attrs_find(&s->attrs, "key")->v.i, 3);
+  CHECK_INT(otel__attrs_find(&s->attrs, "key.ab")->v.i, 4);
+  CHECK(!otel__attrs_find(&s->attrs, "key."));
+  otel_span_end(s);
+  test_sdk_stop();
+}
+
 TEST(many_attributes_grow_past_the_inline_block) {
   TEST_SDK_START("X=1");
   otel_span_t *s = otel_span_start(tracer(), "big", OTEL_SPAN_KIND_INTERNAL, NULL);
@@ -393,8 +436,10 @@ TEST(propagators_follow_the_configuration) {
 TEST_MAIN("span", TEST_CASE(root_span_has_fresh_ids), TEST_CASE(tracer_is_interned),
           TEST_CASE(child_of_the_current_span), TEST_CASE(remote_parent_from_an_explicit_context),
           TEST_CASE(attributes_of_every_type), TEST_CASE(attribute_limits),
-          TEST_CASE(literal_key_attributes), TEST_CASE(many_attributes_grow_past_the_inline_block),
-          TEST_CASE(events_and_exceptions), TEST_CASE(links), TEST_CASE(status_rules),
+          TEST_CASE(literal_key_attributes), TEST_CASE(a_server_span_fits_its_block),
+          TEST_CASE(keys_alike_in_length_or_prefix_stay_apart),
+          TEST_CASE(many_attributes_grow_past_the_inline_block), TEST_CASE(events_and_exceptions),
+          TEST_CASE(links), TEST_CASE(status_rules),
           TEST_CASE(unsampled_spans_propagate_but_record_nothing),
           TEST_CASE(disabled_sdk_is_a_no_op), TEST_CASE(context_crosses_threads),
           TEST_CASE(inject_then_extract_round_trips), TEST_CASE(extract_ignores_invalid_headers),

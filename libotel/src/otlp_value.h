@@ -1,0 +1,77 @@
+/*
+ * An attribute's value as an OTLP AnyValue message, written forward into a
+ * buffer of its exact size. Attribute sets keep each value encoded so from
+ * the moment it is set, and an export copies those bytes as they are.
+ * Scalars are encoded inline, for every attribute of every span; arrays in
+ * otlp_value.c.
+ */
+#ifndef OTEL_OTLP_VALUE_H
+#define OTEL_OTLP_VALUE_H
+
+#include <otel/otel.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "otlp_fields.h"
+#include "pbw.h"
+
+#define OTEL__TAG(field, wire) ((uint8_t)((field) << 3 | (wire)))
+
+/* A length-delimited field of n bytes, its tag and length included: its size. */
+static inline size_t otel__pb_delimited_size(size_t n) {
+  return 1 + otel__pb_varint_size(n) + n;
+}
+
+/* The AnyValue message of array attribute a: its size, and writing it at p
+ * (returning the byte after). The strings of a string array are taken whole,
+ * NULL as "". */
+size_t otel__otlp_array_value_size(const otel_attr_t *a);
+uint8_t *otel__otlp_array_value_write(uint8_t *p, const otel_attr_t *a);
+
+/* The size of the AnyValue message holding a's value, a string being
+ * a->v.s[0..slen). Oneof members are written even when zero: in a oneof,
+ * presence is the value. */
+static inline size_t otel__otlp_value_size(const otel_attr_t *a, size_t slen) {
+  switch (a->type) {
+  case OTEL_VALUE_STRING:
+    return otel__pb_delimited_size(slen);
+  case OTEL_VALUE_BOOL:
+    return 2;
+  case OTEL_VALUE_INT:
+    return 1 + otel__pb_varint_size((uint64_t)a->v.i);
+  case OTEL_VALUE_DOUBLE:
+    return 9;
+  default:
+    return otel__otlp_array_value_size(a);
+  }
+}
+
+/* Writes that message at p; returns the byte after it. */
+static inline uint8_t *otel__otlp_value_write(uint8_t *p, const otel_attr_t *a, size_t slen) {
+  switch (a->type) {
+  case OTEL_VALUE_STRING:
+    *p++ = OTEL__TAG(OTLP_ANY_VALUE_STRING, OTEL__WIRE_LEN);
+    p = otel__pb_put_varint(p, slen);
+    if (slen)
+      memcpy(p, a->v.s, slen);
+    return p + slen;
+  case OTEL_VALUE_BOOL:
+    *p++ = OTEL__TAG(OTLP_ANY_VALUE_BOOL, OTEL__WIRE_VARINT);
+    *p++ = a->v.b ? 1 : 0;
+    return p;
+  case OTEL_VALUE_INT:
+    *p++ = OTEL__TAG(OTLP_ANY_VALUE_INT, OTEL__WIRE_VARINT);
+    return otel__pb_put_varint(p, (uint64_t)a->v.i);
+  case OTEL_VALUE_DOUBLE: {
+    uint64_t bits;
+    memcpy(&bits, &a->v.d, sizeof(bits));
+    *p++ = OTEL__TAG(OTLP_ANY_VALUE_DOUBLE, OTEL__WIRE_FIXED64);
+    return otel__pb_put_le(p, bits, 8);
+  }
+  default:
+    return otel__otlp_array_value_write(p, a);
+  }
+}
+
+#endif
