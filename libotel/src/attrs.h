@@ -37,8 +37,8 @@ typedef struct otel__attr_limits {
 void otel__attrs_set(otel__attrs_t *a, otel__arena_t *arena, const otel_attr_t *attr,
                      otel__attr_limits_t limits);
 
-/* The same with the key kept as given, not copied: a string literal, of
- * klen bytes. */
+/* The same with the key kept as given, not copied, klen bytes long: a string
+ * literal, or a key that outlives the set. */
 void otel__attrs_set_literal_key(otel__attrs_t *a, otel__arena_t *arena, const otel_attr_t *attr,
                                  size_t klen, otel__attr_limits_t limits);
 

@@ -1,8 +1,8 @@
 /*
- * Log records for export: copied at otel_log() time into one allocation,
- * queued through a batch log record processor (OTEL_BLRP_*), and encoded as
- * OTLP LogRecords carrying the trace and span ids of the span they were
- * written under.
+ * Log records for export: encoded at otel_log() time, into one allocation,
+ * as the OTLP LogRecords they are sent as, carrying the trace and span ids of
+ * the span they were written under; queued through a batch log record
+ * processor (OTEL_BLRP_*); grouped by logger when a batch is sent.
  */
 #include "log_record.h"
 
@@ -11,72 +11,96 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "attrs.h"
 #include "exporter.h"
 #include "otlp/logs_service.pb-c.h"
 #include "otlp_common.h"
 #include "otlp_fields.h"
 #include "otlp_json.h"
 
-#define RECORD_BLOCK 1024 /* the record and its arena's first block */
 #define REQUEST_DESCRIPTOR                                                                         \
   opentelemetry__proto__collector__logs__v1__export_logs_service_request__descriptor
+
+/* An attribute as a KeyValue message: its fields' size, and writing them. */
+static size_t kv_size(const otel__attr_item_t *item) {
+  return otel__pb_delimited_size(item->key_len) + otel__pb_delimited_size(item->value_len);
+}
+
+static uint8_t *put_kv(uint8_t *p, const otel__attr_item_t *item) {
+  p = otel__pb_put_tag(p, OTLP_LOG_ATTRIBUTES, OTEL__WIRE_LEN);
+  p = otel__pb_put_varint(p, kv_size(item));
+  p = otel__pb_put_bytes(p, OTLP_KEY_VALUE_KEY, item->attr.key, item->key_len);
+  return otel__pb_put_bytes(p, OTLP_KEY_VALUE_VALUE, item->value, item->value_len);
+}
 
 otel__log_record_t *otel__log_record_new(uint64_t time_unix_ns, otel_severity_t severity,
                                          const char *severity_text, const char *logger,
                                          const char *message, const otel_attr_t *attrs, size_t n,
                                          const otel_span_context_t *sc) {
-  otel__log_record_t *r = malloc(RECORD_BLOCK);
-  if (!r)
-    return NULL;
-  memset(r, 0, sizeof(*r));
-  otel__arena_init(&r->arena, (char *)r + sizeof(*r), RECORD_BLOCK - sizeof(*r));
-  r->time_unix_ns = time_unix_ns;
-  r->severity = severity;
-  r->severity_text = severity_text; /* static */
-  r->scope = otel__arena_strdup(&r->arena, logger ? logger : "");
-  r->body = otel__arena_strdup(&r->arena, message ? message : "");
+  /* The attributes, deduplicated and within the limits, in a set that lives
+   * for this call: its keys are borrowed, its values encoded. */
+  char block[1024];
+  otel__arena_t arena;
+  otel__arena_init(&arena, block, sizeof(block));
+  otel__attrs_t set = {0};
   const otel__span_limits_t *l = &otel__sdk.config.span_limits;
   otel__attr_limits_t limits = {l->attr_count, l->attr_value_length};
   for (size_t i = 0; i < n; i++)
-    otel__attrs_set(&r->attrs, &r->arena, &attrs[i], limits);
-  if (otel_span_context_is_valid(sc)) {
-    memcpy(r->trace_id, sc->trace_id, sizeof(r->trace_id));
-    memcpy(r->span_id, sc->span_id, sizeof(r->span_id));
-    r->flags = sc->flags;
-    r->has_trace = true;
+    otel__attrs_set_literal_key(&set, &arena, &attrs[i], attrs[i].key ? strlen(attrs[i].key) : 0,
+                                limits);
+
+  const char *scope = logger ? logger : "", *body = message ? message : "";
+  size_t scope_len = strlen(scope), body_len = strlen(body), text_len = strlen(severity_text);
+  bool traced = otel_span_context_is_valid(sc);
+  /* The fields in order of their numbers, as protobuf-c writes them. */
+  size_t len = 9 + 1 + otel__pb_varint_size((uint64_t)severity);
+  if (text_len)
+    len += otel__pb_delimited_size(text_len);
+  len += otel__pb_delimited_size(otel__pb_delimited_size(body_len));
+  for (uint32_t i = 0; i < set.n; i++)
+    len += otel__pb_delimited_size(kv_size(&set.items[i]));
+  if (set.dropped)
+    len += 1 + otel__pb_varint_size(set.dropped);
+  if (traced)
+    len += 5 + otel__pb_delimited_size(OTEL_TRACE_ID_SIZE) +
+           otel__pb_delimited_size(OTEL_SPAN_ID_SIZE);
+  len += 9;
+
+  otel__log_record_t *r = malloc(sizeof(*r) + len + scope_len + 1);
+  if (r) {
+    uint8_t *p = r->bytes;
+    p = otel__pb_put_tag(p, OTLP_LOG_TIME_UNIX_NANO, OTEL__WIRE_FIXED64);
+    p = otel__pb_put_le(p, time_unix_ns, 8);
+    p = otel__pb_put_tag(p, OTLP_LOG_SEVERITY_NUMBER, OTEL__WIRE_VARINT);
+    p = otel__pb_put_varint(p, (uint64_t)severity);
+    if (text_len)
+      p = otel__pb_put_bytes(p, OTLP_LOG_SEVERITY_TEXT, severity_text, text_len);
+    p = otel__pb_put_tag(p, OTLP_LOG_BODY, OTEL__WIRE_LEN); /* an AnyValue holding the message */
+    p = otel__pb_put_varint(p, otel__pb_delimited_size(body_len));
+    p = otel__pb_put_bytes(p, OTLP_ANY_VALUE_STRING, body, body_len);
+    for (uint32_t i = 0; i < set.n; i++)
+      p = put_kv(p, &set.items[i]);
+    if (set.dropped) {
+      p = otel__pb_put_tag(p, OTLP_LOG_DROPPED_ATTRIBUTES_COUNT, OTEL__WIRE_VARINT);
+      p = otel__pb_put_varint(p, set.dropped);
+    }
+    if (traced) {
+      p = otel__pb_put_tag(p, OTLP_LOG_FLAGS, OTEL__WIRE_FIXED32);
+      p = otel__pb_put_le(p, sc->flags, 4);
+      p = otel__pb_put_bytes(p, OTLP_LOG_TRACE_ID, sc->trace_id, OTEL_TRACE_ID_SIZE);
+      p = otel__pb_put_bytes(p, OTLP_LOG_SPAN_ID, sc->span_id, OTEL_SPAN_ID_SIZE);
+    }
+    p = otel__pb_put_tag(p, OTLP_LOG_OBSERVED_TIME_UNIX_NANO, OTEL__WIRE_FIXED64);
+    p = otel__pb_put_le(p, time_unix_ns, 8);
+    r->len = (size_t)(p - r->bytes);
+    memcpy(p, scope, scope_len + 1);
+    r->scope = (const char *)p;
   }
-  if (!r->scope || !r->body) {
-    otel__log_record_free(r);
-    return NULL;
-  }
+  otel__arena_reset(&arena);
   return r;
 }
 
-void otel__log_record_free(otel__log_record_t *r) {
-  if (!r)
-    return;
-  otel__arena_reset(&r->arena);
-  free(r);
-}
-
-static void put_record(otel__pbw_t *w, const otel__log_record_t *r) {
-  size_t mark = otel__pbw_mark(w);
-  otel__pbw_fixed64(w, OTLP_LOG_OBSERVED_TIME_UNIX_NANO, r->time_unix_ns);
-  if (r->has_trace) {
-    otel__pbw_bytes(w, OTLP_LOG_SPAN_ID, r->span_id, OTEL_SPAN_ID_SIZE);
-    otel__pbw_bytes(w, OTLP_LOG_TRACE_ID, r->trace_id, OTEL_TRACE_ID_SIZE);
-    otel__pbw_fixed32(w, OTLP_LOG_FLAGS, r->flags);
-  }
-  otel__pbw_varint_nz(w, OTLP_LOG_DROPPED_ATTRIBUTES_COUNT, r->attrs.dropped);
-  otel__otlp_put_attrs(w, OTLP_LOG_ATTRIBUTES, &r->attrs);
-  size_t body = otel__pbw_mark(w); /* an AnyValue holding the message */
-  otel__pbw_bytes(w, OTLP_ANY_VALUE_STRING, r->body, strlen(r->body));
-  otel__pbw_close(w, OTLP_LOG_BODY, body);
-  otel__pbw_string_nz(w, OTLP_LOG_SEVERITY_TEXT, r->severity_text);
-  otel__pbw_varint(w, OTLP_LOG_SEVERITY_NUMBER, (uint64_t)r->severity);
-  otel__pbw_fixed64(w, OTLP_LOG_TIME_UNIX_NANO, r->time_unix_ns);
-  otel__pbw_close(w, OTLP_SCOPE_LOGS_LOG_RECORDS, mark);
-}
+void otel__log_record_free(otel__log_record_t *r) { free(r); }
 
 int otel__otlp_logs_encode(otel__pbw_t *w, const otel__resource_t *resource,
                            otel__log_record_t *const *records, size_t n) {
@@ -92,7 +116,7 @@ int otel__otlp_logs_encode(otel__pbw_t *w, const otel__resource_t *resource,
     size_t mark = otel__pbw_mark(w);
     for (size_t i = n; i-- > 0;)
       if (!strcmp(records[i]->scope, records[k]->scope))
-        put_record(w, records[i]);
+        otel__pbw_bytes(w, OTLP_SCOPE_LOGS_LOG_RECORDS, records[i]->bytes, records[i]->len);
     otel__otlp_put_scope(w, OTLP_SCOPE_LOGS_SCOPE, records[k]->scope, NULL);
     otel__pbw_close(w, OTLP_RESOURCE_LOGS_SCOPE_LOGS, mark);
   }

@@ -5,26 +5,20 @@
 #include <otel/context.h>
 #include <otel/log.h>
 
-#include "arena.h"
-#include "attrs.h"
 #include "pbw.h"
 #include "sdk.h"
 
+/* A record as it will be exported: the fields of its OTLP LogRecord message,
+ * encoded when it was written, and its logger's name, which the message does
+ * not carry (records are grouped by it). One allocation. */
 typedef struct otel__log_record {
-  uint64_t time_unix_ns;
-  otel_severity_t severity;
-  const char *severity_text;
-  const char *scope; /* the logger's name */
-  const char *body;
-  otel__attrs_t attrs;
-  uint8_t trace_id[OTEL_TRACE_ID_SIZE];
-  uint8_t span_id[OTEL_SPAN_ID_SIZE];
-  uint8_t flags;
-  bool has_trace;
-  otel__arena_t arena;
+  const char *scope; /* the logger's name, after the bytes */
+  size_t len;
+  uint8_t bytes[];
 } otel__log_record_t;
 
-/* A record with copies of everything; NULL when memory ran out. */
+/* A record of what otel_log() was given (sc NULL outside a span); NULL when
+ * memory ran out. */
 otel__log_record_t *otel__log_record_new(uint64_t time_unix_ns, otel_severity_t severity,
                                          const char *severity_text, const char *logger,
                                          const char *message, const otel_attr_t *attrs, size_t n,

@@ -46,12 +46,12 @@ size_t otel__otlp_array_value_size(const otel_attr_t *a) {
 }
 
 uint8_t *otel__otlp_array_value_write(uint8_t *p, const otel_attr_t *a) {
-  *p++ = OTEL__TAG(OTLP_ANY_VALUE_ARRAY, OTEL__WIRE_LEN);
+  p = otel__pb_put_tag(p, OTLP_ANY_VALUE_ARRAY, OTEL__WIRE_LEN);
   p = otel__pb_put_varint(p, array_size(a));
   for (size_t i = 0; i < a->v.array.len; i++) {
     size_t slen;
     otel_attr_t one = array_item(a, i, &slen);
-    *p++ = OTEL__TAG(OTLP_ARRAY_VALUE_VALUES, OTEL__WIRE_LEN);
+    p = otel__pb_put_tag(p, OTLP_ARRAY_VALUE_VALUES, OTEL__WIRE_LEN);
     p = otel__pb_put_varint(p, otel__otlp_value_size(&one, slen));
     p = otel__otlp_value_write(p, &one, slen);
   }

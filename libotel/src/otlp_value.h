@@ -16,13 +16,6 @@
 #include "otlp_fields.h"
 #include "pbw.h"
 
-#define OTEL__TAG(field, wire) ((uint8_t)((field) << 3 | (wire)))
-
-/* A length-delimited field of n bytes, its tag and length included: its size. */
-static inline size_t otel__pb_delimited_size(size_t n) {
-  return 1 + otel__pb_varint_size(n) + n;
-}
-
 /* The AnyValue message of array attribute a: its size, and writing it at p
  * (returning the byte after). The strings of a string array are taken whole,
  * NULL as "". */
@@ -51,22 +44,18 @@ static inline size_t otel__otlp_value_size(const otel_attr_t *a, size_t slen) {
 static inline uint8_t *otel__otlp_value_write(uint8_t *p, const otel_attr_t *a, size_t slen) {
   switch (a->type) {
   case OTEL_VALUE_STRING:
-    *p++ = OTEL__TAG(OTLP_ANY_VALUE_STRING, OTEL__WIRE_LEN);
-    p = otel__pb_put_varint(p, slen);
-    if (slen)
-      memcpy(p, a->v.s, slen);
-    return p + slen;
+    return otel__pb_put_bytes(p, OTLP_ANY_VALUE_STRING, a->v.s, slen);
   case OTEL_VALUE_BOOL:
-    *p++ = OTEL__TAG(OTLP_ANY_VALUE_BOOL, OTEL__WIRE_VARINT);
+    p = otel__pb_put_tag(p, OTLP_ANY_VALUE_BOOL, OTEL__WIRE_VARINT);
     *p++ = a->v.b ? 1 : 0;
     return p;
   case OTEL_VALUE_INT:
-    *p++ = OTEL__TAG(OTLP_ANY_VALUE_INT, OTEL__WIRE_VARINT);
+    p = otel__pb_put_tag(p, OTLP_ANY_VALUE_INT, OTEL__WIRE_VARINT);
     return otel__pb_put_varint(p, (uint64_t)a->v.i);
   case OTEL_VALUE_DOUBLE: {
     uint64_t bits;
     memcpy(&bits, &a->v.d, sizeof(bits));
-    *p++ = OTEL__TAG(OTLP_ANY_VALUE_DOUBLE, OTEL__WIRE_FIXED64);
+    p = otel__pb_put_tag(p, OTLP_ANY_VALUE_DOUBLE, OTEL__WIRE_FIXED64);
     return otel__pb_put_le(p, bits, 8);
   }
   default:

@@ -55,6 +55,23 @@ static inline uint8_t *otel__pb_put_le(uint8_t *p, uint64_t v, size_t n) {
   return p;
 }
 
+/* A length-delimited field of n bytes, its tag (a field number under 16) and
+ * length included: its size. */
+static inline size_t otel__pb_delimited_size(size_t n) { return 1 + otel__pb_varint_size(n) + n; }
+
+static inline uint8_t *otel__pb_put_tag(uint8_t *p, uint32_t field, int wire) {
+  return otel__pb_put_varint(p, (uint64_t)field << 3 | (uint64_t)wire);
+}
+
+/* A length-delimited field, its tag and length first. */
+static inline uint8_t *otel__pb_put_bytes(uint8_t *p, uint32_t field, const void *data, size_t n) {
+  p = otel__pb_put_tag(p, field, OTEL__WIRE_LEN);
+  p = otel__pb_put_varint(p, n);
+  if (n)
+    memcpy(p, data, n);
+  return p + n;
+}
+
 /* n bytes in front of what w holds, for the caller to write forward; NULL
  * when they cannot be had. */
 static inline uint8_t *otel__pbw_reserve(otel__pbw_t *w, size_t n) {

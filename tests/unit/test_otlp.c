@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "buf.h"
+#include "log_record.h"
 #include "otlp/logs_service.pb-c.h"
 #include "otlp/metrics_service.pb-c.h"
 #include "otlp/trace_service.pb-c.h"
@@ -542,6 +543,71 @@ TEST(attribute_values_are_kept_encoded_as_protobuf_c_would_pack_them) {
   test_sdk_stop();
 }
 
+typedef Opentelemetry__Proto__Logs__V1__LogRecord log_t;
+
+/* protobuf-c's packing of a LogRecord with these fields. */
+static size_t pack_log(log_t *lr, uint8_t *out) {
+  return opentelemetry__proto__logs__v1__log_record__pack(lr, out);
+}
+
+/* A record is kept as the LogRecord bytes protobuf-c itself would write:
+ * inside a span and outside, its attributes deduplicated (the last value in
+ * the first place) and within the limits. */
+TEST(log_records_are_kept_encoded_as_protobuf_c_would_pack_them) {
+  TEST_SDK_START("OTEL_ATTRIBUTE_COUNT_LIMIT=3", "OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT=5");
+  otel_span_context_t sc;
+  otel_traceparent_parse("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", &sc);
+  otel_attr_t attrs[] = {OTEL_ATTR_INT("article_id", 300),     OTEL_ATTR_STR("title", "truncated"),
+                         OTEL_ATTR_STR("", "no key"),          OTEL_ATTR_INT("article_id", 7),
+                         OTEL_ATTR_DOUBLE("duration_ms", 1.5), OTEL_ATTR_BOOL("over", true)};
+  otel__log_record_t *r =
+      otel__log_record_new(1700000000123456789ull, OTEL_SEVERITY_WARN, "WARNING", "articles.api",
+                           "dispatch failed", attrs, 6, &sc);
+  CHECK(r);
+  CHECK_STR(r->scope, "articles.api");
+
+  any_t body = any_str("dispatch failed"), id = any_int(7), title = any_str("trunc"),
+        ms = any_double(1.5);
+  kv_t kvs[3] = {OPENTELEMETRY__PROTO__COMMON__V1__KEY_VALUE__INIT,
+                 OPENTELEMETRY__PROTO__COMMON__V1__KEY_VALUE__INIT,
+                 OPENTELEMETRY__PROTO__COMMON__V1__KEY_VALUE__INIT};
+  kvs[0].key = "article_id", kvs[0].value = &id;
+  kvs[1].key = "title", kvs[1].value = &title;
+  kvs[2].key = "duration_ms", kvs[2].value = &ms;
+  kv_t *kvp[] = {&kvs[0], &kvs[1], &kvs[2]};
+  log_t lr = OPENTELEMETRY__PROTO__LOGS__V1__LOG_RECORD__INIT;
+  lr.time_unix_nano = lr.observed_time_unix_nano = 1700000000123456789ull;
+  lr.severity_number = OPENTELEMETRY__PROTO__LOGS__V1__SEVERITY_NUMBER__SEVERITY_NUMBER_WARN;
+  lr.severity_text = "WARNING";
+  lr.body = &body;
+  lr.n_attributes = 3;
+  lr.attributes = kvp;
+  lr.dropped_attributes_count = 2; /* the empty key, and "over" past the limit */
+  lr.flags = 1;
+  lr.trace_id = (ProtobufCBinaryData){16, sc.trace_id};
+  lr.span_id = (ProtobufCBinaryData){8, sc.span_id};
+  uint8_t packed[1024];
+  size_t n = pack_log(&lr, packed);
+  CHECK_INT(r->len, n);
+  CHECK(!memcmp(r->bytes, packed, n));
+  otel__log_record_free(r);
+
+  r = otel__log_record_new(5, OTEL_SEVERITY_INFO, "INFO", NULL, NULL, NULL, 0, NULL);
+  CHECK(r);
+  CHECK_STR(r->scope, "");
+  body = any_str("");
+  log_t outside = OPENTELEMETRY__PROTO__LOGS__V1__LOG_RECORD__INIT;
+  outside.time_unix_nano = outside.observed_time_unix_nano = 5;
+  outside.severity_number = OPENTELEMETRY__PROTO__LOGS__V1__SEVERITY_NUMBER__SEVERITY_NUMBER_INFO;
+  outside.severity_text = "INFO";
+  outside.body = &body;
+  n = pack_log(&outside, packed);
+  CHECK_INT(r->len, n);
+  CHECK(!memcmp(r->bytes, packed, n));
+  otel__log_record_free(r);
+  test_sdk_stop();
+}
+
 /* A request bigger than the writer's first block moves it while writing. */
 TEST(large_batches_encode_across_buffer_growth) {
   TEST_SDK_START("X=1");
@@ -688,6 +754,7 @@ TEST_MAIN("otlp", TEST_CASE(protobuf_carries_every_field), TEST_CASE(json_follow
           TEST_CASE(json_reads_back_into_the_same_message),
           TEST_CASE(field_numbers_match_the_proto_files), TEST_CASE(zero_attribute_values_survive),
           TEST_CASE(attribute_values_are_kept_encoded_as_protobuf_c_would_pack_them),
+          TEST_CASE(log_records_are_kept_encoded_as_protobuf_c_would_pack_them),
           TEST_CASE(large_batches_encode_across_buffer_growth), TEST_CASE(json_string_escaping),
           TEST_CASE(base64_and_hex), TEST_CASE(doubles_written_as_printf_would),
           TEST_CASE(small_strings_written_as_printf_would), TEST_CASE(buffer_cap_fails_cleanly))
