@@ -65,13 +65,6 @@ uint64_t otel__random_u64(void) {
   return result;
 }
 
-bool otel__is_zero(const uint8_t *p, size_t n) {
-  uint8_t acc = 0;
-  for (size_t i = 0; i < n; i++)
-    acc |= p[i];
-  return acc == 0;
-}
-
 void otel__random_id(uint8_t *p, size_t n) {
   do {
     for (size_t i = 0; i < n; i += 8) {

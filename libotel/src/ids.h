@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* Fills p with n random bytes that are not all zero. Thread-safe. */
 void otel__random_id(uint8_t *p, size_t n);
@@ -12,7 +13,18 @@ void otel__random_id(uint8_t *p, size_t n);
 /* A uniformly random 64-bit value (for jitter and ids). Thread-safe. */
 uint64_t otel__random_u64(void);
 
-/* True when all n bytes are zero. */
-bool otel__is_zero(const uint8_t *p, size_t n);
+/* True when all n bytes are zero. Inline and eight bytes at a time: every
+ * span, log record and header check asks it of a trace and a span id. */
+static inline bool otel__is_zero(const uint8_t *p, size_t n) {
+  uint64_t acc = 0, word;
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    memcpy(&word, p + i, 8);
+    acc |= word;
+  }
+  for (; i < n; i++)
+    acc |= p[i];
+  return acc == 0;
+}
 
 #endif
