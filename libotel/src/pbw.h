@@ -3,6 +3,8 @@
  * fields last-to-first and then its length and tag means no pass is needed to
  * size nested messages first: one pass over the data encodes it. The field
  * writers are inline: they run a few times per attribute of every span.
+ * Beside it, the otel__pb_ functions write front to back into memory of a
+ * size known beforehand: an attribute's value, a log record.
  */
 #ifndef OTEL_PBW_H
 #define OTEL_PBW_H
