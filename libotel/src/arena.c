@@ -25,8 +25,7 @@ static size_t align_up(uintptr_t p) {
   return (size_t)((p + m) & ~m);
 }
 
-/* A new block for an allocation of size bytes that did not fit. */
-static void *alloc_block(otel__arena_t *a, size_t size) {
+void *otel__arena_new_block(otel__arena_t *a, size_t size) {
   size_t block = a->chunks ? a->chunks->size * 2 : ARENA_MIN_BLOCK;
   if (block < size)
     block = size;
@@ -49,10 +48,8 @@ void *otel__arena_alloc(otel__arena_t *a, size_t size) {
       return p;
     }
   }
-  return alloc_block(a, size);
+  return otel__arena_new_block(a, size);
 }
-
-void *otel__arena_bytes_slow(otel__arena_t *a, size_t size) { return alloc_block(a, size); }
 
 char *otel__arena_strndup(otel__arena_t *a, const char *s, size_t n) {
   char *p = otel__arena_bytes(a, n + 1);

@@ -21,9 +21,9 @@ void otel__arena_init(otel__arena_t *a, void *first, size_t size);
 /* size bytes aligned for any type, or NULL when out of memory. */
 void *otel__arena_alloc(otel__arena_t *a, size_t size);
 
-/* size bytes from a new block: what otel__arena_bytes does when the current
- * one is full. */
-void *otel__arena_bytes_slow(otel__arena_t *a, size_t size);
+/* size bytes at the start of a new block (aligned for any type): where an
+ * allocation goes that the current block cannot hold. */
+void *otel__arena_new_block(otel__arena_t *a, size_t size);
 
 /* size bytes with no alignment, for strings and encoded messages; NULL when
  * out of memory. Inline: a few of these for every attribute of every span. */
@@ -33,7 +33,7 @@ static inline void *otel__arena_bytes(otel__arena_t *a, size_t size) {
     a->pos = p + size;
     return p;
   }
-  return otel__arena_bytes_slow(a, size);
+  return otel__arena_new_block(a, size);
 }
 
 /* Copies of the first n bytes of s plus a NUL; of s whole. NULL on failure. */

@@ -17,20 +17,22 @@
 #include "otlp_common.h"
 #include "otlp_fields.h"
 #include "otlp_json.h"
+#include "otlp_value.h"
 
 #define REQUEST_DESCRIPTOR                                                                         \
   opentelemetry__proto__collector__logs__v1__export_logs_service_request__descriptor
 
-/* An attribute as a KeyValue message: its fields' size, and writing them. */
 static size_t kv_size(const otel__attr_item_t *item) {
-  return otel__pb_delimited_size(item->key_len) + otel__pb_delimited_size(item->value_len);
+  return otel__otlp_kv_size(item->key_len, item->value_len);
 }
 
+/* An attribute as a LogRecord's attributes field. */
 static uint8_t *put_kv(uint8_t *p, const otel__attr_item_t *item) {
   p = otel__pb_put_tag(p, OTLP_LOG_ATTRIBUTES, OTEL__WIRE_LEN);
   p = otel__pb_put_varint(p, kv_size(item));
-  p = otel__pb_put_bytes(p, OTLP_KEY_VALUE_KEY, item->attr.key, item->key_len);
-  return otel__pb_put_bytes(p, OTLP_KEY_VALUE_VALUE, item->value, item->value_len);
+  p = otel__otlp_kv_head(p, item->attr.key, item->key_len, item->value_len);
+  memcpy(p, item->value, item->value_len);
+  return p + item->value_len;
 }
 
 otel__log_record_t *otel__log_record_new(uint64_t time_unix_ns, otel_severity_t severity,

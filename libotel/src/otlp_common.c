@@ -8,18 +8,16 @@
 #include "otlp_json.h"
 #include "otlp_value.h"
 
-/* One KeyValue as field `field`, its value already written (last) since mark. */
-static void close_kv(otel__pbw_t *w, uint32_t field, size_t mark, const char *key, size_t klen) {
-  otel__pbw_bytes(w, OTLP_KEY_VALUE_KEY, key, klen);
-  otel__pbw_close(w, field, mark);
-}
-
 void otel__otlp_put_attrs(otel__pbw_t *w, uint32_t field, const otel__attrs_t *a) {
   for (uint32_t i = a->n; i-- > 0;) {
     const otel__attr_item_t *item = &a->items[i];
-    size_t mark = otel__pbw_mark(w);
-    otel__pbw_bytes(w, OTLP_KEY_VALUE_VALUE, item->value, item->value_len);
-    close_kv(w, field, mark, item->attr.key, item->key_len);
+    size_t size = otel__otlp_kv_size(item->key_len, item->value_len);
+    uint8_t *p = otel__pbw_reserve(w, size);
+    if (p)
+      memcpy(otel__otlp_kv_head(p, item->attr.key, item->key_len, item->value_len), item->value,
+             item->value_len);
+    otel__pbw_raw_varint(w, size);
+    otel__pbw_tag(w, field, OTEL__WIRE_LEN);
   }
 }
 
@@ -28,16 +26,15 @@ void otel__otlp_put_attr_array(otel__pbw_t *w, uint32_t field, const otel_attr_t
     otel_attr_t a = attrs[i];
     if (a.type == OTEL_VALUE_STRING && !a.v.s)
       a.v.s = "";
-    size_t slen = a.type == OTEL_VALUE_STRING ? strlen(a.v.s) : 0;
-    size_t mark = otel__pbw_mark(w);
-    size_t size = otel__otlp_value_size(&a, slen);
+    const char *key = a.key ? a.key : "";
+    size_t klen = strlen(key), slen = a.type == OTEL_VALUE_STRING ? strlen(a.v.s) : 0;
+    size_t value_len = otel__otlp_value_size(&a, slen);
+    size_t size = otel__otlp_kv_size(klen, value_len);
     uint8_t *p = otel__pbw_reserve(w, size);
     if (p)
-      otel__otlp_value_write(p, &a, slen);
+      otel__otlp_value_write(otel__otlp_kv_head(p, key, klen, value_len), &a, slen);
     otel__pbw_raw_varint(w, size);
-    otel__pbw_tag(w, OTLP_KEY_VALUE_VALUE, OTEL__WIRE_LEN);
-    const char *key = a.key ? a.key : "";
-    close_kv(w, field, mark, key, strlen(key));
+    otel__pbw_tag(w, field, OTEL__WIRE_LEN);
   }
 }
 

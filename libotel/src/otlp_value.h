@@ -63,4 +63,19 @@ static inline uint8_t *otel__otlp_value_write(uint8_t *p, const otel_attr_t *a, 
   }
 }
 
+/* The fields of a KeyValue message for a key of klen bytes and an AnyValue
+ * of value_len bytes: their size. */
+static inline size_t otel__otlp_kv_size(size_t klen, size_t value_len) {
+  return otel__pb_delimited_size(klen) + otel__pb_delimited_size(value_len);
+}
+
+/* Writes a KeyValue's key and the tag and length of its value at p; returns
+ * where the value's value_len bytes go. */
+static inline uint8_t *otel__otlp_kv_head(uint8_t *p, const char *key, size_t klen,
+                                          size_t value_len) {
+  p = otel__pb_put_bytes(p, OTLP_KEY_VALUE_KEY, key, klen);
+  p = otel__pb_put_tag(p, OTLP_KEY_VALUE_VALUE, OTEL__WIRE_LEN);
+  return otel__pb_put_varint(p, value_len);
+}
+
 #endif
