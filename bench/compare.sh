@@ -38,6 +38,6 @@ done
 stack_runs "$request" "${names[@]}" | while read -r run; do
   i=$(jq -r '.name | ltrimstr("s")' <<<"$run")
   jq -r --arg s "${settings[$i]}" \
-    '"\($s) round \(.round): \(.rps) req/s, p99 \(.p99_us / 1000) ms, \(.wal_flushes) WAL flushes per request"' \
+    '"\($s) round \(.round): \(.rps) req/s, p99 \(.p99_us / 1000) ms, \(.wal_flushes) WAL flushes per request, machine idle \(.idle_pct)%"' \
     <<<"$run"
 done

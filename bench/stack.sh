@@ -87,11 +87,23 @@ stack_wal_flushes() {
     -d articles -Atc 'SELECT wal_sync FROM pg_stat_wal'
 }
 
+# machine_ticks: the machine's CPU time so far, all cores, in clock ticks:
+# idle, idle waiting on the disk (iowait), and in all; and the interrupts
+# it has taken: "idle iowait total interrupts".
+machine_ticks() {
+  awk '/^cpu / {for (i = 2; i <= 9; i++) total += $i; idle = $5; iowait = $6}
+       /^intr / {intr = $2} END {print idle, iowait, total, intr}' /proc/stat
+}
+
 # stack_runs REQUEST NAME...: BENCH_ROUNDS rounds; in each, a counted run
 # (BENCH_DURATION s, after 1 s uncounted) of REQUEST against each named
 # stack in turn, the first moving on by one each round (warm the stacks up
 # first). A JSON line per run: wrk's figures with "name", "round",
-# "request", "rps" and "wal_flushes" (per request) added.
+# "request", "rps", "wal_flushes" (per request), and the machine's
+# "idle_pct" and "iowait_pct" (of its cores' time, while loaded) and
+# "interrupts_per_s" added. A machine with work waiting leaves no core
+# idle but while commits wait on the disk (iowait), so idle time in a run
+# is time the virtual machine's cores were not running.
 stack_runs() {
   local request=$1 round i n max
   shift
@@ -101,15 +113,22 @@ stack_runs() {
       n=${names[$(((i + round - 1) % ${#names[@]}))]}
       max=1
       [ "$request" = get ] && max=$(stack_rows "$n")
-      local before out
+      local before out idle0 iowait0 total0 intr0 idle1 iowait1 total1 intr1
       stack_wrk "$n" "$request" 1 "$max" >/dev/null # caches warm again after the others' runs
       before=$(stack_wal_flushes "$n")
+      read -r idle0 iowait0 total0 intr0 < <(machine_ticks)
       out=$(stack_wrk "$n" "$request" "$BENCH_DURATION" "$max")
+      read -r idle1 iowait1 total1 intr1 < <(machine_ticks)
       jq -c --arg name "$n" --argjson round "$round" --arg request "$request" \
         --argjson flushes $(($(stack_wal_flushes "$n") - before)) \
+        --argjson idle $((idle1 - idle0)) --argjson iowait $((iowait1 - iowait0)) \
+        --argjson total $((total1 - total0)) --argjson intr $((intr1 - intr0)) \
         '. + {name: $name, round: $round, request: $request,
               rps: (.requests / (.duration_us / 1e6) | floor),
-              wal_flushes: ($flushes / .requests * 100 | round / 100)}' <<<"$out"
+              wal_flushes: ($flushes / .requests * 100 | round / 100),
+              idle_pct: ($idle / $total * 1000 | round / 10),
+              iowait_pct: ($iowait / $total * 1000 | round / 10),
+              interrupts_per_s: ($intr / (.duration_us / 1e6) | floor)}' <<<"$out"
     done
   done
 }
