@@ -373,7 +373,7 @@ svc_http_t *svc_http_start(const svc_http_config_t *cfg) {
     otel_log(OTEL_SEVERITY_ERROR, cfg->log_name, "cannot listen",
              (otel_attr_t[]){OTEL_ATTR_STR("host", cfg->host), OTEL_ATTR_INT("port", cfg->port)},
              2);
-    svc_workers_stop(s->workers);
+    svc_workers_free(s->workers);
     free(s);
     return NULL;
   }
@@ -396,10 +396,13 @@ void svc_http_stop(svc_http_t *s, unsigned timeout_ms) {
   wait_idle(s, timeout_ms);
   /* Jobs still queued are answered 503; a running one is let finish. Every
    * connection the workers held is resumed then, and its answer goes out on
-   * a server thread: let those finish too, briefly, before the daemon stops. */
+   * a server thread: let those finish too, briefly, before the daemon stops.
+   * Until it has, a kept-alive connection may still bring a request for the
+   * pool, which answers it 503 at once: the pool is freed only after. */
   svc_workers_stop(s->workers);
   wait_idle(s, SENDING_TIMEOUT_MS);
   MHD_stop_daemon(s->daemon);
+  svc_workers_free(s->workers);
   free(s);
 }
 

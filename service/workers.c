@@ -46,7 +46,7 @@ svc_workers_t *svc_workers_start(unsigned threads) {
   pthread_cond_init(&w->ready, NULL);
   for (; w->n_threads < threads; w->n_threads++) {
     if (pthread_create(&w->threads[w->n_threads], NULL, work, w)) {
-      svc_workers_stop(w);
+      svc_workers_free(w);
       return NULL;
     }
   }
@@ -74,6 +74,10 @@ void svc_workers_stop(svc_workers_t *w) {
   if (!w)
     return;
   pthread_mutex_lock(&w->lock);
+  if (w->stopping) { /* stopped already */
+    pthread_mutex_unlock(&w->lock);
+    return;
+  }
   w->stopping = true;
   svc_job_t *left = w->head;
   w->head = w->tail = NULL;
@@ -86,6 +90,12 @@ void svc_workers_stop(svc_workers_t *w) {
     left = job->next;
     job->run(job, true);
   }
+}
+
+void svc_workers_free(svc_workers_t *w) {
+  if (!w)
+    return;
+  svc_workers_stop(w);
   pthread_cond_destroy(&w->ready);
   pthread_mutex_destroy(&w->lock);
   free(w);

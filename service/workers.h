@@ -26,8 +26,13 @@ svc_workers_t *svc_workers_start(unsigned threads);
  * calling thread. */
 void svc_workers_submit(svc_workers_t *w, svc_job_t *job);
 
-/* Lets the running jobs finish, runs the queued ones cancelled, joins the
- * threads and frees the pool. */
+/* Lets the running jobs finish, runs the queued ones cancelled and joins the
+ * threads. The pool stays, stopping: a job submitted from then on runs
+ * cancelled at once, so the server may go on submitting until it stops. */
 void svc_workers_stop(svc_workers_t *w);
+
+/* Stops the pool if it is not stopped, and frees it: once nothing can
+ * submit to it any more. */
+void svc_workers_free(svc_workers_t *w);
 
 #endif

@@ -24,8 +24,11 @@ load() {
   WRK_PATH=$2 WRK_POST=${3:-} wrk -t2 -c"${CONNECTIONS:-16}" -d"${1}s" -s "$TOP/tests/integration/statuses.lua" \
     "http://127.0.0.1:$AP" | grep '^{"requests"'
 }
-# all_answered JSON: every request got a 2xx and no socket failed.
-all_answered() { jq -e '.requests > 0 and .ok == .requests and .socket_errors == 0' <<<"$1" >/dev/null; }
+# all_answered JSON: every request got a 2xx and no socket failed (else says what wrk saw).
+all_answered() {
+  jq -e '.requests > 0 and .ok == .requests and .socket_errors == 0' <<<"$1" >/dev/null ||
+    { echo "    wrk: $1" >&2; return 1; }
+}
 peak_rss_kb() { sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$1/status"; }
 
 # start_both ENDPOINT: notify and articles exporting to ENDPOINT.

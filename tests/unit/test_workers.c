@@ -54,7 +54,7 @@ TEST(one_worker_runs_jobs_in_order) {
   for (int i = 0; i < 1000; i++)
     svc_workers_submit(w, &jobs[i].job);
   wait_finished(1000);
-  svc_workers_stop(w);
+  svc_workers_free(w);
   CHECK_INT(atomic_load(&finished), 1000);
   for (int i = 0; i < 1000; i++) {
     CHECK_INT(order[i], i);
@@ -71,7 +71,7 @@ TEST(many_workers_run_every_job_once) {
   for (int i = 0; i < N; i++)
     svc_workers_submit(w, &jobs[i].job);
   wait_finished(N);
-  svc_workers_stop(w);
+  svc_workers_free(w);
   for (int i = 0; i < N; i++) {
     CHECK_INT(atomic_load(&jobs[i].runs), 1);
     CHECK(!atomic_load(&jobs[i].cancelled));
@@ -117,9 +117,34 @@ TEST(stop_finishes_running_jobs_and_cancels_the_rest) {
     CHECK_INT(atomic_load(&jobs[i].runs), 1);
     CHECK(atomic_load(&jobs[i].cancelled));
   }
+  svc_workers_free(w);
+  free(jobs);
+}
+
+/* The server goes on submitting after the stop, until its own threads have
+ * stopped: the stopped pool answers each job cancelled, at once, and only
+ * svc_workers_free ends it (before, the stop freed it: a use after free). */
+TEST(a_stopped_pool_cancels_what_comes_until_it_is_freed) {
+  job_t *jobs = jobs_new(3);
+  svc_workers_t *w = svc_workers_start(2);
+  svc_workers_submit(w, &jobs[0].job);
+  wait_finished(1);
+  svc_workers_stop(w);
+  svc_workers_stop(w); /* a second stop changes nothing */
+  svc_workers_submit(w, &jobs[1].job);
+  svc_workers_submit(w, &jobs[2].job);
+  CHECK_INT(atomic_load(&jobs[0].runs), 1);
+  CHECK(!atomic_load(&jobs[0].cancelled));
+  for (int i = 1; i < 3; i++) {
+    CHECK_INT(atomic_load(&jobs[i].runs), 1);
+    CHECK(atomic_load(&jobs[i].cancelled));
+    CHECK(pthread_equal(jobs[i].thread, pthread_self()));
+  }
+  svc_workers_free(w);
   free(jobs);
 }
 
 TEST_MAIN("workers", TEST_CASE(one_worker_runs_jobs_in_order),
           TEST_CASE(many_workers_run_every_job_once),
-          TEST_CASE(stop_finishes_running_jobs_and_cancels_the_rest))
+          TEST_CASE(stop_finishes_running_jobs_and_cancels_the_rest),
+          TEST_CASE(a_stopped_pool_cancels_what_comes_until_it_is_freed))
