@@ -1,40 +1,48 @@
 /*
  * libFuzzer target: the W3C traceparent, tracestate and baggage parsers,
- * alone and through extraction. The input holds the three header values,
- * separated by newlines. A traceparent that parses must format and parse
- * back to the same context; baggage that parses must format into text
- * that parses again.
+ * alone and through extraction. The input is header lines "name: value",
+ * one a line; a name may come on several lines, and the parsers see each
+ * line alone as well as every line of a name through extraction. A
+ * traceparent that parses must format and parse back to the same context;
+ * baggage that parses must format into text that parses again.
  */
 #include <otel/context.h>
+#include <otel/otel.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+
+#define LINES_MAX 128
 
 typedef struct {
-  const char *traceparent, *tracestate, *baggage;
+  const char *name[LINES_MAX], *value[LINES_MAX];
+  size_t n;
 } headers_t;
 
-static const char *get(void *carrier, const char *name) {
+static const char *get(void *carrier, const char *name, size_t index) {
   const headers_t *h = carrier;
-  if (!strcmp(name, "traceparent"))
-    return h->traceparent;
-  if (!strcmp(name, "tracestate"))
-    return h->tracestate;
-  if (!strcmp(name, "baggage"))
-    return h->baggage;
+  for (size_t i = 0; i < h->n; i++)
+    if (!strcasecmp(h->name[i], name) && index-- == 0)
+      return h->value[i];
   return NULL;
 }
 
-/* The next newline-terminated part of *rest (NUL-terminated in place). */
-static char *next_part(char **rest) {
-  char *part = *rest, *nl = strchr(part, '\n');
-  if (nl) {
-    *nl = '\0';
-    *rest = nl + 1;
-  } else {
-    *rest = part + strlen(part);
+/* Splits text in place into "name: value" lines; a line without ": " is skipped. */
+static void split_lines(char *text, headers_t *h) {
+  h->n = 0;
+  for (char *line = text; line && h->n < LINES_MAX;) {
+    char *nl = strchr(line, '\n');
+    if (nl)
+      *nl = '\0';
+    char *sep = strstr(line, ": ");
+    if (sep) {
+      *sep = '\0';
+      h->name[h->n] = line;
+      h->value[h->n++] = sep + 2;
+    }
+    line = nl ? nl + 1 : NULL;
   }
-  return part;
 }
 
 static void traceparent_round_trip(const char *value) {
@@ -64,7 +72,18 @@ static void baggage_round_trip(const char *value) {
   otel_baggage_release(b);
 }
 
+int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* Extraction runs only in a started SDK; nothing is exported. */
+int LLVMFuzzerInitialize(int *argc, char ***argv) {
+  (void)argc, (void)argv;
+  setenv("OTEL_TRACES_EXPORTER", "none", 1);
+  setenv("OTEL_METRICS_EXPORTER", "none", 1);
+  setenv("OTEL_LOGS_EXPORTER", "none", 1);
+  otel_init("fuzz");
+  return 0;
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   char *text = malloc(size + 1);
@@ -72,16 +91,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     return 0;
   memcpy(text, data, size);
   text[size] = '\0';
-  char *rest = text;
   headers_t h;
-  h.traceparent = next_part(&rest);
-  h.tracestate = next_part(&rest);
-  h.baggage = next_part(&rest);
-
-  traceparent_round_trip(h.traceparent);
-  char state[OTEL_TRACESTATE_MAX + 1];
-  otel_tracestate_parse(h.tracestate, state);
-  baggage_round_trip(h.baggage);
+  split_lines(text, &h);
+  for (size_t i = 0; i < h.n; i++) {
+    traceparent_round_trip(h.value[i]);
+    char state[OTEL_TRACESTATE_MAX + 1];
+    otel_tracestate_parse(h.value[i], state);
+    baggage_round_trip(h.value[i]);
+  }
   otel_context_t ctx;
   otel_propagation_extract(&ctx, get, &h);
   otel_context_release(&ctx);

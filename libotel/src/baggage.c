@@ -10,6 +10,7 @@
 #include <otel/context.h>
 
 #include "kvlist.h"
+#include "propagation.h"
 
 #define BAGGAGE_MAX_MEMBERS 64
 #define BAGGAGE_MAX_BYTES 8192
@@ -122,18 +123,29 @@ static void parsed_member(void *ud, const char *key, const char *value, const ch
   put(ud, key, value, props);
 }
 
-otel_baggage_t *otel_baggage_parse(const char *value) {
-  if (!value || strlen(value) > BAGGAGE_MAX_BYTES)
+otel_baggage_t *otel__baggage_parse_lines(const char *const *lines, size_t n) {
+  size_t bytes = n ? n - 1 : 0; /* the commas that join the lines */
+  for (size_t i = 0; i < n; i++) {
+    if (!lines[i])
+      return NULL;
+    bytes += strlen(lines[i]);
+  }
+  if (n == 0 || bytes > BAGGAGE_MAX_BYTES)
     return NULL;
   otel_baggage_t *b = baggage_new();
   if (!b)
     return NULL;
-  otel__kvlist_parse(value, parsed_member, b);
+  for (size_t i = 0; i < n; i++)
+    otel__kvlist_parse(lines[i], parsed_member, b);
   if (b->n == 0) {
     otel_baggage_release(b);
     return NULL;
   }
   return b;
+}
+
+otel_baggage_t *otel_baggage_parse(const char *value) {
+  return otel__baggage_parse_lines(&value, 1);
 }
 
 /* baggage-octet: printable ASCII but for space, '"', ',', ';' and '\'; and

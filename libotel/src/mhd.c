@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "buf.h"
 #include "clock.h"
@@ -14,8 +15,64 @@
 
 static _Atomic(const otel_tracer_t *) tracer;
 
-static const char *header(void *carrier, const char *name) {
-  return MHD_lookup_connection_value(carrier, MHD_HEADER_KIND, name);
+/* The headers a server span reads, gathered in one pass over the request's
+ * header lines: the first line of each and how many came. */
+enum { H_TRACEPARENT, H_TRACESTATE, H_BAGGAGE, H_HOST, H_USER_AGENT, H_COUNT };
+static const char *const HEADER_NAMES[H_COUNT] = {"traceparent", "tracestate", "baggage", "host",
+                                                  "user-agent"};
+
+typedef struct {
+  struct MHD_Connection *c;
+  const char *first[H_COUNT];
+  size_t lines[H_COUNT];
+} headers_t;
+
+static enum MHD_Result gather(void *cls, enum MHD_ValueKind kind, const char *key,
+                              const char *value) {
+  (void)kind;
+  headers_t *h = cls;
+  for (int i = 0; i < H_COUNT; i++) {
+    if (!strcasecmp(key, HEADER_NAMES[i])) {
+      if (h->lines[i]++ == 0)
+        h->first[i] = value ? value : "";
+      break;
+    }
+  }
+  return MHD_YES;
+}
+
+/* A later line of a header that came more than once: rare, so found by a walk of its own. */
+typedef struct {
+  const char *name;
+  size_t index;
+  const char *value;
+} nth_line_t;
+
+static enum MHD_Result find_nth(void *cls, enum MHD_ValueKind kind, const char *key,
+                                const char *value) {
+  (void)kind;
+  nth_line_t *q = cls;
+  if (strcasecmp(key, q->name) || q->index-- > 0)
+    return MHD_YES;
+  q->value = value ? value : "";
+  return MHD_NO;
+}
+
+/* The carrier of otel_propagation_extract(): every line of each header. */
+static const char *header_line(void *carrier, const char *name, size_t index) {
+  const headers_t *h = carrier;
+  for (int i = 0; i < H_COUNT; i++) {
+    if (strcmp(name, HEADER_NAMES[i]))
+      continue;
+    if (index >= h->lines[i])
+      return NULL;
+    if (index == 0)
+      return h->first[i];
+    nth_line_t q = {name, index, NULL};
+    MHD_get_connection_values(h->c, MHD_HEADER_KIND, find_nth, &q);
+    return q.value;
+  }
+  return NULL;
 }
 
 /* The semantic conventions' method: known methods as is, others "_OTHER". */
@@ -57,7 +114,9 @@ void otel_mhd_begin(otel_mhd_request_t *r, struct MHD_Connection *c, const char 
                     const char *uri, const char *version) {
   memset(r, 0, sizeof(*r));
   r->start_ns = otel__now_mono_ns();
-  otel_propagation_extract(&r->parent, header, c);
+  headers_t h = {.c = c};
+  MHD_get_connection_values(c, MHD_HEADER_KIND, gather, &h);
+  otel_propagation_extract(&r->parent, header_line, &h);
   const char *m = known_method(method);
   r->method = m;
   otel_attr_t active[] = {OTEL_ATTR_STR("http.request.method", m),
@@ -79,13 +138,12 @@ void otel_mhd_begin(otel_mhd_request_t *r, struct MHD_Connection *c, const char 
   if (query && query[1])
     OTEL__SPAN_STR(r->span, "url.query", query + 1);
   OTEL__SPAN_STR(r->span, "url.scheme", "http");
-  set_server_address(r->span, header(c, "host"));
+  set_server_address(r->span, h.first[H_HOST]);
   set_client_address(r->span, c);
   if (version && !strncmp(version, "HTTP/", 5))
     OTEL__SPAN_STR(r->span, "network.protocol.version", version + 5);
-  const char *ua = header(c, "user-agent");
-  if (ua)
-    OTEL__SPAN_STR(r->span, "user_agent.original", ua);
+  if (h.first[H_USER_AGENT])
+    OTEL__SPAN_STR(r->span, "user_agent.original", h.first[H_USER_AGENT]);
 }
 
 void otel_mhd_set_route(otel_mhd_request_t *r, const char *method, const char *route) {

@@ -11,15 +11,23 @@
 
 #include "buf.h"
 #include "ids.h"
+#include "propagation.h"
 
 #define TRACEPARENT_LEN 55
 #define TRACESTATE_MAX_MEMBERS 32
 #define TRACESTATE_LONG_MEMBER 128
 
+static bool is_ows(char c) { return c == ' ' || c == '\t'; }
+
 int otel_traceparent_parse(const char *v, otel_span_context_t *out) {
   if (!v)
     return -EINVAL;
+  /* Optional white space around a field value is not part of it (RFC 9110 5.5). */
+  while (is_ows(*v))
+    v++;
   size_t n = strlen(v);
+  while (n > 0 && is_ows(v[n - 1]))
+    n--;
   if (n < TRACEPARENT_LEN || v[2] != '-' || v[35] != '-' || v[52] != '-')
     return -EINVAL;
   uint8_t version;
@@ -57,38 +65,20 @@ void otel_traceparent_format(const otel_span_context_t *sc, char out[OTEL_TRACEP
 
 static bool is_lcalpha(char c) { return c >= 'a' && c <= 'z'; }
 static bool is_digit(char c) { return c >= '0' && c <= '9'; }
-static bool is_key_char(char c) {
-  return is_lcalpha(c) || is_digit(c) || c == '_' || c == '-' || c == '*' || c == '/';
-}
 
-/* simple-key, or tenant "@" system for multi-tenant vendors. */
+/* key = ( lcalpha / DIGIT ) 0*255 ( keychar ), where keychar is lcalpha,
+ * DIGIT, "_", "-", "*", "/" or "@" (Trace Context Level 2). */
 static bool valid_key(const char *k, size_t n) {
-  const char *at = memchr(k, '@', n);
-  if (!at) {
-    if (n < 1 || n > 256 || !is_lcalpha(k[0]))
-      return false;
-    for (size_t i = 1; i < n; i++)
-      if (!is_key_char(k[i]))
-        return false;
-    return true;
-  }
-  size_t tenant = (size_t)(at - k), system = n - tenant - 1;
-  if (tenant < 1 || tenant > 241 || system < 1 || system > 14)
+  if (n < 1 || n > 256 || !(is_lcalpha(k[0]) || is_digit(k[0])))
     return false;
-  if (!is_lcalpha(k[0]) && !is_digit(k[0]))
-    return false;
-  for (size_t i = 1; i < tenant; i++)
-    if (!is_key_char(k[i]))
-      return false;
-  if (!is_lcalpha(at[1]))
-    return false;
-  for (size_t i = 2; i <= system; i++)
-    if (!is_key_char(at[i]))
+  for (size_t i = 1; i < n; i++)
+    if (!is_lcalpha(k[i]) && !is_digit(k[i]) && !strchr("_-*/@", k[i]))
       return false;
   return true;
 }
 
-/* 1 to 256 printable ASCII characters without ',' or '=', not ending in a space. */
+/* 1 to 256 printable ASCII characters without ',' or '=', not ending in a
+ * space; a leading space is part of the value. */
 static bool valid_value(const char *v, size_t n) {
   if (n < 1 || n > 256 || v[n - 1] == ' ')
     return false;
@@ -100,62 +90,83 @@ static bool valid_value(const char *v, size_t n) {
 
 typedef struct {
   const char *p;
-  size_t n;
+  size_t n;   /* the member's length; 0 once dropped to fit the limit */
+  size_t key; /* its key's length */
 } member_t;
 
-int otel_tracestate_parse(const char *value, char out[OTEL_TRACESTATE_MAX + 1]) {
-  out[0] = '\0';
-  if (!value)
-    return -EINVAL;
-  member_t members[TRACESTATE_MAX_MEMBERS];
-  size_t count = 0;
-  for (const char *p = value;;) {
+typedef struct {
+  member_t m[TRACESTATE_MAX_MEMBERS];
+  size_t count;
+} members_t;
+
+/* Adds the members of one field line; -EINVAL for an invalid member or a
+ * 33rd. A key seen before keeps its first member. */
+static int add_members(members_t *ms, const char *line) {
+  for (const char *p = line;;) {
     const char *comma = strchr(p, ',');
     const char *b = p, *e = comma ? comma : p + strlen(p);
-    while (b < e && (*b == ' ' || *b == '\t'))
+    while (b < e && is_ows(*b))
       b++;
-    while (e > b && (e[-1] == ' ' || e[-1] == '\t'))
+    while (e > b && is_ows(e[-1]))
       e--;
     if (b < e) { /* empty members are allowed and skipped */
       const char *eq = memchr(b, '=', (size_t)(e - b));
-      if (!eq || !valid_key(b, (size_t)(eq - b)) || !valid_value(eq + 1, (size_t)(e - eq - 1)))
+      size_t key = eq ? (size_t)(eq - b) : 0;
+      if (!eq || !valid_key(b, key) || !valid_value(eq + 1, (size_t)(e - eq - 1)))
         return -EINVAL;
-      if (count == TRACESTATE_MAX_MEMBERS)
-        return -EINVAL;
-      for (size_t i = 0; i < count; i++) {
-        const char *k = members[i].p;
-        size_t kn = (size_t)((const char *)memchr(k, '=', members[i].n) - k);
-        if (kn == (size_t)(eq - b) && !memcmp(k, b, kn))
-          return -EINVAL; /* a key may appear once */
+      bool seen = false;
+      for (size_t i = 0; i < ms->count && !seen; i++)
+        seen = ms->m[i].key == key && !memcmp(ms->m[i].p, b, key);
+      if (!seen) {
+        if (ms->count == TRACESTATE_MAX_MEMBERS)
+          return -EINVAL;
+        ms->m[ms->count++] = (member_t){b, (size_t)(e - b), key};
       }
-      members[count++] = (member_t){b, (size_t)(e - b)};
     }
     if (!comma)
-      break;
+      return 0;
     p = comma + 1;
   }
-  /* Fit the limit: drop long members first, then members from the end. */
+}
+
+/* The canonical form of ms into out, fitted to the limit: long members go
+ * first, then members from the end. */
+static void write_members(members_t *ms, char out[OTEL_TRACESTATE_MAX + 1]) {
   size_t total = 0;
-  for (size_t i = 0; i < count; i++)
-    total += members[i].n + (i > 0);
-  for (size_t i = 0; i < count && total > OTEL_TRACESTATE_MAX; i++) {
-    if (members[i].n > TRACESTATE_LONG_MEMBER) {
-      total -= members[i].n + 1;
-      members[i].n = 0;
+  for (size_t i = 0; i < ms->count; i++)
+    total += ms->m[i].n + (i > 0);
+  for (size_t i = 0; i < ms->count && total > OTEL_TRACESTATE_MAX; i++) {
+    if (ms->m[i].n > TRACESTATE_LONG_MEMBER) {
+      total -= ms->m[i].n + 1;
+      ms->m[i].n = 0;
     }
   }
   size_t len = 0;
-  for (size_t i = 0; i < count; i++) {
-    if (!members[i].n)
+  for (size_t i = 0; i < ms->count; i++) {
+    if (!ms->m[i].n)
       continue;
-    size_t need = members[i].n + (len > 0);
+    size_t need = ms->m[i].n + (len > 0);
     if (len + need > OTEL_TRACESTATE_MAX)
       break;
     if (len)
       out[len++] = ',';
-    memcpy(out + len, members[i].p, members[i].n);
-    len += members[i].n;
+    memcpy(out + len, ms->m[i].p, ms->m[i].n);
+    len += ms->m[i].n;
   }
   out[len] = '\0';
+}
+
+int otel__tracestate_parse_lines(const char *const *lines, size_t n,
+                                 char out[OTEL_TRACESTATE_MAX + 1]) {
+  out[0] = '\0';
+  members_t ms = {.count = 0};
+  for (size_t i = 0; i < n; i++)
+    if (!lines[i] || add_members(&ms, lines[i]) != 0)
+      return -EINVAL;
+  write_members(&ms, out);
   return 0;
+}
+
+int otel_tracestate_parse(const char *value, char out[OTEL_TRACESTATE_MAX + 1]) {
+  return otel__tracestate_parse_lines(&value, 1, out);
 }

@@ -28,6 +28,14 @@ STATUS=$(curl -s -o /dev/null -w '%{http_code}' \
   -H 'Content-Type: application/json' -d '{"title":"child","body":"x"}' "$API/articles")
 INVALID=$(curl -s -D - -o /dev/null -H "traceparent: 00-$PARENT_TRACE-0000000000000000-01" \
   "$API/health" | tr -d '\r' | sed -n 's/^X-Trace-Id: //Ip')
+# A header on several field lines: tracestate lines are one list; a second
+# traceparent line makes the header invalid.
+LINES_TRACE=0af7651916cd43dd8448eb211c80319c
+curl -s -o /dev/null -H "traceparent: 00-$LINES_TRACE-b7ad6b7169203331-01" \
+  -H "tracestate: foo=1" -H "tracestate: bar=2,foo=3" \
+  -H 'Content-Type: application/json' -d '{"title":"lines","body":"x"}' "$API/articles"
+TWICE=$(curl -s -D - -o /dev/null -H "traceparent: 00-$PARENT_TRACE-00f067aa0ba902b7-01" \
+  -H "traceparent: 00-$PARENT_TRACE-00f067aa0ba902b7-01" "$API/health" | tr -d '\r' | sed -n 's/^X-Trace-Id: //Ip')
 kill -STOP "$notify_PID" 2>/dev/null # accepts, never answers
 request POST "$API/articles" '{"title":"unheard","body":"x"}'
 TIMEOUT_TRACE=$(header X-Trace-Id)
@@ -85,6 +93,11 @@ check incoming_traceparent_is_parent eq "$(field "$child" '[.parent,.state]|tost
 check tracestate_passed_to_notify eq "$(one "$PARENT_TRACE" notify "POST /notify" | jq -r .state)" \
   "congo=t61rcWkgMzE"
 check invalid_traceparent_starts_a_new_trace bash -c "[[ '$INVALID' =~ ^[0-9a-f]{32}$ && '$INVALID' != '$PARENT_TRACE' ]]"
+check tracestate_lines_are_one_list eq "$(one "$LINES_TRACE" articles "POST /api/articles" | jq -r .state)" \
+  "foo=1,bar=2"
+check tracestate_lines_reach_notify eq "$(one "$LINES_TRACE" notify "POST /notify" | jq -r .state)" \
+  "foo=1,bar=2"
+check traceparent_twice_starts_a_new_trace bash -c "[[ '$TWICE' =~ ^[0-9a-f]{32}$ && '$TWICE' != '$PARENT_TRACE' ]]"
 
 # --- 5xx: the server span is an error ---
 down=$(one "$DOWN_TRACE" articles "GET /api/articles/{id}")
@@ -102,7 +115,7 @@ latest() { jq -s -c "map(select(.metric == \"$1\" ${2:-})) | max_by(.value)" "$W
 created=$(latest articles.created)
 check articles_created_counts_creates eq "$(field "$created" '[.value,.kind,.monotonic,.temporality,.unit]|tostring')" \
   "[$(grep -c '"message":"article created"' "$WORK/articles.log"),\"sum\",true,2,\"1\"]"
-check articles_created_is_three eq "$(field "$created" .value)" 3
+check articles_created_is_four eq "$(field "$created" .value)" 4
 received=$(latest notifications.received)
 check notifications_received_counts eq "$(field "$received" .value)" \
   "$(grep -c '"message":"article notification received"' "$WORK/notify.log")"
@@ -110,13 +123,13 @@ HTTP_BOUNDS='[0.005,0.01,0.025,0.05,0.075,0.1,0.25,0.5,0.75,1,2.5,5,7.5,10]'
 server_duration=$(latest http.server.request.duration '
   and .attrs."http.route" == "/api/articles" and .attrs."http.response.status_code" == 201')
 check server_duration_histogram eq "$(field "$server_duration" '[.kind,.unit,.value,(.bounds|tostring),.attrs."http.request.method",.attrs."url.scheme"]|tostring')" \
-  "[\"histogram\",\"s\",3,\"$HTTP_BOUNDS\",\"POST\",\"http\"]"
+  "[\"histogram\",\"s\",4,\"$HTTP_BOUNDS\",\"POST\",\"http\"]"
 client_duration=$(latest http.client.request.duration)
 check client_duration_histogram eq "$(field "$client_duration" '[.kind,.unit,(.bounds|tostring)]|tostring')" \
   "[\"histogram\",\"s\",\"$HTTP_BOUNDS\"]"
 db_duration=$(latest db.client.operation.duration ' and .attrs."db.operation.name" == "INSERT"')
 check db_duration_histogram eq "$(field "$db_duration" '[.kind,.unit,.value,(.bounds|tostring),.attrs."db.system.name",.attrs."db.collection.name"]|tostring')" \
-  '["histogram","s",3,"[0.001,0.005,0.01,0.05,0.1,0.5,1,5,10]","postgresql","articles"]'
+  '["histogram","s",4,"[0.001,0.005,0.01,0.05,0.1,0.5,1,5,10]","postgresql","articles"]'
 
 # --- a statement that fails: ERROR status with the SQLSTATE ---
 pg_start

@@ -343,96 +343,6 @@ TEST(context_crosses_threads) {
   test_sdk_stop();
 }
 
-typedef struct {
-  const char *names[4];
-  char values[4][8200];
-  int n;
-} carrier_t;
-
-static void carrier_set(void *ud, const char *name, const char *value) {
-  carrier_t *c = ud;
-  c->names[c->n] = name;
-  snprintf(c->values[c->n], sizeof(c->values[0]), "%s", value);
-  c->n++;
-}
-
-static const char *carrier_get(void *ud, const char *name) {
-  carrier_t *c = ud;
-  for (int i = 0; i < c->n; i++)
-    if (!strcmp(c->names[i], name))
-      return c->values[i];
-  return NULL;
-}
-
-TEST(inject_then_extract_round_trips) {
-  TEST_SDK_START("X=1");
-  otel_context_t in;
-  memset(&in, 0, sizeof(in));
-  otel_traceparent_parse("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
-                         &in.span_context);
-  strcpy(in.span_context.trace_state, "rojo=00f067aa0ba902b7");
-  in.baggage = otel_baggage_set(NULL, "tenant", "a b");
-  carrier_t c = {0};
-  otel_propagation_inject(&in, carrier_set, &c);
-  CHECK_INT(c.n, 3);
-  CHECK_STR(carrier_get(&c, "traceparent"),
-            "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
-  CHECK_STR(carrier_get(&c, "tracestate"), "rojo=00f067aa0ba902b7");
-  CHECK_STR(carrier_get(&c, "baggage"), "tenant=a%20b");
-  otel_context_t out;
-  otel_propagation_extract(&out, carrier_get, &c);
-  CHECK(!memcmp(&out.span_context.trace_id, in.span_context.trace_id, 16));
-  CHECK(out.span_context.is_remote);
-  CHECK_STR(out.span_context.trace_state, "rojo=00f067aa0ba902b7");
-  CHECK_STR(otel_baggage_get(out.baggage, "tenant"), "a b");
-  otel_context_release(&in);
-  otel_context_release(&out);
-  test_sdk_stop();
-}
-
-TEST(extract_ignores_invalid_headers) {
-  TEST_SDK_START("X=1");
-  carrier_t c = {0};
-  carrier_set(&c, "traceparent", "00-00000000000000000000000000000000-00f067aa0ba902b7-01");
-  carrier_set(&c, "tracestate", "a=1");
-  otel_context_t out;
-  otel_propagation_extract(&out, carrier_get, &c);
-  CHECK(!otel_span_context_is_valid(&out.span_context));
-  CHECK_STR(out.span_context.trace_state, "");
-  otel_context_release(&out);
-  /* a valid parent with an invalid tracestate keeps the parent only */
-  carrier_t d = {0};
-  carrier_set(&d, "traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
-  carrier_set(&d, "tracestate", "BAD=1");
-  otel_propagation_extract(&out, carrier_get, &d);
-  CHECK(otel_span_context_is_valid(&out.span_context));
-  CHECK_STR(out.span_context.trace_state, "");
-  test_sdk_stop();
-}
-
-TEST(propagators_follow_the_configuration) {
-  TEST_SDK_START("OTEL_PROPAGATORS=baggage");
-  otel_span_t *s = otel_span_start(tracer(), "s", OTEL_SPAN_KIND_CLIENT, NULL);
-  otel_scope_t scope = otel_span_attach(s);
-  carrier_t c = {0};
-  otel_propagation_inject(NULL, carrier_set, &c);
-  CHECK_INT(c.n, 0); /* no baggage, and trace context is off */
-  otel_scope_end(&scope);
-  otel_span_end(s);
-  test_sdk_stop();
-  TEST_SDK_START("X=1");
-  s = otel_span_start(tracer(), "s", OTEL_SPAN_KIND_CLIENT, NULL);
-  scope = otel_span_attach(s);
-  otel_propagation_inject(NULL, carrier_set, &c);
-  CHECK_INT(c.n, 1);
-  char expect[OTEL_TRACEPARENT_SIZE];
-  otel_traceparent_format(otel_span_context(s), expect);
-  CHECK_STR(carrier_get(&c, "traceparent"), expect);
-  otel_scope_end(&scope);
-  otel_span_end(s);
-  test_sdk_stop();
-}
-
 TEST_MAIN("span", TEST_CASE(root_span_has_fresh_ids), TEST_CASE(tracer_is_interned),
           TEST_CASE(child_of_the_current_span), TEST_CASE(remote_parent_from_an_explicit_context),
           TEST_CASE(attributes_of_every_type), TEST_CASE(attribute_limits),
@@ -441,6 +351,4 @@ TEST_MAIN("span", TEST_CASE(root_span_has_fresh_ids), TEST_CASE(tracer_is_intern
           TEST_CASE(many_attributes_grow_past_the_inline_block), TEST_CASE(events_and_exceptions),
           TEST_CASE(links), TEST_CASE(status_rules),
           TEST_CASE(unsampled_spans_propagate_but_record_nothing),
-          TEST_CASE(disabled_sdk_is_a_no_op), TEST_CASE(context_crosses_threads),
-          TEST_CASE(inject_then_extract_round_trips), TEST_CASE(extract_ignores_invalid_headers),
-          TEST_CASE(propagators_follow_the_configuration))
+          TEST_CASE(disabled_sdk_is_a_no_op), TEST_CASE(context_crosses_threads))

@@ -55,7 +55,17 @@ TEST(rejects_wrong_separators) {
   CHECK_INT(parse("00_" TID "-" SID "-01"), -EINVAL);
   CHECK_INT(parse("00-" TID "_" SID "-01"), -EINVAL);
   CHECK_INT(parse("00-" TID "-" SID "_01"), -EINVAL);
-  CHECK_INT(parse(" 00-" TID "-" SID "-01"), -EINVAL);
+}
+
+TEST(optional_white_space_around_traceparent_is_trimmed) {
+  CHECK_INT(parse(" 00-" TID "-" SID "-01"), 0);
+  CHECK_INT(parse("00-" TID "-" SID "-01 "), 0);
+  CHECK_INT(parse("\t00-" TID "-" SID "-01\t"), 0);
+  CHECK_INT(parse(" \t 00-" TID "-" SID "-01 \t "), 0);
+  /* white space inside is not optional white space */
+  CHECK_INT(parse("00- " TID "-" SID "-01"), -EINVAL);
+  CHECK_INT(parse("00-" TID "-" SID "-0 1"), -EINVAL);
+  CHECK_INT(parse("   "), -EINVAL);
 }
 
 TEST(accepts_future_versions_per_spec) {
@@ -105,16 +115,54 @@ TEST(tracestate_canonical_form) {
 
 TEST(tracestate_rejections) {
   CHECK_STR(ts("Upper=1"), "<invalid>");
-  CHECK_STR(ts("1simple=1"), "<invalid>");
   CHECK_STR(ts("novalue"), "<invalid>");
   CHECK_STR(ts("k="), "<invalid>");
   CHECK_STR(ts("k=a=b"), "<invalid>");
   CHECK_STR(ts("k=tab\there"), "<invalid>");
   CHECK_STR(ts("k=trailing "), "k=trailing"); /* the space is list white space */
   CHECK_STR(ts("k=\x01"), "<invalid>");
-  CHECK_STR(ts("a=1,a=2"), "<invalid>");
   CHECK_STR(ts("t@Vendor=1"), "<invalid>");
-  CHECK_STR(ts("t@vendorvendorvend=1"), "<invalid>"); /* system id over 14 */
+  CHECK_STR(ts("@foo=1"), "<invalid>");
+  CHECK_STR(ts("_foo=1"), "<invalid>");
+  CHECK_STR(ts("foo.bar=1"), "<invalid>");
+  CHECK_STR(ts("k=1,@x=2"), "<invalid>");
+}
+
+/* Trace Context Level 2: key = ( lcalpha / DIGIT ) 0*255 ( keychar ), and
+ * "@" is a keychar anywhere after the first: no tenant@system split. */
+TEST(tracestate_keys_follow_the_level_2_grammar) {
+  CHECK_STR(ts("1simple=1"), "1simple=1");
+  CHECK_STR(ts("foo@=1"), "foo@=1");
+  CHECK_STR(ts("foo@@bar=1"), "foo@@bar=1");
+  CHECK_STR(ts("t@vendorvendorvend=1"), "t@vendorvendorvend=1");
+  CHECK_STR(ts("a_-*/@9=1"), "a_-*/@9=1");
+  char key[300], in[320];
+  memset(key, 'k', 256);
+  key[100] = '@';
+  key[256] = '\0';
+  snprintf(in, sizeof(in), "%s=v", key);
+  CHECK_STR(ts(in), in); /* 256 characters, with an "@" */
+  key[256] = 'k', key[257] = '\0';
+  snprintf(in, sizeof(in), "%s=v", key);
+  CHECK_STR(ts(in), "<invalid>"); /* 257 */
+}
+
+TEST(tracestate_values_keep_leading_spaces_and_lose_trailing_ones) {
+  CHECK_STR(ts("foo= bar"), "foo= bar");
+  CHECK_STR(ts("foo=  bar  ,baz=1\t"), "foo=  bar,baz=1");
+  CHECK_STR(ts("foo= "), "<invalid>"); /* nothing but white space */
+}
+
+TEST(tracestate_duplicate_keys_keep_the_first) {
+  CHECK_STR(ts("foo=1,foo=1"), "foo=1");
+  CHECK_STR(ts("a=1,b=2,a=3"), "a=1,b=2");
+  /* a repeated key is not a member more: 32 keys with repeats are kept */
+  char in[600] = "";
+  for (int i = 0; i < 32; i++)
+    snprintf(in + strlen(in), sizeof(in) - strlen(in), "%sk%d=v,k%d=w", i ? "," : "", i, i);
+  const char *out = ts(in);
+  CHECK(strstr(out, "k31=v") != NULL);
+  CHECK(strstr(out, "=w") == NULL);
 }
 
 TEST(tracestate_member_limit) {
@@ -150,8 +198,11 @@ TEST(tracestate_truncation_drops_long_members_first) {
 TEST_MAIN("tracecontext", TEST_CASE(accepts_valid_version_00),
           TEST_CASE(rejects_missing_and_wrong_length), TEST_CASE(rejects_uppercase_and_non_hex),
           TEST_CASE(rejects_all_zero_ids), TEST_CASE(rejects_version_ff),
-          TEST_CASE(rejects_wrong_separators), TEST_CASE(accepts_future_versions_per_spec),
-          TEST_CASE(keeps_only_the_sampled_flag), TEST_CASE(format_round_trips),
-          TEST_CASE(tracestate_canonical_form), TEST_CASE(tracestate_rejections),
-          TEST_CASE(tracestate_member_limit),
+          TEST_CASE(rejects_wrong_separators),
+          TEST_CASE(optional_white_space_around_traceparent_is_trimmed),
+          TEST_CASE(accepts_future_versions_per_spec), TEST_CASE(keeps_only_the_sampled_flag),
+          TEST_CASE(format_round_trips), TEST_CASE(tracestate_canonical_form),
+          TEST_CASE(tracestate_rejections), TEST_CASE(tracestate_keys_follow_the_level_2_grammar),
+          TEST_CASE(tracestate_values_keep_leading_spaces_and_lose_trailing_ones),
+          TEST_CASE(tracestate_duplicate_keys_keep_the_first), TEST_CASE(tracestate_member_limit),
           TEST_CASE(tracestate_truncation_drops_long_members_first))

@@ -83,13 +83,18 @@ void otel_baggage_release(otel_baggage_t *b);
 
 /* --- Propagation (W3C trace context and baggage, per OTEL_PROPAGATORS) --- */
 
-/* Header access for a carrier: get returns a borrowed value or NULL; set
- * copies what it is given. Names are lowercase. */
-typedef const char *(*otel_carrier_get_fn)(void *carrier, const char *name);
+/* Header access for a carrier. get returns the value of the index-th field
+ * line named name (index 0 is the first), borrowed, or NULL past the last:
+ * a header sent as several lines is one list (RFC 9110 section 5.3), so a
+ * carrier hands over every line. A carrier that keeps one value per name
+ * returns NULL for every index but 0. set copies what it is given. Names are
+ * lowercase; a carrier matches them without regard to case. */
+typedef const char *(*otel_carrier_get_fn)(void *carrier, const char *name, size_t index);
 typedef void (*otel_carrier_set_fn)(void *carrier, const char *name, const char *value);
 
 /* Fills *out from the carrier's headers: the remote parent (empty when
- * traceparent is missing or invalid) and the baggage (new reference).
+ * traceparent is missing, invalid or sent more than once), its tracestate
+ * (every line, as one list) and the baggage (every line; a new reference).
  * Thread-safe. */
 void otel_propagation_extract(otel_context_t *out, otel_carrier_get_fn get, void *carrier);
 
@@ -99,10 +104,12 @@ void otel_propagation_inject(const otel_context_t *ctx, otel_carrier_set_fn set,
 
 /* Strict W3C parsers and formatters, usable without the SDK. Parse returns 0,
  * or -EINVAL for a value the specification says to ignore. */
+/* Optional white space around the value is trimmed first. */
 int otel_traceparent_parse(const char *value, otel_span_context_t *out);
 void otel_traceparent_format(const otel_span_context_t *sc, char out[OTEL_TRACEPARENT_SIZE]);
 /* Validates value and writes its canonical form (members joined by ",", long
- * members then trailing ones dropped to fit OTEL_TRACESTATE_MAX) into out. */
+ * members then trailing ones dropped to fit OTEL_TRACESTATE_MAX) into out.
+ * A key that comes twice keeps its first member; a 33rd key is invalid. */
 int otel_tracestate_parse(const char *value, char out[OTEL_TRACESTATE_MAX + 1]);
 /* A new baggage from a header value: invalid members are skipped; NULL when
  * nothing valid remains. */
