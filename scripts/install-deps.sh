@@ -14,8 +14,8 @@ build=(
 runtime=(libmicrohttpd12 libpq5 libcurl4 libjansson4 libprotobuf-c1 zlib1g curl ca-certificates)
 # Tests and the local stack: the sanitizer and lint tools, a PostgreSQL
 # server, the HTTP and JSON/YAML tools the scripts use, the load generator,
-# valgrind (make bench-instructions).
-tools=(clang clang-format cppcheck shellcheck postgresql curl jq yq wrk valgrind)
+# valgrind (make bench-instructions), Python for its standard HTTP client.
+tools=(clang clang-format cppcheck shellcheck postgresql curl jq yq wrk valgrind python3)
 
 case ${1:-all} in
   all) packages=("${build[@]}" "${tools[@]}") ;;

@@ -26,6 +26,12 @@
 #define CONNECTION_MEMORY 16384
 #define MAX_ALLOW 64
 #define SENDING_TIMEOUT_MS 1000 /* at a stop, for the answers already made */
+/* A refused request's body is read and dropped, so that a client that writes
+ * it whole before reading still gets the answer (closing with unread data
+ * makes the kernel reset the connection, and the answer is lost): at most
+ * this much, for at most this long, after which the answer goes at once. */
+#define DRAIN_MAX_BYTES (64u << 20)
+#define DRAIN_MAX_MS 10000
 
 struct svc_http {
   struct MHD_Daemon *daemon;
@@ -48,7 +54,8 @@ struct svc_request {
   svc_job_t job; /* a blocking route's handler, queued for a worker */
   bool started;
   bool answered;
-  unsigned refused;      /* 404, 405 or 415: sent once the request is complete */
+  unsigned refused;      /* 404, 405, 413 or 415: sent once the body is drained */
+  size_t drained;        /* bytes of a refused body dropped */
   char allow[MAX_ALLOW]; /* for a 405 */
   unsigned status;
   struct timespec began;
@@ -89,13 +96,17 @@ static bool path_matches(const char *tmpl, const char *path, size_t path_len, in
   return !*t && p == end;
 }
 
-/* The route for method and path; else 404, or 405 with the allowed methods. */
+/* The route for method and path; else 404, or 405 with the allowed methods.
+ * Every GET route answers HEAD too (RFC 9110 section 9.3.2): the handler runs
+ * as for GET, and libmicrohttpd sends the headers without the body. */
 static const svc_route_t *route_find(const svc_http_config_t *cfg, const char *method,
                                      const char *path, int64_t *id, unsigned *status,
                                      char allow[MAX_ALLOW]) {
   size_t n = strlen(path);
   if (n > 1 && path[n - 1] == '/') /* a trailing slash is accepted */
     n--;
+  if (!strcmp(method, "HEAD"))
+    method = "GET";
   allow[0] = '\0';
   for (size_t i = 0; i < cfg->n_routes; i++) {
     const svc_route_t *r = &cfg->routes[i];
@@ -104,7 +115,8 @@ static const svc_route_t *route_find(const svc_http_config_t *cfg, const char *m
     if (!strcmp(r->method, method))
       return r;
     size_t used = strlen(allow);
-    snprintf(allow + used, MAX_ALLOW - used, "%s%s", used ? ", " : "", r->method);
+    snprintf(allow + used, MAX_ALLOW - used, "%s%s%s", used ? ", " : "", r->method,
+             strcmp(r->method, "GET") ? "" : ", HEAD");
   }
   *status = allow[0] ? 405 : 404;
   return NULL;
@@ -170,9 +182,16 @@ static bool is_json(const char *type) {
   return n == 16 && !strncasecmp(type, "application/json", 16);
 }
 
+/* Whether the client waits for a go-ahead before it sends the body. */
+static bool expects_continue(struct MHD_Connection *c) {
+  const char *expect = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "expect");
+  return expect && !strcasecmp(expect, "100-continue");
+}
+
 /* The headers are in: start the span, find the route. A refusal is sent when
- * the request is complete, so the connection stays alive; only an oversize
- * body is refused at once, without reading it (the connection then closes). */
+ * the body has been read and dropped, so the connection stays alive and the
+ * client reads the answer; only a client that waits for a go-ahead before an
+ * oversize body is refused at once, since it sends nothing more. */
 static enum MHD_Result on_headers(svc_request_t *req, const char *method, const char *version) {
   req->started = true;
   snprintf(req->method, sizeof(req->method), "%s", method);
@@ -185,7 +204,7 @@ static enum MHD_Result on_headers(svc_request_t *req, const char *method, const 
       route_find(&req->server->cfg, method, path_only, &req->id, &req->refused, req->allow);
   if (!req->route)
     return MHD_YES;
-  otel_mhd_set_route(&req->tel, req->route->method, req->route->path);
+  otel_mhd_set_route(&req->tel, method, req->route->path);
 
   if ((req->route->flags & SVC_JSON_BODY) &&
       !is_json(MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, "content-type"))) {
@@ -193,18 +212,53 @@ static enum MHD_Result on_headers(svc_request_t *req, const char *method, const 
     return MHD_YES;
   }
   const char *length = MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, "content-length");
-  if (length && strtoull(length, NULL, 10) > req->server->cfg.max_body)
+  if (length && strtoull(length, NULL, 10) > req->server->cfg.max_body) {
+    if (expects_continue(req->conn))
+      return send_error(req, 413, "Request Entity Too Large", NULL);
+    req->refused = 413;
+  }
+  return MHD_YES;
+}
+
+static enum MHD_Result send_refusal(svc_request_t *req) {
+  switch (req->refused) {
+  case 405:
+    return send_error(req, 405, "Method Not Allowed", req->allow);
+  case 413:
     return send_error(req, 413, "Request Entity Too Large", NULL);
+  case 415:
+    return send_error(req, 415, "Unsupported Media Type", NULL);
+  default:
+    return send_error(req, 404, "Not Found", NULL);
+  }
+}
+
+static unsigned ms_since(const struct timespec *t) {
+  struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return (unsigned)((now.tv_sec - t->tv_sec) * 1000 + (now.tv_nsec - t->tv_nsec) / 1000000);
+}
+
+/* A refused body is dropped as it comes, within the drain's bounds; past
+ * them the answer goes at once and the connection closes after it. */
+static enum MHD_Result drain(svc_request_t *req, size_t n) {
+  req->drained += n;
+  if (req->drained > DRAIN_MAX_BYTES || ms_since(&req->began) > DRAIN_MAX_MS)
+    return send_refusal(req);
   return MHD_YES;
 }
 
 static enum MHD_Result on_body(svc_request_t *req, const char *data, size_t n) {
-  if (req->answered || req->refused) /* refused: drop what arrives */
+  if (req->answered)
     return MHD_YES;
+  if (req->refused)
+    return drain(req, n);
   if (req->len + n > req->server->cfg.max_body) { /* chunked bodies have no length */
     free(req->body);
     req->body = NULL;
-    return send_error(req, 413, "Request Entity Too Large", NULL);
+    req->len = 0;
+    req->refused = 413;
+    return drain(req, n);
   }
   char *grown = realloc(req->body, req->len + n + 1);
   if (!grown)
@@ -239,12 +293,8 @@ static void run_blocking(svc_job_t *job, bool cancelled) {
 static enum MHD_Result on_complete(svc_request_t *req) {
   if (req->answered)
     return MHD_YES;
-  if (req->refused == 405)
-    return send_error(req, 405, "Method Not Allowed", req->allow);
-  if (req->refused == 415)
-    return send_error(req, 415, "Unsupported Media Type", NULL);
   if (req->refused)
-    return send_error(req, 404, "Not Found", NULL);
+    return send_refusal(req);
   if (!(req->route->flags & SVC_BLOCKING))
     return run_handler(req);
   MHD_suspend_connection(req->conn);

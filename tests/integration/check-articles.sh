@@ -96,9 +96,32 @@ check sql_stored_verbatim eq "$STATUS:$(json .title)" "201:x'); DROP TABLE artic
 
 # --- methods and paths ---
 request DELETE "$API/articles"
-check method_not_allowed eq "$STATUS:$(header Allow)" "405:POST, GET"
+check method_not_allowed eq "$STATUS:$(header Allow)" "405:POST, GET, HEAD"
 request PATCH "$API/articles/$ID"
-check method_not_allowed_item eq "$STATUS:$(header Allow)" "405:GET, PUT, DELETE"
+check method_not_allowed_item eq "$STATUS:$(header Allow)" "405:GET, HEAD, PUT, DELETE"
+
+# --- HEAD on every GET route: the GET's status and headers, no body ---
+# Each line: HEAD's status, Content-Length and body bytes, GET's status and
+# body bytes, whether the headers were the same; the pair on one connection.
+head_matches_get() {
+  local line
+  line=$(python3 "$TOP/tests/integration/http_client.py" head "$1" "$2")
+  read -r hs hlen hbody gs gbody same <<<"$line"
+  [ "$hs" = "$gs" ] && [ "$hlen" = "$gbody" ] && [ "$hbody" = 0 ] && [ "$same" = same ] ||
+    { echo "    HEAD $2: $line" >&2; return 1; }
+}
+for path in /api/health /api/ready /api/articles "/api/articles?limit=2" "/api/articles/$ID" \
+  /api/articles/999999 "/api/articles?limit=0"; do
+  check "head_like_get_${path//[^a-z0-9]/_}" head_matches_get "$AP" "$path"
+done
+check notify_head_like_get head_matches_get "$NP" /health
+STATUS=$(curl -s -I -o "$WORK/headers" -w '%{http_code}' "$API/articles/$ID")
+HEADERS=$(tr -d '\r' <"$WORK/headers")
+check head_has_trace_id eq "$STATUS:$(trace_id_ok && echo yes)" "200:yes"
+request HEAD "$API/articles"
+check head_on_the_list_route eq "$STATUS" 200
+request HEAD "$NOTIFY/notify"
+check head_without_get_is_405 eq "$STATUS:$(header Allow)" "405:POST"
 request GET "$API/nope"
 check unknown_path eq "$STATUS:$BODY" '404:{"status_code":404,"detail":"Not Found"}'
 check unknown_path_trace_id trace_id_ok
@@ -155,6 +178,7 @@ STATUS=$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/js
 check notify_413 eq "$STATUS" 413
 request GET "$NOTIFY/notify"
 check notify_405 eq "$STATUS:$(header Allow)" "405:POST"
+check notify_health_allows_head eq "$(curl -s -o /dev/null -D - -X DELETE "$NOTIFY/health" | tr -d '\r' | sed -n 's/^Allow: //Ip')" "GET, HEAD"
 
 # --- slow clients: more half-sent requests than worker threads block nobody ---
 slow=()
