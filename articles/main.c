@@ -53,7 +53,8 @@ int main(int argc, char **argv) {
     fprintf(stderr, "usage: articles [migrate up|down|status]\n");
     return 2;
   }
-  article_store_configure(database_url(db, sizeof(db)));
+  article_store_configure(database_url(db, sizeof(db)),
+                          svc_env_long("DB_STATEMENT_TIMEOUT_MS", 5000, 0, 3600000));
   const char *notify = svc_env_str("NOTIFY_URL", "http://127.0.0.1:8081/notify");
   if (strncmp(notify, "http://", 7) && strncmp(notify, "https://", 8))
     svc_config_fail("NOTIFY_URL", notify, "expected an http:// or https:// URL");

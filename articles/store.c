@@ -43,6 +43,7 @@ static const otel_pq_statement_t PING = {NULL, "SELECT 1", "SELECT", NULL, 0};
 static const otel_pq_statement_t *const PREPARED[] = {&INSERT, &GET, &UPDATE, &DELETE, &LIST};
 
 static char *conninfo;
+static char session_options[64]; /* libpq's "options": the session's settings */
 static pthread_key_t conn_key;
 static pthread_once_t key_once = PTHREAD_ONCE_INIT;
 static _Thread_local PGconn *conn;
@@ -54,9 +55,11 @@ static _Thread_local unsigned conn_generation;
 static void close_connection(void *c) { PQfinish(c); }
 static void make_key(void) { pthread_key_create(&conn_key, close_connection); }
 
-void article_store_configure(const char *url) {
+void article_store_configure(const char *url, long statement_timeout_ms) {
   free(conninfo);
   conninfo = strdup(url);
+  snprintf(session_options, sizeof(session_options), "-c statement_timeout=%ld",
+           statement_timeout_ms);
 }
 
 static void log_db_error(const char *what, const char *detail) {
@@ -74,8 +77,8 @@ static PGconn *connection(void) {
   pthread_once(&key_once, make_key);
   PQfinish(conn);
   conn_generation = current;
-  const char *keys[] = {"dbname", "connect_timeout", "application_name", NULL};
-  const char *values[] = {conninfo, "3", "articles", NULL};
+  const char *keys[] = {"dbname", "connect_timeout", "application_name", "options", NULL};
+  const char *values[] = {conninfo, "3", "articles", session_options, NULL};
   conn = PQconnectdbParams(keys, values, 1);
   pthread_setspecific(conn_key, conn);
   if (PQstatus(conn) != CONNECTION_OK) {
@@ -84,7 +87,11 @@ static PGconn *connection(void) {
   }
   for (size_t i = 0; i < sizeof(PREPARED) / sizeof(PREPARED[0]); i++) {
     if (otel_pq_prepare(conn, PREPARED[i])) {
+      /* Half prepared is no use: the next call starts on a new connection. */
       log_db_error("preparing statements failed", PQerrorMessage(conn));
+      PQfinish(conn);
+      conn = NULL;
+      pthread_setspecific(conn_key, NULL);
       return NULL;
     }
   }
@@ -117,10 +124,13 @@ static int run(const otel_pq_statement_t *st, const char *const *values, PGresul
       PQclear(r);
       continue;
     }
-    log_db_error(gone ? "database unavailable" : "statement failed",
+    bool timed_out = state && !strcmp(state, "57014"); /* statement_timeout: cancelled */
+    log_db_error(gone        ? "database unavailable"
+                 : timed_out ? "statement timed out"
+                             : "statement failed",
                  r ? PQresultErrorMessage(r) : PQerrorMessage(c));
     PQclear(r);
-    return gone ? -EAGAIN : -EIO;
+    return gone || timed_out ? -EAGAIN : -EIO;
   }
 }
 

@@ -24,11 +24,14 @@ typedef struct article_page {
   int64_t total;
 } article_page_t;
 
-/* Where to connect (a libpq URI), for every thread; copied. Call before use. */
-void article_store_configure(const char *conninfo);
+/* Where to connect (a libpq URI), for every thread; copied. Every session
+ * runs with statement_timeout set to statement_timeout_ms (0: none), so no
+ * query runs forever. Call before use. */
+void article_store_configure(const char *conninfo, long statement_timeout_ms);
 
 /* Each returns 0; -ENOENT when there is no such article; -EAGAIN when the
- * database cannot be reached; -EIO for any other failure (logged). */
+ * database cannot be reached or a statement ran past its timeout; -EIO for
+ * any other failure (logged). */
 int article_store_insert(const char *title, const char *body, article_t *out);
 int article_store_get(int64_t id, article_t *out);
 int article_store_update(int64_t id, const char *title, const char *body, article_t *out);

@@ -17,7 +17,7 @@
 #include "json_text.h"
 #include "workers.h"
 
-#define CONNECTION_LIMIT 1024
+#define CONNECTION_LIMIT 1024 /* in all; svc_http_config_t.per_client for one address */
 #define CONNECTION_TIMEOUT_S 30
 /* Each connection's buffer: the request line and headers must fit (431 or
  * 414 past it). libmicrohttpd clears the whole buffer before each request on
@@ -416,7 +416,8 @@ svc_http_t *svc_http_start(const svc_http_config_t *cfg) {
   s->daemon = MHD_start_daemon(
       flags, (uint16_t)cfg->port, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, &addr,
       MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads, MHD_OPTION_CONNECTION_LIMIT,
-      (unsigned)CONNECTION_LIMIT, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONNECTION_TIMEOUT_S,
+      (unsigned)CONNECTION_LIMIT, MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->per_client,
+      MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONNECTION_TIMEOUT_S,
       MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY, MHD_OPTION_URI_LOG_CALLBACK,
       on_uri, s, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_END);
   if (!s->daemon) {

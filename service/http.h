@@ -50,9 +50,10 @@ typedef struct svc_route {
 typedef struct svc_http_config {
   const char *host;
   unsigned port;
-  unsigned threads; /* the server's, each serving its share of the connections */
-  unsigned workers; /* for the blocking routes */
-  size_t max_body;  /* larger bodies get 413 without being read whole */
+  unsigned threads;    /* the server's, each serving its share of the connections */
+  unsigned workers;    /* for the blocking routes */
+  size_t max_body;     /* larger bodies get 413 (and are never stored) */
+  unsigned per_client; /* connections one client address may hold at once */
   const svc_route_t *routes;
   size_t n_routes;
   const char *log_name; /* the access log's logger name */

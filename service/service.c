@@ -31,6 +31,7 @@ int svc_run(const svc_spec_t *spec) {
       .threads = (unsigned)svc_env_long("HTTP_THREADS", cores > 0 ? cores : 1, 1, 1024),
       .workers = (unsigned)svc_env_long("WORKER_THREADS", cores > 0 ? 6 * cores : 6, 1, 1024),
       .max_body = MAX_BODY,
+      .per_client = (unsigned)svc_env_long("CONNECTIONS_PER_CLIENT", 256, 1, 1024),
       .routes = spec->routes,
       .n_routes = spec->n_routes,
       .log_name = spec->name,
