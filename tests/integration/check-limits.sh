@@ -20,7 +20,8 @@ done
 sleep 0.2 # the server has taken them
 STATUS=$(curl -s -o /dev/null -w '%{http_code}' --max-time 3 "$NOTIFY/health")
 check fifth_connection_refused eq "$STATUS" 000
-exec {held[0]}>&-
+first=${held[0]}
+exec {first}>&-
 answered_again() { [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 3 "$NOTIFY/health")" = 200 ]; }
 check served_once_one_is_let_go eventually answered_again
 for fd in "${held[@]:1}"; do exec {fd}>&-; done
