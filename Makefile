@@ -76,11 +76,15 @@ test-api: ## Smoke-test a running stack (make run or docker-up): scripts/test-ap
 verify-collector: ## Check a running stack's telemetry end to end (DOCKER=1 for compose)
 	@scripts/verify-collector.sh $(if $(DOCKER),--docker)
 
-# The collector's image runs as an unprivileged user: its file exporter's
-# folder (verify-collector.sh reads it) must be writable by anyone.
+# The collector's image runs as an unprivileged user (uid 10001): its file
+# exporter's folder (verify-collector.sh reads it) is given to that user.
+COLLECTOR_UID := 10001
 docker-up: ## Build the images and start the compose stack (needs Docker)
 	@$(need_compose)
-	@mkdir -p .data/collector && chmod 777 .data/collector
+	@mkdir -p .data/collector
+	@chown $(COLLECTOR_UID):$(COLLECTOR_UID) .data/collector 2>/dev/null || \
+	  [ "$$(stat -c %u .data/collector)" = $(COLLECTOR_UID) ] || \
+	  { echo "docker-up: run 'sudo chown $(COLLECTOR_UID) .data/collector' (the collector's user)" >&2; exit 1; }
 	docker compose up --build --detach --wait
 
 docker-down: ## Stop the compose stack (the database volume is kept)

@@ -1,6 +1,8 @@
 /* `articles migrate up|down|status`: versioned SQL files, one transaction each, under a lock. */
 #include "migrate.h"
 
+#include "dburl.h"
+
 #include <dirent.h>
 #include <libpq-fe.h>
 #include <stdbool.h>
@@ -61,12 +63,18 @@ static char *read_file(const char *path) {
   return text;
 }
 
+/* libpq's message on stderr, with DATABASE_URL's secrets redacted. */
+static void print_error(const char *message) {
+  char shown[1024];
+  fprintf(stderr, "articles migrate: %s", articles_dburl_redact(message, shown, sizeof(shown)));
+}
+
 static bool exec_ok(PGconn *c, const char *sql) {
   PGresult *r = PQexec(c, sql);
   ExecStatusType s = PQresultStatus(r);
   bool ok = s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK;
   if (!ok)
-    fprintf(stderr, "articles migrate: %s", PQresultErrorMessage(r));
+    print_error(PQresultErrorMessage(r));
   PQclear(r);
   return ok;
 }
@@ -103,7 +111,7 @@ static bool apply(PGconn *c, const char *dir, const migration_t *m, bool up) {
                           NULL, NULL, 0);
     ok = PQresultStatus(r) == PGRES_COMMAND_OK;
     if (!ok)
-      fprintf(stderr, "articles migrate: %s", PQresultErrorMessage(r));
+      print_error(PQresultErrorMessage(r));
     PQclear(r);
   }
   ok = ok && exec_ok(c, "COMMIT");
@@ -152,7 +160,7 @@ int articles_migrate(const char *conninfo, const char *dir, const char *command)
   const char *values[] = {conninfo, "10", "articles-migrate", NULL};
   PGconn *c = PQconnectdbParams(keys, values, 1);
   if (PQstatus(c) != CONNECTION_OK) {
-    fprintf(stderr, "articles migrate: %s", PQerrorMessage(c));
+    print_error(PQerrorMessage(c));
     PQfinish(c);
     return 1;
   }

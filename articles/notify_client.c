@@ -32,12 +32,17 @@ static void free_handle(void *p) {
 }
 static void make_key(void) { pthread_key_create(&handle_key, free_handle); }
 
-void notify_client_configure(const char *url, long timeout) {
+void notify_client_configure(const char *url, long timeout, const char *token) {
   free(notify_url);
   notify_url = strdup(url);
   timeout_ms = timeout;
-  if (!headers)
-    headers = curl_slist_append(NULL, "Content-Type: application/json");
+  curl_slist_free_all(headers);
+  headers = curl_slist_append(NULL, "Content-Type: application/json");
+  if (token) {
+    char line[1024];
+    snprintf(line, sizeof(line), "Authorization: Bearer %s", token);
+    headers = curl_slist_append(headers, line);
+  }
 }
 
 /* The answer's body is not needed: drop it. */

@@ -5,6 +5,8 @@
  */
 #include "store.h"
 
+#include "dburl.h"
+
 #include <errno.h>
 #include <otel/log.h>
 #include <otel/pq.h>
@@ -62,10 +64,12 @@ void article_store_configure(const char *url, long statement_timeout_ms) {
            statement_timeout_ms);
 }
 
+/* libpq's message, its first line, with DATABASE_URL's secrets redacted. */
 static void log_db_error(const char *what, const char *detail) {
-  char line[256];
-  snprintf(line, sizeof(line), "%s", detail ? detail : "");
-  line[strcspn(line, "\n")] = '\0';
+  char first[256], line[256];
+  snprintf(first, sizeof(first), "%s", detail ? detail : "");
+  first[strcspn(first, "\n")] = '\0';
+  articles_dburl_redact(first, line, sizeof(line));
   otel_log(OTEL_SEVERITY_ERROR, "articles.store", what, &OTEL_ATTR_STR("error", line), 1);
 }
 

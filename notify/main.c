@@ -4,12 +4,12 @@
 
 static const svc_route_t ROUTES[] = {
     {"GET", "/health", notify_health, 0},
-    {"POST", "/notify", notify_receive, SVC_JSON_BODY},
+    {"POST", "/notify", notify_receive, SVC_JSON_BODY | SVC_AUTH}, /* NOTIFY_TOKEN */
 };
 
 int main(void) {
   svc_begin("notify");
   notify_handlers_init();
-  svc_spec_t spec = {"notify", 8081, ROUTES, sizeof(ROUTES) / sizeof(ROUTES[0])};
+  svc_spec_t spec = {"notify", 8081, ROUTES, sizeof(ROUTES) / sizeof(ROUTES[0]), "NOTIFY_TOKEN"};
   return svc_run(&spec);
 }

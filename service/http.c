@@ -5,6 +5,7 @@
 #include <microhttpd.h>
 #include <otel/log.h>
 #include <otel/mhd.h>
+#include <otel/trace.h>
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -54,7 +55,7 @@ struct svc_request {
   svc_job_t job; /* a blocking route's handler, queued for a worker */
   bool started;
   bool answered;
-  unsigned refused;      /* 404, 405, 413 or 415: sent once the body is drained */
+  unsigned refused;      /* 401, 404, 405, 413 or 415: sent once the body is drained */
   size_t drained;        /* bytes of a refused body dropped */
   char allow[MAX_ALLOW]; /* for a 405 */
   unsigned status;
@@ -154,6 +155,8 @@ static enum MHD_Result send_response(svc_request_t *req, svc_response_t *res, co
     MHD_add_response_header(r, "Location", res->location);
   if (allow && *allow)
     MHD_add_response_header(r, "Allow", allow);
+  if (res->status == 401)
+    MHD_add_response_header(r, "WWW-Authenticate", "Bearer");
   otel_mhd_add_trace_header(&req->tel, r);
   if (atomic_load(&req->server->stopping))
     MHD_add_response_header(r, "Connection", "close");
@@ -188,6 +191,19 @@ static bool expects_continue(struct MHD_Connection *c) {
   return expect && !strcasecmp(expect, "100-continue");
 }
 
+/* Whether value is "Bearer <token>", token compared in constant time: how
+ * long the comparison takes tells nothing of how much of it matched. */
+static bool bearer_matches(const char *value, const char *token) {
+  if (!value || strncasecmp(value, "Bearer ", 7))
+    return false;
+  const char *given = value + 7;
+  size_t n = strlen(token), m = strlen(given);
+  unsigned char diff = n != m;
+  for (size_t i = 0; i < n; i++)
+    diff |= (unsigned char)(token[i] ^ (i < m ? given[i] : 0));
+  return diff == 0;
+}
+
 /* The headers are in: start the span, find the route. A refusal is sent when
  * the body has been read and dropped, so the connection stays alive and the
  * client reads the answer; only a client that waits for a go-ahead before an
@@ -206,6 +222,14 @@ static enum MHD_Result on_headers(svc_request_t *req, const char *method, const 
     return MHD_YES;
   otel_mhd_set_route(&req->tel, method, req->route->path);
 
+  const char *token = req->server->cfg.token;
+  if ((req->route->flags & SVC_AUTH) && token &&
+      !bearer_matches(MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, "authorization"),
+                      token)) {
+    req->refused = 401;
+    return MHD_YES;
+  }
+
   if ((req->route->flags & SVC_JSON_BODY) &&
       !is_json(MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, "content-type"))) {
     req->refused = 415;
@@ -222,6 +246,8 @@ static enum MHD_Result on_headers(svc_request_t *req, const char *method, const 
 
 static enum MHD_Result send_refusal(svc_request_t *req) {
   switch (req->refused) {
+  case 401:
+    return send_error(req, 401, "Unauthorized", NULL);
   case 405:
     return send_error(req, 405, "Method Not Allowed", req->allow);
   case 413:
@@ -340,12 +366,15 @@ static void access_log(svc_request_t *req) {
   clock_gettime(CLOCK_MONOTONIC, &now);
   double ms = (double)(now.tv_sec - req->began.tv_sec) * 1e3 +
               (double)(now.tv_nsec - req->began.tv_nsec) / 1e6;
+  const char *path = req->uri ? req->uri : "";
+  char redacted[2048];
+  if (otel_url_needs_redaction(path))
+    path = otel_url_redact(path, redacted, sizeof(redacted));
   char message[2304];
-  snprintf(message, sizeof(message), "%s %s %u", req->method, req->uri ? req->uri : "",
-           req->status);
+  snprintf(message, sizeof(message), "%s %s %u", req->method, path, req->status);
   otel_attr_t fields[] = {
       OTEL_ATTR_STR("method", req->method),
-      OTEL_ATTR_STR("path", req->uri ? req->uri : ""),
+      OTEL_ATTR_STR("path", path),
       OTEL_ATTR_INT("status_code", req->status),
       OTEL_ATTR_DOUBLE("duration_ms", (double)(int64_t)(ms * 1000) / 1000),
   };

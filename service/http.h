@@ -36,6 +36,7 @@ enum {
   SVC_JSON_BODY = 1, /* the request must carry a JSON body (415 otherwise) */
   SVC_BLOCKING = 2,  /* the handler waits on something slow (a commit, another
                         service): it runs on a worker thread */
+  SVC_AUTH = 4,      /* with a token configured, the request must carry it */
 };
 
 /* A route: method and path template, where "{id}" matches a positive decimal
@@ -44,7 +45,7 @@ typedef struct svc_route {
   const char *method;
   const char *path;
   svc_handler_fn handler;
-  unsigned flags; /* SVC_JSON_BODY, SVC_BLOCKING */
+  unsigned flags; /* SVC_JSON_BODY, SVC_BLOCKING, SVC_AUTH */
 } svc_route_t;
 
 typedef struct svc_http_config {
@@ -57,6 +58,8 @@ typedef struct svc_http_config {
   const svc_route_t *routes;
   size_t n_routes;
   const char *log_name; /* the access log's logger name */
+  const char *token;    /* SVC_AUTH routes need "Authorization: Bearer <token>"
+                           (401 otherwise); NULL: nothing is required */
 } svc_http_config_t;
 
 typedef struct svc_http svc_http_t;

@@ -36,6 +36,8 @@ int svc_run(const svc_spec_t *spec) {
       .n_routes = spec->n_routes,
       .log_name = spec->name,
   };
+  const char *token = spec->token_var ? svc_env_str(spec->token_var, "") : "";
+  http.token = *token ? token : NULL; /* never logged */
   unsigned drain_ms = (unsigned)svc_env_long("DRAIN_TIMEOUT_MS", 10000, 0, 600000);
   const char *configured = getenv("OTEL_SERVICE_NAME");
   if (configured && *configured)

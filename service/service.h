@@ -14,6 +14,7 @@ typedef struct svc_spec {
   unsigned default_port;
   const svc_route_t *routes;
   size_t n_routes;
+  const char *token_var; /* the variable whose token SVC_AUTH routes need, e.g. "API_TOKEN" */
 } svc_spec_t;
 
 /* First thing in main: names the program for errors, blocks the stop signals. */

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <otel/trace.h>
+
 #include "diag.h"
 #include "kvlist.h"
 
@@ -222,6 +224,9 @@ static int parse_otlp(const env_t *env, const char *signal, const char *path,
   }
   if (!o->url)
     return -ENOMEM;
+  char shown[2048];
+  if (!(o->shown_url = strdup(otel_url_redact(o->url, shown, sizeof(shown)))))
+    return -ENOMEM;
 
   o->protocol = OTEL__PROTOCOL_PROTOBUF;
   v = signal_var(env, signal, "PROTOCOL", buf, sizeof(buf), var, sizeof(var));
@@ -294,6 +299,8 @@ int otel__config_load(otel__config_t *c, otel__getenv_fn get, void *ud) {
   c->disabled = env_bool(&env, "OTEL_SDK_DISABLED");
   c->service_name = dup_or_null(env_str(&env, "OTEL_SERVICE_NAME", buf, sizeof(buf)));
   c->resource_attributes = dup_or_null(env.get(env.ud, "OTEL_RESOURCE_ATTRIBUTES"));
+  c->sensitive_query = dup_or_null(
+      env_str(&env, "OTEL_INSTRUMENTATION_HTTP_SENSITIVE_QUERY_PARAMETERS", buf, sizeof(buf)));
   c->propagators = parse_propagators(&env);
   parse_sampler(&env, c);
   c->traces_exporters = parse_exporters(&env, "OTEL_TRACES_EXPORTER");
@@ -316,6 +323,7 @@ int otel__config_load(otel__config_t *c, otel__getenv_fn get, void *ud) {
 
 static void otlp_free(otel__otlp_config_t *o) {
   free(o->url);
+  free(o->shown_url);
   for (int i = 0; i < o->n_headers; i++) {
     free(o->headers[i].name);
     free(o->headers[i].value);
@@ -326,6 +334,7 @@ static void otlp_free(otel__otlp_config_t *o) {
 void otel__config_free(otel__config_t *c) {
   free(c->service_name);
   free(c->resource_attributes);
+  free(c->sensitive_query);
   otlp_free(&c->traces_otlp);
   otlp_free(&c->metrics_otlp);
   otlp_free(&c->logs_otlp);

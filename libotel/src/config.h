@@ -38,7 +38,8 @@ typedef struct otel__header {
 } otel__header_t;
 
 typedef struct otel__otlp_config {
-  char *url; /* full URL, signal path included */
+  char *url;       /* full URL, signal path included */
+  char *shown_url; /* url as messages show it: credentials and secrets redacted */
   otel__protocol_t protocol;
   bool gzip;
   uint32_t timeout_ms;
@@ -81,6 +82,7 @@ typedef struct otel__config {
   uint32_t metric_interval_ms;
   uint32_t metric_timeout_ms;
   otel__span_limits_t span_limits;
+  char *sensitive_query; /* query parameters whose values are redacted; NULL: the default */
 } otel__config_t;
 
 /* Returns the value of an environment variable, or NULL (borrowed). */

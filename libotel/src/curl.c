@@ -74,7 +74,10 @@ CURLcode otel_curl_perform(CURL *h, const char *method, const char *url,
                                    OTEL_SPAN_KIND_CLIENT, NULL);
   if (otel_span_is_recording(s)) {
     OTEL__SPAN_STR(s, "http.request.method", method);
-    OTEL__SPAN_STR(s, "url.full", url);
+    char redacted[2048];
+    OTEL__SPAN_STR(s, "url.full",
+                   otel_url_needs_redaction(url) ? otel_url_redact(url, redacted, sizeof(redacted))
+                                                 : url);
     set_server_attrs(s, url);
   }
   /* The request's headers plus the trace headers, for this request only. */

@@ -135,8 +135,10 @@ void otel_mhd_begin(otel_mhd_request_t *r, struct MHD_Connection *c, const char 
     size_t n = query ? (size_t)(query - uri) : strlen(uri);
     OTEL__SPAN_STR(r->span, "url.path", otel__str_copy(path, sizeof(path), uri, n));
   }
-  if (query && query[1])
-    OTEL__SPAN_STR(r->span, "url.query", query + 1);
+  if (query && query[1]) {
+    char redacted[2048];
+    OTEL__SPAN_STR(r->span, "url.query", otel_url_redact(query, redacted, sizeof(redacted)) + 1);
+  }
   OTEL__SPAN_STR(r->span, "url.scheme", "http");
   set_server_address(r->span, h.first[H_HOST]);
   set_client_address(r->span, c);

@@ -41,10 +41,10 @@ static void warn_limited(otel__otlp_http_t *h, const char *what, const char *det
     return;
   }
   if (h->suppressed_warnings)
-    otel__warn("export to %s %s: %s (and %u similar failures since the last report)", h->cfg->url,
-               what, detail, h->suppressed_warnings);
+    otel__warn("export to %s %s: %s (and %u similar failures since the last report)",
+               h->cfg->shown_url, what, detail, h->suppressed_warnings);
   else
-    otel__warn("export to %s %s: %s", h->cfg->url, what, detail);
+    otel__warn("export to %s %s: %s", h->cfg->shown_url, what, detail);
   h->last_warn_ns = now;
   h->suppressed_warnings = 0;
 }
@@ -190,8 +190,8 @@ static void report_partial_success(otel__otlp_http_t *h, const char *content_typ
           r, NULL);
   }
   if (rejected || message[0])
-    otel__warn("export to %s partially rejected: %lld items: %s", h->cfg->url, (long long)rejected,
-               message[0] ? message : "(no message)");
+    otel__warn("export to %s partially rejected: %lld items: %s", h->cfg->shown_url,
+               (long long)rejected, message[0] ? message : "(no message)");
 }
 
 /* Transport errors worth another attempt: the receiver may be back soon. */

@@ -76,6 +76,20 @@ mounts_ok() {
   done
 }
 check bind_mounts_exist mounts_ok
+
+# Containers may do only what they must: the services and the collector run
+# read-only, with no capability and no privilege to gain; postgres, whose
+# entrypoint needs root for a moment, gains none either.
+for svc in articles notify otel-collector; do
+  check "${svc}_hardened" eq "$(q compose.yml ".services[\"$svc\"] | [.read_only, .cap_drop, .security_opt]")" \
+    '[true,["ALL"],["no-new-privileges:true"]]'
+done
+check postgres_no_new_privileges eq "$(q compose.yml '.services.postgres.security_opt')" '["no-new-privileges:true"]'
+check env_file_not_in_images grep -qx '.env' .dockerignore
+check no_world_writable_folders eval '! grep -nE "chmod [0-7]*7[^0-7]|chmod (a|o)\+w" Makefile scripts/*.sh Dockerfile'
+check collector_folder_given_to_its_user grep -q 'chown $(COLLECTOR_UID):$(COLLECTOR_UID) .data/collector' Makefile
+check tokens_passed_to_services eq "$(q compose.yml '[.services.articles.environment.API_TOKEN, .services.articles.environment.NOTIFY_TOKEN, .services.notify.environment.NOTIFY_TOKEN]')" \
+  '["${API_TOKEN:-}","${NOTIFY_TOKEN:-}","${NOTIFY_TOKEN:-}"]'
 check verify_reads_the_file_exporter_mount grep -q 'TELEMETRY=$DATA_DIR/collector' scripts/verify-collector.sh
 
 # The collector's --config files, for OTEL_BACKEND_ENDPOINT unset and set.
@@ -101,7 +115,7 @@ check dockerfile_runs_unprivileged eq "$(awk '/^FROM .* AS runtime$/{on=1} on &&
 for svc in articles notify; do
   check "${svc}_image_has_healthcheck" healthy "$svc"
 done
-check dockerignore_skips_outputs eq "$(grep -vE '^(#|$)' .dockerignore | sort | paste -sd,)" ".data,.git,build"
+check dockerignore_skips_outputs eq "$(grep -vE '^(#|$)' .dockerignore | sort | paste -sd,)" ".data,.env,.git,build"
 
 # --- the collector's configuration ---
 base=config/otel-config.yaml

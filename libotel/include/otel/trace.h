@@ -106,6 +106,21 @@ void otel_span_add_link(otel_span_t *span, const otel_span_context_t *link,
  * is ignored, as the specification says. */
 void otel_span_set_status(otel_span_t *span, otel_status_code_t code, const char *description);
 
+/* --- URLs in telemetry --- */
+
+/* Writes url (a full URL or a request target such as "/path?query") into
+ * out as the HTTP semantic conventions let it be recorded: credentials as
+ * "REDACTED:REDACTED@", and the values of the sensitive query parameters
+ * (OTEL_INSTRUMENTATION_HTTP_SENSITIVE_QUERY_PARAMETERS, by default the
+ * conventions' AWSAccessKeyId, Signature, sig, X-Goog-Signature and
+ * X-Amz-Credential, X-Amz-Security-Token, X-Amz-Signature) as "REDACTED",
+ * keys kept. Cut to fit size bytes with the NUL. Returns out. Thread-safe. */
+const char *otel_url_redact(const char *url, char *out, size_t size);
+
+/* False when otel_url_redact() would return url unchanged (no query and no
+ * "@"): the check that lets a caller skip the copy. Thread-safe. */
+bool otel_url_needs_redaction(const char *url);
+
 #ifdef __cplusplus
 }
 #endif
