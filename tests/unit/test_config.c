@@ -59,6 +59,17 @@ TEST(signal_endpoint_is_used_as_is) {
   otel__config_free(&c);
 }
 
+TEST(endpoint_credentials_are_not_shown) {
+  otel__config_t c;
+  CHECK_INT(TEST_CONFIG_LOAD(&c, "OTEL_EXPORTER_OTLP_ENDPOINT=https://u:pw@collector:4318",
+                             "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT=http://c/v1/logs?sig=pw"),
+            0);
+  CHECK_STR(c.traces_otlp.url, "https://u:pw@collector:4318/v1/traces");
+  CHECK_STR(c.traces_otlp.shown_url, "https://REDACTED:REDACTED@collector:4318/v1/traces");
+  CHECK_STR(c.logs_otlp.shown_url, "http://c/v1/logs?sig=REDACTED");
+  otel__config_free(&c);
+}
+
 TEST(protocol_compression_timeout) {
   otel__config_t c;
   TEST_CONFIG_LOAD(&c, "OTEL_EXPORTER_OTLP_PROTOCOL=http/json",
@@ -174,6 +185,7 @@ TEST(service_name_and_resource_attributes_are_kept) {
 }
 
 TEST_MAIN("config", TEST_CASE(defaults_are_the_specifications),
+          TEST_CASE(endpoint_credentials_are_not_shown),
           TEST_CASE(disabled_is_case_insensitive_true_only),
           TEST_CASE(endpoint_base_gets_the_signal_path), TEST_CASE(signal_endpoint_is_used_as_is),
           TEST_CASE(protocol_compression_timeout), TEST_CASE(unsupported_values_warn_and_fall_back),
