@@ -2,6 +2,7 @@
 #include "decode.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 #include <strings.h>
@@ -95,6 +96,52 @@ static long count_items(const uint8_t *p, size_t n, const uint32_t *path, int de
   return total;
 }
 
+/* Whether the message of type d in p[0..n) nests messages no deeper than
+ * RX_MAX_NESTING below depth, walked by the schema before protobuf-c's
+ * unpacking, which recurses once per level (a body nested a million levels
+ * deep would overflow its stack). Malformed bytes pass here: unpacking
+ * refuses them. */
+static bool nesting_within(const uint8_t *p, size_t n, const ProtobufCMessageDescriptor *d,
+                           int depth) {
+  if (depth > RX_MAX_NESTING)
+    return false;
+  const uint8_t *end = p + n;
+  while (p < end) {
+    uint64_t key, len;
+    if (read_varint(&p, end, &key))
+      return true;
+    switch (key & 7) {
+    case 0:
+      if (read_varint(&p, end, &len))
+        return true;
+      continue;
+    case 1:
+      len = 8;
+      break;
+    case 5:
+      len = 4;
+      break;
+    case 2: {
+      if (read_varint(&p, end, &len) || len > (uint64_t)(end - p))
+        return true;
+      const ProtobufCFieldDescriptor *f =
+          key >> 3 <= UINT32_MAX ? protobuf_c_message_descriptor_get_field(d, (unsigned)(key >> 3))
+                                 : NULL;
+      if (f && f->type == PROTOBUF_C_TYPE_MESSAGE &&
+          !nesting_within(p, (size_t)len, f->descriptor, depth + 1))
+        return false;
+      break;
+    }
+    default:
+      return true;
+    }
+    if (len > (uint64_t)(end - p))
+      return true;
+    p += len;
+  }
+  return true;
+}
+
 const char *rx_signal_name(rx_signal_t s) { return SIGNALS[s].name; }
 
 /* Whether the media type of a Content-Type value (parameters aside) is type. */
@@ -151,6 +198,8 @@ rx_decoded_t rx_decode(const rx_request_t *req) {
       packed.len = protobuf_c_message_pack(d.message, (uint8_t *)packed.data);
       body = packed.data, len = packed.len;
     }
+  } else if (!nesting_within(body, len, SIGNALS[i].descriptor, 0)) {
+    d = refuse(400, "the body nests messages deeper than 64 levels", 0);
   } else if (!req->count_only) {
     d.message = protobuf_c_message_unpack(SIGNALS[i].descriptor, NULL, len, body);
     if (!d.message)

@@ -13,6 +13,9 @@ typedef enum { RX_TRACES, RX_METRICS, RX_LOGS, RX_SIGNALS } rx_signal_t;
 
 /* The largest body accepted, before and after gzip. */
 #define RX_MAX_BODY (16u << 20)
+/* The deepest nesting of messages accepted (400 past it); OTLP's own
+ * structure is 7 deep, and each level of a nested attribute value adds 2. */
+#define RX_MAX_NESTING 64
 
 typedef struct rx_request {
   const char *path, *content_type, *content_encoding; /* headers may be NULL */
@@ -22,7 +25,8 @@ typedef struct rx_request {
 } rx_request_t;
 
 typedef struct rx_decoded {
-  unsigned status;           /* 200, or the refusal: 400, 404, 413, 415 */
+  unsigned status;           /* 200, or the refusal: 400 (also nesting past
+                                RX_MAX_NESTING), 404, 413, 415 */
   const char *error;         /* why, for a refusal (static) */
   rx_signal_t signal;        /* when status is 200 */
   ProtobufCMessage *message; /* when status is 200, unless counted only: rx_decoded_free */

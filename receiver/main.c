@@ -10,8 +10,9 @@
  * count, write nothing and show nothing, for benchmarks),
  * RECEIVER_UNAVAILABLE_MS (0; for that long after it starts, every export
  * gets 503 with Retry-After: 1, as from a collector that is not ready: to
- * watch an exporter's retries). Stops on SIGTERM or SIGINT, saying how many
- * exports and items of each signal it received.
+ * watch an exporter's retries), RECEIVER_FILTER (noise: drop what the
+ * collector's filter drops, filter.h; none: keep and show everything). Stops on SIGTERM or SIGINT,
+ * saying how many exports and items of each signal it received.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -27,6 +28,7 @@
 #include "buf.h"
 #include "decode.h"
 #include "env.h"
+#include "filter.h"
 #include "otlp_json.h"
 #include "signals.h"
 #include "upload.h"
@@ -34,6 +36,7 @@
 
 typedef struct {
   int count_only;
+  int filter_noise;
   FILE *files[RX_SIGNALS]; /* unless count_only */
   rx_view_t *view;         /* unless count_only */
   unsigned long long exports[RX_SIGNALS], items[RX_SIGNALS];
@@ -50,11 +53,23 @@ static uint64_t now_ms(void) {
 
 /* Keeps a decoded export: counts it, and unless counting only, writes its
  * JSON line and shows its spans in the view. */
+static void count(receiver_t *rx, const rx_decoded_t *d) {
+  pthread_mutex_lock(&rx->lock);
+  rx->exports[d->signal]++, rx->items[d->signal] += d->items;
+  pthread_mutex_unlock(&rx->lock);
+}
+
 static void keep(receiver_t *rx, const rx_decoded_t *d) {
   if (rx->count_only) {
-    pthread_mutex_lock(&rx->lock);
-    rx->exports[d->signal]++, rx->items[d->signal] += d->items;
-    pthread_mutex_unlock(&rx->lock);
+    count(rx, d);
+    return;
+  }
+  Opentelemetry__Proto__Collector__Trace__V1__ExportTraceServiceRequest *traces =
+      d->signal == RX_TRACES
+          ? (Opentelemetry__Proto__Collector__Trace__V1__ExportTraceServiceRequest *)d->message
+          : NULL;
+  if (traces && rx->filter_noise && rx_filter_noise(traces) && !traces->n_resource_spans) {
+    count(rx, d); /* nothing is left to write or show */
     return;
   }
   otel__buf_t line;
@@ -67,11 +82,8 @@ static void keep(receiver_t *rx, const rx_decoded_t *d) {
     fwrite(line.data, 1, line.len, rx->files[d->signal]);
     fflush(rx->files[d->signal]);
   }
-  if (d->signal == RX_TRACES)
-    rx_view_spans(
-        rx->view,
-        (const Opentelemetry__Proto__Collector__Trace__V1__ExportTraceServiceRequest *)d->message,
-        now_ms());
+  if (traces)
+    rx_view_spans(rx->view, traces, now_ms());
   pthread_mutex_unlock(&rx->lock);
   otel__buf_free(&line);
 }
@@ -139,8 +151,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
   }
   if (d.status == 200)
     keep(rx, &d);
-  else if (d.status != 503) /* the 503s are counted, and said at exit */
-    fprintf(stderr, "receiver: %s %s: %u %s\n", method, url, d.status, d.error);
+  else if (d.status != 503) { /* the 503s are counted, and said at exit */
+    char shown[256];
+    fprintf(stderr, "receiver: %s %s: %u %s\n", method, rx_printable(url, shown, sizeof(shown)),
+            d.status, d.error);
+  }
   enum MHD_Result ret = answer(c, &d);
   rx_decoded_free(&d);
   return ret;
@@ -163,6 +178,9 @@ int main(void) {
   const char *dir = svc_env_str("RECEIVER_DIR", "telemetry");
   const char *keep_what = svc_env_str("RECEIVER_KEEP", "files");
   long unavailable_ms = svc_env_long("RECEIVER_UNAVAILABLE_MS", 0, 0, 86400000);
+  const char *filter = svc_env_str("RECEIVER_FILTER", "noise");
+  if (strcmp(filter, "noise") && strcmp(filter, "none"))
+    svc_config_fail("RECEIVER_FILTER", filter, "expected noise or none");
   struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
   if (inet_pton(AF_INET, host, &addr.sin_addr) != 1)
     svc_config_fail("RECEIVER_HOST", host, "not an IPv4 address");
@@ -170,6 +188,7 @@ int main(void) {
     svc_config_fail("RECEIVER_KEEP", keep_what, "expected files or count");
 
   receiver_t rx = {.count_only = !strcmp(keep_what, "count"),
+                   .filter_noise = !strcmp(filter, "noise"),
                    .available_at_ms = now_ms() + (uint64_t)unavailable_ms};
   pthread_mutex_init(&rx.lock, NULL);
   if (!rx.count_only) {

@@ -1,6 +1,7 @@
 /* The live view: span lines and per-trace waterfalls (see view.h). */
 #include "view.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -60,6 +61,25 @@ static const char *service_of(const Opentelemetry__Proto__Trace__V1__ResourceSpa
   return "?";
 }
 
+const char *rx_printable(const char *s, char *out, size_t size) {
+  static const char HEX[] = "0123456789abcdef";
+  size_t len = 0;
+  for (; s && *s; s++) {
+    unsigned char c = (unsigned char)*s;
+    bool control = c < 0x20 || c == 0x7f;
+    if (len + (control ? 4 : 1) >= size)
+      break;
+    if (control) {
+      out[len++] = '\\', out[len++] = 'x', out[len++] = HEX[c >> 4], out[len++] = HEX[c & 15];
+    } else {
+      out[len++] = (char)c;
+    }
+  }
+  if (size)
+    out[len] = '\0';
+  return out;
+}
+
 static double ms_between(uint64_t from_ns, uint64_t to_ns) {
   return to_ns > from_ns ? (double)(to_ns - from_ns) / 1e6 : 0;
 }
@@ -98,8 +118,8 @@ static void keep(rx_view_t *v, const Opentelemetry__Proto__Trace__V1__Span *s, c
     memcpy(k->parent_id, s->parent_span_id.data, 8);
   else
     t->has_root = 1;
-  snprintf(k->service, sizeof(k->service), "%s", service);
-  snprintf(k->name, sizeof(k->name), "%s", s->name ? s->name : "");
+  rx_printable(service, k->service, sizeof(k->service));
+  rx_printable(s->name, k->name, sizeof(k->name));
   k->kind = s->kind;
   k->error = s->status && s->status->code == 2;
   k->start = s->start_time_unix_nano;
@@ -121,8 +141,10 @@ void rx_view_spans(rx_view_t *v,
           otel__hex_encode(s->trace_id.data, 16, trace);
         if (s->span_id.len == 8)
           otel__hex_encode(s->span_id.data, 8, span);
-        fprintf(v->out, "span  %-10s %-8s %-36s %9.3f ms  trace %s span %s%s\n", service,
-                kind_name(s->kind), s->name ? s->name : "",
+        char shown_service[96], shown_name[512];
+        fprintf(v->out, "span  %-10s %-8s %-36s %9.3f ms  trace %s span %s%s\n",
+                rx_printable(service, shown_service, sizeof(shown_service)), kind_name(s->kind),
+                rx_printable(s->name, shown_name, sizeof(shown_name)),
                 ms_between(s->start_time_unix_nano, s->end_time_unix_nano), trace, span,
                 s->status && s->status->code == 2 ? "  ERROR" : "");
         keep(v, s, service, now_ms);

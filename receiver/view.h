@@ -28,4 +28,8 @@ void rx_view_spans(rx_view_t *v,
  * flush is set) and forgets them. */
 void rx_view_tick(rx_view_t *v, uint64_t now_ms, int flush);
 
+/* s as a terminal may be shown it: control characters (an escape sequence,
+ * a newline) written as \xNN. Cut to size bytes with the NUL; returns out. */
+const char *rx_printable(const char *s, char *out, size_t size);
+
 #endif

@@ -62,6 +62,57 @@ kill -TERM "$SINK_PID"
 wait "$SINK_PID"
 check sigterm_exits_0 eq "$?" 0
 check says_what_it_received grep -q '^receiver: received 8 spans in 4 exports, ' "$WORK/receiver.out"
+files_total=$(sed -n "s/^receiver: received //p" "$WORK/receiver.out")
+
+# What it must not trust: nesting, control characters; and what it filters.
+start_sink || exit 1
+URL=http://127.0.0.1:$SINK_PORT
+# A body nested past 64 levels is refused before protobuf-c unpacks it
+# (a million levels overflowed its stack); OTLP's own depth is served.
+python3 "$TOP/tests/integration/nested_otlp.py" 1000000 >"$WORK/deep.pb"
+STATUS=$(curl -s -o "$WORK/body" -w '%{http_code}' -H 'Content-Type: application/x-protobuf' \
+  --data-binary @"$WORK/deep.pb" "$URL/v1/traces")
+check million_levels_refused eq "$STATUS:$(grep -c 'deeper than 64 levels' "$WORK/body")" "400:1"
+python3 "$TOP/tests/integration/nested_otlp.py" 25 >"$WORK/shallow.pb"
+STATUS=$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/x-protobuf' \
+  --data-binary @"$WORK/shallow.pb" "$URL/v1/traces")
+check nesting_within_the_limit_served eq "$STATUS" 200
+check receiver_still_up kill -0 "$SINK_PID"
+
+# Strings it received reach the terminal with their control characters escaped.
+span_json() { # NAME KIND [ROUTE]: an export of one span
+  jq -cn --arg n "$1" --argjson k "$2" --arg r "${3-}" '{resourceSpans: [{resource: {attributes:
+    [{key: "service.name", value: {stringValue: "esc\u001bsvc"}}]}, scopeSpans: [{spans: [{
+    traceId: "4bf92f3577b34da6a3ce929d0e0e4736", spanId: "00f067aa0ba902b7", name: $n, kind: $k,
+    startTimeUnixNano: "1", endTimeUnixNano: "2",
+    attributes: (if $r == "" then [] else [{key: "http.route", value: {stringValue: $r}}] end)}]}]}]}'
+}
+request POST "$URL/v1/traces" "$(span_json $'red \e[31mtext\nnext' 1)" application/json
+check escaped_span_accepted eq "$STATUS" 200
+shown() { grep -qF 'span  esc\x1bsvc INTERNAL red \x1b[31mtext\x0anext' "$WORK/receiver.out"; }
+check control_characters_escaped eventually shown
+check no_raw_escape_on_the_terminal eval '! grep -q $'"'"'\e'"'"' "$WORK/receiver.out"'
+
+# The collector's noise filter: health-check SERVER spans and BEGIN/COMMIT/ROLLBACK go.
+lines_before=$(wc -l <"$WORK/traces.jsonl")
+for span in "GET /api/health 2 /api/health" "GET /health 2 /health" "COMMIT 3" "BEGIN 3" "ROLLBACK 3" \
+  "GET /api/health 3 /api/health" "GET /api/articles 2 /api/articles"; do
+  read -r verb path kind route <<<"$span"
+  [ -z "${path##[0-9]}" ] && { route=$kind; kind=$path; path=; }
+  request POST "$URL/v1/traces" "$(span_json "$verb${path:+ $path}" "$kind" "$route")" application/json
+done
+kept() { tail -n +$((lines_before + 1)) "$WORK/traces.jsonl" | jq -r '.resourceSpans[] | (.scopeSpans // [])[] | (.spans // [])[] | "\(.name)/\(.kind)"' | paste -sd,; }
+check noise_filtered eq "$(kept)" "GET /api/health/3,GET /api/articles/2"
+
+kill -TERM "$SINK_PID"
+wait "$SINK_PID"
+
+# RECEIVER_FILTER=none keeps everything.
+start_sink RECEIVER_FILTER=none || exit 1
+request POST "http://127.0.0.1:$SINK_PORT/v1/traces" "$(span_json COMMIT 3)" application/json
+check filter_none_keeps_commit eq "$(jq -r '.resourceSpans[] | (.scopeSpans // [])[] | (.spans // [])[].name' "$WORK/traces.jsonl" | tail -1)" COMMIT
+kill -TERM "$SINK_PID"
+wait "$SINK_PID"
 
 # Counting only (for benchmarks): decodes and counts, writes and shows nothing.
 RECEIVER_KEEP=count RECEIVER_PORT=0 RECEIVER_DIR=$WORK/count "$BIN/receiver" >"$WORK/count.out" 2>&1 &
@@ -80,7 +131,6 @@ wait "$COUNT_PID"
 check count_only_exits_0 eq "$?" 0
 check count_only_counts grep -q '^receiver: received 4 spans in 2 exports, ' "$WORK/count.out"
 # The same exports, counted without decoding: half of what the four runs above held.
-files_total=$(sed -n "s/^receiver: received //p" "$WORK/receiver.out")
 count_total=$(sed -n "s/^receiver: received //p" "$WORK/count.out")
 check count_only_counted_points_and_logs eval '[[ $count_total =~ ^4\ spans.*\ [1-9][0-9]*\ data\ points.*\ 2\ log ]]'
 check count_only_counts_like_decoding eq "$(count_items "$count_total" 2)" "$(count_items "$files_total" 1)"
