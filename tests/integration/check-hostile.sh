@@ -169,6 +169,13 @@ for body in '{"article_id":"1","title":"t"}' '{"article_id":1}' '{"article_id":1
   check "notify_refuses_${#body}" refused 400
 done
 post_file notify_2mib "$WORK/2mib" 413 "$NOTIFY/notify"
+# A title past the log line's 64 KiB: the line is written, the title shortened.
+{ printf '{"article_id":70000,"title":"'; head -c 70000 /dev/zero | tr '\0' t; printf '"}'; } >"$WORK/long-title"
+post_file notify_long_title "$WORK/long-title" 200 "$NOTIFY/notify"
+long_line() { grep '"message":"article notification received"' "$WORK/notify.log" | grep '"article_id":70000'; }
+long_line_written() { long_line >/dev/null; }
+check long_title_line_written eventually long_line_written
+check long_title_line_marked eq "$(long_line | jq -r '.title | endswith("... [shortened from 70000 bytes]")')" true
 
 # --- not HTTP at all: whatever comes back (if anything, within 2 s), the
 # service answers the next client ---

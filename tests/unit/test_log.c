@@ -165,6 +165,41 @@ TEST(doubles_in_their_shortest_exact_form) {
   test_sdk_stop();
 }
 
+static char *long_title; /* 70,000 characters, two bytes each past the first */
+
+static void a_long_field(void) {
+  otel_attr_t fields[] = {OTEL_ATTR_INT("article_id", 7), OTEL_ATTR_STR("title", long_title),
+                          OTEL_ATTR_STR("short", "kept whole")};
+  otel_log(OTEL_SEVERITY_INFO, "notify", "article notification received", fields, 3);
+}
+
+/* A line past 64 KiB is written, its longest string shortened and marked;
+ * the other fields stay whole. */
+TEST(a_long_line_is_shortened_not_dropped) {
+  TEST_SDK_START("X=1");
+  long_title = malloc(140001);
+  long_title[0] = 'a';
+  for (size_t i = 1; i < 70000; i++)
+    memcpy(long_title + 1 + (i - 1) * 2, "\xc3\xa9", 2); /* é */
+  long_title[139999] = '\0';
+  char *text = capture(a_long_field);
+  free(long_title);
+  CHECK(strlen(text) > 1000 && strlen(text) <= 64 * 1024);
+  json_t *j = json_loads(text, 0, NULL);
+  CHECK(j);
+  CHECK_STR(json_string_value(json_object_get(j, "message")), "article notification received");
+  CHECK_STR(json_string_value(json_object_get(j, "short")), "kept whole");
+  CHECK_INT(json_integer_value(json_object_get(j, "article_id")), 7);
+  const char *title = json_string_value(json_object_get(j, "title"));
+  CHECK(title && strncmp(title, "a\xc3\xa9\xc3\xa9", 5) == 0);
+  CHECK(strstr(title, "\xc3\xa9... [shortened from 139999 bytes]") !=
+        NULL); /* cut between characters */
+  json_decref(j);
+  free(text);
+  test_sdk_stop();
+}
+
 TEST_MAIN("log", TEST_CASE(keys_in_order_and_fields_outside_a_span),
           TEST_CASE(trace_context_inside_a_span), TEST_CASE(asctime_follows_the_clock),
-          TEST_CASE(doubles_in_their_shortest_exact_form))
+          TEST_CASE(doubles_in_their_shortest_exact_form),
+          TEST_CASE(a_long_line_is_shortened_not_dropped))
