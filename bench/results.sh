@@ -27,6 +27,15 @@ else
   echo "bench: the services under wrk (about 7 minutes)"
   bash "$TOP/bench/http.sh" | tee "$WORK/http.jsonl"
 fi
+# The soak (bench/soak.sh): its verdict is make bench's exit status, once
+# the results are written.
+soak_ok=true
+if [ -n "${BENCH_FROM:-}" ]; then
+  grep -E '^\{"(soak|verdict)"' "$BENCH_FROM" >"$WORK/soak.jsonl" || true
+else
+  echo "bench: the soak, creates for ${SOAK_SECONDS:-300} s (bench/soak.sh)"
+  bash "$TOP/bench/soak.sh" | tee "$WORK/soak.jsonl" || soak_ok=false
+fi
 
 # Under GET load the machine leaves no core idle: a GET run in which it
 # left this share of its cores' time idle or more is one the virtual
@@ -165,6 +174,22 @@ share() { jq -n "$1 / $2 * 100 | round / 100"; }
     echo "| PostgreSQL alone: articles' \`SELECT\` by id, the same | $(fmt "$(scale select)") | \`GET\` $(fmt "$get_rps") | $(share "$get_rps" "$(scale select)") | $(share 20000 31000) |"
     echo "| a bare libmicrohttpd server, fixed body, keep-alive, wrk as above | $(fmt "$(scale bare_http)") | \`GET\` $(fmt "$get_rps") | $(share "$get_rps" "$(scale bare_http)") | $(share 20000 70000) |"
   fi
+  if [ -s "$WORK/soak.jsonl" ]; then
+    echo
+    echo "## Soak"
+    echo
+    echo "Creates from wrk as above, against one stack with telemetry on, for $(jq -s 'map(select(.soak)) | last | .t_s' "$WORK/soak.jsonl") s" \
+      "(\`bench/soak.sh\`), resident size read after each turn. Once warm, neither service may grow by more" \
+      "than the bound, and no request may fail."
+    echo
+    echo "| loaded | creates | articles RSS | notify RSS | failed |"
+    echo "|---|---|---|---|---|"
+    jq -r 'select(.soak) | "| \(.t_s) s | \(.creates) | \(.articles_rss_kb) kB | \(.notify_rss_kb) kB | \(.errors) |"' "$WORK/soak.jsonl"
+    echo
+    echo "| service | warm | end | growth | bound | |"
+    echo "|---|---|---|---|---|---|"
+    jq -r 'select(.verdict) | "| \(.service) | \(.warm_kb) kB | \(.end_kb) kB | \(.growth_kb) kB | \(.bound_kb) kB | \(if .ok then "met" else "**missed**" end) |"' "$WORK/soak.jsonl"
+  fi
   echo
   echo "## libotel microbenchmarks"
   echo
@@ -173,3 +198,4 @@ share() { jq -n "$1 / $2 * 100 | round / 100"; }
   echo '```'
 } >"$OUT"
 echo "bench: wrote $OUT"
+$soak_ok || { echo "bench: the soak's memory grew past its bound (bench/soak.sh)" >&2; exit 1; }
