@@ -1,9 +1,11 @@
 /* DATABASE_URL's scheme and secrets. */
 #include "dburl.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define SECRETS_MAX 8
@@ -12,16 +14,6 @@
 /* Each secret as written in the URL and, when that differs, percent-decoded. */
 static char secrets[SECRETS_MAX][SECRET_SIZE];
 static size_t n_secrets;
-
-static int hex(char c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
 
 /* Notes s[0..n) and its percent-decoded form as secrets. */
 static void note_secret(const char *s, size_t n) {
@@ -32,8 +24,9 @@ static void note_secret(const char *s, size_t n) {
   char *d = secrets[n_secrets];
   size_t len = 0;
   for (size_t i = 0; i < n; i++) {
-    if (s[i] == '%' && i + 2 < n && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
-      d[len++] = (char)(hex(s[i + 1]) * 16 + hex(s[i + 2]));
+    if (s[i] == '%' && i + 2 < n && isxdigit((unsigned char)s[i + 1]) &&
+        isxdigit((unsigned char)s[i + 2])) {
+      d[len++] = (char)strtol((char[]){s[i + 1], s[i + 2], '\0'}, NULL, 16);
       i += 2;
     } else {
       d[len++] = s[i];

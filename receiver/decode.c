@@ -55,45 +55,59 @@ static int read_varint(const uint8_t **p, const uint8_t *end, uint64_t *v) {
   return -1;
 }
 
+/* The next field of a message in [*p, end): its number, and for a
+ * length-delimited one (wire type 2) its bytes in *value, *len long. 1 at
+ * the end, -1 for bytes that are not well-formed protobuf (or a group,
+ * which OTLP does not use). */
+static int next_field(const uint8_t **p, const uint8_t *end, uint64_t *field, const uint8_t **value,
+                      uint64_t *len) {
+  uint64_t key, skip;
+  if (*p >= end)
+    return 1;
+  if (read_varint(p, end, &key))
+    return -1;
+  *field = key >> 3;
+  *value = NULL;
+  switch (key & 7) {
+  case 0:
+    return read_varint(p, end, &skip) ? -1 : 0;
+  case 1:
+    skip = 8;
+    break;
+  case 5:
+    skip = 4;
+    break;
+  case 2:
+    if (read_varint(p, end, len) || *len > (uint64_t)(end - *p))
+      return -1;
+    *value = *p;
+    skip = *len;
+    break;
+  default:
+    return -1;
+  }
+  if (skip > (uint64_t)(end - *p))
+    return -1;
+  *p += skip;
+  return 0;
+}
+
 /* The length-delimited fields at the end of path, in n bytes; -1 when the
  * bytes are not well-formed protobuf. */
 static long count_items(const uint8_t *p, size_t n, const uint32_t *path, int depth) {
-  const uint8_t *end = p + n;
+  const uint8_t *end = p + n, *value;
+  uint64_t field, len;
   long total = 0;
-  while (p < end) {
-    uint64_t key, len;
-    if (read_varint(&p, end, &key))
-      return -1;
-    uint64_t field = key >> 3;
-    switch (key & 7) {
-    case 0:
-      if (read_varint(&p, end, &len))
+  int rc;
+  while ((rc = next_field(&p, end, &field, &value, &len)) == 0) {
+    if (value && field < 32 && (path[0] & F(field))) {
+      long below = depth == 1 ? 1 : count_items(value, (size_t)len, path + 1, depth - 1);
+      if (below < 0)
         return -1;
-      continue;
-    case 1:
-      len = 8;
-      break;
-    case 5:
-      len = 4;
-      break;
-    case 2:
-      if (read_varint(&p, end, &len))
-        return -1;
-      if (len <= (uint64_t)(end - p) && field < 32 && (path[0] & F(field))) {
-        long below = depth == 1 ? 1 : count_items(p, (size_t)len, path + 1, depth - 1);
-        if (below < 0)
-          return -1;
-        total += below;
-      }
-      break;
-    default: /* groups are not used by OTLP */
-      return -1;
+      total += below;
     }
-    if (len > (uint64_t)(end - p))
-      return -1;
-    p += len;
   }
-  return total;
+  return rc < 0 ? -1 : total;
 }
 
 /* Whether the message of type d in p[0..n) nests messages no deeper than
@@ -105,39 +119,15 @@ static bool nesting_within(const uint8_t *p, size_t n, const ProtobufCMessageDes
                            int depth) {
   if (depth > RX_MAX_NESTING)
     return false;
-  const uint8_t *end = p + n;
-  while (p < end) {
-    uint64_t key, len;
-    if (read_varint(&p, end, &key))
-      return true;
-    switch (key & 7) {
-    case 0:
-      if (read_varint(&p, end, &len))
-        return true;
-      continue;
-    case 1:
-      len = 8;
-      break;
-    case 5:
-      len = 4;
-      break;
-    case 2: {
-      if (read_varint(&p, end, &len) || len > (uint64_t)(end - p))
-        return true;
-      const ProtobufCFieldDescriptor *f =
-          key >> 3 <= UINT32_MAX ? protobuf_c_message_descriptor_get_field(d, (unsigned)(key >> 3))
-                                 : NULL;
-      if (f && f->type == PROTOBUF_C_TYPE_MESSAGE &&
-          !nesting_within(p, (size_t)len, f->descriptor, depth + 1))
-        return false;
-      break;
-    }
-    default:
-      return true;
-    }
-    if (len > (uint64_t)(end - p))
-      return true;
-    p += len;
+  const uint8_t *end = p + n, *value;
+  uint64_t field, len;
+  while (next_field(&p, end, &field, &value, &len) == 0) {
+    const ProtobufCFieldDescriptor *f =
+        value && field <= UINT32_MAX ? protobuf_c_message_descriptor_get_field(d, (unsigned)field)
+                                     : NULL;
+    if (f && f->type == PROTOBUF_C_TYPE_MESSAGE &&
+        !nesting_within(value, (size_t)len, f->descriptor, depth + 1))
+      return false;
   }
   return true;
 }
