@@ -2,7 +2,9 @@
 #include "signals.h"
 
 #include <pthread.h>
+#include <errno.h>
 #include <signal.h>
+#include <time.h>
 
 static sigset_t stop_signals(void) {
   sigset_t set;
@@ -18,10 +20,20 @@ void svc_signals_block(void) {
   signal(SIGPIPE, SIG_IGN); /* a closed peer is an error return, not a death */
 }
 
-int svc_signals_wait(void) {
+int svc_signals_wait(unsigned every_ms, void (*idle)(void)) {
   sigset_t set = stop_signals();
-  int sig = 0;
-  while (sigwait(&set, &sig) != 0)
-    ;
-  return sig;
+  if (every_ms == 0 || !idle) {
+    int sig = 0;
+    while (sigwait(&set, &sig) != 0)
+      ;
+    return sig;
+  }
+  struct timespec every = {every_ms / 1000, (long)(every_ms % 1000) * 1000000};
+  for (;;) {
+    int sig = sigtimedwait(&set, NULL, &every);
+    if (sig > 0)
+      return sig;
+    if (errno == EAGAIN)
+      idle();
+  }
 }

@@ -6,7 +6,8 @@
  * thread inherits it. */
 void svc_signals_block(void);
 
-/* Waits for SIGTERM or SIGINT; returns the signal number. */
-int svc_signals_wait(void);
+/* Waits for SIGTERM or SIGINT; returns the signal number. With every_ms
+ * above 0, calls idle() each time that long passes without one. */
+int svc_signals_wait(unsigned every_ms, void (*idle)(void));
 
 #endif
