@@ -16,7 +16,7 @@ WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototyp
            -Wpedantic -Wno-overlength-strings
 # The release variant (what make build, make run and the images ship) is
 # hardened: stack protector, fortified libc calls, position-independent,
-# relocations read-only after start (tests/build/check-hardening.sh).
+# relocations read-only after start (tests/hardening/check-hardening.sh).
 CFLAGS_release := -O2 -g -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fPIE
 LDFLAGS_release := -pie -Wl,-z,relro,-z,now
 CFLAGS_asan    := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
