@@ -69,7 +69,7 @@ check unauthorized_big_body_before_reading eq \
 request GET "$API/articles?limit=2&sig=$SECRET&X-Goog-Signature=$SECRET"
 QUERY_TRACE=$(header X-Trace-Id)
 check query_request_served eq "$STATUS" 200
-check access_log_redacted grep -qF '"path":"/api/articles?limit=2&sig=REDACTED&X-Goog-Signature=REDACTED"' "$WORK/articles.log"
+check access_log_redacted eventually grep -qF '"path":"/api/articles?limit=2&sig=REDACTED&X-Goog-Signature=REDACTED"' "$WORK/articles.log"
 
 authed DELETE "$API/articles/$ID" "$API_TOKEN"
 check delete_with_token_204 eq "$STATUS" 204
@@ -89,7 +89,8 @@ start_service articles PORT=$AP HOST=127.0.0.1 "DATABASE_URL=$BAD_DB" "${OTEL[@]
 wait_http "$API/health" || exit 1
 request GET "$API/ready"
 check malformed_database_url_is_503 eq "$STATUS" 503
-check libpq_error_logged_redacted grep -qF 'in URI: \"postgresql://postgres:REDACTED@[127.0.0.1/articles\"' "$WORK/articles.log"
+logged_redacted() { grep -qF 'in URI: \"postgresql://postgres:REDACTED@[127.0.0.1/articles\"' "$WORK/articles.log"; }
+check libpq_error_logged_redacted eventually logged_redacted
 kill -TERM "$articles_PID"
 wait "$articles_PID"
 DATABASE_URL="mysql://root:$SECRET@127.0.0.1/articles" "$BIN/articles" >"$WORK/scheme.out" 2>&1
