@@ -190,6 +190,8 @@ $(OUT)/tests/%: $(OUT)/tests/unit/%.o $(TEST_SUPPORT_OBJ) $(LIBOTEL)
 # The services' code a unit test covers.
 $(OUT)/tests/test_workers: $(OUT)/service/workers.o
 $(OUT)/tests/test_json_text: $(OUT)/service/json_text.o
+$(OUT)/tests/test_breaker: $(OUT)/articles/breaker.o
+$(OUT)/tests/unit/test_breaker.o: INCLUDE += -Iarticles
 
 # A service: its own folder's objects, the shared service/ code, libotel.
 service_objs = $(patsubst %.c,$(OUT)/%.o,$(wildcard $(1)/*.c))

@@ -11,7 +11,7 @@
 
 #include "article.h"
 #include "body.h"
-#include "notify_client.h"
+#include "notify_sync.h"
 #include "service.h"
 #include "store.h"
 
@@ -68,14 +68,6 @@ static json_t *read_article(svc_request_t *req, svc_response_t *res, const char 
   return obj;
 }
 
-static void notify_created(const article_t *a) {
-  char error[256];
-  if (notify_client_send(a->id, a->title, error, sizeof(error)) == 0)
-    return;
-  otel_attr_t fields[] = {OTEL_ATTR_INT("article_id", a->id), OTEL_ATTR_STR("error", error)};
-  otel_log(OTEL_SEVERITY_WARN, "articles", "notification dispatch failed", fields, 2);
-}
-
 void articles_create(svc_request_t *req, svc_response_t *res) {
   const char *title, *body;
   json_t *obj = read_article(req, res, &title, &body);
@@ -92,7 +84,7 @@ void articles_create(svc_request_t *req, svc_response_t *res) {
   otel_counter_add(created, 1, NULL, 0);
   otel_log(OTEL_SEVERITY_INFO, "articles", "article created", &OTEL_ATTR_INT("article_id", a.id),
            1);
-  notify_created(&a); /* a failure is logged; the article stands */
+  articles_notify_sync(&a); /* a failure is logged; the article stands */
   res->status = 201;
   snprintf(res->location, sizeof(res->location), "/api/articles/%lld", (long long)a.id);
   res->body = article_json(&a);

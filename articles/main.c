@@ -14,6 +14,7 @@
 #include "handlers.h"
 #include "migrate.h"
 #include "notify_client.h"
+#include "notify_sync.h"
 #include "service.h"
 #include "store.h"
 
@@ -62,7 +63,10 @@ int main(int argc, char **argv) {
   }
   const char *token = svc_env_str("NOTIFY_TOKEN", "");
   notify_client_configure(notify, svc_env_long("NOTIFY_TIMEOUT_MS", 5000, 1, 600000),
+                          svc_env_long("NOTIFY_CONNECT_TIMEOUT_MS", 1000, 1, 600000),
                           *token ? token : NULL);
+  articles_notify_sync_init((unsigned)svc_env_long("NOTIFY_BREAKER_FAILURES", 5, 1, 1000000),
+                            svc_env_long("NOTIFY_BREAKER_COOLDOWN_MS", 5000, 1, 3600000));
   articles_handlers_init();
   svc_spec_t spec = {"articles", 8080, ROUTES, sizeof(ROUTES) / sizeof(ROUTES[0]), "API_TOKEN"};
   return svc_run(&spec);

@@ -4,6 +4,7 @@
 #include "notify_client.h"
 
 #include <curl/curl.h>
+#include <errno.h>
 #include <jansson.h>
 #include <otel/curl.h>
 #include <pthread.h>
@@ -15,6 +16,7 @@
 
 static char *notify_url;
 static long timeout_ms = 5000;
+static long connect_timeout_ms = 1000;
 static pthread_key_t handle_key;
 static pthread_once_t key_once = PTHREAD_ONCE_INIT;
 static struct curl_slist *headers; /* shared, read-only after configuration */
@@ -32,10 +34,12 @@ static void free_handle(void *p) {
 }
 static void make_key(void) { pthread_key_create(&handle_key, free_handle); }
 
-void notify_client_configure(const char *url, long timeout, const char *token) {
+void notify_client_configure(const char *url, long timeout, long connect_timeout,
+                             const char *token) {
   free(notify_url);
   notify_url = strdup(url);
   timeout_ms = timeout;
+  connect_timeout_ms = connect_timeout;
   curl_slist_free_all(headers);
   headers = curl_slist_append(NULL, "Content-Type: application/json");
   if (token) {
@@ -70,38 +74,58 @@ static CURL *thread_handle(void) {
   }
   curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_ms);
+  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, connect_timeout_ms);
   curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, discard);
   curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
   return h;
 }
 
-int notify_client_send(int64_t article_id, const char *title, char *error, size_t size) {
-  CURL *h = thread_handle();
-  if (!h) {
-    snprintf(error, size, "out of memory");
-    return -1;
+/* The shared headers and "Idempotency-Key: key", for one call; NULL when out of memory. */
+static struct curl_slist *headers_with_key(const char *key) {
+  char line[256];
+  snprintf(line, sizeof(line), "Idempotency-Key: %s", key);
+  struct curl_slist *list = NULL;
+  for (const struct curl_slist *h = headers; h; h = h->next) {
+    struct curl_slist *longer = curl_slist_append(list, h->data);
+    if (!longer) {
+      curl_slist_free_all(list);
+      return NULL;
+    }
+    list = longer;
   }
+  struct curl_slist *longer = curl_slist_append(list, line);
+  if (!longer)
+    curl_slist_free_all(list);
+  return longer;
+}
+
+int notify_client_send(int64_t article_id, const char *title, const char *idempotency_key,
+                       char *error, size_t size) {
+  CURL *h = thread_handle();
   json_t *msg = json_pack("{s:I,s:s}", "article_id", (json_int_t)article_id, "title", title);
   size_t len = 0;
   char *body = msg ? svc_json_text(msg, &len) : NULL;
   json_decref(msg);
-  if (!body) {
+  struct curl_slist *list = idempotency_key ? headers_with_key(idempotency_key) : headers;
+  if (!h || !body || !list) {
+    free(body);
     snprintf(error, size, "out of memory");
-    return -1;
+    return -ENOMEM;
   }
   curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
   curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)len);
-  CURLcode rc = otel_curl_perform(h, "POST", notify_url, headers);
+  CURLcode rc = otel_curl_perform(h, "POST", notify_url, list);
   free(body);
+  if (list != headers)
+    curl_slist_free_all(list);
   if (rc != CURLE_OK) {
     snprintf(error, size, "%s", curl_easy_strerror(rc));
-    return -1;
+    return -EAGAIN;
   }
   long status = 0;
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-  if (status < 200 || status >= 300) {
-    snprintf(error, size, "HTTP %ld", status);
-    return -1;
-  }
-  return 0;
+  if (status >= 200 && status < 300)
+    return 0;
+  snprintf(error, size, "HTTP %ld", status);
+  return status >= 500 || status == 408 || status == 429 ? -EAGAIN : -EPROTO;
 }

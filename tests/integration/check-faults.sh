@@ -31,12 +31,14 @@ all_answered() {
 }
 peak_rss_kb() { sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$1/status"; }
 
-# start_both ENDPOINT: notify and articles exporting to ENDPOINT.
+# start_both ENDPOINT: notify and articles exporting to ENDPOINT, articles
+# with ARTICLES_ENV's settings too.
+ARTICLES_ENV=()
 start_both() {
   : >"$WORK/articles.log"
   start_service notify PORT="$NP" HOST=127.0.0.1 OTEL_EXPORTER_OTLP_ENDPOINT="$1" "${TELEMETRY[@]}"
   start_service articles PORT="$AP" HOST=127.0.0.1 NOTIFY_URL="$NOTIFY/notify" \
-    OTEL_EXPORTER_OTLP_ENDPOINT="$1" "${TELEMETRY[@]}"
+    OTEL_EXPORTER_OTLP_ENDPOINT="$1" "${TELEMETRY[@]}" "${ARTICLES_ENV[@]}"
   wait_http "$API/health" && wait_http "$NOTIFY/health"
 }
 
@@ -164,6 +166,51 @@ check sigterm_under_load_requests_done test "$(done_traces | wc -l)" -gt 50
 check sigterm_under_load_every_span_exported eventually all_exported
 echo "  $(done_traces | wc -l) creates done before SIGTERM, $(missing) without their span," \
   "$(grep -c 'libotel: warning' "$WORK/articles.log") warnings from articles' exporters" >&2
+
+# --- notify hung (SIGSTOP) under create load: once the breaker opens,
+# creates keep the pace they had with notify healthy; after SIGCONT the
+# breaker closes within one cool-down (5 s) ---
+COOLDOWN_MS=5000
+ARTICLES_ENV=(NOTIFY_TIMEOUT_MS=1000 NOTIFY_BREAKER_FAILURES=5 NOTIFY_BREAKER_COOLDOWN_MS=$COOLDOWN_MS)
+: >"$WORK/metrics.jsonl"
+: >"$WORK/traces.jsonl"
+start_both "http://127.0.0.1:$SINK_PORT" || exit 1
+creates() { jq -r .requests <<<"$1"; }
+healthy=$(load 3 /api/articles post)
+check breaker_healthy_creates_answered all_answered "$healthy"
+kill -STOP "$notify_PID"
+opened() { grep -q '"message":"notify breaker opened"' "$WORK/articles.log"; }
+load 2 /api/articles post >/dev/null
+check breaker_opens_when_notify_hangs eventually opened
+hung=$(load 3 /api/articles post)
+check breaker_open_creates_answered all_answered "$hung"
+ratio=$(echo "scale=2; $(creates "$hung") / $(creates "$healthy")" | bc)
+echo "  creates in 3 s: $(creates "$healthy") with notify healthy, $(creates "$hung") with notify hung" \
+  "and the breaker open (ratio $ratio)" >&2
+check breaker_open_keeps_create_throughput test "$(echo "$ratio >= 0.9" | bc)" = 1
+skips=$(grep -c '"message":"notification skipped"' "$WORK/articles.log")
+check breaker_skip_logged grep -q '"levelname":"WARNING".*"message":"notification skipped".*"article_id":[0-9]*,"reason":"breaker_open","skipped":[0-9]*' "$WORK/articles.log"
+# One line a second at most, against thousands of skips.
+check breaker_skip_log_rate_limited test "$skips" -le 8
+kill -CONT "$notify_PID"
+t0=$EPOCHREALTIME
+closed() {
+  curl -s -o /dev/null -H 'Content-Type: application/json' -d '{"title":"probe","body":"x"}' "$API/articles"
+  grep -q '"message":"notify breaker closed"' "$WORK/articles.log"
+}
+check breaker_closes_after_sigcont eventually_within 10 closed
+CLOSE_MS=$(echo "($EPOCHREALTIME - $t0) * 1000 / 1" | bc)
+echo "  the breaker closed $CLOSE_MS ms after SIGCONT" >&2
+check breaker_closes_within_one_cool_down test "$CLOSE_MS" -le $((COOLDOWN_MS + 500))
+breaker_gauge() { metric_points | jq -s -c --arg s "$1" \
+  'map(select(.metric == "notify.breaker.state" and .attrs.state == $s)) | last | .value'; }
+gauge_shows() { [ "$(breaker_gauge "$1")" = 1 ]; }
+check breaker_gauge_closed_at_the_end eventually gauge_shows closed
+check breaker_gauge_showed_open eval 'metric_points | jq -e -s "any(.metric == \"notify.breaker.state\" and .attrs.state == \"open\" and .value == 1)" >/dev/null'
+check breaker_skips_counted eval 'metric_points | jq -e -s "any(.metric == \"notifications.skipped\" and .attrs.reason == \"breaker_open\" and .value > 0)" >/dev/null'
+check breaker_skip_is_a_span_event eval 'jq -e -s "any(.[].resourceSpans[].scopeSpans[].spans[]; .name == \"POST /api/articles\" and any(.events[]?; .name == \"notification skipped\"))" "$WORK/traces.jsonl" >/dev/null'
+stop_both breaker
+ARTICLES_ENV=()
 
 check no_sanitizer_report eval '! grep -l Sanitizer "$WORK"/*.log'
 finish integration_faults

@@ -136,8 +136,9 @@ metric_points() {
   jq -c '.resourceMetrics[].scopeMetrics[].metrics[] | . as $m
     | ((.sum.dataPoints // []) | map(. + {kind: "sum", value: (.asInt | tonumber)}))
       + ((.histogram.dataPoints // []) | map(. + {kind: "histogram", value: (.count | tonumber)}))
+      + ((.gauge.dataPoints // []) | map(. + {kind: "gauge", value: ((.asInt // .asDouble // 0) | tonumber)}))
     | .[] | {metric: $m.name, unit: $m.unit, kind, value, monotonic: ($m.sum.isMonotonic // false),
-             temporality: (($m.sum // $m.histogram).aggregationTemporality),
+             temporality: (($m.sum // $m.histogram // {}).aggregationTemporality),
              start: .startTimeUnixNano, bounds: (.explicitBounds // []),
              attrs: (reduce (.attributes // [])[] as $a ({}; .[$a.key] =
                ($a.value | to_entries[0] | if .key == "intValue" then (.value | tonumber) else .value end)))}' \
