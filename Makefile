@@ -192,6 +192,8 @@ $(OUT)/tests/test_workers: $(OUT)/service/workers.o
 $(OUT)/tests/test_json_text: $(OUT)/service/json_text.o
 $(OUT)/tests/test_breaker: $(OUT)/articles/breaker.o
 $(OUT)/tests/unit/test_breaker.o: INCLUDE += -Iarticles
+$(OUT)/tests/test_idempotency: $(OUT)/notify/idempotency.o
+$(OUT)/tests/unit/test_idempotency.o: INCLUDE += -Inotify
 
 # A service: its own folder's objects, the shared service/ code, libotel.
 service_objs = $(patsubst %.c,$(OUT)/%.o,$(wildcard $(1)/*.c))

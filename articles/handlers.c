@@ -1,4 +1,4 @@
-/* articles' handlers. SQL lives in store.c, the notify call in notify_client.c. */
+/* articles' handlers. SQL lives in store.c; notifying, in notify_sync.c or notify_outbox.c. */
 #include "handlers.h"
 
 #include <errno.h>
@@ -11,6 +11,7 @@
 
 #include "article.h"
 #include "body.h"
+#include "notify_outbox.h"
 #include "notify_sync.h"
 #include "service.h"
 #include "store.h"
@@ -20,8 +21,10 @@
 #define OFFSET_MAX 2147483647LL
 
 static otel_counter_t *created;
+static bool outbox; /* NOTIFY_MODE=outbox */
 
-void articles_handlers_init(void) {
+void articles_handlers_init(bool notify_outbox) {
+  outbox = notify_outbox;
   created =
       otel_counter("articles", "articles.created", "1", "Number of articles successfully created");
 }
@@ -74,7 +77,7 @@ void articles_create(svc_request_t *req, svc_response_t *res) {
   if (!obj)
     return;
   article_t a;
-  int rc = article_store_insert(title, body, &a);
+  int rc = outbox ? articles_outbox_insert(title, body, &a) : article_store_insert(title, body, &a);
   json_decref(obj);
   if (rc) {
     store_error(res, rc, 0);
@@ -84,7 +87,8 @@ void articles_create(svc_request_t *req, svc_response_t *res) {
   otel_counter_add(created, 1, NULL, 0);
   otel_log(OTEL_SEVERITY_INFO, "articles", "article created", &OTEL_ATTR_INT("article_id", a.id),
            1);
-  articles_notify_sync(&a); /* a failure is logged; the article stands */
+  if (!outbox)
+    articles_notify_sync(&a); /* a failure is logged; the article stands */
   res->status = 201;
   snprintf(res->location, sizeof(res->location), "/api/articles/%lld", (long long)a.id);
   res->body = article_json(&a);

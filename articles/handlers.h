@@ -2,10 +2,14 @@
 #ifndef ARTICLES_HANDLERS_H
 #define ARTICLES_HANDLERS_H
 
+#include <stdbool.h>
+
 #include "http.h"
 
-/* Creates the business metrics; call once before the server starts. */
-void articles_handlers_init(void);
+/* Creates the business metrics; notify_outbox: creates write the
+ * notification outbox instead of calling notify. Call once before the
+ * server starts. */
+void articles_handlers_init(bool notify_outbox);
 
 void articles_health(svc_request_t *req, svc_response_t *res);
 void articles_ready(svc_request_t *req, svc_response_t *res);

@@ -80,10 +80,11 @@ static CURL *thread_handle(void) {
   return h;
 }
 
-/* The shared headers and "Idempotency-Key: key", for one call; NULL when out of memory. */
+/* The shared headers and the Idempotency-Key field (a Structured Field
+ * String: in double quotes), for one call; NULL when out of memory. */
 static struct curl_slist *headers_with_key(const char *key) {
   char line[256];
-  snprintf(line, sizeof(line), "Idempotency-Key: %s", key);
+  snprintf(line, sizeof(line), "Idempotency-Key: \"%s\"", key);
   struct curl_slist *list = NULL;
   for (const struct curl_slist *h = headers; h; h = h->next) {
     struct curl_slist *longer = curl_slist_append(list, h->data);

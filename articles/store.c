@@ -1,21 +1,16 @@
 /*
  * The articles table through libpq: prepared statements with bound
  * parameters, values read back with RETURNING (timestamps formatted by
- * PostgreSQL in UTC, never recomputed here), one connection per thread.
+ * PostgreSQL in UTC, never recomputed here), on db.c's sessions.
  */
 #include "store.h"
 
-#include "dburl.h"
-
 #include <errno.h>
-#include <otel/log.h>
-#include <otel/pq.h>
-#include <pthread.h>
-#include <stdatomic.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "db.h"
 
 #define TIMESTAMP(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
 #define COLUMNS "id, title, body, " TIMESTAMP("created_at") ", " TIMESTAMP("updated_at")
@@ -44,98 +39,27 @@ static const otel_pq_statement_t PING = {NULL, "SELECT 1", "SELECT", NULL, 0};
 
 static const otel_pq_statement_t *const PREPARED[] = {&INSERT, &GET, &UPDATE, &DELETE, &LIST};
 
-static char *conninfo;
-static char session_options[64]; /* libpq's "options": the session's settings */
-static pthread_key_t conn_key;
-static pthread_once_t key_once = PTHREAD_ONCE_INIT;
-static _Thread_local PGconn *conn;
-/* Bumped when a thread finds its connection broken: the server went away, so
- * every thread's connection is suspect and is replaced before its next use. */
-static atomic_uint generation;
-static _Thread_local unsigned conn_generation;
+/* NOTIFY_MODE=outbox's create: the article and its outbox row in one
+ * statement, so both are written or neither (the contract's "one statement,
+ * no BEGIN/COMMIT"). The row carries the create's trace context. */
+static const otel_pq_statement_t INSERT_NOTIFYING = {
+    "article_insert_notifying",
+    "WITH article AS (INSERT INTO articles (title, body) VALUES ($1, $2) RETURNING *), "
+    "outbox AS (INSERT INTO notification_outbox (article_id, title, traceparent, tracestate) "
+    "SELECT id, title, NULLIF($3, ''), NULLIF($4, '') FROM article) "
+    "SELECT " COLUMNS " FROM article",
+    "INSERT", "articles", 4};
+static const otel_pq_statement_t *const PREPARED_NOTIFYING[] = {&INSERT_NOTIFYING};
 
-static void close_connection(void *c) { PQfinish(c); }
-static void make_key(void) { pthread_key_create(&conn_key, close_connection); }
-
-void article_store_configure(const char *url, long statement_timeout_ms) {
-  free(conninfo);
-  conninfo = strdup(url);
-  snprintf(session_options, sizeof(session_options), "-c statement_timeout=%ld",
-           statement_timeout_ms);
+void article_store_configure(const char *url, long statement_timeout_ms, bool outbox) {
+  articles_db_configure(url, statement_timeout_ms);
+  articles_db_prepare(PREPARED, sizeof(PREPARED) / sizeof(PREPARED[0]));
+  if (outbox) /* only then: the outbox's table may not be there otherwise */
+    articles_db_prepare(PREPARED_NOTIFYING, 1);
 }
 
-/* libpq's message, its first line, with DATABASE_URL's secrets redacted. */
-static void log_db_error(const char *what, const char *detail) {
-  char first[256], line[256];
-  snprintf(first, sizeof(first), "%s", detail ? detail : "");
-  first[strcspn(first, "\n")] = '\0';
-  articles_dburl_redact(first, line, sizeof(line));
-  otel_log(OTEL_SEVERITY_ERROR, "articles.store", what, &OTEL_ATTR_STR("error", line), 1);
-}
-
-/* This thread's connection, (re)opened and prepared as needed; NULL when down. */
-static PGconn *connection(void) {
-  unsigned current = atomic_load(&generation);
-  if (conn && PQstatus(conn) == CONNECTION_OK && conn_generation == current)
-    return conn;
-  pthread_once(&key_once, make_key);
-  PQfinish(conn);
-  conn_generation = current;
-  const char *keys[] = {"dbname", "connect_timeout", "application_name", "options", NULL};
-  const char *values[] = {conninfo, "3", "articles", session_options, NULL};
-  conn = PQconnectdbParams(keys, values, 1);
-  pthread_setspecific(conn_key, conn);
-  if (PQstatus(conn) != CONNECTION_OK) {
-    log_db_error("database connection failed", PQerrorMessage(conn));
-    return NULL;
-  }
-  for (size_t i = 0; i < sizeof(PREPARED) / sizeof(PREPARED[0]); i++) {
-    if (otel_pq_prepare(conn, PREPARED[i])) {
-      /* Half prepared is no use: the next call starts on a new connection. */
-      log_db_error("preparing statements failed", PQerrorMessage(conn));
-      PQfinish(conn);
-      conn = NULL;
-      pthread_setspecific(conn_key, NULL);
-      return NULL;
-    }
-  }
-  return conn;
-}
-
-/* Runs st; on failure returns -EAGAIN when the database cannot be reached,
- * else -EIO. A read that meets a broken connection is tried once more on a
- * new one; a write is not, since whether it ran is unknown. */
 static int run(const otel_pq_statement_t *st, const char *const *values, PGresult **out) {
-  *out = NULL;
-  for (int attempt = 0;; attempt++) {
-    PGconn *c = connection();
-    if (!c)
-      return -EAGAIN;
-    PGresult *r = otel_pq_exec(c, st, values);
-    ExecStatusType status = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
-    if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
-      *out = r;
-      return 0;
-    }
-    const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
-    bool gone = PQstatus(c) != CONNECTION_OK ||
-                (state && (!strncmp(state, "08", 2) || !strncmp(state, "57P", 3)));
-    if (gone) {
-      unsigned seen = conn_generation;
-      atomic_compare_exchange_strong(&generation, &seen, seen + 1);
-    }
-    if (gone && attempt == 0 && !strcmp(st->operation, "SELECT")) {
-      PQclear(r);
-      continue;
-    }
-    bool timed_out = state && !strcmp(state, "57014"); /* statement_timeout: cancelled */
-    log_db_error(gone        ? "database unavailable"
-                 : timed_out ? "statement timed out"
-                             : "statement failed",
-                 r ? PQresultErrorMessage(r) : PQerrorMessage(c));
-    PQclear(r);
-    return gone || timed_out ? -EAGAIN : -EIO;
-  }
+  return articles_db_run(st, values, true, out);
 }
 
 /* Reads row i's article columns starting at column col. */
@@ -167,6 +91,12 @@ static void format_id(int64_t id, char out[24]) { snprintf(out, 24, "%lld", (lon
 int article_store_insert(const char *title, const char *body, article_t *out) {
   const char *values[] = {title, body};
   return one_article(&INSERT, values, out);
+}
+
+int article_store_insert_notifying(const char *title, const char *body, const char *traceparent,
+                                   const char *tracestate, article_t *out) {
+  const char *values[] = {title, body, traceparent, tracestate};
+  return one_article(&INSERT_NOTIFYING, values, out);
 }
 
 int article_store_get(int64_t id, article_t *out) {

@@ -1,12 +1,11 @@
 /*
- * Article storage in PostgreSQL: all of articles' SQL is here. Each worker
- * thread has its own connection, opened on first use and opened again after
- * it breaks, so while the database is down calls fail with -EAGAIN and the
- * first call after it returns reconnects.
+ * Article storage in PostgreSQL: the articles table's SQL (the outbox's is
+ * in outbox_store.h), on the per-thread sessions of db.h.
  */
 #ifndef ARTICLES_STORE_H
 #define ARTICLES_STORE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -26,13 +25,19 @@ typedef struct article_page {
 
 /* Where to connect (a libpq URI), for every thread; copied. Every session
  * runs with statement_timeout set to statement_timeout_ms (0: none), so no
- * query runs forever. Call before use. */
-void article_store_configure(const char *conninfo, long statement_timeout_ms);
+ * query runs forever. outbox: creates also write the notification outbox
+ * (article_store_insert_notifying). Not thread-safe: call before use. */
+void article_store_configure(const char *conninfo, long statement_timeout_ms, bool outbox);
 
 /* Each returns 0; -ENOENT when there is no such article; -EAGAIN when the
  * database cannot be reached or a statement ran past its timeout; -EIO for
  * any other failure (logged). */
 int article_store_insert(const char *title, const char *body, article_t *out);
+/* As article_store_insert(), writing in the same statement the article's
+ * row of the notification outbox with the create's trace context
+ * (traceparent and tracestate, "" for none; borrowed). */
+int article_store_insert_notifying(const char *title, const char *body, const char *traceparent,
+                                   const char *tracestate, article_t *out);
 int article_store_get(int64_t id, article_t *out);
 int article_store_update(int64_t id, const char *title, const char *body, article_t *out);
 int article_store_delete(int64_t id);

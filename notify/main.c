@@ -10,6 +10,10 @@ static const svc_route_t ROUTES[] = {
 int main(void) {
   svc_begin("notify");
   notify_handlers_init();
-  svc_spec_t spec = {"notify", 8081, ROUTES, sizeof(ROUTES) / sizeof(ROUTES[0]), "NOTIFY_TOKEN"};
+  svc_spec_t spec = {.name = "notify",
+                     .default_port = 8081,
+                     .routes = ROUTES,
+                     .n_routes = sizeof(ROUTES) / sizeof(ROUTES[0]),
+                     .token_var = "NOTIFY_TOKEN"};
   return svc_run(&spec);
 }

@@ -492,6 +492,28 @@ const char *svc_request_query(const svc_request_t *req, const char *name) {
   return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
+typedef struct {
+  const char *name;
+  const char *first;
+  size_t lines;
+} header_lines_t;
+
+static enum MHD_Result count_line(void *ud, enum MHD_ValueKind kind, const char *key,
+                                  const char *value) {
+  (void)kind;
+  header_lines_t *h = ud;
+  if (strcasecmp(key, h->name) == 0 && h->lines++ == 0)
+    h->first = value;
+  return MHD_YES;
+}
+
+const char *svc_request_header(const svc_request_t *req, const char *name, size_t *lines) {
+  header_lines_t h = {name, NULL, 0};
+  MHD_get_connection_values(req->conn, MHD_HEADER_KIND, count_line, &h);
+  *lines = h.lines;
+  return h.first;
+}
+
 const char *svc_request_body(const svc_request_t *req, size_t *len) {
   *len = req->len;
   return req->body ? req->body : "";

@@ -77,6 +77,9 @@ void svc_http_stop(svc_http_t *s, unsigned timeout_ms);
 int64_t svc_request_id(const svc_request_t *req);
 /* A query parameter, or NULL. Borrowed. */
 const char *svc_request_query(const svc_request_t *req, const char *name);
+/* A request header's first field line (borrowed), or NULL; *lines says how
+ * many lines named name (in any case) the request carried. */
+const char *svc_request_header(const svc_request_t *req, const char *name, size_t *lines);
 /* The request body (not NUL-terminated) and its length. Borrowed. */
 const char *svc_request_body(const svc_request_t *req, size_t *len);
 

@@ -52,6 +52,11 @@ int svc_run(const svc_spec_t *spec) {
     otel_shutdown(TELEMETRY_FLUSH_MS);
     return 1;
   }
+  if (spec->start && spec->start()) {
+    svc_http_stop(server, drain_ms);
+    otel_shutdown(TELEMETRY_FLUSH_MS);
+    return 1;
+  }
   otel_attr_t where[] = {OTEL_ATTR_STR("host", http.host), OTEL_ATTR_INT("port", http.port),
                          OTEL_ATTR_INT("threads", http.threads),
                          OTEL_ATTR_INT("workers", http.workers)};
@@ -64,6 +69,8 @@ int svc_run(const svc_spec_t *spec) {
   int sig = svc_signals_wait(trim_ms, release_free_memory);
   otel_log(OTEL_SEVERITY_INFO, spec->name, "stopping", &OTEL_ATTR_INT("signal", sig), 1);
   svc_http_stop(server, drain_ms);
+  if (spec->stop)
+    spec->stop();
   otel_shutdown(TELEMETRY_FLUSH_MS);
   otel_log(OTEL_SEVERITY_INFO, spec->name, "stopped", NULL, 0);
   return 0;

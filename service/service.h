@@ -15,6 +15,12 @@ typedef struct svc_spec {
   const svc_route_t *routes;
   size_t n_routes;
   const char *token_var; /* the variable whose token SVC_AUTH routes need, e.g. "API_TOKEN" */
+  /* The service's own background work, beside requests (may be NULL):
+   * started once telemetry and the server are up (non-zero: exit 1), and
+   * stopped after requests in flight have finished, before telemetry is
+   * flushed. */
+  int (*start)(void);
+  void (*stop)(void);
 } svc_spec_t;
 
 /* First thing in main: names the program for errors, blocks the stop signals. */

@@ -8,22 +8,38 @@ export MIGRATIONS_DIR=$TOP/migrations
 migrate() { "$BIN/articles" migrate "$@" 2>&1; }
 table_exists() { psql_query "SELECT to_regclass('public.articles') IS NOT NULL"; }
 
+ALL="0001_create_articles
+0002_create_notification_outbox"
 out=$(migrate up)
-check up_applies eq "$out" "applied 0001_create_articles"
+check up_applies eq "$out" "$(sed 's/^/applied /' <<<"$ALL")"
 check up_creates_table eq "$(table_exists)" t
-check up_records_version eq "$(psql_query 'SELECT version, name FROM schema_migrations')" \
-  "1|0001_create_articles"
-check status_applied eq "$(migrate status)" "applied 0001_create_articles"
+check up_creates_outbox eq "$(psql_query "SELECT to_regclass('public.notification_outbox') IS NOT NULL")" t
+check up_records_versions eq "$(psql_query 'SELECT version, name FROM schema_migrations ORDER BY version')" \
+  "1|0001_create_articles
+2|0002_create_notification_outbox"
+check status_applied eq "$(migrate status)" "$(sed 's/^/applied /' <<<"$ALL")"
 out=$(migrate up)
 check up_is_idempotent eq "$?:$out" "0:"
+# The outbox wakes its listeners when a row is written.
+check outbox_insert_notifies eq "$(pg_as_owner psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d articles -Atq \
+  -c 'LISTEN notification_outbox' \
+  -c "INSERT INTO notification_outbox (article_id, title) VALUES (1, 't')" -c 'SELECT 1' 2>&1 |
+  grep -c 'notification_outbox')" 1
+out=$(migrate down)
+check down_reverts_the_newest eq "$out" "reverted 0002_create_notification_outbox"
+check down_drops_outbox eq "$(psql_query "SELECT to_regclass('public.notification_outbox') IS NULL")" t
+check down_drops_wake_function eq "$(psql_query "SELECT count(*) FROM pg_proc WHERE proname = 'notification_outbox_wake'")" 0
+check status_one_pending eq "$(migrate status)" "applied 0001_create_articles
+pending 0002_create_notification_outbox"
 out=$(migrate down)
 check down_reverts eq "$out" "reverted 0001_create_articles"
 check down_drops_table eq "$(table_exists)" f
-check status_pending eq "$(migrate status)" "pending 0001_create_articles"
+check status_pending eq "$(migrate status)" "$(sed 's/^/pending /' <<<"$ALL")"
 check down_with_nothing eq "$(migrate down)" "nothing to revert"
 migrate up >/dev/null
 check up_again eq "$(table_exists)" t
 
+migrate down >/dev/null
 migrate down >/dev/null
 migrate up >"$WORK/a" &
 a=$!
@@ -34,8 +50,8 @@ ra=$?
 wait $b
 rb=$?
 check concurrent_ups_succeed eq "$ra:$rb" "0:0"
-check concurrent_ups_apply_once eq "$(cat "$WORK/a" "$WORK/b")" "applied 0001_create_articles"
-check concurrent_ups_one_row eq "$(psql_query 'SELECT count(*) FROM schema_migrations')" 1
+check concurrent_ups_apply_once eq "$(sort "$WORK/a" "$WORK/b")" "$(sed 's/^/applied /' <<<"$ALL")"
+check concurrent_ups_one_row_each eq "$(psql_query 'SELECT count(*) FROM schema_migrations')" 2
 
 out=$(migrate sideways)
 check unknown_command eq "$?:$out" "2:usage: articles migrate up|down|status"
@@ -64,6 +80,6 @@ config_error bad_workers "articles: WORKER_THREADS=0: expected an integer from 1
 config_error bad_drain_timeout "notify: DRAIN_TIMEOUT_MS=-1: expected an integer from 0 to 600000" \
   notify DRAIN_TIMEOUT_MS=-1
 out=$(DATABASE_URL="postgresql+asyncpg://postgres@127.0.0.1:$PG_PORT/articles" migrate status)
-check asyncpg_url_accepted eq "$out" "applied 0001_create_articles"
+check asyncpg_url_accepted eq "$out" "$(sed 's/^/applied /' <<<"$ALL")"
 
 finish integration_migrations

@@ -1,0 +1,2 @@
+DROP TABLE notification_outbox;
+DROP FUNCTION notification_outbox_wake();
