@@ -155,17 +155,22 @@ static bool take_notifications(PGconn *c) {
   return any;
 }
 
-int articles_db_wait(int wake_fd, long timeout_ms) {
+#define MAX_WAIT_FDS 4
+
+int articles_db_wait(const int *fds, size_t n, long timeout_ms) {
+  struct pollfd p[MAX_WAIT_FDS + 1];
+  size_t count = 0;
+  for (size_t i = 0; i < n && i < MAX_WAIT_FDS; i++)
+    p[count++] = (struct pollfd){.fd = fds[i], .events = POLLIN};
   PGconn *c = connection();
   if (!c) { /* down: wait as asked, for the caller to try again */
-    struct pollfd wake = {.fd = wake_fd, .events = POLLIN};
-    poll(&wake, 1, (int)timeout_ms);
+    poll(p, count, (int)timeout_ms);
     return 0;
   }
   if (take_notifications(c)) /* received while a statement ran */
     return 1;
-  struct pollfd fds[] = {{.fd = PQsocket(c), .events = POLLIN}, {.fd = wake_fd, .events = POLLIN}};
-  if (poll(fds, 2, (int)timeout_ms) <= 0 || !(fds[0].revents & (POLLIN | POLLERR | POLLHUP)))
+  p[count++] = (struct pollfd){.fd = PQsocket(c), .events = POLLIN};
+  if (poll(p, count, (int)timeout_ms) <= 0 || !(p[count - 1].revents & (POLLIN | POLLERR | POLLHUP)))
     return 0;
   if (!PQconsumeInput(c)) { /* broken: the next use opens another */
     unsigned seen = conn_generation;
@@ -173,4 +178,11 @@ int articles_db_wait(int wake_fd, long timeout_ms) {
     return 0;
   }
   return take_notifications(c);
+}
+
+int articles_db_notify(const char *channel) {
+  PGconn *c = connection();
+  char sql[128];
+  snprintf(sql, sizeof(sql), "NOTIFY %s", channel);
+  return c && exec_ok(c, sql) ? 0 : -EAGAIN;
 }

@@ -38,10 +38,15 @@ int articles_db_run(const otel_pq_statement_t *st, const char *const *values, bo
 int articles_db_listen(const char *channel);
 
 /* Waits up to timeout_ms for a notification on this thread's LISTEN, or for
- * wake_fd to be readable. Returns 1 for a notification (all pending ones
- * consumed), 0 otherwise (time out, wake_fd, or the connection broke: the
- * next call reconnects). */
-int articles_db_wait(int wake_fd, long timeout_ms);
+ * one of the n descriptors in fds to be readable. Returns 1 for a
+ * notification (all pending ones consumed), 0 otherwise (time out, a
+ * descriptor, or the connection broke: the next call reconnects). */
+int articles_db_wait(const int *fds, size_t n, long timeout_ms);
+
+/* NOTIFY channel from this thread's connection, without a span (a signal
+ * between processes, not a statement of the application's). Returns 0 or
+ * -EAGAIN. */
+int articles_db_notify(const char *channel);
 
 /* libpq's message, its first line, with DATABASE_URL's secrets redacted, as
  * an ERROR log line with the message what. Thread-safe. */

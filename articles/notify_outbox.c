@@ -2,8 +2,7 @@
  * The outbox's dispatchers (notify_outbox.h).
  *
  * Each dispatcher thread has its own database connection, LISTENing on
- * "notification_outbox" (the table's trigger NOTIFYs at each insert), and
- * its own curl handle. It loops:
+ * "notification_outbox", and its own curl handle. It loops:
  *   1. claim up to BATCH due rows (outbox_store.c: FOR UPDATE SKIP LOCKED,
  *      under a lease), oldest first;
  *   2. deliver them one by one, each in a CONSUMER span continuing the
@@ -11,12 +10,19 @@
  *      failed and due again after a backoff;
  *   3. when notify is unavailable (no connection, timeout, 5xx) or the
  *      database is, hand back the rows not tried and pause, the pause
- *      doubling from PAUSE_MIN_MS up to retry_max_ms with jitter;
- *   4. when the claim was not full, wait for a NOTIFY, the poll interval, or
- *      the stop.
- * Stopping writes to a pipe every dispatcher polls; a delivery in flight
- * ends within its timeout. The lease is long enough for the deliveries a
- * dispatcher still starts: one that would end past it hands the rest back.
+ *      doubling from PAUSE_MIN_MS up to retry_max_ms, with jitter;
+ *   4. when the claim was not full, wait until the next pending row is due
+ *      (at most the poll interval), or until woken.
+ * What wakes a dispatcher: a create of its own process (a byte on the work
+ * pipe, written only when no byte is waiting there already), a NOTIFY from
+ * a dispatcher of any process that hands rows back, finds more due than it
+ * can claim at once, or stops with rows pending, and the stop (the stop
+ * pipe, never drained). The
+ * create itself does not NOTIFY: a transaction that does takes a lock that
+ * serialises every such commit (docs/notify.md, measured). A delivery in
+ * flight ends within its timeout; the lease is long enough for the
+ * deliveries a dispatcher still starts, and one that would end past it
+ * hands the rest back.
  */
 #include "notify_outbox.h"
 
@@ -49,7 +55,9 @@ static articles_outbox_config_t config;
 static long lease_ms;
 static pthread_t threads[MAX_DISPATCHERS];
 static unsigned started;
-static int wake[2] = {-1, -1}; /* written once, to stop */
+static int stop_pipe[2] = {-1, -1}; /* written once, to stop; never drained */
+static int work_pipe[2] = {-1, -1}; /* a byte: rows were written here */
+static atomic_bool work_signalled;    /* a byte is in work_pipe, or about to be */
 static atomic_bool stopping;
 static otel_counter_t *deliveries;
 
@@ -82,6 +90,8 @@ int articles_outbox_insert(const char *title, const char *body, article_t *out) 
   otel_scope_t scope = otel_span_attach(send);
   int rc = article_store_insert_notifying(title, body, traceparent, sc->trace_state, out);
   otel_scope_end(&scope);
+  if (rc == 0 && !atomic_exchange(&work_signalled, true) && write(work_pipe[1], "w", 1) < 0)
+    atomic_store(&work_signalled, false); /* the pipe is full: dispatchers are awake anyway */
   if (rc) {
     otel_span_set_str(send, "error.type", rc == -EAGAIN ? "unavailable" : "failed");
     otel_span_set_status(send, OTEL_STATUS_ERROR, "the outbox row was not written");
@@ -158,9 +168,22 @@ static int deliver(const articles_outbox_row_t *row, long retry_ms) {
 
 /* Sleeps ms, or less when stopping. */
 static void pause_for(long ms) {
-  struct pollfd p = {.fd = wake[0], .events = POLLIN};
+  struct pollfd p = {.fd = stop_pipe[0], .events = POLLIN};
   poll(&p, 1, (int)ms);
 }
+
+/* Takes the work pipe's bytes: the claim that follows sees the rows they
+ * stand for. */
+static void take_work_signal(void) {
+  char bytes[64];
+  atomic_store(&work_signalled, false);
+  while (read(work_pipe[0], bytes, sizeof(bytes)) > 0)
+    ;
+}
+
+/* Rows are due that this dispatcher leaves: others, in any process, may
+ * take them now. */
+static void call_for_help(void) { articles_db_notify(CHANNEL); }
 
 /* Delivers what it claimed; true when it met an unavailable notify or database. */
 static bool deliver_claimed(articles_outbox_row_t *rows, size_t n, uint64_t claimed_at,
@@ -170,8 +193,12 @@ static bool deliver_claimed(articles_outbox_row_t *rows, size_t n, uint64_t clai
   while (done < n && !unavailable && !atomic_load(&stopping) &&
          now_ms() - claimed_at + (uint64_t)config.timeout_ms + 1000 < (uint64_t)lease_ms)
     unavailable = deliver(&rows[done++], retry_ms) == -EAGAIN;
-  if (articles_outbox_release(rows + done, n - done))
-    unavailable = true; /* they come due when their lease ends */
+  if (done < n) {
+    if (articles_outbox_release(rows + done, n - done))
+      unavailable = true; /* they come due when their lease ends */
+    else
+      call_for_help();
+  }
   return unavailable;
 }
 
@@ -181,6 +208,19 @@ static void purge(void) {
       deleted > 0)
     otel_log(OTEL_SEVERITY_INFO, "articles", "delivered notifications purged",
              &OTEL_ATTR_INT("rows", deleted), 1);
+}
+
+/* Waits for work: until the next pending row is due, the poll interval at
+ * most, or until woken. */
+static void wait_for_work(void) {
+  long ms = config.poll_ms;
+  long due;
+  if (articles_outbox_next_due(&due) == 0 && due < ms)
+    ms = due;
+  if (ms <= 0)
+    return;
+  int fds[] = {stop_pipe[0], work_pipe[0]};
+  articles_db_wait(fds, 2, ms);
 }
 
 static void *dispatch(void *arg) {
@@ -195,10 +235,17 @@ static void *dispatch(void *arg) {
       pause_for(pause);
     if (atomic_load(&stopping))
       break;
+    take_work_signal();
     long retry_ms = next_pause(pause, &seed);
     size_t n = 0;
     uint64_t claimed_at = now_ms();
-    if (articles_outbox_claim(BATCH, lease_ms, rows, &n) || deliver_claimed(rows, n, claimed_at, retry_ms)) {
+    if (articles_outbox_claim(BATCH, lease_ms, rows, &n)) {
+      pause = retry_ms;
+      continue;
+    }
+    if (n == BATCH)
+      call_for_help(); /* more may be due than this one can take */
+    if (deliver_claimed(rows, n, claimed_at, retry_ms)) {
       pause = retry_ms;
       continue;
     }
@@ -208,10 +255,21 @@ static void *dispatch(void *arg) {
       next_purge = now_ms() + PURGE_EVERY_MS;
     }
     if (n < BATCH)
-      articles_db_wait(wake[0], config.poll_ms);
+      wait_for_work();
   }
+  long due;
+  if (articles_outbox_next_due(&due) == 0) /* rows this process would have taken */
+    call_for_help();
   free(rows);
   return NULL;
+}
+
+/* A pipe with both ends closed on exec, the read end not blocking. */
+static int open_pipe(int fds[2]) {
+  return pipe(fds) || fcntl(fds[0], F_SETFD, FD_CLOEXEC) || fcntl(fds[1], F_SETFD, FD_CLOEXEC) ||
+                 fcntl(fds[0], F_SETFL, O_NONBLOCK) || fcntl(fds[1], F_SETFL, O_NONBLOCK)
+             ? -1
+             : 0;
 }
 
 int articles_outbox_start(const articles_outbox_config_t *c) {
@@ -223,7 +281,7 @@ int articles_outbox_start(const articles_outbox_config_t *c) {
   lease_ms = 3 * config.timeout_ms + 5000;
   deliveries = otel_counter("articles", "notifications.deliveries", "1",
                             "Deliveries of outbox notifications to notify, by outcome");
-  if (pipe(wake) || fcntl(wake[0], F_SETFD, FD_CLOEXEC) || fcntl(wake[1], F_SETFD, FD_CLOEXEC)) {
+  if (open_pipe(stop_pipe) || open_pipe(work_pipe)) {
     otel_log(OTEL_SEVERITY_ERROR, "articles", "dispatcher pipe failed", NULL, 0);
     return -1;
   }
@@ -239,15 +297,20 @@ int articles_outbox_start(const articles_outbox_config_t *c) {
   return 0;
 }
 
+static void close_pipe(int fds[2]) {
+  for (int i = 0; i < 2; i++)
+    if (fds[i] >= 0)
+      close(fds[i]);
+  fds[0] = fds[1] = -1;
+}
+
 void articles_outbox_stop(void) {
   atomic_store(&stopping, true);
-  if (wake[1] >= 0 && write(wake[1], "x", 1) < 0)
+  if (stop_pipe[1] >= 0 && write(stop_pipe[1], "x", 1) < 0)
     otel_log(OTEL_SEVERITY_ERROR, "articles", "dispatcher wake failed", NULL, 0);
   for (unsigned i = 0; i < started; i++)
     pthread_join(threads[i], NULL);
   started = 0;
-  for (int i = 0; i < 2; i++)
-    if (wake[i] >= 0)
-      close(wake[i]);
-  wake[0] = wake[1] = -1;
+  close_pipe(stop_pipe);
+  close_pipe(work_pipe);
 }

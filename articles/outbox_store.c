@@ -1,6 +1,7 @@
 /* The outbox's statements (outbox_store.h). A claim runs at every wake-up
- * and poll, most often finding nothing, so it runs without a span; what it
- * claims is traced row by row, in each delivery's span. */
+ * and poll, most often finding nothing, so it runs without a span, as do
+ * the other steps of the dispatchers' own bookkeeping; what a claim takes is
+ * traced row by row, in each delivery's span. */
 #include "outbox_store.h"
 
 #include <errno.h>
@@ -45,8 +46,16 @@ static const otel_pq_statement_t PURGE = {
     "WHERE delivered_at < now() - make_interval(hours => $1::int)",
     "DELETE", "notification_outbox", 1};
 
-static const otel_pq_statement_t *const PREPARED[] = {&CLAIM, &DELIVERED, &FAILED, &RELEASE,
-                                                      &PURGE};
+/* How long until the next pending row is due (negative: overdue), from the
+ * index on (next_attempt_at, id); NULL when nothing is pending. */
+static const otel_pq_statement_t NEXT_DUE = {
+    "outbox_next_due",
+    "SELECT ceil(extract(epoch FROM min(next_attempt_at) - now()) * 1000)::bigint "
+    "FROM notification_outbox WHERE delivered_at IS NULL",
+    "SELECT", "notification_outbox", 0};
+
+static const otel_pq_statement_t *const PREPARED[] = {&CLAIM,   &DELIVERED, &FAILED,
+                                                      &RELEASE, &PURGE,     &NEXT_DUE};
 
 void articles_outbox_store_configure(void) {
   articles_db_prepare(PREPARED, sizeof(PREPARED) / sizeof(PREPARED[0]));
@@ -119,6 +128,20 @@ int articles_outbox_release(const articles_outbox_row_t *rows, size_t n) {
   int rc = run_write(&RELEASE, values, false, NULL);
   free(ids);
   return rc;
+}
+
+int articles_outbox_next_due(long *ms) {
+  PGresult *r;
+  int rc = articles_db_run(&NEXT_DUE, NULL, false, &r);
+  if (rc)
+    return rc;
+  bool none = PQntuples(r) == 0 || PQgetisnull(r, 0, 0);
+  long long due = none ? 0 : strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+  PQclear(r);
+  if (none)
+    return -ENOENT;
+  *ms = due < 0 ? 0 : due > 3600000 ? 3600000 : (long)due;
+  return 0;
 }
 
 int articles_outbox_purge(long retention_hours, int64_t *deleted) {

@@ -42,6 +42,11 @@ int articles_outbox_failed(int64_t id, const char *error, long retry_in_ms);
  * stops or pauses hands them back). Returns 0, -EAGAIN or -EIO. Thread-safe. */
 int articles_outbox_release(const articles_outbox_row_t *rows, size_t n);
 
+/* How long until the next pending row is due into *ms (0 when one is due
+ * now). Returns 0, -ENOENT when nothing is pending, -EAGAIN or -EIO.
+ * Thread-safe. */
+int articles_outbox_next_due(long *ms);
+
 /* Deletes rows delivered more than retention_hours ago; *deleted says how
  * many. Returns 0, -EAGAIN or -EIO. Thread-safe. */
 int articles_outbox_purge(long retention_hours, int64_t *deleted);

@@ -21,11 +21,14 @@ done
 if [ -n "${BENCH_FROM:-}" ]; then
   grep '^{"mode"' "$BENCH_FROM" >"$WORK/http.jsonl"
   grep '^{"scale"' "$BENCH_FROM" >"$WORK/scale.jsonl" || true
+  grep '^{"notify_mode"' "$BENCH_FROM" >"$WORK/notify.jsonl" || true
 else
   echo "bench: the machine's scale: PostgreSQL alone, a bare libmicrohttpd server (about a minute)"
   bash "$TOP/bench/scale.sh" | tee "$WORK/scale.jsonl"
   echo "bench: the services under wrk (about 7 minutes)"
   bash "$TOP/bench/http.sh" | tee "$WORK/http.jsonl"
+  echo "bench: creates in both notify modes, notify healthy and hung (about 3 minutes)"
+  bash "$TOP/bench/notify.sh" | tee "$WORK/notify.jsonl"
 fi
 # The soak (bench/soak.sh): its verdict is make bench's exit status, once
 # the results are written.
@@ -173,6 +176,30 @@ share() { jq -n "$1 / $2 * 100 | round / 100"; }
     echo "| PostgreSQL alone: articles' \`INSERT ... RETURNING\`, prepared, pgbench, 16 clients | $(fmt "$(scale insert)") | \`POST\` $(fmt "$post_rps") | $(share "$post_rps" "$(scale insert)") | $(share 5000 9000) |"
     echo "| PostgreSQL alone: articles' \`SELECT\` by id, the same | $(fmt "$(scale select)") | \`GET\` $(fmt "$get_rps") | $(share "$get_rps" "$(scale select)") | $(share 20000 31000) |"
     echo "| a bare libmicrohttpd server, fixed body, keep-alive, wrk as above | $(fmt "$(scale bare_http)") | \`GET\` $(fmt "$get_rps") | $(share "$get_rps" "$(scale bare_http)") | $(share 20000 70000) |"
+  fi
+  if [ -s "$WORK/notify.jsonl" ]; then
+    echo
+    echo "## Notify modes"
+    echo
+    echo "Creates against four stacks of make run side by side, telemetry on (\`bench/notify.sh\`):" \
+      "\`NOTIFY_MODE=sync\` (the create waits for notify, behind the circuit breaker) and" \
+      "\`NOTIFY_MODE=outbox\` (the create writes an outbox row; dispatchers deliver it), each with" \
+      "notify healthy and hung (SIGSTOP: it accepts connections and never answers; the sync" \
+      "stack loaded until its breaker opened). Loaded in turn, wrk as above, for" \
+      "$(jq -s 'map(.round) | max' "$WORK/notify.jsonl") rounds; medians, and each round's ratio to" \
+      "sync with notify healthy, then their median."
+    echo
+    echo "| NOTIFY_MODE | notify | req/s | p50 | p99 | failed | of sync, notify healthy |"
+    echo "|---|---|---|---|---|---|---|"
+    jq -s -r 'def median: sort | (.[(length - 1) / 2 | floor] + .[length / 2 | floor]) / 2;
+      (group_by(.round) | map((map({key: .notify_mode, value: .rps}) | from_entries) as $r
+        | $r | with_entries(.value = (.value / $r.sync)))) as $ratios
+      | group_by(.notify_mode) | sort_by(["sync", "sync_hung", "outbox", "outbox_hung"] | index(.[0].notify_mode))
+      | .[] | .[0].notify_mode as $m
+      | "| \($m | sub("_hung"; "")) | \(if $m | endswith("_hung") then "hung" else "healthy" end)"
+        + " | \(map(.rps) | median | floor) | \(map(.p50_ms) | median * 100 | round / 100) ms"
+        + " | \(map(.p99_ms) | median * 100 | round / 100) ms | \(map(.non_2xx + .socket_errors) | add)"
+        + " | \($ratios | map(.[$m]) | median * 100 | round / 100) |"' "$WORK/notify.jsonl"
   fi
   if [ -s "$WORK/soak.jsonl" ]; then
     echo

@@ -1,2 +1,1 @@
 DROP TABLE notification_outbox;
-DROP FUNCTION notification_outbox_wake();

@@ -1,6 +1,10 @@
 -- The notification outbox of NOTIFY_MODE=outbox (docs/notify.md): a create
--- writes its article and a row here in one statement; articles' dispatcher
--- delivers each row to notify, at least once, and marks it delivered.
+-- writes its article and a row here in one statement; articles' dispatchers
+-- deliver each row to notify, at least once, and mark it delivered. No
+-- trigger NOTIFYs on insert: a transaction that NOTIFYs holds a lock that
+-- serialises every such commit, which cost creates most of their rate
+-- (measured in docs/notify.md); dispatchers are woken by their own process
+-- instead, and NOTIFY each other only when they hand work over.
 CREATE TABLE notification_outbox (
     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     article_id integer NOT NULL,
@@ -21,15 +25,3 @@ CREATE TABLE notification_outbox (
 -- What the dispatchers look for: rows not delivered yet, by due time.
 CREATE INDEX notification_outbox_due ON notification_outbox (next_attempt_at, id)
     WHERE delivered_at IS NULL;
-
--- Wakes the dispatchers (LISTEN notification_outbox) when rows are written;
--- NOTIFY is sent at commit, so a woken dispatcher sees them.
-CREATE FUNCTION notification_outbox_wake() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    PERFORM pg_notify('notification_outbox', '');
-    RETURN NULL;
-END
-$$;
-
-CREATE TRIGGER notification_outbox_wake AFTER INSERT ON notification_outbox
-    FOR EACH STATEMENT EXECUTE FUNCTION notification_outbox_wake();

@@ -20,15 +20,9 @@ check up_records_versions eq "$(psql_query 'SELECT version, name FROM schema_mig
 check status_applied eq "$(migrate status)" "$(sed 's/^/applied /' <<<"$ALL")"
 out=$(migrate up)
 check up_is_idempotent eq "$?:$out" "0:"
-# The outbox wakes its listeners when a row is written.
-check outbox_insert_notifies eq "$(pg_as_owner psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d articles -Atq \
-  -c 'LISTEN notification_outbox' \
-  -c "INSERT INTO notification_outbox (article_id, title) VALUES (1, 't')" -c 'SELECT 1' 2>&1 |
-  grep -c 'notification_outbox')" 1
 out=$(migrate down)
 check down_reverts_the_newest eq "$out" "reverted 0002_create_notification_outbox"
 check down_drops_outbox eq "$(psql_query "SELECT to_regclass('public.notification_outbox') IS NULL")" t
-check down_drops_wake_function eq "$(psql_query "SELECT count(*) FROM pg_proc WHERE proname = 'notification_outbox_wake'")" 0
 check status_one_pending eq "$(migrate status)" "applied 0001_create_articles
 pending 0002_create_notification_outbox"
 out=$(migrate down)

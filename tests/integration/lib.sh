@@ -133,7 +133,7 @@ spans() {
 # point and export: {metric, kind, value (sum or count), start, time, buckets, bounds, attrs}.
 metric_points() {
   [ -f "$WORK/metrics.jsonl" ] || return 0
-  jq -c '.resourceMetrics[].scopeMetrics[].metrics[] | . as $m
+  jq -c '.resourceMetrics[] | (.scopeMetrics // [])[] | (.metrics // [])[] | . as $m
     | ((.sum.dataPoints // []) | map(. + {kind: "sum", value: (.asInt | tonumber)}))
       + ((.histogram.dataPoints // []) | map(. + {kind: "histogram", value: (.count | tonumber)}))
       + ((.gauge.dataPoints // []) | map(. + {kind: "gauge", value: ((.asInt // .asDouble // 0) | tonumber)}))
