@@ -170,7 +170,8 @@ int articles_db_wait(const int *fds, size_t n, long timeout_ms) {
   if (take_notifications(c)) /* received while a statement ran */
     return 1;
   p[count++] = (struct pollfd){.fd = PQsocket(c), .events = POLLIN};
-  if (poll(p, count, (int)timeout_ms) <= 0 || !(p[count - 1].revents & (POLLIN | POLLERR | POLLHUP)))
+  if (poll(p, count, (int)timeout_ms) <= 0 ||
+      !(p[count - 1].revents & (POLLIN | POLLERR | POLLHUP)))
     return 0;
   if (!PQconsumeInput(c)) { /* broken: the next use opens another */
     unsigned seen = conn_generation;

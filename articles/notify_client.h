@@ -15,10 +15,10 @@ void notify_client_configure(const char *url, long timeout_ms, long connect_time
 /*
  * Sends the notification and waits for the answer, reusing this thread's
  * connection, with an Idempotency-Key field when idempotency_key is not
- * NULL (borrowed; printable ASCII without '"' or '\\', at most 64 bytes). Returns 0 on a 2xx answer; otherwise, with the reason in
- * error (size bytes): -EAGAIN when notify is unavailable (no connection, a
- * timeout, 5xx, 408, 429: worth trying again later), -EPROTO when it
- * refused this notification (another 4xx), -ENOMEM. Thread-safe.
+ * NULL (borrowed; printable ASCII without '"' or '\\', at most 64 bytes). Returns 0 on a 2xx
+ * answer; otherwise, with the reason in error (size bytes): -EAGAIN when notify is unavailable (no
+ * connection, a timeout, 5xx, 408, 429: worth trying again later), -EPROTO when it refused this
+ * notification (another 4xx), -ENOMEM. Thread-safe.
  */
 int notify_client_send(int64_t article_id, const char *title, const char *idempotency_key,
                        char *error, size_t size);

@@ -57,7 +57,7 @@ static pthread_t threads[MAX_DISPATCHERS];
 static unsigned started;
 static int stop_pipe[2] = {-1, -1}; /* written once, to stop; never drained */
 static int work_pipe[2] = {-1, -1}; /* a byte: rows were written here */
-static atomic_bool work_signalled;    /* a byte is in work_pipe, or about to be */
+static atomic_bool work_signalled;  /* a byte is in work_pipe, or about to be */
 static atomic_bool stopping;
 static otel_counter_t *deliveries;
 
@@ -80,8 +80,7 @@ static void set_messaging(otel_span_t *span, const char *operation) {
 }
 
 int articles_outbox_insert(const char *title, const char *body, article_t *out) {
-  otel_span_t *send =
-      otel_span_start(tracer(), "send " DESTINATION, OTEL_SPAN_KIND_PRODUCER, NULL);
+  otel_span_t *send = otel_span_start(tracer(), "send " DESTINATION, OTEL_SPAN_KIND_PRODUCER, NULL);
   set_messaging(send, "send");
   const otel_span_context_t *sc = otel_span_context(send);
   char traceparent[OTEL_TRACEPARENT_SIZE] = "";
@@ -146,10 +145,10 @@ static int deliver(const articles_outbox_row_t *row, long retry_ms) {
   char error[256] = "";
   int rc = notify_client_send(row->article_id, row->title, row->key, error, sizeof(error));
   const char *outcome = rc == 0 ? "delivered" : rc == -EAGAIN ? "unavailable" : "refused";
-  int settled = rc == 0 ? articles_outbox_delivered(row->id)
-                        : articles_outbox_failed(row->id, error,
-                                                 rc == -EAGAIN ? retry_ms
-                                                               : refused_retry_ms(row->attempts));
+  int settled =
+      rc == 0 ? articles_outbox_delivered(row->id)
+              : articles_outbox_failed(row->id, error,
+                                       rc == -EAGAIN ? retry_ms : refused_retry_ms(row->attempts));
   if (rc) {
     otel_attr_t fields[] = {OTEL_ATTR_INT("article_id", row->article_id),
                             OTEL_ATTR_INT("attempt", row->attempts + 1),
@@ -228,7 +227,7 @@ static void *dispatch(void *arg) {
   bool purger = (uintptr_t)arg == 0;
   uint64_t next_purge = now_ms();
   articles_outbox_row_t *rows = calloc(BATCH, sizeof(*rows));
-  long pause = 0; /* after a failure: before the next claim */
+  long pause = 0;              /* after a failure: before the next claim */
   articles_db_listen(CHANNEL); /* when the database is down, each wait tries again */
   while (rows && !atomic_load(&stopping)) {
     if (pause > 0)

@@ -13,11 +13,11 @@
 #include "store.h"
 
 typedef struct articles_outbox_config {
-  unsigned dispatchers;     /* threads (NOTIFY_DISPATCHERS) */
-  long poll_ms;             /* how often a dispatcher looks without being woken */
-  long timeout_ms;          /* a delivery's, as NOTIFY_TIMEOUT_MS */
-  long retry_max_ms;        /* the longest wait between attempts (NOTIFY_RETRY_MAX_MS) */
-  long retention_hours;     /* delivered rows are deleted after this (0: kept) */
+  unsigned dispatchers; /* threads (NOTIFY_DISPATCHERS) */
+  long poll_ms;         /* how often a dispatcher looks without being woken */
+  long timeout_ms;      /* a delivery's, as NOTIFY_TIMEOUT_MS */
+  long retry_max_ms;    /* the longest wait between attempts (NOTIFY_RETRY_MAX_MS) */
+  long retention_hours; /* delivered rows are deleted after this (0: kept) */
 } articles_outbox_config_t;
 
 /* The create's half: as article_store_insert(), with the outbox row written

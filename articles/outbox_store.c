@@ -38,8 +38,8 @@ static const otel_pq_statement_t FAILED = {
     "UPDATE", "notification_outbox", 3};
 static const otel_pq_statement_t RELEASE = {
     "outbox_release",
-    "UPDATE notification_outbox SET next_attempt_at = now() WHERE id = ANY($1::bigint[])",
-    "UPDATE", "notification_outbox", 1};
+    "UPDATE notification_outbox SET next_attempt_at = now() WHERE id = ANY($1::bigint[])", "UPDATE",
+    "notification_outbox", 1};
 static const otel_pq_statement_t PURGE = {
     "outbox_purge",
     "DELETE FROM notification_outbox "

@@ -36,9 +36,8 @@ static bool read_key(svc_request_t *req, svc_response_t *res, char key[NOTIFY_KE
   if (!field || (lines == 1 && notify_key_parse(field, key) == 0))
     return true;
   json_t *problems = json_array();
-  json_array_append_new(problems,
-                        svc_problem("Expected one quoted string of 1 to 64 characters",
-                                    "Idempotency-Key", "header"));
+  json_array_append_new(problems, svc_problem("Expected one quoted string of 1 to 64 characters",
+                                              "Idempotency-Key", "header"));
   svc_error(res, 400, "Validation failed", problems);
   return false;
 }

@@ -171,7 +171,7 @@ echo "  $(done_traces | wc -l) creates done before SIGTERM, $(missing) without t
 # creates keep the pace they had with notify healthy; after SIGCONT the
 # breaker closes within one cool-down (5 s) ---
 COOLDOWN_MS=5000
-ARTICLES_ENV=(NOTIFY_TIMEOUT_MS=1000 NOTIFY_BREAKER_FAILURES=5 NOTIFY_BREAKER_COOLDOWN_MS=$COOLDOWN_MS)
+ARTICLES_ENV=(NOTIFY_TIMEOUT_MS=1000 NOTIFY_BREAKER_FAILURES=5 "NOTIFY_BREAKER_COOLDOWN_MS=$COOLDOWN_MS")
 : >"$WORK/metrics.jsonl"
 : >"$WORK/traces.jsonl"
 start_both "http://127.0.0.1:$SINK_PORT" || exit 1

@@ -67,6 +67,14 @@ config_error bad_notify_url "articles: NOTIFY_URL=ftp://x: expected an http:// o
   articles DATABASE_URL=postgresql://x/y NOTIFY_URL=ftp://x
 config_error bad_timeout "articles: NOTIFY_TIMEOUT_MS=0: expected an integer from 1 to 600000" \
   articles DATABASE_URL=postgresql://x/y NOTIFY_TIMEOUT_MS=0
+config_error bad_notify_mode "articles: NOTIFY_MODE=async: expected sync or outbox" \
+  articles DATABASE_URL=postgresql://x/y NOTIFY_MODE=async
+config_error bad_breaker_failures "articles: NOTIFY_BREAKER_FAILURES=0: expected an integer from 1 to 1000000" \
+  articles DATABASE_URL=postgresql://x/y NOTIFY_BREAKER_FAILURES=0
+config_error bad_dispatchers "articles: NOTIFY_DISPATCHERS=100: expected an integer from 1 to 64" \
+  articles DATABASE_URL=postgresql://x/y NOTIFY_DISPATCHERS=100
+config_error notify_bad_keys "notify: NOTIFY_IDEMPOTENCY_KEYS=none: expected an integer from 1 to 16777216" \
+  notify NOTIFY_IDEMPOTENCY_KEYS=none
 config_error notify_bad_threads "notify: HTTP_THREADS=many: expected an integer from 1 to 1024" \
   notify HTTP_THREADS=many
 config_error bad_workers "articles: WORKER_THREADS=0: expected an integer from 1 to 1024" \

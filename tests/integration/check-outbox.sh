@@ -69,9 +69,12 @@ consumer=$(span_named 'process notification_outbox')
 client=$(in_trace | jq -c 'select(.name == "POST" and .kind == 3)' | head -1)
 notify_server=$(span_named 'POST /notify')
 parent_is() { [ "$(jq -r .parent <<<"$1")" = "$(jq -r .span <<<"$2")" ]; }
-check outbox_producer_under_server eval 'parent_is "$producer" "$server" && [ "$(jq .kind <<<"$producer")" = 4 ]'
-check outbox_insert_under_producer eval 'parent_is "$(span_named "INSERT articles")" "$producer"'
-check outbox_consumer_continues_producer eval 'parent_is "$consumer" "$producer" && [ "$(jq .kind <<<"$consumer")" = 5 ]'
+kind_is() { [ "$(jq .kind <<<"$1")" = "$2" ]; }
+check outbox_producer_under_server parent_is "$producer" "$server"
+check outbox_producer_kind kind_is "$producer" 4
+check outbox_insert_under_producer parent_is "$(span_named "INSERT articles")" "$producer"
+check outbox_consumer_continues_producer parent_is "$consumer" "$producer"
+check outbox_consumer_kind kind_is "$consumer" 5
 check outbox_call_under_consumer parent_is "$client" "$consumer"
 check outbox_notify_server_in_create_trace parent_is "$notify_server" "$client"
 check outbox_settle_under_consumer eval \

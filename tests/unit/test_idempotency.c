@@ -21,9 +21,8 @@ TEST(a_quoted_string_is_a_key) {
 }
 
 TEST(anything_else_is_invalid) {
-  const char *bad[] = {"k",     "\"\"",   "\"open",  "\"k\" x", "\"a\\b\"",
-                       "'k'",   "\"\t\"", "\"\xc3\xa9\"", "",       "\"k\"\"",
-                       "\"k\\\""};
+  const char *bad[] = {"k",      "\"\"",         "\"open", "\"k\" x", "\"a\\b\"", "'k'",
+                       "\"\t\"", "\"\xc3\xa9\"", "",       "\"k\"\"", "\"k\\\""};
   for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
     char key[NOTIFY_KEY_MAX + 1];
     CHECK_INT(notify_key_parse(bad[i], key), -EINVAL);
