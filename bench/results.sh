@@ -194,12 +194,13 @@ share() { jq -n "$1 / $2 * 100 | round / 100"; }
     jq -s -r 'def median: sort | (.[(length - 1) / 2 | floor] + .[length / 2 | floor]) / 2;
       (group_by(.round) | map((map({key: .notify_mode, value: .rps}) | from_entries) as $r
         | $r | with_entries(.value = (.value / $r.sync)))) as $ratios
-      | group_by(.notify_mode) | sort_by(["sync", "sync_hung", "outbox", "outbox_hung"] | index(.[0].notify_mode))
+      | group_by(.notify_mode) | sort_by(.[0].notify_mode as $m | ["sync", "sync_hung", "outbox", "outbox_hung"] | index($m))
       | .[] | .[0].notify_mode as $m
       | "| \($m | sub("_hung"; "")) | \(if $m | endswith("_hung") then "hung" else "healthy" end)"
         + " | \(map(.rps) | median | floor) | \(map(.p50_ms) | median * 100 | round / 100) ms"
         + " | \(map(.p99_ms) | median * 100 | round / 100) ms | \(map(.non_2xx + .socket_errors) | add)"
-        + " | \($ratios | map(.[$m]) | median * 100 | round / 100) |"' "$WORK/notify.jsonl"
+        + " | \($ratios | map(.[$m]) | median * 100 | round / 100) |"' "$WORK/notify.jsonl" |
+      sed ':a;s/\B[0-9]\{3\}\>/,&/;ta'
   fi
   if [ -s "$WORK/soak.jsonl" ]; then
     echo

@@ -105,7 +105,7 @@ pg_start
 t0=$EPOCHREALTIME
 ready() { [ "$(curl -s -o /dev/null -w '%{http_code}' "$API/ready")" = 200 ]; }
 check db_back_ready eventually ready
-echo "  ready again $(echo "($EPOCHREALTIME - $t0) * 1000 / 1" | bc) ms after PostgreSQL"
+echo "  ready again $(ms_since "$t0") ms after PostgreSQL"
 wait "$LOAD"
 out=$(cat "$WORK/db-load")
 echo "  under load: $out"
@@ -151,12 +151,9 @@ start_both "http://127.0.0.1:$SINK_PORT" || exit 1
 CONNECTIONS=4 load 3 /api/articles post >"$WORK/term-load" &
 LOAD=$!
 sleep 1
-t0=$EPOCHREALTIME
-kill -TERM "$articles_PID"
-wait "$articles_PID"
-check sigterm_under_load_exit_0 eq "$?" 0
+stop_timed "$articles_PID"
+check sigterm_under_load_exit_0 eq "$STOP_RC" 0
 # Kept-alive connections get Connection: close, so the load lets go at once.
-STOP_MS=$(echo "($EPOCHREALTIME - $t0) * 1000 / 1" | bc)
 echo "  articles stopped $STOP_MS ms after SIGTERM, under load" >&2
 check sigterm_under_load_stops_within_2s test "$STOP_MS" -lt 2000
 wait "$LOAD"
@@ -199,7 +196,7 @@ closed() {
   grep -q '"message":"notify breaker closed"' "$WORK/articles.log"
 }
 check breaker_closes_after_sigcont eventually_within 10 closed
-CLOSE_MS=$(echo "($EPOCHREALTIME - $t0) * 1000 / 1" | bc)
+CLOSE_MS=$(ms_since "$t0")
 echo "  the breaker closed $CLOSE_MS ms after SIGCONT" >&2
 check breaker_closes_within_one_cool_down test "$CLOSE_MS" -le $((COOLDOWN_MS + 500))
 breaker_gauge() { metric_points | jq -s -c --arg s "$1" \

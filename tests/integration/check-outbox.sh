@@ -152,13 +152,10 @@ claimed() { psql_query "SELECT count(*) FROM notification_outbox
   WHERE delivered_at IS NULL AND next_attempt_at > now() + interval '3 seconds'"; }
 in_flight() { [ "$(claimed)" -gt 0 ]; }
 check term_rows_claimed eventually in_flight
-t0=$EPOCHREALTIME
-kill -TERM "$articles_PID"
-wait "$articles_PID"
-check term_exit_0 eq "$?" 0
-TERM_MS=$(echo "($EPOCHREALTIME - $t0) * 1000 / 1" | bc)
-echo "  articles stopped $TERM_MS ms after SIGTERM, a delivery in flight" >&2
-check term_stops_within_the_delivery_timeout test "$TERM_MS" -lt 2500
+stop_timed "$articles_PID"
+check term_exit_0 eq "$STOP_RC" 0
+echo "  articles stopped $STOP_MS ms after SIGTERM, a delivery in flight" >&2
+check term_stops_within_the_delivery_timeout test "$STOP_MS" -lt 2500
 check term_rows_kept test "$(pending)" -ge 19
 check term_rows_handed_back eq "$(claimed)" 0
 kill -CONT "$notify_PID"

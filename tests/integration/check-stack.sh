@@ -34,7 +34,7 @@ stack_down() {
     sleep 0.05
   done
   wait "$STACK" 2>/dev/null
-  STOP_MS=$(echo "($EPOCHREALTIME - $t0) * 1000 / 1" | bc)
+  STOP_MS=$(ms_since "$t0")
 }
 
 not() { ! "$@"; }

@@ -87,6 +87,19 @@ eventually_within() {
 }
 eventually() { eventually_within 5 "$@"; }
 
+# ms_since T0: whole milliseconds since T0, an $EPOCHREALTIME.
+ms_since() { echo "($EPOCHREALTIME - $1) * 1000 / 1" | bc; }
+
+# stop_timed PID: SIGTERM, and the wait for its end: sets STOP_RC (its exit
+# code) and STOP_MS (how long it took).
+stop_timed() {
+  local t0=$EPOCHREALTIME
+  kill -TERM "$1"
+  wait "$1"
+  STOP_RC=$?
+  STOP_MS=$(ms_since "$t0")
+}
+
 header() { printf '%s\n' "$HEADERS" | sed -n "s/^$1: //Ip" | head -1; }
 
 cleanup() {

@@ -37,13 +37,26 @@ TEST(keys_up_to_64_characters) {
   CHECK_INT(notify_key_parse(field, key), -EINVAL);
 }
 
+/* One call and what it must answer. */
+typedef struct {
+  const char *key;
+  int64_t article_id;
+  notify_key_verdict_t expected;
+} step_t;
+
+static void run_steps(size_t capacity, const step_t *steps, size_t n) {
+  CHECK_INT(notify_keys_init(capacity), 0);
+  for (size_t i = 0; i < n; i++)
+    CHECK_INT(notify_keys_admit(steps[i].key, steps[i].article_id), steps[i].expected);
+}
+
 TEST(a_key_is_new_then_seen_and_conflicts_with_another_article) {
-  CHECK_INT(notify_keys_init(100), 0);
-  CHECK_INT(notify_keys_admit("one", 1), NOTIFY_KEY_NEW);
-  CHECK_INT(notify_keys_admit("two", 2), NOTIFY_KEY_NEW);
-  CHECK_INT(notify_keys_admit("one", 1), NOTIFY_KEY_SEEN);
-  CHECK_INT(notify_keys_admit("one", 3), NOTIFY_KEY_CONFLICT);
-  CHECK_INT(notify_keys_admit("two", 2), NOTIFY_KEY_SEEN);
+  const step_t steps[] = {{"one", 1, NOTIFY_KEY_NEW},
+                          {"two", 2, NOTIFY_KEY_NEW},
+                          {"one", 1, NOTIFY_KEY_SEEN},
+                          {"one", 3, NOTIFY_KEY_CONFLICT},
+                          {"two", 2, NOTIFY_KEY_SEEN}};
+  run_steps(100, steps, sizeof(steps) / sizeof(steps[0]));
 }
 
 TEST(once_full_the_oldest_is_forgotten) {
@@ -62,11 +75,11 @@ TEST(once_full_the_oldest_is_forgotten) {
 }
 
 TEST(one_key_remembered) {
-  CHECK_INT(notify_keys_init(1), 0);
-  CHECK_INT(notify_keys_admit("a", 1), NOTIFY_KEY_NEW);
-  CHECK_INT(notify_keys_admit("a", 1), NOTIFY_KEY_SEEN);
-  CHECK_INT(notify_keys_admit("b", 2), NOTIFY_KEY_NEW);
-  CHECK_INT(notify_keys_admit("a", 1), NOTIFY_KEY_NEW);
+  const step_t steps[] = {{"a", 1, NOTIFY_KEY_NEW},
+                          {"a", 1, NOTIFY_KEY_SEEN},
+                          {"b", 2, NOTIFY_KEY_NEW},
+                          {"a", 1, NOTIFY_KEY_NEW}};
+  run_steps(1, steps, sizeof(steps) / sizeof(steps[0]));
 }
 
 TEST_MAIN("idempotency", TEST_CASE(a_quoted_string_is_a_key), TEST_CASE(anything_else_is_invalid),
