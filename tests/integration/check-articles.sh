@@ -270,4 +270,22 @@ check drain_timeout_queued_503 eq "$(cat "$WORK/queued.2.status"):$(cat "$WORK/q
 check drain_timeout_503_body eq "$(cat "$WORK/queued.3")" '{"status_code":503,"detail":"Service Unavailable"}'
 kill -CONT "$notify_PID"
 
+# --- notify's address unreachable (connects hang): NOTIFY_CONNECT_TIMEOUT_MS,
+# not the whole NOTIFY_TIMEOUT_MS, bounds the create ---
+python3 "$TOP/tests/integration/http_client.py" stuck-listener 0 >"$WORK/stuck.port" &
+PIDS+=($!)
+eventually test -s "$WORK/stuck.port"
+AP3=$(free_port)
+start_service articles PORT="$AP3" HOST=127.0.0.1 NOTIFY_URL="http://127.0.0.1:$(cat "$WORK/stuck.port")/notify" \
+  NOTIFY_TIMEOUT_MS=5000 NOTIFY_CONNECT_TIMEOUT_MS=300 OTEL_TRACES_EXPORTER=none
+wait_http "http://127.0.0.1:$AP3/api/health"
+t=$(curl -s -o "$WORK/unreachable" -w '%{http_code} %{time_total}' -H 'Content-Type: application/json' \
+  -d '{"title":"unreachable","body":"x"}' "http://127.0.0.1:$AP3/api/articles")
+check connect_timeout_bounds_create awk -v r="$t" 'BEGIN { split(r, a, " "); exit !(a[1] == 201 && a[2] < 2) }'
+UNREACHABLE=$(jq -r .id "$WORK/unreachable")
+connect_timed_out() {
+  grep -q "\"message\":\"notification dispatch failed\".*\"article_id\":$UNREACHABLE,\"error\":\"Timeout was reached\"" "$WORK/articles.log"
+}
+check connect_timeout_logged eventually connect_timed_out
+
 finish integration_articles

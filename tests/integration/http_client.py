@@ -8,9 +8,15 @@
       X-Trace-Id) were GET's. A body sent after a HEAD would break the GET after it.
   http_client.py post-before-read PORT PATH BYTES [chunked]
       Writes a body of BYTES spaces whole before it reads; prints the status and body.
+  http_client.py stuck-listener 0
+      Listens on a free port of 127.0.0.1 and prints it, with its accept queue
+      full and never served, so that a new connection hangs in connect (its SYN
+      is dropped); until killed.
 """
 import http.client
+import socket
 import sys
+import time
 
 VARYING = {"date", "x-trace-id"}
 
@@ -46,10 +52,31 @@ def post_before_read(port, path, size, chunked):
     print(r.status, r.read().decode())
 
 
+def stuck_listener():
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(0)
+    port = listener.getsockname()[1]
+    fillers = []
+    for _ in range(3):  # the queue holds one; the others' SYNs wait too
+        c = socket.socket()
+        c.setblocking(False)
+        try:
+            c.connect(("127.0.0.1", port))
+        except BlockingIOError:
+            pass
+        fillers.append(c)
+    print(port, flush=True)
+    while True:
+        time.sleep(60)
+
+
 def main():
     cmd, port = sys.argv[1], int(sys.argv[2])
     try:
-        if cmd == "head":
+        if cmd == "stuck-listener":
+            stuck_listener()
+        elif cmd == "head":
             head(port, sys.argv[3:])
         else:
             post_before_read(port, sys.argv[3], int(sys.argv[4]), sys.argv[5:] == ["chunked"])
