@@ -14,8 +14,9 @@ build=(
 runtime=(libmicrohttpd12 libpq5 libcurl4 libjansson4 libprotobuf-c1 zlib1g curl ca-certificates)
 # Tests and the local stack: the sanitizer and lint tools, a PostgreSQL
 # server, the HTTP and JSON/YAML tools the scripts use, the load generator,
-# valgrind (make bench-instructions), Python for its standard HTTP client.
-tools=(clang clang-format cppcheck shellcheck postgresql curl jq yq wrk valgrind python3)
+# valgrind (make bench-instructions), Python for its standard HTTP client,
+# ss (iproute2) for the listeners' accept queues.
+tools=(clang clang-format cppcheck shellcheck postgresql curl jq yq wrk valgrind python3 iproute2)
 
 case ${1:-all} in
   all) packages=("${build[@]}" "${tools[@]}") ;;

@@ -12,12 +12,21 @@ start_service articles PORT=$AP HOST=127.0.0.1 NOTIFY_URL=$NOTIFY/notify OTEL_SD
 wait_http "$API/health" && wait_http "$NOTIFY/health" || exit 1
 
 # --- connections per client address ---
+# The server counts a connection from its accept to its close. Start from
+# none: wait_http's last connection may not be closed on the server's side
+# yet, and would take one of the four places.
+none_open() { [ -z "$(ss -Htn state established state close-wait state last-ack "( sport = :$NP )")" ]; }
+check no_connection_left_open eventually none_open
 held=()
 for _ in 1 2 3 4; do
   exec {fd}<>"/dev/tcp/127.0.0.1/$NP"
   held+=("$fd")
 done
-sleep 0.2 # the server has taken them
+# The server counts a connection when it accepts it: wait until none of the
+# four is left in the listener's accept queue (ss's Recv-Q), however slow
+# the build.
+none_waiting() { [ "$(ss -Hltn "sport = :$NP" | awk '{ print $2 }')" = 0 ]; }
+check four_connections_accepted eventually none_waiting
 STATUS=$(curl -s -o /dev/null -w '%{http_code}' --max-time 3 "$NOTIFY/health")
 check fifth_connection_refused eq "$STATUS" 000
 first=${held[0]}
