@@ -5,19 +5,22 @@
 #   docker build --target notify -t notify .
 #
 # compose.yml builds both. They run as an unprivileged user and answer their
-# health check on PORT.
+# health check on PORT. A third target, receiver, is the project's OTLP
+# receiver (make run's stand-in for the collector), which make
+# test-containers puts in the collector's place where its image cannot be
+# pulled.
 ARG DEBIAN=debian:bookworm-slim
 
 FROM ${DEBIAN} AS build
 WORKDIR /src
 COPY scripts/install-deps.sh scripts/
-RUN scripts/install-deps.sh build && rm -rf /var/lib/apt/lists/*
+RUN scripts/install-deps.sh build && apt-get clean && rm -rf /var/lib/apt/lists/*
 COPY . .
 RUN make build DEPS=build
 
 FROM ${DEBIAN} AS runtime
 COPY scripts/install-deps.sh /tmp/
-RUN /tmp/install-deps.sh runtime && rm -rf /var/lib/apt/lists/* /tmp/install-deps.sh \
+RUN /tmp/install-deps.sh runtime && apt-get clean && rm -rf /var/lib/apt/lists/* /tmp/install-deps.sh \
     && useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin app
 USER app
 
@@ -37,3 +40,12 @@ EXPOSE 8080
 HEALTHCHECK --interval=5s --timeout=3s --start-period=5s --retries=5 \
     CMD curl -fsS -o /dev/null "http://127.0.0.1:${PORT}/api/health" || exit 1
 CMD ["articles"]
+
+# The collector's stand-in: OTLP/HTTP on 4318, the collector file exporter's
+# files in /var/lib/otelcol/file. Through sh -c, the collector's command-line
+# arguments (its --config flags) are taken and ignored.
+FROM runtime AS receiver
+COPY --from=build /src/build/release/bin/receiver /usr/local/bin/receiver
+ENV RECEIVER_HOST=0.0.0.0 RECEIVER_PORT=4318 RECEIVER_DIR=/var/lib/otelcol/file
+EXPOSE 4318
+ENTRYPOINT ["/bin/sh", "-c", "exec receiver", "receiver"]

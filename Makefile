@@ -56,7 +56,7 @@ SERVICES    := articles notify receiver
 SERVICE_BIN := $(SERVICES:%=$(OUT)/bin/%)
 
 .PHONY: help deps build test unit-tests lint format bench bench-instructions soak fuzz install clean run \
-        test-api verify-collector docker-up docker-down docker-logs
+        test-api verify-collector docker-up docker-down docker-logs test-containers
 .DEFAULT_GOAL := help
 .SECONDARY:
 
@@ -80,27 +80,21 @@ test-api: ## Smoke-test a running stack (make run or docker-up): scripts/test-ap
 verify-collector: ## Check a running stack's telemetry end to end (DOCKER=1 for compose)
 	@scripts/verify-collector.sh $(if $(DOCKER),--docker)
 
-# The collector's image runs as an unprivileged user (uid 10001): its file
-# exporter's folder (verify-collector.sh reads it) is given to that user.
-COLLECTOR_UID := 10001
-docker-up: ## Build the images and start the compose stack (needs Docker)
-	@$(need_compose)
-	@mkdir -p .data/collector
-	@chown $(COLLECTOR_UID):$(COLLECTOR_UID) .data/collector 2>/dev/null || \
-	  [ "$$(stat -c %u .data/collector)" = $(COLLECTOR_UID) ] || \
-	  { echo "docker-up: run 'sudo chown $(COLLECTOR_UID) .data/collector' (the collector's user)" >&2; exit 1; }
-	docker compose up --build --detach --wait
+# The compose stack, with Docker (Compose v2) or Podman (podman-compose):
+# scripts/compose.sh picks the engine, brings the services up in dependency
+# order and waits until they are healthy (docs/containers.md).
+docker-up: ## Build the images and start the compose stack (Docker or Podman)
+	@scripts/compose.sh up
 
 docker-down: ## Stop the compose stack (the database volume is kept)
-	@$(need_compose)
-	docker compose down
+	@scripts/compose.sh down
 
 docker-logs: ## Follow the compose stack's logs
-	@$(need_compose)
-	docker compose logs --follow
+	@scripts/compose.sh logs
 
-need_compose = docker compose version >/dev/null 2>&1 || \
-  { echo "$@: needs Docker with the compose plugin; make run needs neither" >&2; exit 1; }
+test-containers: deps ## Build the images and run the compose stack's checks in it (Podman or Docker)
+	@scripts/install-deps.sh containers
+	@tests/containers/check-containers.sh
 
 test: deps ## Run every test suite, in a release and an ASan+UBSan build
 	@$(MAKE) --no-print-directory VARIANT=release unit-tests services examples

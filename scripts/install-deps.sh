@@ -3,6 +3,9 @@
 #   all      (default) build, test and run the local stack: make build/test/run
 #   build    compile libotel and the services: the Docker images' build stage
 #   runtime  run the services: the Docker images' final stage
+#   containers  the compose stack with Podman (make docker-up where Docker
+#            is not installed, make test-containers): Podman with runc and
+#            netavark, podman-compose, debootstrap for the base image
 # Idempotent: when every package is present it only checks and returns.
 set -euo pipefail
 
@@ -18,12 +21,15 @@ runtime=(libmicrohttpd12 libpq5 libcurl4 libjansson4 libprotobuf-c1 zlib1g curl 
 # ss (iproute2) for the listeners' accept queues.
 tools=(clang clang-format cppcheck shellcheck postgresql curl jq yq wrk valgrind python3 iproute2)
 
+containers=(podman runc netavark aardvark-dns podman-compose debootstrap)
+
 case ${1:-all} in
   all) packages=("${build[@]}" "${tools[@]}") ;;
   build) packages=("${build[@]}") ;;
   runtime) packages=("${runtime[@]}") ;;
+  containers) packages=("${containers[@]}") ;;
   *)
-    echo "usage: $0 [all|build|runtime]" >&2
+    echo "usage: $0 [all|build|runtime|containers]" >&2
     exit 2
     ;;
 esac

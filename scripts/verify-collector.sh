@@ -23,7 +23,7 @@
 #                  logs/*.log under make run, collector/*.jsonl under compose
 #   FLUSH_TIMEOUT  seconds to wait for the telemetry (60)
 #
-# Needs bash, curl and jq (and docker for --docker).
+# Needs bash, curl and jq (and Docker or Podman for --docker: scripts/compose.sh).
 set -u
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 POSTS=${POSTS:-3}
@@ -45,7 +45,7 @@ source "$TOP/scripts/lib/checks.sh"
 # A service's stdout: one JSON object per line, among other output.
 service_log() {
   if [ -n "$DOCKER" ]; then
-    docker compose -f "$TOP/compose.yml" logs --no-color --no-log-prefix "$1" 2>/dev/null
+    "$TOP/scripts/compose.sh" log "$1" 2>/dev/null
   else
     cat "$DATA_DIR/logs/$1.log" 2>/dev/null
   fi

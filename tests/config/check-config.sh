@@ -26,11 +26,11 @@ for svc in articles notify; do
   check "${svc}_built_from_its_stage" eq "$(q compose.yml ".services.$svc.build | [.context, .target]")" "[\".\",\"$svc\"]"
   check "${svc}_stage_exists" grep -qx "$svc" <<<"${stages//,/$'\n'}"
 done
-check postgres_image eq "$(q compose.yml '.services.postgres.image')" '"postgres:15-bookworm"'
+check postgres_image eq "$(q compose.yml '.services.postgres.image')" '"docker.io/library/postgres:15-bookworm"'
 check postgres_healthcheck has "$(q compose.yml '.services.postgres.healthcheck.test | length > 0')"
 check postgres_named_volume eq "$(q compose.yml '[.services.postgres.volumes[] | split(":")[0]] - (.volumes | keys)')" '[]'
 check collector_image_pinned has "$(q compose.yml '.services["otel-collector"].image
-  | test("^otel/opentelemetry-collector-contrib:[0-9]+\\.[0-9]+\\.[0-9]+$")')"
+  | test("^docker\\.io/otel/opentelemetry-collector-contrib:[0-9]+\\.[0-9]+\\.[0-9]+$")')"
 check collector_ports eq "$(q compose.yml '[.services["otel-collector"].ports[] | split(":")[-1]] | sort')" \
   '["13133","4317","4318"]'
 check service_ports eq "$(q compose.yml '[.services.articles.ports[], .services.notify.ports[]] | map(split(":")[-1])')" \
@@ -65,12 +65,13 @@ for svc in articles notify; do
   check "${svc}_exports_to_the_collector" eq "$(env_of "$svc" OTEL_EXPORTER_OTLP_ENDPOINT)" http://otel-collector:4318
 done
 
-# Bind mounts come from the repository (.data/collector: made by docker-up).
+# Bind mounts come from the repository (.data/collector: made by
+# scripts/compose.sh up).
 mounts_ok() {
   local src
   for src in $(q compose.yml '.services[].volumes // [] | .[] | split(":")[0] | select(startswith("."))' | tr -d '"'); do
     case $src in
-      ./.data/collector) grep -q 'mkdir -p .data/collector' Makefile || return 1 ;;
+      ./.data/collector) grep -q 'mkdir -p .data/collector' scripts/compose.sh || return 1 ;;
       *) [ -e "$src" ] || { echo "    $src does not exist" >&2; return 1; } ;;
     esac
   done
@@ -87,18 +88,31 @@ done
 check postgres_no_new_privileges eq "$(q compose.yml '.services.postgres.security_opt')" '["no-new-privileges:true"]'
 check env_file_not_in_images grep -qx '.env' .dockerignore
 check no_world_writable_folders eval '! grep -nE "chmod [0-7]*7[^0-7]|chmod (a|o)\+w" Makefile scripts/*.sh Dockerfile'
-check collector_folder_given_to_its_user grep -q 'chown $(COLLECTOR_UID):$(COLLECTOR_UID) .data/collector' Makefile
+check collector_folder_given_to_its_user grep -q 'chown 10001:10001 .data/collector' scripts/compose.sh
 check tokens_passed_to_services eq "$(q compose.yml '[.services.articles.environment.API_TOKEN, .services.articles.environment.NOTIFY_TOKEN, .services.notify.environment.NOTIFY_TOKEN]')" \
-  '["${API_TOKEN:-}","${NOTIFY_TOKEN:-}","${NOTIFY_TOKEN:-}"]'
+  '["${API_TOKEN}","${NOTIFY_TOKEN}","${NOTIFY_TOKEN}"]'
 check verify_reads_the_file_exporter_mount grep -q 'TELEMETRY=$DATA_DIR/collector' scripts/verify-collector.sh
 
-# The collector's --config files, for OTEL_BACKEND_ENDPOINT unset and set.
-configs() { # $1: what ${OTEL_BACKEND_ENDPOINT:+-otlphttp} becomes
+# The collector's --config files: otel-config.yaml, then the overlay
+# scripts/compose.sh picks from the backend settings (the environment wins
+# over .env, so a developer's .env does not change what is checked here).
+configs() {
+  local overlay
+  overlay=$(env OTEL_BACKEND_CONFIG= OTEL_BACKEND_ENDPOINT="$1" OTEL_BACKEND_TOKEN_URL="$2" \
+    scripts/compose.sh backend-config 2>/dev/null) || return
   q compose.yml '.services["otel-collector"].command[]' | tr -d '"' |
-    sed -n "s|^--config=/etc/otelcol/||p" | sed "s|\${OTEL_BACKEND_ENDPOINT:+-otlphttp}|$1|"
+    sed -n "s|^--config=/etc/otelcol/||p" | sed "s|\${OTEL_BACKEND_CONFIG:-backend.yaml}|$overlay|" | paste -sd' '
 }
-check collector_config_files_without_backend eq "$(configs '' | paste -sd' ')" "otel-config.yaml backend.yaml"
-check collector_config_files_with_backend eq "$(configs -otlphttp | paste -sd' ')" "otel-config.yaml backend-otlphttp.yaml"
+check collector_config_files_without_backend eq "$(configs '' '')" "otel-config.yaml backend.yaml"
+check collector_config_files_with_backend eq "$(configs https://otlp.example '')" "otel-config.yaml backend-otlphttp.yaml"
+check collector_config_files_with_oauth2 eq "$(configs https://otlp.example https://auth.example/token)" \
+  "otel-config.yaml backend-oauth2.yaml"
+check token_url_without_endpoint_refused eval '! configs "" https://auth.example/token'
+check collector_config_default_is_no_backend eq \
+  "$(q compose.yml '.services["otel-collector"].command[-1]')" '"--config=/etc/otelcol/${OTEL_BACKEND_CONFIG:-backend.yaml}"'
+# podman-compose 1.0.3 leaves ${VAR:-} and ${VAR:+...} as they are: a token
+# would become that text. compose.yml uses neither.
+check compose_uses_only_portable_forms eval '! grep -nE "\\$\\{[A-Z_]+(:-\\}|:?\\+)" compose.yml'
 
 # Every ${VAR} of compose.yml is documented in .env.example, and nothing more.
 used=$(grep -oE '\$\{[A-Z_]+' compose.yml | cut -c3- | sort -u)
@@ -140,7 +154,6 @@ pipelines_ok() {
   [ -z "$problems" ] || { echo "$problems" | sed 's/^/    /' >&2; return 1; }
 }
 check pipelines_resolve pipelines_ok "$(q $base .)"
-check pipelines_resolve_with_backend pipelines_ok "$(merged backend-otlphttp.yaml)"
 check three_pipelines eq "$(q $base '.service.pipelines | keys')" '["logs","metrics","traces"]'
 check otlp_on_4317_and_4318 eq "$(q $base '.receivers.otlp.protocols | [.grpc.endpoint, .http.endpoint]')" \
   '["0.0.0.0:4317","0.0.0.0:4318"]'
@@ -158,11 +171,38 @@ conditions=$(yq -r ".processors[\"$filter\"].traces.span[]" $base)
 for word in /api/health /health BEGIN COMMIT ROLLBACK; do
   check "filter_drops_${word//\//_}" grep -qF "\"$word\"" <<<"$conditions"
 done
-check backend_adds_only_its_exporter eq \
-  "$(merged backend-otlphttp.yaml | jq -c '.service.pipelines | map_values(.exporters)')" \
-  "$(q $base '.service.pipelines | map_values(.exporters + ["otlphttp/backend"])')"
-check backend_endpoint_from_env eq "$(q config/backend-otlphttp.yaml '.exporters["otlphttp/backend"].endpoint')" \
-  '"${env:OTEL_BACKEND_ENDPOINT}"'
+for overlay in backend-otlphttp backend-oauth2; do
+  check "${overlay}_resolves" pipelines_ok "$(merged $overlay.yaml)"
+  check "${overlay}_adds_only_its_exporter" eq \
+    "$(merged $overlay.yaml | jq -c '.service.pipelines | map_values(.exporters)')" \
+    "$(q $base '.service.pipelines | map_values(.exporters + ["otlphttp/backend"])')"
+  check "${overlay}_endpoint_from_env" eq "$(q config/$overlay.yaml '.exporters["otlphttp/backend"].endpoint')" \
+    '"${env:OTEL_BACKEND_ENDPOINT}"'
+  # Nothing left to the collector's defaults on the way to a backend.
+  check "${overlay}_queue_retry_compression_explicit" eq \
+    "$(q config/$overlay.yaml '[.exporters[] | [.sending_queue.enabled, .retry_on_failure.enabled, .compression]] | unique')" \
+    '[[true,true,"gzip"]]'
+done
+# Every extension the service starts is defined, every defined one started,
+# and an exporter's authenticator is one of them.
+extensions_ok() {
+  local problems
+  problems=$(jq -r '. as $c
+    | ($c.service.extensions // [])[] | select($c.extensions[.] == null) | "\(.) is not defined"' <<<"$1"
+    jq -r '. as $c | ($c.extensions // {}) | keys[]
+      | select(. as $n | ($c.service.extensions // []) | index($n) | not) | "\(.) is defined and never started"' <<<"$1"
+    jq -r '. as $c | $c.exporters[] | .auth.authenticator // empty
+      | select(. as $n | ($c.service.extensions // []) | index($n) | not) | "authenticator \(.) is not started"' <<<"$1")
+  [ -z "$problems" ] || { echo "$problems" | sed 's/^/    /' >&2; return 1; }
+}
+check extensions_resolve extensions_ok "$(q $base .)"
+check extensions_resolve_with_oauth2 extensions_ok "$(merged backend-oauth2.yaml)"
+check oauth2_authenticates_the_backend eq \
+  "$(merged backend-oauth2.yaml | jq -c '[.exporters["otlphttp/backend"].auth.authenticator, (.exporters["otlphttp/backend"].headers // {} | length)]')" \
+  '["oauth2client/backend",0]'
+check oauth2_credentials_from_env eq \
+  "$(q config/backend-oauth2.yaml '.extensions["oauth2client/backend"] | [.token_url, .client_id, .client_secret]')" \
+  '["${env:OTEL_BACKEND_TOKEN_URL}","${env:OTEL_BACKEND_CLIENT_ID}","${env:OTEL_BACKEND_CLIENT_SECRET}"]'
 # Every ${env:X} the collector reads is given to it by compose.yml.
 collector_env_ok() {
   local v
