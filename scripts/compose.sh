@@ -146,17 +146,20 @@ up() {
     compose up --build --detach --wait --wait-timeout "$UP_TIMEOUT"
     return
   fi
-  local out
+  local out svc
   out=$(compose build 2>&1) || { tail -40 <<<"$out" >&2; die "the images did not build"; }
+  # podman-compose 1.0.3 exits 0 when a build fails: look for the images.
+  for svc in $(yq -r '.services | to_entries[] | select(.value.build) | .key' "${FILES[0]}"); do
+    podman image exists "${PROJECT}_$svc" || { tail -40 <<<"$out" >&2; die "the image of $svc did not build"; }
+  done
   # Creates the network, volumes and containers without starting them; what
   # it says on the way that is not a failure (a volume it looked for before
   # making it, conmon without syslog) is left out.
   compose up --no-build --no-start 2>&1 >/dev/null | grep -vE 'no such volume|connect to syslog' >&2 || true
-  local svc
   for svc in $(start_order); do
     # Podman says it cannot schedule the health checks without systemd;
     # wait_healthy runs them.
-    podman start "$(container_of "$svc")" 2>&1 >/dev/null | grep -v 'systemd connection' >&2 || true
+    podman start "$(container_of "$svc")" 2>&1 >/dev/null | grep -vE 'systemd connection|connect to syslog' >&2 || true
     wait_healthy "$(container_of "$svc")"
     echo "compose: $svc is up"
   done

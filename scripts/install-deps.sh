@@ -21,7 +21,9 @@ runtime=(libmicrohttpd12 libpq5 libcurl4 libjansson4 libprotobuf-c1 zlib1g curl 
 # ss (iproute2) for the listeners' accept queues.
 tools=(clang clang-format cppcheck shellcheck postgresql curl jq yq wrk valgrind python3 iproute2)
 
-containers=(podman runc netavark aardvark-dns podman-compose debootstrap)
+# (netavark sets up the containers' networks with iptables, which nothing
+# else here is sure to pull in.)
+containers=(podman runc netavark aardvark-dns iptables podman-compose debootstrap)
 
 case ${1:-all} in
   all) packages=("${build[@]}" "${tools[@]}") ;;

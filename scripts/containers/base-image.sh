@@ -65,5 +65,8 @@ rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/* \
 find "$root/usr/share/doc" -mindepth 1 -not -name copyright -not -type d -delete
 find "$root/usr/share/locale" -mindepth 1 -maxdepth 1 -not -name locale.alias -exec rm -rf {} +
 
-tar -C "$root" -c . | "$engine" import -q --change 'CMD ["bash"]' - "$IMAGE" >/dev/null
+# (docker import has no --quiet: what either engine prints is shown only if it fails)
+tar -C "$root" -c . | "$engine" import --change 'CMD ["bash"]' - "$IMAGE" >"$root.log" 2>&1 ||
+  { cat "$root.log" >&2; rm -f "$root.log"; exit 1; }
+rm -f "$root.log"
 echo "base-image: $IMAGE imported ($(du -sh "$root" | cut -f1))"
