@@ -121,12 +121,14 @@ bench-instructions: deps ## Instructions per request in articles, under callgrin
 	@$(MAKE) -s --no-print-directory VARIANT=release services
 	@bench/instructions.sh
 
-lint: deps ## Check formatting (clang-format), run cppcheck and shellcheck
+lint: deps ## Check formatting (clang-format), run cppcheck and shellcheck, and that libotel's modules depend one way
 	@clang-format --dry-run --Werror $(shell git ls-files '*.c' '*.h')
 	@cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance \
 	  --inline-suppr --suppress=missingIncludeSystem -Ilibotel/include -Ilibotel/src \
 	  -Iservice $(shell git ls-files '*.c')
 	@shellcheck -x --source-path=SCRIPTDIR -S warning $(shell git ls-files '*.sh') .ci/run
+	@$(MAKE) -s --no-print-directory VARIANT=release lib
+	@python3 scripts/lint/module-cycles.py libotel/src $(BUILD)/release/libotel/src
 	@echo "lint: clean"
 
 format: ## Reformat the sources with clang-format

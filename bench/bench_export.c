@@ -9,7 +9,7 @@
 
 #include "bench.h"
 #include "gzip.h"
-#include "sdk.h"
+#include "state.h"
 #include "trace_exporter.h"
 
 #define BATCH 512

@@ -10,7 +10,7 @@
 
 #include "batch.h"
 #include "bench.h"
-#include "sdk.h"
+#include "state.h"
 #include "span.h"
 
 #define ROUNDS 2000

@@ -47,7 +47,8 @@ for variant in release asan; do
     run_suite "$variant" env BIN="$PWD/$build/$variant/bin" bash "$script"
   done
 done
-for script in tests/config/check-*.sh tests/hardening/check-*.sh tests/install/check-*.sh; do
+for script in tests/config/check-*.sh tests/hardening/check-*.sh tests/install/check-*.sh \
+  tests/lint/check-*.sh; do
   run_suite script bash "$script"
 done
 # Each libFuzzer target, briefly (make fuzz runs them longer).

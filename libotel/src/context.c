@@ -6,19 +6,12 @@
 #include <string.h>
 
 #include "context_internal.h"
-#include "ids.h"
-#include "span.h"
 
 static _Thread_local struct {
   otel_span_t *span;
   const otel_span_context_t *span_context;
   otel_baggage_t *baggage;
 } current;
-
-bool otel_span_context_is_valid(const otel_span_context_t *sc) {
-  return sc && !otel__is_zero(sc->trace_id, OTEL_TRACE_ID_SIZE) &&
-         !otel__is_zero(sc->span_id, OTEL_SPAN_ID_SIZE);
-}
 
 const otel_span_context_t *otel__current_span_context(void) { return current.span_context; }
 
@@ -38,10 +31,10 @@ otel_scope_t otel_context_attach(const otel_context_t *ctx) {
   return scope;
 }
 
-otel_scope_t otel_span_attach(otel_span_t *span) {
+otel_scope_t otel__context_attach_span(otel_span_t *span, const otel_span_context_t *sc) {
   otel_scope_t scope = save();
   current.span = span;
-  current.span_context = span ? otel_span_context(span) : NULL;
+  current.span_context = sc;
   return scope;
 }
 

@@ -12,7 +12,7 @@
 #include "batch.h"
 #include "buf.h"
 #include "pbw.h"
-#include "sdk.h"
+#include "state.h"
 
 typedef struct otel__signal {
   const char *what;                          /* "spans", "log records": for messages */

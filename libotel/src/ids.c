@@ -6,6 +6,8 @@
  */
 #include "ids.h"
 
+#include <otel/context.h>
+
 #include <pthread.h>
 #include <stdatomic.h>
 #include <string.h>
@@ -72,4 +74,9 @@ void otel__random_id(uint8_t *p, size_t n) {
       memcpy(p + i, &r, n - i < 8 ? n - i : 8);
     }
   } while (otel__is_zero(p, n));
+}
+
+bool otel_span_context_is_valid(const otel_span_context_t *sc) {
+  return sc && !otel__is_zero(sc->trace_id, OTEL_TRACE_ID_SIZE) &&
+         !otel__is_zero(sc->span_id, OTEL_SPAN_ID_SIZE);
 }

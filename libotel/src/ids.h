@@ -1,4 +1,5 @@
-/* Trace and span ids: random, from a per-thread generator seeded by the kernel's CSPRNG. */
+/* Trace and span ids: random, from a per-thread generator seeded by the kernel's CSPRNG;
+ * and whether a span context holds valid ones (otel_span_context_is_valid). */
 #ifndef OTEL_IDS_H
 #define OTEL_IDS_H
 

@@ -14,7 +14,7 @@
 #include "clock.h"
 #include "context_internal.h"
 #include "log_record.h"
-#include "sdk.h"
+#include "state.h"
 #include "stdout_writer.h"
 
 #define LINE_MAX_BYTES (64 * 1024)

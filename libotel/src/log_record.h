@@ -6,7 +6,7 @@
 #include <otel/log.h>
 
 #include "pbw.h"
-#include "sdk.h"
+#include "state.h"
 
 /* A record as it will be exported: the fields of its OTLP LogRecord message,
  * encoded when it was written, and its logger's name, which the message does

@@ -5,7 +5,7 @@
 #include <stdint.h>
 
 #include "failure.h"
-#include "sdk.h"
+#include "state.h"
 
 typedef struct otel__reader otel__reader_t;
 

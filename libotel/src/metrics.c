@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "clock.h"
-#include "sdk.h"
+#include "state.h"
 
 static const double DEFAULT_BOUNDS[] = {0,   5,   10,   25,   50,   75,   100,  250,
                                         500, 750, 1000, 2500, 5000, 7500, 10000};

@@ -3,7 +3,7 @@
 #define OTEL_OTLP_METRICS_H
 
 #include "pbw.h"
-#include "sdk.h"
+#include "state.h"
 
 /* Encodes every instrument's points, cumulative, as of now, into w (after a
  * reset); *points gets how many data points it holds. 0, or -ENOMEM. */

@@ -3,7 +3,7 @@
 #define OTEL_OTLP_TRACE_H
 
 #include "pbw.h"
-#include "sdk.h"
+#include "state.h"
 #include "span.h"
 
 /* Encodes the request for n ended spans under resource into w (after a

@@ -5,7 +5,7 @@
 
 #include "context_internal.h"
 #include "propagation.h"
-#include "sdk.h"
+#include "state.h"
 
 /* More lines than a tracestate may have members: such a header is refused
  * whole, and a baggage header keeps what came in its first lines. */

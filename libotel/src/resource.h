@@ -2,7 +2,13 @@
 #ifndef OTEL_RESOURCE_H
 #define OTEL_RESOURCE_H
 
-#include "sdk.h"
+#include "arena.h"
+#include "attrs.h"
+
+typedef struct otel__resource {
+  otel__attrs_t attrs;
+  otel__arena_t arena;
+} otel__resource_t;
 
 /*
  * Builds the resource. Precedence, lowest first: detected values, then

@@ -1,5 +1,5 @@
 /* SDK lifecycle: init from the environment, flush, shutdown. */
-#include "sdk.h"
+#include "state.h"
 
 #include <curl/curl.h>
 #include <errno.h>
@@ -15,8 +15,6 @@
 #include "self_metrics.h"
 #include "stdout_writer.h"
 #include "trace_exporter.h"
-
-otel__sdk_t otel__sdk;
 
 static bool initialised;
 
@@ -58,15 +56,6 @@ int otel_init(const char *default_service_name) {
 }
 
 bool otel_enabled(void) { return otel__sdk_enabled(); }
-
-const char *otel__sdk_service_name(void) {
-  if (otel__sdk_enabled()) {
-    const otel_attr_t *a = otel__attrs_find(&otel__sdk.resource.attrs, "service.name");
-    if (a && a->type == OTEL_VALUE_STRING)
-      return a->v.s;
-  }
-  return otel__sdk.service_name[0] ? otel__sdk.service_name : "unknown_service";
-}
 
 int otel_force_flush(uint32_t timeout_ms) {
   if (!otel__sdk_enabled())

@@ -2,7 +2,7 @@
 #ifndef OTEL_SELF_METRICS_H
 #define OTEL_SELF_METRICS_H
 
-#include "sdk.h"
+#include "state.h"
 
 /* Registers the observable counters; otel__sdk is read at each collection. */
 void otel__self_metrics_register(void);

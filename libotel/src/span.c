@@ -15,7 +15,7 @@
 #include "clock.h"
 #include "context_internal.h"
 #include "ids.h"
-#include "sdk.h"
+#include "state.h"
 #include "span_pool.h"
 
 /* Where the span's fields after its context begin. */
@@ -125,6 +125,10 @@ void otel_span_end(otel_span_t *span) { otel_span_end_at(span, 0); }
 
 const otel_span_context_t *otel_span_context(const otel_span_t *span) {
   return span ? &span->ctx : &noop_span.ctx;
+}
+
+otel_scope_t otel_span_attach(otel_span_t *span) {
+  return otel__context_attach_span(span, span ? &span->ctx : NULL);
 }
 
 void otel_span_trace_id_hex(const otel_span_t *span, char out[OTEL_TRACE_ID_HEX_SIZE]) {

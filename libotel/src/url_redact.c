@@ -11,7 +11,7 @@
 
 #include <otel/trace.h>
 
-#include "sdk.h"
+#include "state.h"
 
 #define REDACTED "REDACTED"
 

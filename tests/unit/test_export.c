@@ -18,7 +18,7 @@
 #include "otlp/metrics_service.pb-c.h"
 #include "otlp/trace_service.pb-c.h"
 #include "receiver.h"
-#include "sdk.h"
+#include "state.h"
 #include "test.h"
 #include "test_env.h"
 

@@ -1,24 +1,23 @@
 /*
  * The SDK's process-wide state: configuration, resource, sampler and the
- * span pipeline. Written once by otel_init() before other threads use the
- * SDK; `enabled` is the only field that changes afterwards.
+ * pipelines. Written once by otel_init() (sdk.c) before other threads use
+ * the SDK; `enabled` is the only field that changes afterwards. Every module
+ * that needs the state reads it here; this module depends on none of them,
+ * so dependencies point one way: sdk.c starts the pipelines, and they read
+ * the state, not sdk.c.
  */
-#ifndef OTEL_SDK_H
-#define OTEL_SDK_H
+#ifndef OTEL_STATE_H
+#define OTEL_STATE_H
 
 #include <stdatomic.h>
 
 #include "attrs.h"
 #include "config.h"
+#include "resource.h"
 #include "sampler.h"
 
 typedef struct otel__batch otel__batch_t;
 typedef struct otel__reader otel__reader_t;
-
-typedef struct otel__resource {
-  otel__attrs_t attrs;
-  otel__arena_t arena;
-} otel__resource_t;
 
 typedef struct otel__sdk {
   atomic_bool enabled;
