@@ -28,12 +28,16 @@ CFLAGS  := -std=c11 -D_DEFAULT_SOURCE -pthread $(CFLAGS_$(VARIANT)) \
            $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDFLAGS := -pthread $(filter -fsanitize=%,$(CFLAGS_$(VARIANT))) $(LDFLAGS_$(VARIANT))
 LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
-INCLUDE := -Ilibotel/include -Ilibotel/src -I$(GEN) -Iservice -Itests/support
+# libotel's public headers: the core's, and each integration's (libotel/integrations/*/otel/).
+INTEGRATIONS := mhd pq curl
+PUBLIC_INCLUDE := -Ilibotel/include $(INTEGRATIONS:%=-Ilibotel/integrations/%)
+INCLUDE := $(PUBLIC_INCLUDE) -Ilibotel/src -I$(GEN) -Iservice -Itests/support
 
 PROTOS      := $(wildcard libotel/proto/otlp/*.proto)
 PROTO_C     := $(patsubst libotel/proto/%.proto,$(GEN)/%.pb-c.c,$(PROTOS))
 PROTO_H     := $(PROTO_C:.c=.h)
-LIBOTEL_SRC := $(wildcard libotel/src/*.c)
+# The core, by concern (libotel/src/*/), and the integrations beside it.
+LIBOTEL_SRC := $(wildcard libotel/src/*/*.c) $(foreach i,$(INTEGRATIONS),$(wildcard libotel/integrations/$(i)/*.c))
 LIBOTEL_OBJ := $(patsubst %.c,$(OUT)/%.o,$(LIBOTEL_SRC)) \
                $(patsubst $(GEN)/%.c,$(OUT)/gen/%.o,$(PROTO_C))
 LIBOTEL     := $(OUT)/libotel.a
@@ -121,14 +125,15 @@ bench-instructions: deps ## Instructions per request in articles, under callgrin
 	@$(MAKE) -s --no-print-directory VARIANT=release services
 	@bench/instructions.sh
 
-lint: deps ## Check formatting (clang-format), run cppcheck and shellcheck, and that libotel's modules depend one way
+lint: deps ## Check formatting (clang-format), run cppcheck and shellcheck, that libotel's modules depend one way, and its core includes no integration
 	@clang-format --dry-run --Werror $(shell git ls-files '*.c' '*.h')
 	@cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance \
-	  --inline-suppr --suppress=missingIncludeSystem -Ilibotel/include -Ilibotel/src \
+	  --inline-suppr --suppress=missingIncludeSystem $(PUBLIC_INCLUDE) -Ilibotel/src \
 	  -Iservice $(shell git ls-files '*.c')
 	@shellcheck -x --source-path=SCRIPTDIR -S warning $(shell git ls-files '*.sh') .ci/run
 	@$(MAKE) -s --no-print-directory VARIANT=release lib
 	@python3 scripts/lint/module-cycles.py libotel/src $(BUILD)/release/libotel/src
+	@scripts/lint/boundaries.sh libotel
 	@echo "lint: clean"
 
 format: ## Reformat the sources with clang-format
@@ -137,7 +142,8 @@ format: ## Reformat the sources with clang-format
 install: build ## Install libotel.a, its headers and libotel.pc under PREFIX
 	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/otel
 	install -m 644 $(BUILD)/release/libotel.a $(DESTDIR)$(PREFIX)/lib/
-	install -m 644 libotel/include/otel/*.h $(DESTDIR)$(PREFIX)/include/otel/
+	install -m 644 libotel/include/otel/*.h $(INTEGRATIONS:%=libotel/integrations/%/otel/*.h) \
+	  $(DESTDIR)$(PREFIX)/include/otel/
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(shell sed -n 's/^#define OTEL_SDK_VERSION "\(.*\)"/\1/p' libotel/include/otel/otel.h)|' \
 	  libotel/libotel.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/libotel.pc
 

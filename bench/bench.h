@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "clock.h"
+#include "common/clock.h"
 
 /* Sorts n samples and returns the one at fraction q (0.5: the median). */
 static inline int bench__cmp(const void *a, const void *b) {

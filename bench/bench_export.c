@@ -8,9 +8,9 @@
 #include <stdlib.h>
 
 #include "bench.h"
-#include "gzip.h"
-#include "state.h"
-#include "trace_exporter.h"
+#include "export/gzip.h"
+#include "common/state.h"
+#include "export/trace_exporter.h"
 
 #define BATCH 512
 #define SECONDS 2

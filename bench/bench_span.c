@@ -8,10 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "batch.h"
+#include "export/batch.h"
 #include "bench.h"
-#include "state.h"
-#include "span.h"
+#include "common/state.h"
+#include "trace/span.h"
 
 #define ROUNDS 2000
 #define PER_ROUND 1000

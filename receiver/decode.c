@@ -7,12 +7,12 @@
 #include <string.h>
 #include <strings.h>
 
-#include "buf.h"
-#include "gzip.h"
+#include "common/buf.h"
+#include "export/gzip.h"
 #include "otlp/logs_service.pb-c.h"
 #include "otlp/metrics_service.pb-c.h"
 #include "otlp/trace_service.pb-c.h"
-#include "otlp_json_parse.h"
+#include "export/otlp_json_parse.h"
 
 #define F(n) (1u << (n))
 

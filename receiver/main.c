@@ -25,11 +25,11 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "buf.h"
+#include "common/buf.h"
 #include "decode.h"
 #include "env.h"
 #include "filter.h"
-#include "otlp_json.h"
+#include "export/otlp_json.h"
 #include "signals.h"
 #include "upload.h"
 #include "view.h"

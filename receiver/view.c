@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
+#include "common/buf.h"
 
 #define MAX_TRACES 64   /* traces waiting for their waterfall; more are shown as lines only */
 #define MAX_SPANS 128   /* spans per waterfall */

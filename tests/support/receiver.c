@@ -11,7 +11,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "gzip.h"
+#include "export/gzip.h"
 
 #define MAX_REQUESTS 256
 #define MAX_SCRIPT 16

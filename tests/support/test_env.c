@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "diag.h"
+#include "common/diag.h"
 
 const char *test_env_get(void *ud, const char *name) {
   size_t n = strlen(name);

@@ -2,7 +2,7 @@
 #ifndef TEST_ENV_H
 #define TEST_ENV_H
 
-#include "config.h"
+#include "common/config.h"
 
 /* An otel__getenv_fn over a NULL-terminated array of "NAME=value" strings (ud). */
 const char *test_env_get(void *ud, const char *name);

@@ -1,7 +1,7 @@
 /* SDK state for unit tests: what otel_init does, minus the export pipeline. */
 #include "test_sdk.h"
 
-#include "resource.h"
+#include "common/resource.h"
 #include "test_env.h"
 
 void test_sdk_start(const char *const *env) {

@@ -2,7 +2,7 @@
 #ifndef TEST_SDK_H
 #define TEST_SDK_H
 
-#include "state.h"
+#include "common/state.h"
 
 /* Configures and enables the SDK from "NAME=value" strings (NULL-terminated). */
 void test_sdk_start(const char *const *env);

@@ -3,8 +3,8 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "batch.h"
-#include "clock.h"
+#include "export/batch.h"
+#include "common/clock.h"
 #include "test.h"
 #include "test_env.h"
 

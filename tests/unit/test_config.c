@@ -1,7 +1,7 @@
 /* OTEL_* environment parsing: defaults, every supported value, and warnings for the rest. */
 #include <string.h>
 
-#include "config.h"
+#include "common/config.h"
 #include "test.h"
 #include "test_env.h"
 

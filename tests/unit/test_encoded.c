@@ -7,9 +7,9 @@
 #include <otel/trace.h>
 #include <string.h>
 
-#include "log_record.h"
+#include "logs/log_record.h"
 #include "otlp/logs_service.pb-c.h"
-#include "span.h"
+#include "trace/span.h"
 #include "test.h"
 #include "test_sdk.h"
 

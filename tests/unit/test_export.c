@@ -12,13 +12,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "batch.h"
-#include "clock.h"
+#include "export/batch.h"
+#include "common/clock.h"
 #include "otlp/logs_service.pb-c.h"
 #include "otlp/metrics_service.pb-c.h"
 #include "otlp/trace_service.pb-c.h"
 #include "receiver.h"
-#include "state.h"
+#include "common/state.h"
 #include "test.h"
 #include "test_env.h"
 

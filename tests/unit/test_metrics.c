@@ -5,8 +5,8 @@
 #include <stdlib.h>
 
 #include "otlp/metrics_service.pb-c.h"
-#include "metrics.h"
-#include "otlp_metrics.h"
+#include "metrics/metrics.h"
+#include "export/otlp_metrics.h"
 #include "test.h"
 #include "test_sdk.h"
 

@@ -5,17 +5,17 @@
 #include <otel/trace.h>
 #include <stdlib.h>
 
-#include "buf.h"
+#include "common/buf.h"
 #include "otlp/logs_service.pb-c.h"
 #include "otlp/metrics_service.pb-c.h"
 #include "otlp/trace_service.pb-c.h"
-#include "otlp_fields.h"
-#include "otlp_json.h"
-#include "otlp_json_parse.h"
-#include "otlp_trace.h"
+#include "export/otlp_fields.h"
+#include "export/otlp_json.h"
+#include "export/otlp_json_parse.h"
+#include "export/otlp_trace.h"
 #include "test.h"
 #include "test_sdk.h"
-#include "trace_exporter.h"
+#include "export/trace_exporter.h"
 
 typedef Opentelemetry__Proto__Collector__Trace__V1__ExportTraceServiceRequest request_t;
 typedef Opentelemetry__Proto__Common__V1__KeyValue kv_t;

@@ -3,7 +3,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "resource.h"
+#include "common/resource.h"
 #include "test.h"
 #include "test_env.h"
 

@@ -1,5 +1,5 @@
 /* Retry decisions: which answers are retried, the backoff's growth and jitter, Retry-After. */
-#include "retry.h"
+#include "export/retry.h"
 #include "test.h"
 
 TEST(retryable_statuses) {

@@ -1,8 +1,8 @@
 /* Samplers: fixed decisions, the ratio sampler's determinism and proportion, parent-based rules. */
 #include <string.h>
 
-#include "ids.h"
-#include "sampler.h"
+#include "common/ids.h"
+#include "trace/sampler.h"
 #include "test.h"
 
 static uint8_t ZERO_TAIL[16] = {0xaa, 1, 2, 3, 4, 5, 6, 7};

@@ -3,7 +3,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 
-#include "span.h"
+#include "trace/span.h"
 #include "test.h"
 #include "test_sdk.h"
 

@@ -11,7 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "stdout_writer.h"
+#include "logs/stdout_writer.h"
 #include "test.h"
 
 /* Points fd 1 at fd for the duration of a test; returns the saved fd 1. */

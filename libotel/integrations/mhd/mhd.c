@@ -1,0 +1,210 @@
+/* libmicrohttpd server spans: context extraction, attributes, status. */
+#include <arpa/inet.h>
+#include <stdatomic.h>
+#include <otel/mhd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "common/buf.h"
+#include "common/clock.h"
+#include "metrics/durations.h"
+#include "trace/span.h"
+#include "common/url_parts.h"
+
+static _Atomic(const otel_tracer_t *) tracer;
+
+/* The headers a server span reads, gathered in one pass over the request's
+ * header lines: the first line of each and how many came. */
+enum { H_TRACEPARENT, H_TRACESTATE, H_BAGGAGE, H_HOST, H_USER_AGENT, H_COUNT };
+static const char *const HEADER_NAMES[H_COUNT] = {"traceparent", "tracestate", "baggage", "host",
+                                                  "user-agent"};
+
+typedef struct {
+  struct MHD_Connection *c;
+  const char *first[H_COUNT];
+  size_t lines[H_COUNT];
+} headers_t;
+
+static enum MHD_Result gather(void *cls, enum MHD_ValueKind kind, const char *key,
+                              const char *value) {
+  (void)kind;
+  headers_t *h = cls;
+  for (int i = 0; i < H_COUNT; i++) {
+    if (!strcasecmp(key, HEADER_NAMES[i])) {
+      if (h->lines[i]++ == 0)
+        h->first[i] = value ? value : "";
+      break;
+    }
+  }
+  return MHD_YES;
+}
+
+/* A later line of a header that came more than once: rare, so found by a walk of its own. */
+typedef struct {
+  const char *name;
+  size_t index;
+  const char *value;
+} nth_line_t;
+
+static enum MHD_Result find_nth(void *cls, enum MHD_ValueKind kind, const char *key,
+                                const char *value) {
+  (void)kind;
+  nth_line_t *q = cls;
+  if (strcasecmp(key, q->name) || q->index-- > 0)
+    return MHD_YES;
+  q->value = value ? value : "";
+  return MHD_NO;
+}
+
+/* The carrier of otel_propagation_extract(): every line of each header. */
+static const char *header_line(void *carrier, const char *name, size_t index) {
+  const headers_t *h = carrier;
+  for (int i = 0; i < H_COUNT; i++) {
+    if (strcmp(name, HEADER_NAMES[i]))
+      continue;
+    if (index >= h->lines[i])
+      return NULL;
+    if (index == 0)
+      return h->first[i];
+    nth_line_t q = {name, index, NULL};
+    MHD_get_connection_values(h->c, MHD_HEADER_KIND, find_nth, &q);
+    return q.value;
+  }
+  return NULL;
+}
+
+/* The semantic conventions' method: known methods as is, others "_OTHER". */
+static const char *known_method(const char *m) {
+  static const char *const methods[] = {"GET",     "POST",  "PUT",   "DELETE", "HEAD",
+                                        "OPTIONS", "PATCH", "TRACE", "CONNECT"};
+  for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++)
+    if (!strcmp(m, methods[i]))
+      return methods[i];
+  return "_OTHER";
+}
+
+static void set_server_address(otel_span_t *s, const char *host) {
+  if (!host || !*host)
+    return;
+  otel__url_parts_t parts;
+  otel__host_header_parts(host, &parts);
+  otel__span_set_server(s, &parts);
+}
+
+static void set_client_address(otel_span_t *s, struct MHD_Connection *c) {
+  const union MHD_ConnectionInfo *info =
+      MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+  if (!info || !info->client_addr)
+    return;
+  char text[INET6_ADDRSTRLEN] = "";
+  const struct sockaddr *sa = info->client_addr;
+  if (sa->sa_family == AF_INET)
+    otel__ipv4_text((const uint8_t *)&((const struct sockaddr_in *)(const void *)sa)->sin_addr,
+                    text);
+  else if (sa->sa_family == AF_INET6)
+    inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, text,
+              sizeof(text));
+  if (text[0])
+    OTEL__SPAN_STR(s, "client.address", text);
+}
+
+void otel_mhd_begin(otel_mhd_request_t *r, struct MHD_Connection *c, const char *method,
+                    const char *uri, const char *version) {
+  memset(r, 0, sizeof(*r));
+  r->start_ns = otel__now_mono_ns();
+  headers_t h = {.c = c};
+  MHD_get_connection_values(c, MHD_HEADER_KIND, gather, &h);
+  otel_propagation_extract(&r->parent, header_line, &h);
+  const char *m = known_method(method);
+  r->method = m;
+  otel_attr_t active[] = {OTEL_ATTR_STR("http.request.method", m),
+                          OTEL_ATTR_STR("url.scheme", "http")};
+  otel_counter_add(otel__http_server_active_requests(), 1, active, 2);
+  r->span = otel_span_start(otel__tracer_cached(&tracer, "libotel.mhd"), m, OTEL_SPAN_KIND_SERVER,
+                            &r->parent);
+  if (!otel_span_is_recording(r->span))
+    return;
+  OTEL__SPAN_STR(r->span, "http.request.method", m);
+  if (m[0] == '_')
+    OTEL__SPAN_STR(r->span, "http.request.method_original", method);
+  const char *query = uri ? strchr(uri, '?') : NULL;
+  if (uri) {
+    char path[2048];
+    size_t n = query ? (size_t)(query - uri) : strlen(uri);
+    OTEL__SPAN_STR(r->span, "url.path", otel__str_copy(path, sizeof(path), uri, n));
+  }
+  if (query && query[1]) {
+    char redacted[2048];
+    OTEL__SPAN_STR(r->span, "url.query", otel_url_redact(query, redacted, sizeof(redacted)) + 1);
+  }
+  OTEL__SPAN_STR(r->span, "url.scheme", "http");
+  set_server_address(r->span, h.first[H_HOST]);
+  set_client_address(r->span, c);
+  if (version && !strncmp(version, "HTTP/", 5))
+    OTEL__SPAN_STR(r->span, "network.protocol.version", version + 5);
+  if (h.first[H_USER_AGENT])
+    OTEL__SPAN_STR(r->span, "user_agent.original", h.first[H_USER_AGENT]);
+}
+
+void otel_mhd_set_route(otel_mhd_request_t *r, const char *method, const char *route) {
+  r->route = route;
+  if (!otel_span_is_recording(r->span))
+    return;
+  char name[512];
+  otel_span_update_name(r->span,
+                        otel__str_join(name, sizeof(name), known_method(method), ' ', route));
+  OTEL__SPAN_STR(r->span, "http.route", route);
+}
+
+void otel_mhd_enter(otel_mhd_request_t *r) {
+  if (r->entered || !r->span)
+    return;
+  r->scopes[0] = otel_context_attach(&r->parent);
+  r->scopes[1] = otel_span_attach(r->span);
+  r->entered = true;
+}
+
+void otel_mhd_leave(otel_mhd_request_t *r) {
+  if (!r->entered)
+    return;
+  otel_scope_end(&r->scopes[1]);
+  otel_scope_end(&r->scopes[0]);
+  r->entered = false;
+}
+
+void otel_mhd_add_trace_header(const otel_mhd_request_t *r, struct MHD_Response *response) {
+  if (!r->span || !otel_span_context_is_valid(otel_span_context(r->span)))
+    return; /* the SDK is off: there is no trace to point at */
+  char hex[OTEL_TRACE_ID_HEX_SIZE];
+  otel_span_trace_id_hex(r->span, hex);
+  MHD_add_response_header(response, "X-Trace-Id", hex);
+}
+
+void otel_mhd_end(otel_mhd_request_t *r, unsigned status) {
+  if (!r->span)
+    return;
+  otel_mhd_leave(r);
+  if (status) {
+    OTEL__SPAN_INT(r->span, "http.response.status_code", status);
+    if (status >= 500) {
+      char type[12];
+      snprintf(type, sizeof(type), "%u", status);
+      OTEL__SPAN_STR(r->span, "error.type", type);
+      otel_span_set_status(r->span, OTEL_STATUS_ERROR, NULL);
+    }
+  }
+  otel_span_end(r->span);
+  r->span = NULL;
+  otel_context_release(&r->parent);
+  otel_attr_t attrs[4] = {OTEL_ATTR_STR("http.request.method", r->method),
+                          OTEL_ATTR_STR("url.scheme", "http"),
+                          OTEL_ATTR_INT("http.response.status_code", status)};
+  otel_counter_add(otel__http_server_active_requests(), -1, attrs, 2); /* method and scheme */
+  size_t n = status ? 3 : 2;
+  if (r->route)
+    attrs[n++] = OTEL_ATTR_STR("http.route", r->route);
+  otel_histogram_record(otel__http_server_duration(),
+                        otel__seconds(r->start_ns, otel__now_mono_ns()), attrs, n);
+}

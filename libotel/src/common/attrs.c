@@ -1,0 +1,307 @@
+/* Attribute sets: copying, replacing by key, and the specification's limits. */
+#include "common/attrs.h"
+
+#include <stdint.h>
+#include <string.h>
+
+#include "export/otlp_value.h"
+
+size_t otel__utf8_prefix(const char *s, size_t n, uint32_t max) {
+  uint32_t chars = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (((unsigned char)s[i] & 0xc0) != 0x80) { /* not a continuation byte */
+      if (chars == max)
+        return i;
+      chars++;
+    }
+  }
+  return n;
+}
+
+static const char *copy_string(otel__arena_t *arena, const char *s, uint32_t max_chars) {
+  if (!s)
+    s = "";
+  size_t n = strlen(s);
+  if (max_chars)
+    n = otel__utf8_prefix(s, n, max_chars);
+  return otel__arena_strndup(arena, s, n);
+}
+
+/* Copies attr's value into *out, arrays into the arena. A string is left
+ * where it is, with *slen its length within the limit: its copy is the one
+ * in the encoded AnyValue. */
+static bool copy_value(otel_attr_t *out, size_t *slen, const otel_attr_t *attr,
+                       otel__arena_t *arena, uint32_t max_chars) {
+  out->type = attr->type;
+  *slen = 0;
+  switch (attr->type) {
+  case OTEL_VALUE_STRING: {
+    const char *s = attr->v.s ? attr->v.s : "";
+    size_t n = strlen(s);
+    *slen = max_chars ? otel__utf8_prefix(s, n, max_chars) : n;
+    out->v.s = s;
+    return true;
+  }
+  case OTEL_VALUE_BOOL:
+  case OTEL_VALUE_INT:
+  case OTEL_VALUE_DOUBLE:
+    out->v = attr->v;
+    return true;
+  case OTEL_VALUE_STRING_ARRAY: {
+    size_t n = attr->v.array.len;
+    const char **items = otel__arena_alloc(arena, n * sizeof(*items) + 1);
+    if (!items)
+      return false;
+    const char *const *src = attr->v.array.items;
+    for (size_t i = 0; i < n; i++)
+      if (!(items[i] = copy_string(arena, src[i], max_chars)))
+        return false;
+    out->v.array.items = items;
+    out->v.array.len = n;
+    return true;
+  }
+  case OTEL_VALUE_BOOL_ARRAY:
+  case OTEL_VALUE_INT_ARRAY:
+  case OTEL_VALUE_DOUBLE_ARRAY: {
+    size_t size = attr->type == OTEL_VALUE_BOOL_ARRAY ? sizeof(bool) : 8;
+    size_t bytes = attr->v.array.len * size;
+    void *items = otel__arena_alloc(arena, bytes + 1);
+    if (!items)
+      return false;
+    if (bytes)
+      memcpy(items, attr->v.array.items, bytes);
+    out->v.array.items = items;
+    out->v.array.len = attr->v.array.len;
+    return true;
+  }
+  }
+  return false;
+}
+
+/* Fills *item with key[0..klen) and attr's value, encoded; false when out of memory. */
+static bool keep(otel__attr_item_t *item, const char *key, size_t klen, const otel_attr_t *attr,
+                 otel__arena_t *arena, uint32_t max_chars) {
+  otel_attr_t value;
+  size_t slen;
+  if (!key || !copy_value(&value, &slen, attr, arena, max_chars))
+    return false;
+  size_t n = otel__otlp_value_size(&value, slen);
+  uint8_t *encoded = otel__arena_bytes(arena, n + 1);
+  if (!encoded || n > UINT32_MAX)
+    return false;
+  otel__otlp_value_write(encoded, &value, slen);
+  encoded[n] = '\0';
+  if (value.type == OTEL_VALUE_STRING) /* its last slen bytes */
+    value.v.s = (const char *)encoded + n - slen;
+  value.key = key;
+  item->attr = value;
+  item->value = encoded;
+  item->value_len = (uint32_t)n;
+  item->key_len = (uint32_t)klen;
+  return true;
+}
+
+static otel__attr_item_t *find(const otel__attrs_t *a, const char *key, size_t klen) {
+  for (uint32_t i = 0; i < a->n; i++) {
+    const otel__attr_item_t *item = &a->items[i];
+    if (item->key_len == klen && !memcmp(item->attr.key, key, klen))
+      return (otel__attr_item_t *)item;
+  }
+  return NULL;
+}
+
+const otel_attr_t *otel__attrs_find(const otel__attrs_t *a, const char *key) {
+  const otel__attr_item_t *item = find(a, key, strlen(key));
+  return item ? &item->attr : NULL;
+}
+
+static void set(otel__attrs_t *a, otel__arena_t *arena, const otel_attr_t *attr, size_t klen,
+                otel__attr_limits_t limits, bool copy_key) {
+  if (!klen || klen > UINT32_MAX) {
+    a->dropped++;
+    return;
+  }
+  otel__attr_item_t *slot = find(a, attr->key, klen);
+  if (slot) { /* a new value for the key; on failure the old one stays */
+    otel__attr_item_t item;
+    if (keep(&item, slot->attr.key, klen, attr, arena, limits.value_length))
+      *slot = item;
+    return;
+  }
+  if (a->n >= limits.count) {
+    a->dropped++;
+    return;
+  }
+  if (a->n == a->cap) {
+    uint32_t cap = a->cap ? a->cap * 2 : 8;
+    if (cap > limits.count)
+      cap = limits.count;
+    otel__attr_item_t *items = otel__arena_alloc(arena, cap * sizeof(*items));
+    if (!items) {
+      a->dropped++;
+      return;
+    }
+    if (a->n)
+      memcpy(items, a->items, a->n * sizeof(*items));
+    a->items = items;
+    a->cap = cap;
+  }
+  const char *key = copy_key ? otel__arena_strndup(arena, attr->key, klen) : attr->key;
+  if (!keep(&a->items[a->n], key, klen, attr, arena, limits.value_length)) {
+    a->dropped++;
+    return;
+  }
+  a->n++;
+}
+
+void otel__attrs_set(otel__attrs_t *a, otel__arena_t *arena, const otel_attr_t *attr,
+                     otel__attr_limits_t limits) {
+  set(a, arena, attr, attr->key ? strlen(attr->key) : 0, limits, true);
+}
+
+void otel__attrs_set_literal_key(otel__attrs_t *a, otel__arena_t *arena, const otel_attr_t *attr,
+                                 size_t klen, otel__attr_limits_t limits) {
+  set(a, arena, attr, klen, limits, false);
+}
+
+/* --- identity of attribute sets, for metric points --- */
+
+static const char *or_empty(const char *s) { return s ? s : ""; }
+
+/* A double's bits with -0.0 folded into 0.0, so that equal values hash alike. */
+static uint64_t double_bits(double d) {
+  uint64_t bits = 0;
+  if (d != 0)
+    memcpy(&bits, &d, sizeof(bits));
+  return bits;
+}
+
+static size_t item_size(otel_value_type_t t) {
+  return t == OTEL_VALUE_BOOL_ARRAY ? sizeof(bool) : 8;
+}
+
+bool otel__attr_equal(const otel_attr_t *a, const otel_attr_t *b) {
+  return !strcmp(or_empty(a->key), or_empty(b->key)) && otel__attr_value_equal(a, b);
+}
+
+bool otel__attr_value_equal(const otel_attr_t *a, const otel_attr_t *b) {
+  if (a->type != b->type)
+    return false;
+  switch (a->type) {
+  case OTEL_VALUE_STRING:
+    return !strcmp(or_empty(a->v.s), or_empty(b->v.s));
+  case OTEL_VALUE_BOOL:
+    return a->v.b == b->v.b;
+  case OTEL_VALUE_INT:
+    return a->v.i == b->v.i;
+  case OTEL_VALUE_DOUBLE:
+    return double_bits(a->v.d) == double_bits(b->v.d);
+  case OTEL_VALUE_STRING_ARRAY: {
+    if (a->v.array.len != b->v.array.len)
+      return false;
+    const char *const *x = a->v.array.items, *const *y = b->v.array.items;
+    for (size_t i = 0; i < a->v.array.len; i++)
+      if (strcmp(or_empty(x[i]), or_empty(y[i])))
+        return false;
+    return true;
+  }
+  case OTEL_VALUE_DOUBLE_ARRAY: {
+    if (a->v.array.len != b->v.array.len)
+      return false;
+    const double *x = a->v.array.items, *y = b->v.array.items;
+    for (size_t i = 0; i < a->v.array.len; i++)
+      if (double_bits(x[i]) != double_bits(y[i]))
+        return false;
+    return true;
+  }
+  case OTEL_VALUE_BOOL_ARRAY:
+  case OTEL_VALUE_INT_ARRAY:
+    return a->v.array.len == b->v.array.len &&
+           (!a->v.array.len ||
+            !memcmp(a->v.array.items, b->v.array.items, a->v.array.len * item_size(a->type)));
+  }
+  return false;
+}
+
+/* Hashes n bytes eight at a time (a byte at a time would be a chain of
+ * dependent multiplications as long as the string, on every measurement);
+ * the last word overlaps the one before when n is not a multiple of 8. */
+static uint64_t hash_bytes(uint64_t h, const void *p, size_t n) {
+  const unsigned char *s = p;
+  const uint64_t k = 0x9e3779b97f4a7c15ull;
+  uint64_t w = 0;
+  if (n >= 8) {
+    for (size_t i = 0; i + 8 < n; i += 8) {
+      memcpy(&w, s + i, 8);
+      h = (h ^ w) * k;
+      h ^= h >> 32;
+    }
+    memcpy(&w, s + n - 8, 8);
+  } else {
+    for (size_t i = 0; i < n; i++)
+      w |= (uint64_t)s[i] << (8 * i);
+  }
+  h = ((h ^ w) * k ^ n) * k; /* the length: "ab","c" differs from "a","bc" */
+  return h ^ (h >> 32);
+}
+
+static uint64_t hash_str(uint64_t h, const char *s) {
+  s = or_empty(s);
+  return hash_bytes(h, s, strlen(s));
+}
+
+static uint64_t mix(uint64_t x) { /* the splitmix64 finaliser */
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+  return x ^ (x >> 31);
+}
+
+/* The key enters by its length and its first and last bytes only: an
+ * instrument's points share their keys and differ in their values, and
+ * hashing every key's bytes on every measurement was a third of the hash's
+ * cost. Sets told apart only by the rest of a key are told apart by
+ * otel__attr_equal when they meet. */
+static uint64_t key_hash(const char *key) {
+  key = or_empty(key);
+  size_t n = strlen(key);
+  unsigned char first = (unsigned char)key[0], last = n ? (unsigned char)key[n - 1] : 0;
+  return mix((uint64_t)n << 16 | (uint64_t)first << 8 | last);
+}
+
+static uint64_t attr_hash(const otel_attr_t *a) {
+  uint64_t h = key_hash(a->key) ^ (uint64_t)a->type;
+  uint64_t bits;
+  switch (a->type) {
+  case OTEL_VALUE_STRING:
+    return hash_str(h, a->v.s);
+  case OTEL_VALUE_BOOL:
+    return h ^ mix(a->v.b);
+  case OTEL_VALUE_INT:
+    return h ^ mix((uint64_t)a->v.i);
+  case OTEL_VALUE_DOUBLE:
+    return h ^ mix(double_bits(a->v.d));
+  case OTEL_VALUE_STRING_ARRAY: {
+    const char *const *items = a->v.array.items;
+    for (size_t i = 0; i < a->v.array.len; i++)
+      h = hash_str(h, items[i]);
+    return h;
+  }
+  case OTEL_VALUE_DOUBLE_ARRAY: {
+    const double *items = a->v.array.items;
+    for (size_t i = 0; i < a->v.array.len; i++)
+      bits = double_bits(items[i]), h = hash_bytes(h, &bits, sizeof(bits));
+    return h;
+  }
+  case OTEL_VALUE_BOOL_ARRAY:
+  case OTEL_VALUE_INT_ARRAY:
+    return hash_bytes(h, a->v.array.items, a->v.array.len * item_size(a->type));
+  }
+  return h;
+}
+
+uint64_t otel__attr_set_hash(const otel_attr_t *attrs, size_t n) {
+  uint64_t h = mix(n);
+  for (size_t i = 0; i < n; i++)
+    h += mix(attr_hash(&attrs[i])); /* a sum: the order does not matter */
+  return h;
+}

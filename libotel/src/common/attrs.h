@@ -1,0 +1,61 @@
+/*
+ * Attribute sets as spans, events, links, log records, metric points and the
+ * resource keep them: copies in an arena, one value per key, a count limit
+ * (further keys are dropped and counted) and a value length limit (strings
+ * truncated on a character boundary). Each value is also kept as the OTLP
+ * AnyValue message it will be exported as, encoded when it is set, so an
+ * export copies bytes rather than encoding every attribute of every span.
+ */
+#ifndef OTEL_ATTRS_H
+#define OTEL_ATTRS_H
+
+#include <otel/otel.h>
+
+#include "common/arena.h"
+
+typedef struct otel__attr_item {
+  otel_attr_t attr;     /* a string value points into value, NUL-terminated after it */
+  const uint8_t *value; /* the value as an OTLP AnyValue message's fields */
+  uint32_t value_len;
+  uint32_t key_len;
+} otel__attr_item_t;
+
+typedef struct otel__attrs {
+  otel__attr_item_t *items;
+  uint32_t n;
+  uint32_t cap;
+  uint32_t dropped;
+} otel__attrs_t;
+
+typedef struct otel__attr_limits {
+  uint32_t count;
+  uint32_t value_length; /* in characters; 0 means no limit */
+} otel__attr_limits_t;
+
+/* Sets attr in a, copying key and value into arena. Replaces the value of an
+ * existing key; past the count limit, or on allocation failure, counts a drop. */
+void otel__attrs_set(otel__attrs_t *a, otel__arena_t *arena, const otel_attr_t *attr,
+                     otel__attr_limits_t limits);
+
+/* The same with the key kept as given, not copied, klen bytes long: a string
+ * literal, or a key that outlives the set. */
+void otel__attrs_set_literal_key(otel__attrs_t *a, otel__arena_t *arena, const otel_attr_t *attr,
+                                 size_t klen, otel__attr_limits_t limits);
+
+/* The value of key, or NULL. Borrowed. */
+const otel_attr_t *otel__attrs_find(const otel__attrs_t *a, const char *key);
+
+/* Whether a and b have the same key, type and value (doubles by value, with
+ * 0.0 and -0.0 the same and NaN equal to itself; arrays element by element). */
+bool otel__attr_equal(const otel_attr_t *a, const otel_attr_t *b);
+/* The same for the type and value only. */
+bool otel__attr_value_equal(const otel_attr_t *a, const otel_attr_t *b);
+
+/* A hash of the set attrs[0..n): the same for the same attributes in any
+ * order, consistent with otel__attr_equal. */
+uint64_t otel__attr_set_hash(const otel_attr_t *attrs, size_t n);
+
+/* Byte length of the longest prefix of s[0..n) with at most max characters. */
+size_t otel__utf8_prefix(const char *s, size_t n, uint32_t max);
+
+#endif

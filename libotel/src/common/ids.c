@@ -1,0 +1,82 @@
+/*
+ * Random ids. Each thread runs its own xoshiro256** generator, seeded from
+ * getrandom() on first use and again in a child after fork(), so that ids
+ * are unpredictable, never shared between processes, and cost no syscall or
+ * lock on the hot path.
+ */
+#include "common/ids.h"
+
+#include <otel/context.h>
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+
+static atomic_uint fork_generation = 1;
+static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
+
+static _Thread_local struct {
+  uint64_t s[4];
+  unsigned generation;
+} rng;
+
+static void on_fork_child(void) { atomic_fetch_add(&fork_generation, 1); }
+
+static void register_atfork(void) { pthread_atfork(NULL, NULL, on_fork_child); }
+
+static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+
+static void seed(void) {
+  pthread_once(&atfork_once, register_atfork);
+  uint8_t *p = (uint8_t *)rng.s;
+  size_t got = 0;
+  while (got < sizeof(rng.s)) {
+    ssize_t n = getrandom(p + got, sizeof(rng.s) - got, 0);
+    if (n <= 0)
+      break;
+    got += (size_t)n;
+  }
+  if (got < sizeof(rng.s)) {
+    /* No kernel entropy (seccomp, very old kernel): mix what varies per thread. */
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    rng.s[0] ^= (uint64_t)ts.tv_nsec * 0x9e3779b97f4a7c15u;
+    rng.s[1] ^= (uint64_t)getpid() << 32 ^ (uint64_t)(uintptr_t)&rng;
+    rng.s[2] ^= (uint64_t)ts.tv_sec;
+  }
+  if (!(rng.s[0] | rng.s[1] | rng.s[2] | rng.s[3]))
+    rng.s[0] = 1; /* the one state xoshiro cannot leave */
+  rng.generation = atomic_load_explicit(&fork_generation, memory_order_relaxed);
+}
+
+uint64_t otel__random_u64(void) {
+  if (rng.generation != atomic_load_explicit(&fork_generation, memory_order_relaxed))
+    seed();
+  uint64_t *s = rng.s;
+  uint64_t result = rotl(s[1] * 5, 7) * 9;
+  uint64_t t = s[1] << 17;
+  s[2] ^= s[0];
+  s[3] ^= s[1];
+  s[1] ^= s[2];
+  s[0] ^= s[3];
+  s[2] ^= t;
+  s[3] = rotl(s[3], 45);
+  return result;
+}
+
+void otel__random_id(uint8_t *p, size_t n) {
+  do {
+    for (size_t i = 0; i < n; i += 8) {
+      uint64_t r = otel__random_u64();
+      memcpy(p + i, &r, n - i < 8 ? n - i : 8);
+    }
+  } while (otel__is_zero(p, n));
+}
+
+bool otel_span_context_is_valid(const otel_span_context_t *sc) {
+  return sc && !otel__is_zero(sc->trace_id, OTEL_TRACE_ID_SIZE) &&
+         !otel__is_zero(sc->span_id, OTEL_SPAN_ID_SIZE);
+}

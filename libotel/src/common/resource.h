@@ -1,0 +1,24 @@
+/* The resource every signal carries: service, SDK, host and process identity. */
+#ifndef OTEL_RESOURCE_H
+#define OTEL_RESOURCE_H
+
+#include "common/arena.h"
+#include "common/attrs.h"
+
+typedef struct otel__resource {
+  otel__attrs_t attrs;
+  otel__arena_t arena;
+} otel__resource_t;
+
+/*
+ * Builds the resource. Precedence, lowest first: detected values, then
+ * OTEL_RESOURCE_ATTRIBUTES (resource_attributes, percent-decoded, malformed
+ * entries skipped with a warning), then OTEL_SERVICE_NAME (service_name).
+ * default_service is the service.name when neither names one.
+ * Free with otel__resource_free().
+ */
+void otel__resource_init(otel__resource_t *r, const char *default_service, const char *service_name,
+                         const char *resource_attributes);
+void otel__resource_free(otel__resource_t *r);
+
+#endif

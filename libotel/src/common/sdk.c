@@ -1,0 +1,92 @@
+/* SDK lifecycle: init from the environment, flush, shutdown. */
+#include "common/state.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <stdio.h>
+#include <otel/otel.h>
+
+#include "export/batch.h"
+#include "common/clock.h"
+#include "logs/log_record.h"
+#include "metrics/metric_reader.h"
+#include "common/diag.h"
+#include "common/resource.h"
+#include "metrics/self_metrics.h"
+#include "logs/stdout_writer.h"
+#include "export/trace_exporter.h"
+
+static bool initialised;
+
+int otel_init(const char *default_service_name) {
+  if (initialised) {
+    otel__warn("otel_init called twice; the second call is ignored");
+    return 0;
+  }
+  initialised = true;
+  otel__sdk_t *s = &otel__sdk;
+  if (otel__config_load(&s->config, NULL, NULL)) {
+    otel__error("out of memory reading the configuration; telemetry is off");
+    otel__config_free(&s->config);
+    return -ENOMEM;
+  }
+  const char *name = s->config.service_name ? s->config.service_name : default_service_name;
+  snprintf(s->service_name, sizeof(s->service_name), "%s", name ? name : "unknown_service");
+  /* Log lines go to stdout from a thread of their own, telemetry or not. */
+  if (otel__stdout_start())
+    otel__warn("no stdout writer thread; log lines are written by their callers");
+  if (s->config.disabled)
+    return 0;
+  /* libcurl's global state is set up here, on the thread that initialises
+   * the SDK, never lazily on an exporter thread. */
+  if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+    otel__error("libcurl could not be initialised; telemetry is off");
+    return -EIO;
+  }
+  otel__resource_init(&s->resource, default_service_name, s->config.service_name,
+                      s->config.resource_attributes);
+  otel__sampler_init(&s->sampler, s->config.sampler, s->config.sampler_ratio);
+  s->spans = otel__trace_pipeline_start(s);
+  s->metrics = otel__reader_start(s);
+  s->logs = otel__logs_pipeline_start(s);
+  if (s->metrics)
+    otel__self_metrics_register();
+  atomic_store_explicit(&s->enabled, true, memory_order_release);
+  return 0;
+}
+
+bool otel_enabled(void) { return otel__sdk_enabled(); }
+
+int otel_force_flush(uint32_t timeout_ms) {
+  if (!otel__sdk_enabled())
+    return 0;
+  uint64_t deadline = otel__deadline_after_ms(timeout_ms);
+  int rc = otel__sdk.spans ? otel__batch_flush(otel__sdk.spans, timeout_ms) : 0;
+  int rc2 = otel__sdk.metrics
+                ? otel__reader_flush(otel__sdk.metrics, (uint32_t)otel__ms_until(deadline))
+                : 0;
+  return rc ? rc : rc2;
+}
+
+int otel_shutdown(uint32_t timeout_ms) {
+  otel__sdk_t *s = &otel__sdk;
+  if (!atomic_exchange(&s->enabled, false)) {
+    otel__stdout_stop(); /* the SDK is off, but log lines may be queued */
+    return 0;
+  }
+  uint64_t deadline = otel__deadline_after_ms(timeout_ms);
+  int rc = s->spans ? otel__batch_shutdown(s->spans, timeout_ms) : 0;
+  if (s->logs) {
+    int lrc = otel__batch_shutdown(s->logs, (uint32_t)otel__ms_until(deadline));
+    rc = rc ? rc : lrc;
+  }
+  if (s->metrics) {
+    int mrc = otel__reader_shutdown(s->metrics, (uint32_t)otel__ms_until(deadline));
+    s->metrics = NULL;
+    rc = rc ? rc : mrc;
+  }
+  otel__stdout_stop(); /* last: the pipelines' own lines are written too */
+  /* The resource and configuration stay: spans still in a host thread's
+   * hands may read the limits until they end. */
+  return rc;
+}

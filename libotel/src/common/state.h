@@ -1,0 +1,42 @@
+/*
+ * The SDK's process-wide state: configuration, resource, sampler and the
+ * pipelines. Written once by otel_init() (sdk.c) before other threads use
+ * the SDK; `enabled` is the only field that changes afterwards. Every module
+ * that needs the state reads it here; this module depends on none of them,
+ * so dependencies point one way: sdk.c starts the pipelines, and they read
+ * the state, not sdk.c.
+ */
+#ifndef OTEL_STATE_H
+#define OTEL_STATE_H
+
+#include <stdatomic.h>
+
+#include "common/attrs.h"
+#include "common/config.h"
+#include "common/resource.h"
+#include "trace/sampler.h"
+
+typedef struct otel__batch otel__batch_t;
+typedef struct otel__reader otel__reader_t;
+
+typedef struct otel__sdk {
+  atomic_bool enabled;
+  char service_name[256];
+  otel__config_t config;
+  otel__resource_t resource;
+  otel__sampler_t sampler;
+  otel__batch_t *spans;    /* NULL when no trace exporter is configured */
+  otel__reader_t *metrics; /* NULL when no metrics exporter is configured */
+  otel__batch_t *logs;     /* NULL when no logs exporter is configured */
+} otel__sdk_t;
+
+extern otel__sdk_t otel__sdk;
+
+/* service.name, also while the SDK is off (logs still carry it). Borrowed. */
+const char *otel__sdk_service_name(void);
+
+static inline bool otel__sdk_enabled(void) {
+  return atomic_load_explicit(&otel__sdk.enabled, memory_order_acquire);
+}
+
+#endif

@@ -1,0 +1,76 @@
+/* Attributes, resource and scope in OTLP protobuf, and protobuf to OTLP/JSON. */
+#include "export/otlp_common.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "export/otlp_fields.h"
+#include "export/otlp_json.h"
+#include "export/otlp_value.h"
+
+void otel__otlp_put_attrs(otel__pbw_t *w, uint32_t field, const otel__attrs_t *a) {
+  for (uint32_t i = a->n; i-- > 0;) {
+    const otel__attr_item_t *item = &a->items[i];
+    size_t size = otel__otlp_kv_size(item->key_len, item->value_len);
+    uint8_t *p = otel__pbw_reserve(w, size);
+    if (p)
+      memcpy(otel__otlp_kv_head(p, item->attr.key, item->key_len, item->value_len), item->value,
+             item->value_len);
+    otel__pbw_raw_varint(w, size);
+    otel__pbw_tag(w, field, OTEL__WIRE_LEN);
+  }
+}
+
+void otel__otlp_put_attr_array(otel__pbw_t *w, uint32_t field, const otel_attr_t *attrs, size_t n) {
+  for (size_t i = n; i-- > 0;) {
+    otel_attr_t a = attrs[i];
+    if (a.type == OTEL_VALUE_STRING && !a.v.s)
+      a.v.s = "";
+    const char *key = a.key ? a.key : "";
+    size_t klen = strlen(key), slen = a.type == OTEL_VALUE_STRING ? strlen(a.v.s) : 0;
+    size_t value_len = otel__otlp_value_size(&a, slen);
+    size_t size = otel__otlp_kv_size(klen, value_len);
+    uint8_t *p = otel__pbw_reserve(w, size);
+    if (p)
+      otel__otlp_value_write(otel__otlp_kv_head(p, key, klen, value_len), &a, slen);
+    otel__pbw_raw_varint(w, size);
+    otel__pbw_tag(w, field, OTEL__WIRE_LEN);
+  }
+}
+
+void otel__otlp_put_resource(otel__pbw_t *w, uint32_t field, const otel__attrs_t *attrs) {
+  size_t mark = otel__pbw_mark(w);
+  otel__pbw_varint_nz(w, OTLP_RESOURCE_DROPPED_ATTRIBUTES_COUNT, attrs->dropped);
+  otel__otlp_put_attrs(w, OTLP_RESOURCE_ATTRIBUTES, attrs);
+  otel__pbw_close(w, field, mark);
+}
+
+void otel__otlp_put_scope(otel__pbw_t *w, uint32_t field, const char *name, const char *version) {
+  size_t mark = otel__pbw_mark(w);
+  otel__pbw_string_nz(w, OTLP_SCOPE_VERSION, version);
+  otel__pbw_string_nz(w, OTLP_SCOPE_NAME, name);
+  otel__pbw_close(w, field, mark);
+}
+
+int otel__otlp_pb_to_json(const ProtobufCMessageDescriptor *d, const uint8_t *p, size_t n,
+                          otel__buf_t *out) {
+  ProtobufCMessage *m = protobuf_c_message_unpack(d, NULL, n, p);
+  if (!m)
+    return -EINVAL;
+  otel__otlp_json(m, out);
+  protobuf_c_message_free_unpacked(m, NULL);
+  return out->failed ? -ENOMEM : 0;
+}
+
+int otel__otlp_body(const otel__pbw_t *w, const ProtobufCMessageDescriptor *d, bool as_json,
+                    otel__buf_t *json, const void **body, size_t *len) {
+  *body = otel__pbw_data(w);
+  *len = otel__pbw_len(w);
+  if (!as_json)
+    return 0;
+  otel__buf_clear(json);
+  int rc = otel__otlp_pb_to_json(d, otel__pbw_data(w), otel__pbw_len(w), json);
+  *body = json->data;
+  *len = json->len;
+  return rc;
+}

@@ -1,0 +1,41 @@
+/*
+ * Building blocks of every OTLP message, written with the backward protobuf
+ * writer: attribute lists, the resource and the instrumentation scope. Each
+ * writes one field of the enclosing message.
+ */
+#ifndef OTEL_OTLP_COMMON_H
+#define OTEL_OTLP_COMMON_H
+
+#include <protobuf-c/protobuf-c.h>
+
+#include "common/attrs.h"
+#include "common/buf.h"
+#include "export/pbw.h"
+#include <stdbool.h>
+
+/* Writes a's attributes as repeated KeyValue field `field`, in order: the
+ * bytes each was encoded to when it was set. */
+void otel__otlp_put_attrs(otel__pbw_t *w, uint32_t field, const otel__attrs_t *a);
+
+/* The same for attributes as the API takes them, attrs[0..n), encoded here
+ * (a NULL key or string as ""). */
+void otel__otlp_put_attr_array(otel__pbw_t *w, uint32_t field, const otel_attr_t *attrs, size_t n);
+
+/* Writes a Resource with attrs as message field `field`. */
+void otel__otlp_put_resource(otel__pbw_t *w, uint32_t field, const otel__attrs_t *attrs);
+
+/* Writes an InstrumentationScope as message field `field`. */
+void otel__otlp_put_scope(otel__pbw_t *w, uint32_t field, const char *name, const char *version);
+
+/* Decodes a protobuf message of type d and appends it as OTLP/JSON to out.
+ * -EINVAL when it does not decode. */
+int otel__otlp_pb_to_json(const ProtobufCMessageDescriptor *d, const uint8_t *p, size_t n,
+                          otel__buf_t *out);
+
+/* The body to send for an encoded request: the protobuf bytes in w as they
+ * are, or, for http/json, the same request (message type d) as OTLP/JSON in
+ * json. *body and *len are borrowed from w or json. 0, -EINVAL or -ENOMEM. */
+int otel__otlp_body(const otel__pbw_t *w, const ProtobufCMessageDescriptor *d, bool as_json,
+                    otel__buf_t *json, const void **body, size_t *len);
+
+#endif

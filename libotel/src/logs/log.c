@@ -1,0 +1,191 @@
+/*
+ * Log records as JSON lines on stdout, with the keys of the reference's
+ * Python logging setup (asctime, levelname, name, message, otelTraceID,
+ * otelSpanID, otelTraceSampled, otelServiceName) and the record's fields.
+ */
+#include <otel/log.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "export/batch.h"
+#include "common/buf.h"
+#include "common/clock.h"
+#include "trace/context_internal.h"
+#include "logs/log_record.h"
+#include "common/state.h"
+#include "logs/stdout_writer.h"
+
+#define LINE_MAX_BYTES (64 * 1024)
+/* A line past LINE_MAX_BYTES is written again with its longest strings cut
+ * to a share of this (what the keys, numbers and markers leave room for),
+ * then to half of that, and so on: it is shortened, never dropped. */
+#define LINE_TEXT_BUDGET (LINE_MAX_BYTES - 8192)
+#define SHORTEST_CUT 16
+
+static const char *level_name(otel_severity_t s) {
+  if (s >= OTEL_SEVERITY_FATAL)
+    return "CRITICAL";
+  if (s >= OTEL_SEVERITY_ERROR)
+    return "ERROR";
+  if (s >= OTEL_SEVERITY_WARN)
+    return "WARNING";
+  if (s >= OTEL_SEVERITY_INFO)
+    return "INFO";
+  return "DEBUG";
+}
+
+/* Python logging's default asctime, in UTC: "2026-11-23 10:00:00,123". The
+ * date and time are formatted once a second per thread; the thousandths are
+ * written from their digits. */
+static void put_asctime(otel__buf_t *b, uint64_t ns) {
+  static _Thread_local time_t formatted = -1;
+  static _Thread_local char text[24]; /* "2026-11-23 10:00:00,123" */
+  time_t secs = (time_t)(ns / 1000000000u);
+  if (secs != formatted) {
+    struct tm tm;
+    gmtime_r(&secs, &tm);
+    if (strftime(text, sizeof(text), "%Y-%m-%d %H:%M:%S,", &tm) != 20)
+      memset(text, '?', 20); /* a year past 9999 */
+    formatted = secs;
+  }
+  otel__digits(text + 20, (unsigned)(ns / 1000000u % 1000u), 3);
+  otel__buf_putc(b, '"');
+  otel__buf_append(b, text, 23);
+  otel__buf_putc(b, '"');
+}
+
+static void put_key(otel__buf_t *b, const char *key) {
+  otel__buf_putc(b, ',');
+  otel__buf_json_string(b, key, strlen(key));
+  otel__buf_putc(b, ':');
+}
+
+static void put_str(otel__buf_t *b, const char *s) { otel__buf_json_string(b, s, strlen(s)); }
+
+/* s as a JSON string of at most cut bytes of it (at a UTF-8 boundary), with
+ * "... [shortened from N bytes]" at the end of one that was cut. */
+static void put_text(otel__buf_t *b, const char *s, size_t cut) {
+  size_t n = strlen(s);
+  if (n <= cut) {
+    otel__buf_json_string(b, s, n);
+    return;
+  }
+  while (cut > 0 && ((unsigned char)s[cut] & 0xc0) == 0x80)
+    cut--;
+  otel__buf_json_string(b, s, cut);
+  if (b->failed)
+    return;
+  b->len--; /* reopen the string for the marker */
+  otel__buf_printf(b, "... [shortened from %zu bytes]\"", n);
+}
+
+static void put_scalar(otel__buf_t *b, otel_value_type_t type, const void *v, size_t cut) {
+  switch (type) {
+  case OTEL_VALUE_STRING:
+    put_text(b, *(const char *const *)v ? *(const char *const *)v : "", cut);
+    break;
+  case OTEL_VALUE_BOOL:
+    otel__buf_puts(b, *(const bool *)v ? "true" : "false");
+    break;
+  case OTEL_VALUE_INT:
+    otel__buf_put_int(b, *(const int64_t *)v);
+    break;
+  default: {
+    double d = *(const double *)v;
+    if (d != d || d - d != 0) /* NaN or infinite: not JSON numbers */
+      otel__buf_printf(b, "\"%g\"", d);
+    else
+      otel__buf_put_double(b, d);
+  }
+  }
+}
+
+static void put_value(otel__buf_t *b, const otel_attr_t *a, size_t cut) {
+  static const size_t sizes[] = {sizeof(const char *), sizeof(bool), 8, 8};
+  if (a->type <= OTEL_VALUE_DOUBLE) {
+    put_scalar(b, a->type, &a->v, cut);
+    return;
+  }
+  otel_value_type_t item = (otel_value_type_t)(a->type - OTEL_VALUE_STRING_ARRAY);
+  otel__buf_putc(b, '[');
+  for (size_t i = 0; i < a->v.array.len; i++) {
+    if (i)
+      otel__buf_putc(b, ',');
+    put_scalar(b, item, (const char *)a->v.array.items + i * sizes[item], cut);
+  }
+  otel__buf_putc(b, ']');
+}
+
+/* How many strings a line holds: the message and every string value. */
+static size_t strings_in(const otel_attr_t *attrs, size_t n) {
+  size_t count = 1;
+  for (size_t i = 0; i < n; i++)
+    if (attrs[i].key && attrs[i].type == OTEL_VALUE_STRING)
+      count++;
+    else if (attrs[i].key && attrs[i].type == OTEL_VALUE_STRING_ARRAY)
+      count += attrs[i].v.array.len;
+  return count;
+}
+
+/* The JSON line, its strings cut to cut bytes each (SIZE_MAX: whole). */
+static void format_line(otel__buf_t *line, otel_severity_t severity, const char *logger,
+                        const char *message, const otel_attr_t *attrs, size_t n,
+                        const otel_span_context_t *sc, uint64_t now, size_t cut) {
+  otel__buf_puts(line, "{\"asctime\":");
+  put_asctime(line, now);
+  put_key(line, "levelname");
+  put_str(line, level_name(severity));
+  put_key(line, "name");
+  put_str(line, logger ? logger : "");
+  put_key(line, "message");
+  put_text(line, message ? message : "", cut);
+  put_key(line, "otelTraceID");
+  if (sc) {
+    otel__buf_putc(line, '"');
+    otel__buf_hex(line, sc->trace_id, OTEL_TRACE_ID_SIZE);
+    otel__buf_puts(line, "\",\"otelSpanID\":\"");
+    otel__buf_hex(line, sc->span_id, OTEL_SPAN_ID_SIZE);
+    otel__buf_putc(line, '"');
+  } else {
+    otel__buf_puts(line, "\"0\",\"otelSpanID\":\"0\"");
+  }
+  put_key(line, "otelTraceSampled");
+  otel__buf_puts(line, sc && (sc->flags & OTEL_TRACE_FLAG_SAMPLED) ? "true" : "false");
+  put_key(line, "otelServiceName");
+  put_str(line, otel__sdk_service_name());
+  for (size_t i = 0; i < n; i++) {
+    if (!attrs[i].key)
+      continue;
+    put_key(line, attrs[i].key);
+    put_value(line, &attrs[i], cut);
+  }
+  otel__buf_puts(line, "}\n");
+}
+
+void otel_log(otel_severity_t severity, const char *logger, const char *message,
+              const otel_attr_t *attrs, size_t n) {
+  otel__buf_t line; /* per call: a per-thread buffer would outlive pool threads */
+  otel__buf_init(&line, LINE_MAX_BYTES);
+
+  const otel_span_context_t *sc = otel__current_span_context();
+  bool valid = otel_span_context_is_valid(sc);
+  uint64_t now = otel__now_unix_ns();
+  format_line(&line, severity, logger, message, attrs, n, valid ? sc : NULL, now, SIZE_MAX);
+  for (size_t cut = LINE_TEXT_BUDGET / strings_in(attrs, n); line.failed && cut >= SHORTEST_CUT;
+       cut /= 2) { /* too long: shortened, the longest strings first */
+    otel__buf_clear(&line);
+    format_line(&line, severity, logger, message, attrs, n, valid ? sc : NULL, now, cut);
+  }
+  otel__batch_t *logs = otel__sdk.logs;
+  if (logs && otel__sdk_enabled()) { /* and over OTLP, by the log record processor */
+    otel__log_record_t *r = otel__log_record_new(now, severity, level_name(severity), logger,
+                                                 message, attrs, n, valid ? sc : NULL);
+    if (r && otel__batch_push(logs, r) != 0)
+      otel__log_record_free(r);
+  }
+  if (!line.failed) /* lost only when even the shortest cut does not fit */
+    otel__stdout_line(line.data, line.len);
+  otel__buf_free(&line);
+}

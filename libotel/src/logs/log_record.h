@@ -1,0 +1,36 @@
+/* Log records as the SDK keeps them between otel_log() and their export. */
+#ifndef OTEL_LOG_RECORD_H
+#define OTEL_LOG_RECORD_H
+
+#include <otel/context.h>
+#include <otel/log.h>
+
+#include "export/pbw.h"
+#include "common/state.h"
+
+/* A record as it will be exported: the fields of its OTLP LogRecord message,
+ * encoded when it was written, and its logger's name, which the message does
+ * not carry (records are grouped by it). One allocation. */
+typedef struct otel__log_record {
+  const char *scope; /* the logger's name, after the bytes */
+  size_t len;
+  uint8_t bytes[];
+} otel__log_record_t;
+
+/* A record of what otel_log() was given (sc NULL outside a span); NULL when
+ * memory ran out. */
+otel__log_record_t *otel__log_record_new(uint64_t time_unix_ns, otel_severity_t severity,
+                                         const char *severity_text, const char *logger,
+                                         const char *message, const otel_attr_t *attrs, size_t n,
+                                         const otel_span_context_t *sc);
+void otel__log_record_free(otel__log_record_t *r);
+
+/* Encodes n records as an ExportLogsServiceRequest into w (after a reset),
+ * grouped by logger. 0 or -ENOMEM. */
+int otel__otlp_logs_encode(otel__pbw_t *w, const otel__resource_t *resource,
+                           otel__log_record_t *const *records, size_t n);
+
+/* Starts the log record pipeline per OTEL_LOGS_EXPORTER; NULL when there is none. */
+otel__batch_t *otel__logs_pipeline_start(const otel__sdk_t *sdk);
+
+#endif

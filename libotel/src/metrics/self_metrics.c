@@ -1,0 +1,111 @@
+/*
+ * The SDK's own health as metrics, named as the semantic conventions for SDK
+ * metrics name them: for spans and log records, how many each batch processor
+ * passed on or dropped (error.type=queue_full) and how many each exporter
+ * exported or failed to (error.type says why); for metrics, how many data
+ * points were exported or failed. Observable counters read the counts the
+ * pipelines keep anyway, so recording costs nothing more.
+ */
+#include "metrics/self_metrics.h"
+
+#include <otel/metrics.h>
+#include <string.h>
+
+#include "export/batch.h"
+#include "metrics/metric_reader.h"
+
+#define SCOPE "libotel"
+
+/* One signal's pipeline as its metrics name it, and where its counts are (not
+ * const: observable callbacks take a void *). */
+typedef struct pipeline {
+  const char *processor_type, *processor_name; /* otel.component.* of the batch processor */
+  const char *exporter_json, *exporter_protobuf, *exporter_console, *exporter_name;
+  otel__batch_t *const *batch; /* NULL for metrics: the reader keeps their counts */
+  const int *kinds;            /* OTEL__EXPORT_* bits */
+  const otel__otlp_config_t *otlp;
+} pipeline_t;
+
+static pipeline_t SPANS = {"batching_span_processor",
+                           "batching_span_processor/0",
+                           "otlp_http_json_span_exporter",
+                           "otlp_http_span_exporter",
+                           "console_span_exporter",
+                           "span_exporter/0",
+                           &otel__sdk.spans,
+                           &otel__sdk.config.traces_exporters,
+                           &otel__sdk.config.traces_otlp};
+static pipeline_t LOGS = {
+    "batching_log_processor", "batching_log_processor/0",       "otlp_http_json_log_exporter",
+    "otlp_http_log_exporter", "console_log_exporter",           "log_exporter/0",
+    &otel__sdk.logs,          &otel__sdk.config.logs_exporters, &otel__sdk.config.logs_otlp};
+static pipeline_t METRICS = {NULL,
+                             NULL,
+                             "otlp_http_json_metric_exporter",
+                             "otlp_http_metric_exporter",
+                             "console_metric_exporter",
+                             "metric_exporter/0",
+                             NULL,
+                             &otel__sdk.config.metrics_exporters,
+                             &otel__sdk.config.metrics_otlp};
+
+/* otel.sdk.processor.*.processed: passed to the exporter, or dropped. */
+static void processed(otel_observer_t *o, void *ud) {
+  const pipeline_t *p = ud;
+  if (!*p->batch)
+    return;
+  otel__batch_stats_t s = otel__batch_stats(*p->batch);
+  otel_attr_t attrs[3] = {OTEL_ATTR_STR("otel.component.type", p->processor_type),
+                          OTEL_ATTR_STR("otel.component.name", p->processor_name),
+                          OTEL_ATTR_STR("error.type", "queue_full")};
+  otel_observe_int(o, (int64_t)(s.exported + s.failed), attrs, 2);
+  if (s.dropped)
+    otel_observe_int(o, (int64_t)s.dropped, attrs, 3);
+}
+
+/* otel.sdk.exporter.*.exported: one point for success (no error.type), one
+ * per cause of failure. */
+static void exported(otel_observer_t *o, void *ud) {
+  const pipeline_t *p = ud;
+  uint64_t ok, failed_by[OTEL__FAILURES];
+  if (p->batch) {
+    if (!*p->batch)
+      return;
+    otel__batch_stats_t s = otel__batch_stats(*p->batch);
+    ok = s.exported;
+    memcpy(failed_by, s.failed_by, sizeof(failed_by));
+  } else {
+    if (!otel__sdk.metrics)
+      return;
+    otel__reader_stats_t s = otel__reader_stats(otel__sdk.metrics);
+    ok = s.exported;
+    memcpy(failed_by, s.failed_by, sizeof(failed_by));
+  }
+  const char *type = !(*p->kinds & OTEL__EXPORT_OTLP)           ? p->exporter_console
+                     : p->otlp->protocol == OTEL__PROTOCOL_JSON ? p->exporter_json
+                                                                : p->exporter_protobuf;
+  otel_attr_t attrs[3] = {OTEL_ATTR_STR("otel.component.type", type),
+                          OTEL_ATTR_STR("otel.component.name", p->exporter_name)};
+  otel_observe_int(o, (int64_t)ok, attrs, 2);
+  for (int f = 0; f < OTEL__FAILURES; f++) {
+    if (!failed_by[f])
+      continue;
+    attrs[2] = OTEL_ATTR_STR("error.type", otel__failure_name((otel__failure_t)f));
+    otel_observe_int(o, (int64_t)failed_by[f], attrs, 3);
+  }
+}
+
+#define FINISHED(what) "The number of " what " has finished, either successful or failed."
+
+void otel__self_metrics_register(void) {
+  otel_observable_counter(SCOPE, "otel.sdk.processor.span.processed", "{span}",
+                          FINISHED("spans for which the processing"), processed, &SPANS);
+  otel_observable_counter(SCOPE, "otel.sdk.exporter.span.exported", "{span}",
+                          FINISHED("spans for which the export"), exported, &SPANS);
+  otel_observable_counter(SCOPE, "otel.sdk.processor.log.processed", "{log_record}",
+                          FINISHED("log records for which the processing"), processed, &LOGS);
+  otel_observable_counter(SCOPE, "otel.sdk.exporter.log.exported", "{log_record}",
+                          FINISHED("log records for which the export"), exported, &LOGS);
+  otel_observable_counter(SCOPE, "otel.sdk.exporter.metric_data_point.exported", "{data_point}",
+                          FINISHED("metric data points for which the export"), exported, &METRICS);
+}

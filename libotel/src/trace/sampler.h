@@ -1,0 +1,21 @@
+/* Head sampling: the specification's built-in samplers, decided from the parent and the trace id.
+ */
+#ifndef OTEL_SAMPLER_H
+#define OTEL_SAMPLER_H
+
+#include <otel/context.h>
+
+#include "common/config.h"
+
+typedef struct otel__sampler {
+  otel__sampler_kind_t kind;
+  uint64_t ratio_bound; /* traces whose id value is below this are sampled */
+} otel__sampler_t;
+
+void otel__sampler_init(otel__sampler_t *s, otel__sampler_kind_t kind, double ratio);
+
+/* Whether a new span in trace_id under parent (NULL or invalid: a root) is sampled. */
+bool otel__sampler_should_sample(const otel__sampler_t *s, const otel_span_context_t *parent,
+                                 const uint8_t trace_id[OTEL_TRACE_ID_SIZE]);
+
+#endif

@@ -1,0 +1,263 @@
+/*
+ * Span lifecycle: start (ids, parent, sampling), recording (attributes,
+ * events, links, status) and end, which hands a sampled span to the batch
+ * processor without waiting. Spans the sampler drops, and every span while the
+ * SDK is off, record nothing.
+ */
+#include "trace/span.h"
+
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "export/batch.h"
+#include "common/buf.h"
+#include "common/clock.h"
+#include "trace/context_internal.h"
+#include "common/ids.h"
+#include "common/state.h"
+#include "trace/span_pool.h"
+
+/* Where the span's fields after its context begin. */
+#define OTEL__SPAN_AFTER_CONTEXT (offsetof(otel_span_t, ctx) + sizeof(otel_span_context_t))
+
+/* Attribute slots a sampled span starts with. */
+#define SPAN_FIRST_ATTRS 16
+
+/* What every call gets when the SDK is off: no ids, records nothing. */
+static otel_span_t noop_span;
+
+static otel__attr_limits_t span_attr_limits(void) {
+  const otel__span_limits_t *l = &otel__sdk.config.span_limits;
+  return (otel__attr_limits_t){l->attr_count, l->attr_value_length};
+}
+
+otel_span_t *otel_span_start_at(const otel_tracer_t *tracer, const char *name,
+                                otel_span_kind_t kind, const otel_context_t *parent,
+                                uint64_t start_unix_ns) {
+  if (!otel__sdk_enabled())
+    return &noop_span;
+  const otel_span_context_t *p = parent ? &parent->span_context : otel__current_span_context();
+  bool has_parent = p && otel_span_context_is_valid(p);
+
+  uint8_t trace_id[OTEL_TRACE_ID_SIZE];
+  if (has_parent)
+    memcpy(trace_id, p->trace_id, sizeof(trace_id));
+  else
+    otel__random_id(trace_id, sizeof(trace_id));
+  bool sampled = otel__sampler_should_sample(&otel__sdk.sampler, has_parent ? p : NULL, trace_id);
+
+  /* A sampled span lives in a pool block sized so that a server span with a
+   * dozen attributes needs no second allocation; an unsampled one needs only
+   * its ids and dies on the thread that made it. */
+  otel_span_t *s = sampled ? otel__span_block_alloc() : malloc(sizeof(otel_span_t));
+  if (!s)
+    return &noop_span;
+  /* Clear the struct but for the tracestate buffer, most of which is never
+   * used: fewer cache lines touched on every span. */
+  memset(s, 0, offsetof(otel_span_t, ctx.trace_state));
+  s->ctx.trace_state[0] = '\0';
+  memset((char *)s + OTEL__SPAN_AFTER_CONTEXT, 0, sizeof(*s) - OTEL__SPAN_AFTER_CONTEXT);
+  memcpy(s->ctx.trace_id, trace_id, sizeof(trace_id));
+  otel__random_id(s->ctx.span_id, sizeof(s->ctx.span_id));
+  s->ctx.flags = sampled ? OTEL_TRACE_FLAG_SAMPLED : 0;
+  if (has_parent) {
+    memcpy(s->parent_span_id, p->span_id, sizeof(s->parent_span_id));
+    s->has_parent = true;
+    s->parent_is_remote = p->is_remote;
+    if (p->trace_state[0])
+      memcpy(s->ctx.trace_state, p->trace_state, strlen(p->trace_state) + 1);
+  }
+  if (!sampled)
+    return s;
+
+  s->recording = true;
+  otel__arena_init(&s->arena, (char *)s + sizeof(*s), OTEL__SPAN_BLOCK_SIZE - sizeof(*s));
+  /* Room for the attributes the conventions give a server span, in one array
+   * rather than one of 8 outgrown into one of 16. */
+  uint32_t cap = otel__sdk.config.span_limits.attr_count;
+  cap = cap < SPAN_FIRST_ATTRS ? cap : SPAN_FIRST_ATTRS;
+  s->attrs.items = otel__arena_alloc(&s->arena, cap * sizeof(*s->attrs.items));
+  s->attrs.cap = s->attrs.items ? cap : 0;
+  s->tracer = tracer ? tracer : &otel__default_tracer;
+  s->kind = kind;
+  s->name = otel__arena_strdup(&s->arena, name ? name : "");
+  if (!s->name)
+    s->name = "";
+  s->start_mono_ns = otel__now_mono_ns();
+  s->start_unix_ns = start_unix_ns ? start_unix_ns : otel__unix_at(s->start_mono_ns);
+  return s;
+}
+
+otel_span_t *otel_span_start(const otel_tracer_t *tracer, const char *name, otel_span_kind_t kind,
+                             const otel_context_t *parent) {
+  return otel_span_start_at(tracer, name, kind, parent, 0);
+}
+
+void otel__span_free(otel_span_t *span) {
+  if (!span || span == &noop_span)
+    return;
+  otel__arena_reset(&span->arena); /* a no-op for unsampled spans: their arena is empty */
+  if (span->ctx.flags & OTEL_TRACE_FLAG_SAMPLED)
+    otel__span_block_free(span);
+  else
+    free(span);
+}
+
+void otel_span_end_at(otel_span_t *span, uint64_t end_unix_ns) {
+  if (!span || span == &noop_span)
+    return;
+  if (!span->recording) {
+    otel__span_free(span); /* unsampled: it was never queued */
+    return;
+  }
+  span->recording = false;
+  if (end_unix_ns)
+    span->end_unix_ns = end_unix_ns;
+  else /* the wall clock may step; measure the duration on the monotonic one */
+    span->end_unix_ns = span->start_unix_ns + (otel__now_mono_ns() - span->start_mono_ns);
+  otel__batch_t *batch = otel__sdk.spans;
+  if (!batch || !otel__sdk_enabled() || otel__batch_push(batch, span) != 0)
+    otel__span_free(span);
+}
+
+void otel_span_end(otel_span_t *span) { otel_span_end_at(span, 0); }
+
+const otel_span_context_t *otel_span_context(const otel_span_t *span) {
+  return span ? &span->ctx : &noop_span.ctx;
+}
+
+otel_scope_t otel_span_attach(otel_span_t *span) {
+  return otel__context_attach_span(span, span ? &span->ctx : NULL);
+}
+
+void otel_span_trace_id_hex(const otel_span_t *span, char out[OTEL_TRACE_ID_HEX_SIZE]) {
+  otel__hex_encode(otel_span_context(span)->trace_id, OTEL_TRACE_ID_SIZE, out);
+}
+
+bool otel_span_is_recording(const otel_span_t *span) { return span && span->recording; }
+
+void otel_span_set_attr(otel_span_t *span, const otel_attr_t *attr) {
+  if (span && span->recording && attr)
+    otel__attrs_set(&span->attrs, &span->arena, attr, span_attr_limits());
+}
+
+void otel__span_set_literal(otel_span_t *span, const otel_attr_t *attr, size_t klen) {
+  if (span && span->recording)
+    otel__attrs_set_literal_key(&span->attrs, &span->arena, attr, klen, span_attr_limits());
+}
+
+void otel_span_set_attrs(otel_span_t *span, const otel_attr_t *attrs, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    otel_span_set_attr(span, &attrs[i]);
+}
+
+void otel_span_set_str(otel_span_t *span, const char *key, const char *value) {
+  otel_span_set_attr(span, &OTEL_ATTR_STR(key, value));
+}
+
+void otel_span_set_int(otel_span_t *span, const char *key, int64_t value) {
+  otel_span_set_attr(span, &OTEL_ATTR_INT(key, value));
+}
+
+void otel_span_set_bool(otel_span_t *span, const char *key, bool value) {
+  otel_span_set_attr(span, &OTEL_ATTR_BOOL(key, value));
+}
+
+void otel_span_set_double(otel_span_t *span, const char *key, double value) {
+  otel_span_set_attr(span, &OTEL_ATTR_DOUBLE(key, value));
+}
+
+void otel_span_update_name(otel_span_t *span, const char *name) {
+  if (!span || !span->recording || !name)
+    return;
+  const char *copy = otel__arena_strdup(&span->arena, name);
+  if (copy)
+    span->name = copy;
+}
+
+/* Grows a span's event or link array by one slot; NULL (and a drop) at the limit. */
+static void *grow(otel_span_t *span, void **items, uint32_t *n, uint32_t *cap, uint32_t *dropped,
+                  uint32_t limit, size_t item_size) {
+  if (*n >= limit) {
+    (*dropped)++;
+    return NULL;
+  }
+  if (*n == *cap) {
+    uint32_t c = *cap ? *cap * 2 : 4;
+    if (c > limit)
+      c = limit;
+    void *p = otel__arena_alloc(&span->arena, c * item_size);
+    if (!p) {
+      (*dropped)++;
+      return NULL;
+    }
+    if (*n)
+      memcpy(p, *items, *n * item_size);
+    *items = p;
+    *cap = c;
+  }
+  void *slot = (char *)*items + (*n)++ * item_size;
+  memset(slot, 0, item_size);
+  return slot;
+}
+
+void otel_span_add_event(otel_span_t *span, const char *name, const otel_attr_t *attrs, size_t n) {
+  if (!span || !span->recording)
+    return;
+  const otel__span_limits_t *l = &otel__sdk.config.span_limits;
+  otel__event_t *e = grow(span, (void **)&span->events, &span->n_events, &span->cap_events,
+                          &span->dropped_events, l->event_count, sizeof(*e));
+  if (!e)
+    return;
+  e->time_unix_ns = span->start_unix_ns + (otel__now_mono_ns() - span->start_mono_ns);
+  e->name = otel__arena_strdup(&span->arena, name ? name : "");
+  if (!e->name)
+    e->name = "";
+  otel__attr_limits_t limits = {l->event_attr_count, l->attr_value_length};
+  for (size_t i = 0; i < n; i++)
+    otel__attrs_set(&e->attrs, &span->arena, &attrs[i], limits);
+}
+
+void otel_span_record_exception(otel_span_t *span, const char *type, const char *message,
+                                const char *stacktrace) {
+  otel_attr_t attrs[3];
+  size_t n = 0;
+  if (type)
+    attrs[n++] = OTEL_ATTR_STR("exception.type", type);
+  if (message)
+    attrs[n++] = OTEL_ATTR_STR("exception.message", message);
+  if (stacktrace)
+    attrs[n++] = OTEL_ATTR_STR("exception.stacktrace", stacktrace);
+  otel_span_add_event(span, "exception", attrs, n);
+}
+
+void otel_span_add_link(otel_span_t *span, const otel_span_context_t *link,
+                        const otel_attr_t *attrs, size_t n) {
+  if (!span || !span->recording || !link || !otel_span_context_is_valid(link))
+    return;
+  const otel__span_limits_t *l = &otel__sdk.config.span_limits;
+  otel__link_t *k = grow(span, (void **)&span->links, &span->n_links, &span->cap_links,
+                         &span->dropped_links, l->link_count, sizeof(*k));
+  if (!k)
+    return;
+  memcpy(k->trace_id, link->trace_id, sizeof(k->trace_id));
+  memcpy(k->span_id, link->span_id, sizeof(k->span_id));
+  k->flags = link->flags;
+  k->is_remote = link->is_remote;
+  k->trace_state = otel__arena_strdup(&span->arena, link->trace_state);
+  if (!k->trace_state)
+    k->trace_state = "";
+  otel__attr_limits_t limits = {l->link_attr_count, l->attr_value_length};
+  for (size_t i = 0; i < n; i++)
+    otel__attrs_set(&k->attrs, &span->arena, &attrs[i], limits);
+}
+
+void otel_span_set_status(otel_span_t *span, otel_status_code_t code, const char *description) {
+  if (!span || !span->recording || code == OTEL_STATUS_UNSET || span->status == OTEL_STATUS_OK)
+    return;
+  span->status = code;
+  span->status_message = NULL;
+  if (code == OTEL_STATUS_ERROR && description)
+    span->status_message = otel__arena_strdup(&span->arena, description);
+}

@@ -1,0 +1,79 @@
+/*
+ * The span as the SDK keeps it, shared by the span API, the batch processor
+ * and the encoders. One allocation holds the struct and the first block of
+ * its arena, so a typical span costs a single malloc.
+ */
+#ifndef OTEL_SPAN_H
+#define OTEL_SPAN_H
+
+#include <otel/trace.h>
+#include <stdatomic.h>
+
+#include "common/arena.h"
+#include "common/attrs.h"
+
+/* Distinct instrumentation scopes; further ones share the default tracer. */
+#define OTEL__MAX_TRACERS 64
+
+struct otel_tracer {
+  char *name;
+  char *version;
+};
+
+typedef struct otel__event {
+  const char *name;
+  uint64_t time_unix_ns;
+  otel__attrs_t attrs;
+} otel__event_t;
+
+typedef struct otel__link {
+  uint8_t trace_id[OTEL_TRACE_ID_SIZE];
+  uint8_t span_id[OTEL_SPAN_ID_SIZE];
+  uint8_t flags;
+  bool is_remote;
+  const char *trace_state;
+  otel__attrs_t attrs;
+} otel__link_t;
+
+struct otel_span {
+  otel_span_context_t ctx;
+  uint8_t parent_span_id[OTEL_SPAN_ID_SIZE]; /* all zero for a root span */
+  bool has_parent;
+  bool parent_is_remote;
+  bool recording;
+  otel_span_kind_t kind;
+  otel_status_code_t status;
+  const char *status_message;
+  const otel_tracer_t *tracer;
+  const char *name;
+  uint64_t start_unix_ns;
+  uint64_t start_mono_ns;
+  uint64_t end_unix_ns;
+  otel__attrs_t attrs;
+  otel__event_t *events;
+  uint32_t n_events, cap_events, dropped_events;
+  otel__link_t *links;
+  uint32_t n_links, cap_links, dropped_links;
+  otel__arena_t arena;
+};
+
+/* The scope of spans started without a tracer. */
+extern const otel_tracer_t otel__default_tracer;
+
+/* The tracer called name at this SDK's version, looked up once into *slot.
+ * For integrations that start a span per request. Thread-safe. */
+const otel_tracer_t *otel__tracer_cached(_Atomic(const otel_tracer_t *) *slot, const char *name);
+
+/* For the integrations, which set many attributes on every request: the key
+ * is kept as given, not copied, so it must be a string literal, as these
+ * macros make sure ("" key does not compile otherwise). */
+void otel__span_set_literal(otel_span_t *span, const otel_attr_t *attr, size_t klen);
+#define OTEL__SPAN_STR(span, key, value)                                                           \
+  otel__span_set_literal((span), &OTEL_ATTR_STR("" key, (value)), sizeof(key) - 1)
+#define OTEL__SPAN_INT(span, key, value)                                                           \
+  otel__span_set_literal((span), &OTEL_ATTR_INT("" key, (value)), sizeof(key) - 1)
+
+/* Frees a span and everything it recorded. Accepts NULL. */
+void otel__span_free(otel_span_t *span);
+
+#endif
