@@ -31,16 +31,28 @@ LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
 # libotel's public headers: the core's, and each integration's (libotel/integrations/*/otel/).
 INTEGRATIONS := mhd pq curl
 PUBLIC_INCLUDE := -Ilibotel/include $(INTEGRATIONS:%=-Ilibotel/integrations/%)
-INCLUDE := $(PUBLIC_INCLUDE) -Ilibotel/src -I$(GEN) -Iservice -Itests/support
+# The OTLP codec (libotel/codec/otlp_codec.h): libotel's and the receivers'.
+CODEC_INCLUDE := -Ilibotel/codec -I$(GEN)
+INCLUDE := $(PUBLIC_INCLUDE) $(CODEC_INCLUDE) -Ilibotel/src -Iservice -Itests/support
+# The applications build with libotel's public headers alone, and the
+# receivers with the codec's too: no -Ilibotel/src (make lint checks their
+# includes as well). Tests and benchmarks of internals keep the private path.
+APP_INCLUDE := $(PUBLIC_INCLUDE) -Iservice
 
 PROTOS      := $(wildcard libotel/proto/otlp/*.proto)
 PROTO_C     := $(patsubst libotel/proto/%.proto,$(GEN)/%.pb-c.c,$(PROTOS))
 PROTO_H     := $(PROTO_C:.c=.h)
 # The core, by concern (libotel/src/*/), and the integrations beside it.
 LIBOTEL_SRC := $(wildcard libotel/src/*/*.c) $(foreach i,$(INTEGRATIONS),$(wildcard libotel/integrations/$(i)/*.c))
-LIBOTEL_OBJ := $(patsubst %.c,$(OUT)/%.o,$(LIBOTEL_SRC)) \
-               $(patsubst $(GEN)/%.c,$(OUT)/gen/%.o,$(PROTO_C))
+LIBOTEL_OBJ := $(patsubst %.c,$(OUT)/%.o,$(LIBOTEL_SRC))
 LIBOTEL     := $(OUT)/libotel.a
+# The OTLP codec, an archive of its own: buffers, gzip, OTLP/JSON both ways,
+# and the protobuf-c code generated from libotel/proto.
+CODEC_OBJ   := $(patsubst %.c,$(OUT)/%.o,$(wildcard libotel/codec/*.c)) \
+               $(patsubst $(GEN)/%.c,$(OUT)/gen/%.o,$(PROTO_C))
+CODEC       := $(OUT)/libotel-codec.a
+# What a program that uses libotel links, in this order.
+LIBOTEL_LIBS := $(LIBOTEL) $(CODEC)
 
 TEST_SUPPORT_SRC := $(wildcard tests/support/*.c)
 # The tests' receiver gathers bodies as receiver/ does (service/upload.c).
@@ -125,23 +137,23 @@ bench-instructions: deps ## Instructions per request in articles, under callgrin
 	@$(MAKE) -s --no-print-directory VARIANT=release services
 	@bench/instructions.sh
 
-lint: deps ## Check formatting (clang-format), run cppcheck and shellcheck, that libotel's modules depend one way, and its core includes no integration
+lint: deps ## Check formatting (clang-format), run cppcheck and shellcheck, that libotel's modules depend one way, its core includes no integration, and the applications use its public API only
 	@clang-format --dry-run --Werror $(shell git ls-files '*.c' '*.h')
 	@cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance \
-	  --inline-suppr --suppress=missingIncludeSystem $(PUBLIC_INCLUDE) -Ilibotel/src \
+	  --inline-suppr --suppress=missingIncludeSystem $(PUBLIC_INCLUDE) -Ilibotel/codec -Ilibotel/src \
 	  -Iservice $(shell git ls-files '*.c')
 	@shellcheck -x --source-path=SCRIPTDIR -S warning $(shell git ls-files '*.sh') .ci/run
 	@$(MAKE) -s --no-print-directory VARIANT=release lib
 	@python3 scripts/lint/module-cycles.py libotel/src $(BUILD)/release/libotel/src
-	@scripts/lint/boundaries.sh libotel
+	@scripts/lint/boundaries.sh .
 	@echo "lint: clean"
 
 format: ## Reformat the sources with clang-format
 	@clang-format -i $(shell git ls-files '*.c' '*.h')
 
-install: build ## Install libotel.a, its headers and libotel.pc under PREFIX
+install: build ## Install libotel.a (and libotel-codec.a), its headers and libotel.pc under PREFIX
 	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/otel
-	install -m 644 $(BUILD)/release/libotel.a $(DESTDIR)$(PREFIX)/lib/
+	install -m 644 $(BUILD)/release/libotel.a $(BUILD)/release/libotel-codec.a $(DESTDIR)$(PREFIX)/lib/
 	install -m 644 libotel/include/otel/*.h $(INTEGRATIONS:%=libotel/integrations/%/otel/*.h) \
 	  $(DESTDIR)$(PREFIX)/include/otel/
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(shell sed -n 's/^#define OTEL_SDK_VERSION "\(.*\)"/\1/p' libotel/include/otel/otel.h)|' \
@@ -159,7 +171,7 @@ define link
 endef
 
 .PHONY: lib services examples unit-tests bench-bins fuzzers
-lib: $(LIBOTEL)
+lib: $(LIBOTEL_LIBS)
 services: $(SERVICE_BIN)
 examples: $(EXAMPLES)
 unit-tests: $(UNIT_TESTS) $(TEST_TOOLS)
@@ -177,17 +189,22 @@ $(OUT)/gen/%.o: $(GEN)/%.c $(PROTO_H)
 	@echo "  CC      $@"
 	@$(CC) $(CFLAGS) -Wall -I$(GEN) -c $< -o $@
 
+$(OUT)/articles/%.o $(OUT)/notify/%.o $(OUT)/service/%.o $(OUT)/examples/%.o: INCLUDE := $(APP_INCLUDE)
+$(OUT)/receiver/%.o $(OUT)/service/upload.o: INCLUDE := $(APP_INCLUDE) $(CODEC_INCLUDE)
+
 $(OUT)/%.o: %.c $(PROTO_H)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
 	@$(CC) $(CFLAGS) $(WARN) $(INCLUDE) -MMD -MP -c $< -o $@
 
 $(LIBOTEL): $(LIBOTEL_OBJ)
+$(CODEC): $(CODEC_OBJ)
+$(LIBOTEL) $(CODEC):
 	@rm -f $@
 	@echo "  AR      $@"
 	@ar rcs $@ $^
 
-$(OUT)/tests/%: $(OUT)/tests/unit/%.o $(TEST_SUPPORT_OBJ) $(LIBOTEL)
+$(OUT)/tests/%: $(OUT)/tests/unit/%.o $(TEST_SUPPORT_OBJ) $(LIBOTEL_LIBS)
 	$(link)
 # The services' code a unit test covers.
 $(OUT)/tests/test_workers: $(OUT)/service/workers.o
@@ -200,21 +217,21 @@ $(OUT)/tests/unit/test_idempotency.o: INCLUDE += -Inotify
 # A service: its own folder's objects, the shared service/ code, libotel.
 service_objs = $(patsubst %.c,$(OUT)/%.o,$(wildcard $(1)/*.c))
 .SECONDEXPANSION:
-$(OUT)/bin/%: $$(call service_objs,$$*) $(SERVICE_OBJ) $(LIBOTEL)
+$(OUT)/bin/%: $$(call service_objs,$$*) $(SERVICE_OBJ) $(LIBOTEL_LIBS)
 	$(link)
 
-$(OUT)/examples/%: $(OUT)/examples/%.o $(LIBOTEL)
+$(OUT)/examples/%: $(OUT)/examples/%.o $(LIBOTEL_LIBS)
 	$(link)
 
-$(OUT)/tools/%: $(OUT)/tests/tools/%.o $(TEST_SUPPORT_OBJ) $(LIBOTEL)
+$(OUT)/tools/%: $(OUT)/tests/tools/%.o $(TEST_SUPPORT_OBJ) $(LIBOTEL_LIBS)
 	$(link)
 
-$(OUT)/bench/%: $(OUT)/bench/%.o $(LIBOTEL)
+$(OUT)/bench/%: $(OUT)/bench/%.o $(LIBOTEL_LIBS)
 	$(link)
 
 $(OUT)/fuzz/%.o: INCLUDE += -Iarticles -Ireceiver
 
-$(OUT)/fuzz/%: $(OUT)/fuzz/%.o $$(addsuffix .o,$$(addprefix $(OUT)/,$$($$*_OBJ))) $(LIBOTEL)
+$(OUT)/fuzz/%: $(OUT)/fuzz/%.o $$(addsuffix .o,$$(addprefix $(OUT)/,$$($$*_OBJ))) $(LIBOTEL_LIBS)
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	@$(CC) $(LDFLAGS) -fsanitize=fuzzer $^ $(LDLIBS) -o $@

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 
 #include "bench.h"
-#include "export/gzip.h"
+#include "otlp_codec.h"
 #include "common/state.h"
 #include "export/trace_exporter.h"
 
@@ -38,10 +38,10 @@ static otel_span_t *server_span(const otel_tracer_t *t, int i) {
 static void run(const char *label, otel_span_t **spans, otel__protocol_t protocol, bool gzip) {
   otel__pbw_t pb;
   otel__pbw_init(&pb);
-  otel__buf_t json, compressed;
-  otel__buf_init(&json, 0);
-  otel__buf_init(&compressed, 0);
-  otel__gzip_t gz = {0};
+  otlp_buf_t json, compressed;
+  otlp_buf_init(&json, 0);
+  otlp_buf_init(&compressed, 0);
+  otlp_gzip_t gz = {0};
   uint64_t batches = 0, bytes = 0, wire = 0;
   uint64_t t0 = otel__now_mono_ns(), until = t0 + SECONDS * 1000000000ull;
   struct timespec cpu0, cpu1;
@@ -53,7 +53,7 @@ static void run(const char *label, otel_span_t **spans, otel__protocol_t protoco
     bytes += len;
     wire += len;
     if (gzip) {
-      otel__gzip(&gz, body, len, &compressed);
+      otlp_gzip(&gz, body, len, &compressed);
       wire += compressed.len - len;
     }
     batches++;
@@ -63,10 +63,10 @@ static void run(const char *label, otel_span_t **spans, otel__protocol_t protoco
   double spans_per_s = (double)(batches * BATCH) / cpu;
   printf("%-28s %10.0f spans/s per core  %6.1f bytes/span  %6.1f on the wire\n", label, spans_per_s,
          (double)bytes / (double)(batches * BATCH), (double)wire / (double)(batches * BATCH));
-  otel__gzip_end(&gz);
+  otlp_gzip_end(&gz);
   otel__pbw_free(&pb);
-  otel__buf_free(&json);
-  otel__buf_free(&compressed);
+  otlp_buf_free(&json);
+  otlp_buf_free(&compressed);
 }
 
 int main(void) {

@@ -7,12 +7,10 @@
 #include <string.h>
 #include <strings.h>
 
-#include "common/buf.h"
-#include "export/gzip.h"
+#include "otlp_codec.h"
 #include "otlp/logs_service.pb-c.h"
 #include "otlp/metrics_service.pb-c.h"
 #include "otlp/trace_service.pb-c.h"
-#include "export/otlp_json_parse.h"
 
 #define F(n) (1u << (n))
 
@@ -163,15 +161,15 @@ rx_decoded_t rx_decode(const rx_request_t *req) {
 
   const void *body = req->body;
   size_t len = req->len;
-  otel__buf_t plain;
-  otel__buf_init(&plain, 0);
+  otlp_buf_t plain;
+  otlp_buf_init(&plain, 0);
   const char *enc = req->content_encoding;
   if (enc && *enc && strcasecmp(enc, "identity")) {
     if (strcasecmp(enc, "gzip"))
       return refuse(415, "Content-Encoding must be gzip or none", json);
-    int rc = otel__gunzip(req->body, req->len, RX_MAX_BODY, &plain);
+    int rc = otlp_gunzip(req->body, req->len, RX_MAX_BODY, &plain);
     if (rc) {
-      otel__buf_free(&plain);
+      otlp_buf_free(&plain);
       return rc == -EFBIG ? refuse(413, "body too large once inflated", json)
                           : refuse(400, "the body is not valid gzip", json);
     }
@@ -179,12 +177,12 @@ rx_decoded_t rx_decode(const rx_request_t *req) {
     len = plain.len;
   }
   rx_decoded_t d = {.status = 200, .signal = (rx_signal_t)i, .json = json};
-  otel__buf_t packed; /* a JSON request's message, as protobuf to count its items */
-  otel__buf_init(&packed, 0);
+  otlp_buf_t packed; /* a JSON request's message, as protobuf to count its items */
+  otlp_buf_init(&packed, 0);
   if (json) {
-    if (otel__otlp_json_parse(SIGNALS[i].descriptor, body, len, &d.message)) {
+    if (otlp_json_decode(SIGNALS[i].descriptor, body, len, &d.message)) {
       d = refuse(400, "the body is not an OTLP/JSON export request", 1);
-    } else if (otel__buf_reserve(&packed, protobuf_c_message_get_packed_size(d.message))) {
+    } else if (otlp_buf_reserve(&packed, protobuf_c_message_get_packed_size(d.message))) {
       packed.len = protobuf_c_message_pack(d.message, (uint8_t *)packed.data);
       body = packed.data, len = packed.len;
     }
@@ -203,8 +201,8 @@ rx_decoded_t rx_decode(const rx_request_t *req) {
     }
     d.items = n < 0 ? 0 : (size_t)n;
   }
-  otel__buf_free(&packed);
-  otel__buf_free(&plain);
+  otlp_buf_free(&packed);
+  otlp_buf_free(&plain);
   return d;
 }
 

@@ -25,11 +25,10 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "common/buf.h"
+#include "otlp_codec.h"
 #include "decode.h"
 #include "env.h"
 #include "filter.h"
-#include "export/otlp_json.h"
 #include "signals.h"
 #include "upload.h"
 #include "view.h"
@@ -72,10 +71,10 @@ static void keep(receiver_t *rx, const rx_decoded_t *d) {
     count(rx, d); /* nothing is left to write or show */
     return;
   }
-  otel__buf_t line;
-  otel__buf_init(&line, 0);
-  otel__otlp_json(d->message, &line);
-  otel__buf_putc(&line, '\n');
+  otlp_buf_t line;
+  otlp_buf_init(&line, 0);
+  otlp_json_encode(d->message, &line);
+  otlp_buf_putc(&line, '\n');
   pthread_mutex_lock(&rx->lock);
   rx->exports[d->signal]++, rx->items[d->signal] += d->items;
   if (!line.failed) {
@@ -85,7 +84,7 @@ static void keep(receiver_t *rx, const rx_decoded_t *d) {
   if (traces)
     rx_view_spans(rx->view, traces, now_ms());
   pthread_mutex_unlock(&rx->lock);
-  otel__buf_free(&line);
+  otlp_buf_free(&line);
 }
 
 /* The answer the protocol asks for: an empty Export*ServiceResponse, or a

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/buf.h"
+#include "otlp_codec.h"
 
 #define MAX_TRACES 64   /* traces waiting for their waterfall; more are shown as lines only */
 #define MAX_SPANS 128   /* spans per waterfall */
@@ -138,9 +138,9 @@ void rx_view_spans(rx_view_t *v,
         const Opentelemetry__Proto__Trace__V1__Span *s = ss->spans[i];
         char trace[33] = "-", span[17] = "-";
         if (s->trace_id.len == 16)
-          otel__hex_encode(s->trace_id.data, 16, trace);
+          otlp_hex_encode(s->trace_id.data, 16, trace);
         if (s->span_id.len == 8)
-          otel__hex_encode(s->span_id.data, 8, span);
+          otlp_hex_encode(s->span_id.data, 8, span);
         char shown_service[96], shown_name[512];
         fprintf(v->out, "span  %-10s %-8s %-36s %9.3f ms  trace %s span %s%s\n",
                 rx_printable(service, shown_service, sizeof(shown_service)), kind_name(s->kind),
@@ -223,7 +223,7 @@ static void waterfall(rx_view_t *v, const trace_t *t) {
     widest = width(rows[i].label) > widest ? width(rows[i].label) : widest;
   }
   char id[33];
-  otel__hex_encode(t->trace_id, 16, id);
+  otlp_hex_encode(t->trace_id, 16, id);
   double total = ms_between(t0, t1);
   fprintf(v->out, "\ntrace %s  %d span%s  %.3f ms\n", id, n, n == 1 ? "" : "s", total);
   for (int i = 0; i < n; i++) {

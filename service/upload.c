@@ -1,5 +1,6 @@
 /* Request bodies of the OTLP receivers, gathered across libmicrohttpd's calls. */
 #include "upload.h"
+#include "otlp_codec.h"
 
 #include <stdlib.h>
 
@@ -11,7 +12,7 @@ svc_upload_t *svc_upload_step(void **con_cls, const char *data, size_t *data_siz
     if (!(up = calloc(1, sizeof(*up))))
       *result = MHD_NO;
     else
-      otel__buf_init(&up->body, 0);
+      otlp_buf_init(&up->body, 0);
     *con_cls = up;
     return NULL;
   }
@@ -19,7 +20,7 @@ svc_upload_t *svc_upload_step(void **con_cls, const char *data, size_t *data_siz
     if (up->body.len + *data_size > max)
       up->too_large = true;
     else
-      otel__buf_append(&up->body, data, *data_size);
+      otlp_buf_append(&up->body, data, *data_size);
     *data_size = 0;
     return NULL;
   }
@@ -31,7 +32,7 @@ void svc_upload_completed(void *cls, struct MHD_Connection *c, void **con_cls,
   (void)cls, (void)c, (void)code;
   svc_upload_t *up = *con_cls;
   if (up) {
-    otel__buf_free(&up->body);
+    otlp_buf_free(&up->body);
     free(up);
   }
   *con_cls = NULL;

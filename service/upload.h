@@ -11,10 +11,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "common/buf.h"
+#include "otlp_codec.h"
 
 typedef struct svc_upload {
-  otel__buf_t body;
+  otlp_buf_t body;
   bool too_large; /* more than the limit arrived; the rest was dropped */
 } svc_upload_t;
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # libotel's layout, as make lint checks it: its modules depend on each other
 # one way (scripts/lint/module-cycles.py: no circle, by includes or by
-# calls), and the core includes no integration (scripts/lint/boundaries.sh).
+# calls); the core includes no integration, and the applications use
+# libotel's public headers only (scripts/lint/boundaries.sh).
 # Each checker is first run on a small tree that breaks its rule, so that a
 # checker that stopped seeing the breach cannot pass.
 set -u
@@ -24,13 +25,17 @@ check checker_sees_the_call_circle grep -q '^  a -> b$' <<<"$out"
 make -s VARIANT=release lib >/dev/null
 check libotel_modules_one_way python3 scripts/lint/module-cycles.py libotel/src build/release/libotel/src
 
-mkdir -p "$WORK/libotel/src/trace"
+mkdir -p "$WORK/libotel/src/trace" "$WORK/articles" "$WORK/service"
 cp -r libotel/integrations "$WORK/libotel/"
 printf '#include <otel/pq.h>\n' >"$WORK/libotel/src/trace/a.c"
 printf '#include <microhttpd.h>\n' >"$WORK/libotel/src/trace/b.h"
-out=$(scripts/lint/boundaries.sh "$WORK/libotel")
+printf '#include "own.h"\n#include "http.h"\n#include "otlp_codec.h"\n#include "trace/span.h"\n' >"$WORK/articles/c.c"
+touch "$WORK/articles/own.h" "$WORK/service/http.h"
+out=$(scripts/lint/boundaries.sh "$WORK")
 check boundaries_fail_on_a_crossing test $? -eq 1
 check boundaries_see_an_integration_header grep -q 'a.c:1:#include <otel/pq.h>' <<<"$out"
 check boundaries_see_an_instrumented_library grep -q 'b.h:1:#include <microhttpd.h>' <<<"$out"
-check core_includes_no_integration scripts/lint/boundaries.sh libotel
+check boundaries_see_a_private_header grep -q 'c.c:4:#include "trace/span.h"' <<<"$out"
+check boundaries_let_own_shared_and_codec_headers eq "$(grep -c 'c.c:[123]:' <<<"$out")" 0
+check layout_keeps_its_boundaries scripts/lint/boundaries.sh .
 finish layout

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "export/gzip.h"
+#include "otlp_codec.h"
 
 #define MAX_REQUESTS 256
 #define MAX_SCRIPT 16
@@ -62,18 +62,18 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *u
   copy_header(c, "x-api-key", rec.api_key, sizeof(rec.api_key));
   rec.at_ms = now_ms();
   if (!strcmp(rec.content_encoding, "gzip")) {
-    otel__buf_t plain;
-    otel__buf_init(&plain, 0);
-    if (otel__gunzip(up->body.data, up->body.len, MAX_BODY, &plain) == 0) {
+    otlp_buf_t plain;
+    otlp_buf_init(&plain, 0);
+    if (otlp_gunzip(up->body.data, up->body.len, MAX_BODY, &plain) == 0) {
       rec.body = (uint8_t *)plain.data;
       rec.len = plain.len;
     } else {
-      otel__buf_free(&plain);
+      otlp_buf_free(&plain);
     }
   } else {
     rec.body = (uint8_t *)up->body.data; /* taken: the upload keeps an empty buffer */
     rec.len = up->body.len;
-    otel__buf_init(&up->body, 0);
+    otlp_buf_init(&up->body, 0);
   }
   pthread_mutex_lock(&r->lock);
   int index = r->count;

@@ -5,13 +5,12 @@
 #include <otel/trace.h>
 #include <stdlib.h>
 
-#include "common/buf.h"
+#include "otlp_codec.h"
+#include "common/text.h"
 #include "otlp/logs_service.pb-c.h"
 #include "otlp/metrics_service.pb-c.h"
 #include "otlp/trace_service.pb-c.h"
 #include "export/otlp_fields.h"
-#include "export/otlp_json.h"
-#include "export/otlp_json_parse.h"
 #include "export/otlp_trace.h"
 #include "test.h"
 #include "test_sdk.h"
@@ -63,7 +62,7 @@ static const kv_t *find_kv(kv_t **kvs, size_t n, const char *key) {
 typedef struct {
   otel_span_t *spans[2];
   otel__pbw_t w;
-  otel__buf_t json;
+  otlp_buf_t json;
   const void *body;
   size_t len;
   int rc;
@@ -72,14 +71,14 @@ typedef struct {
 static void encode_spans(encoded_t *e, otel__protocol_t protocol) {
   make_spans(e->spans);
   otel__pbw_init(&e->w);
-  otel__buf_init(&e->json, 0);
+  otlp_buf_init(&e->json, 0);
   e->rc = otel__trace_encode(&e->w, &e->json, &otel__sdk.resource, e->spans, 2, protocol, &e->body,
                              &e->len);
 }
 
 static void encoded_free(encoded_t *e) {
   otel__pbw_free(&e->w);
-  otel__buf_free(&e->json);
+  otlp_buf_free(&e->json);
   otel__span_free(e->spans[0]);
   otel__span_free(e->spans[1]);
 }
@@ -226,23 +225,23 @@ TEST(json_reads_back_into_the_same_message) {
       &opentelemetry__proto__collector__trace__v1__export_trace_service_request__descriptor;
   ProtobufCMessage *original = protobuf_c_message_unpack(d, NULL, e.len, e.body);
   CHECK(original);
-  otel__buf_t json;
-  otel__buf_init(&json, 0);
-  otel__otlp_json(original, &json);
+  otlp_buf_t json;
+  otlp_buf_init(&json, 0);
+  otlp_json_encode(original, &json);
   ProtobufCMessage *back = NULL;
-  CHECK_INT(otel__otlp_json_parse(d, json.data, json.len, &back), 0);
+  CHECK_INT(otlp_json_decode(d, json.data, json.len, &back), 0);
   CHECK(back);
-  otel__buf_t again;
-  otel__buf_init(&again, 0);
-  otel__otlp_json(back, &again);
+  otlp_buf_t again;
+  otlp_buf_init(&again, 0);
+  otlp_json_encode(back, &again);
   CHECK(again.len == json.len && !memcmp(again.data, json.data, json.len));
-  otel__buf_free(&again);
+  otlp_buf_free(&again);
   protobuf_c_message_free_unpacked(back, NULL);
   /* snake_case names are accepted too, and unknown fields skipped */
   const char *snake = "{\"resource_spans\":[{\"scope_spans\":[{\"spans\":[{\"trace_id\":"
                       "\"4bf92f3577b34da6a3ce929d0e0e4736\",\"name\":\"x\",\"kind\":2,"
                       "\"startTimeUnixNano\":\"1700000000000000000\",\"future\":1}]}]}]}";
-  CHECK_INT(otel__otlp_json_parse(d, snake, strlen(snake), &back), 0);
+  CHECK_INT(otlp_json_decode(d, snake, strlen(snake), &back), 0);
   request_t *r = (request_t *)back;
   Opentelemetry__Proto__Trace__V1__Span *span = r->resource_spans[0]->scope_spans[0]->spans[0];
   CHECK_STR(span->name, "x");
@@ -266,24 +265,24 @@ TEST(json_reads_back_into_the_same_message) {
   };
   for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
     back = NULL;
-    int rc = otel__otlp_json_parse(d, bad[i], strlen(bad[i]), &back);
+    int rc = otlp_json_decode(d, bad[i], strlen(bad[i]), &back);
     if (rc != -EINVAL)
       fprintf(stderr, "    accepted: %s\n", bad[i]);
     CHECK_INT(rc, -EINVAL);
     CHECK(back == NULL);
   }
   /* deeper than any OTLP message: refused, not a stack overflow */
-  otel__buf_clear(&json);
-  otel__buf_puts(&json,
-                 "{\"resourceSpans\":[{\"resource\":{\"attributes\":[{\"key\":\"k\",\"value\":");
+  otlp_buf_clear(&json);
+  otlp_buf_puts(&json,
+                "{\"resourceSpans\":[{\"resource\":{\"attributes\":[{\"key\":\"k\",\"value\":");
   for (int i = 0; i < 100; i++)
-    otel__buf_puts(&json, "{\"arrayValue\":{\"values\":[");
-  otel__buf_puts(&json, "{}");
+    otlp_buf_puts(&json, "{\"arrayValue\":{\"values\":[");
+  otlp_buf_puts(&json, "{}");
   for (int i = 0; i < 100; i++)
-    otel__buf_puts(&json, "]}}");
-  otel__buf_puts(&json, "}]}}]}");
-  CHECK_INT(otel__otlp_json_parse(d, json.data, json.len, &back), -EINVAL);
-  otel__buf_free(&json);
+    otlp_buf_puts(&json, "]}}");
+  otlp_buf_puts(&json, "}]}}]}");
+  CHECK_INT(otlp_json_decode(d, json.data, json.len, &back), -EINVAL);
+  otlp_buf_free(&json);
   protobuf_c_message_free_unpacked(original, NULL);
   encoded_free(&e);
   test_sdk_stop();
@@ -473,27 +472,27 @@ TEST(large_batches_encode_across_buffer_growth) {
 }
 
 TEST(json_string_escaping) {
-  otel__buf_t b;
-  otel__buf_init(&b, 0);
+  otlp_buf_t b;
+  otlp_buf_init(&b, 0);
   const char in[] = "a\"b\\c\x01\t\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\xed\xa0\x80\xc0\xaf";
-  otel__buf_json_string(&b, in, sizeof(in) - 1);
-  CHECK_STR(otel__buf_cstr(&b), "\"a\\\"b\\\\c\\u0001\\t\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80"
-                                "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\"");
-  otel__buf_free(&b);
+  otlp_buf_json_string(&b, in, sizeof(in) - 1);
+  CHECK_STR(otlp_buf_cstr(&b), "\"a\\\"b\\\\c\\u0001\\t\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80"
+                               "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\"");
+  otlp_buf_free(&b);
 }
 
 TEST(base64_and_hex) {
-  otel__buf_t b;
-  otel__buf_init(&b, 0);
-  otel__buf_base64(&b, (const uint8_t *)"foobar", 6);
-  otel__buf_putc(&b, ' ');
-  otel__buf_base64(&b, (const uint8_t *)"fooba", 5);
-  otel__buf_putc(&b, ' ');
-  otel__buf_base64(&b, (const uint8_t *)"foob", 4);
-  otel__buf_putc(&b, ' ');
-  otel__buf_hex(&b, (const uint8_t *)"\x00\xff\x10", 3);
-  CHECK_STR(otel__buf_cstr(&b), "Zm9vYmFy Zm9vYmE= Zm9vYg== 00ff10");
-  otel__buf_free(&b);
+  otlp_buf_t b;
+  otlp_buf_init(&b, 0);
+  otlp_buf_base64(&b, (const uint8_t *)"foobar", 6);
+  otlp_buf_putc(&b, ' ');
+  otlp_buf_base64(&b, (const uint8_t *)"fooba", 5);
+  otlp_buf_putc(&b, ' ');
+  otlp_buf_base64(&b, (const uint8_t *)"foob", 4);
+  otlp_buf_putc(&b, ' ');
+  otlp_buf_hex(&b, (const uint8_t *)"\x00\xff\x10", 3);
+  CHECK_STR(otlp_buf_cstr(&b), "Zm9vYmFy Zm9vYmE= Zm9vYg== 00ff10");
+  otlp_buf_free(&b);
 }
 
 /* The reference: the fewest digits, from 15, that read back as d. */
@@ -522,12 +521,12 @@ TEST(doubles_written_as_printf_would) {
   for (size_t i = 0; i < n; i++) {
     char want[32];
     shortest_by_printf(values[i], want);
-    otel__buf_t b;
-    otel__buf_init(&b, 0);
-    otel__buf_put_double(&b, values[i]);
-    if (strcmp(otel__buf_cstr(&b), want) && mismatches++ < 5)
-      fprintf(stderr, "    %.17g: wrote %s, printf %s\n", values[i], otel__buf_cstr(&b), want);
-    otel__buf_free(&b);
+    otlp_buf_t b;
+    otlp_buf_init(&b, 0);
+    otlp_buf_put_double(&b, values[i]);
+    if (strcmp(otlp_buf_cstr(&b), want) && mismatches++ < 5)
+      fprintf(stderr, "    %.17g: wrote %s, printf %s\n", values[i], otlp_buf_cstr(&b), want);
+    otlp_buf_free(&b);
   }
   CHECK_INT(mismatches, 0);
 }
@@ -552,11 +551,11 @@ TEST(small_strings_written_as_printf_would) {
   for (size_t i = 0; i < sizeof(ints) / sizeof(ints[0]); i++) {
     char want[24];
     snprintf(want, sizeof(want), "%lld", (long long)ints[i]);
-    otel__buf_t b;
-    otel__buf_init(&b, 0);
-    otel__buf_put_int(&b, ints[i]);
-    CHECK_STR(otel__buf_cstr(&b), want);
-    otel__buf_free(&b);
+    otlp_buf_t b;
+    otlp_buf_init(&b, 0);
+    otlp_buf_put_int(&b, ints[i]);
+    CHECK_STR(otlp_buf_cstr(&b), want);
+    otlp_buf_free(&b);
   }
   for (unsigned v = 0; v < 256; v++) {
     uint8_t addr[4] = {(uint8_t)v, (uint8_t)(255 - v), (uint8_t)(v * 7), (uint8_t)(v / 3)};
@@ -571,14 +570,14 @@ TEST(small_strings_written_as_printf_would) {
 }
 
 TEST(buffer_cap_fails_cleanly) {
-  otel__buf_t b;
-  otel__buf_init(&b, 8);
-  otel__buf_puts(&b, "12345678");
+  otlp_buf_t b;
+  otlp_buf_init(&b, 8);
+  otlp_buf_puts(&b, "12345678");
   CHECK(!b.failed);
-  otel__buf_puts(&b, "9");
+  otlp_buf_puts(&b, "9");
   CHECK(b.failed);
   CHECK_INT(b.len, 8);
-  otel__buf_free(&b);
+  otlp_buf_free(&b);
 }
 
 TEST_MAIN("otlp", TEST_CASE(protobuf_carries_every_field), TEST_CASE(json_follows_the_otlp_mapping),

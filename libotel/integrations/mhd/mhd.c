@@ -7,7 +7,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "common/buf.h"
+#include "otlp_codec.h"
+#include "common/text.h"
 #include "common/clock.h"
 #include "metrics/durations.h"
 #include "trace/span.h"

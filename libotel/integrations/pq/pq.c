@@ -5,7 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/buf.h"
+#include "otlp_codec.h"
+#include "common/text.h"
 #include "common/clock.h"
 #include "metrics/durations.h"
 #include "trace/span.h"

@@ -4,6 +4,7 @@
  * prints it (console).
  */
 #include "export/exporter.h"
+#include "otlp_codec.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -22,7 +23,7 @@ typedef struct exporter {
   otel__otlp_http_t *http; /* NULL when OTLP is not among the exporters */
   bool console;
   otel__pbw_t pb;
-  otel__buf_t json;
+  otlp_buf_t json;
 } exporter_t;
 
 /* The console shows exactly what OTLP would carry: the encoded request,
@@ -32,7 +33,7 @@ static void print_console(exporter_t *e) {
                                                     otel__pbw_data(&e->pb));
   if (!req)
     return;
-  otel__buf_clear(&e->json);
+  otlp_buf_clear(&e->json);
   e->sig->console_lines(req, &e->json);
   protobuf_c_message_free_unpacked(req, NULL);
   if (!e->json.failed)
@@ -59,7 +60,7 @@ static void destroy(void *ud) {
   exporter_t *e = ud;
   otel__otlp_http_free(e->http);
   otel__pbw_free(&e->pb);
-  otel__buf_free(&e->json);
+  otlp_buf_free(&e->json);
   otel__interrupt_destroy(&e->intr);
   free(e);
 }
@@ -82,7 +83,7 @@ otel__batch_t *otel__export_pipeline_start(const otel__sdk_t *sdk, const otel__s
   e->otlp = otlp;
   e->console = kinds & OTEL__EXPORT_CONSOLE;
   otel__pbw_init(&e->pb);
-  otel__buf_init(&e->json, 0);
+  otlp_buf_init(&e->json, 0);
   if ((kinds & OTEL__EXPORT_OTLP) && !(e->http = otel__otlp_http_new(otlp, &e->intr))) {
     destroy(e);
     free(ops);

@@ -10,7 +10,7 @@
 #include <protobuf-c/protobuf-c.h>
 
 #include "export/batch.h"
-#include "common/buf.h"
+#include "otlp_codec.h"
 #include "export/pbw.h"
 #include "common/state.h"
 
@@ -20,7 +20,7 @@ typedef struct otel__signal {
   /* Encodes n items as one request into w (after a reset): 0 or -ENOMEM. */
   int (*encode)(otel__pbw_t *w, const otel__resource_t *resource, void *const *items, size_t n);
   /* Appends one JSON line per item of a decoded request, for the console. */
-  void (*console_lines)(const ProtobufCMessage *request, otel__buf_t *out);
+  void (*console_lines)(const ProtobufCMessage *request, otlp_buf_t *out);
   void (*free_item)(void *item);
 } otel__signal_t;
 

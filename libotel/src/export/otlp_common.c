@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "export/otlp_fields.h"
-#include "export/otlp_json.h"
+#include "otlp_codec.h"
 #include "export/otlp_value.h"
 
 void otel__otlp_put_attrs(otel__pbw_t *w, uint32_t field, const otel__attrs_t *a) {
@@ -53,22 +53,22 @@ void otel__otlp_put_scope(otel__pbw_t *w, uint32_t field, const char *name, cons
 }
 
 int otel__otlp_pb_to_json(const ProtobufCMessageDescriptor *d, const uint8_t *p, size_t n,
-                          otel__buf_t *out) {
+                          otlp_buf_t *out) {
   ProtobufCMessage *m = protobuf_c_message_unpack(d, NULL, n, p);
   if (!m)
     return -EINVAL;
-  otel__otlp_json(m, out);
+  otlp_json_encode(m, out);
   protobuf_c_message_free_unpacked(m, NULL);
   return out->failed ? -ENOMEM : 0;
 }
 
 int otel__otlp_body(const otel__pbw_t *w, const ProtobufCMessageDescriptor *d, bool as_json,
-                    otel__buf_t *json, const void **body, size_t *len) {
+                    otlp_buf_t *json, const void **body, size_t *len) {
   *body = otel__pbw_data(w);
   *len = otel__pbw_len(w);
   if (!as_json)
     return 0;
-  otel__buf_clear(json);
+  otlp_buf_clear(json);
   int rc = otel__otlp_pb_to_json(d, otel__pbw_data(w), otel__pbw_len(w), json);
   *body = json->data;
   *len = json->len;

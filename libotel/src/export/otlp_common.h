@@ -9,7 +9,7 @@
 #include <protobuf-c/protobuf-c.h>
 
 #include "common/attrs.h"
-#include "common/buf.h"
+#include "otlp_codec.h"
 #include "export/pbw.h"
 #include <stdbool.h>
 
@@ -30,12 +30,12 @@ void otel__otlp_put_scope(otel__pbw_t *w, uint32_t field, const char *name, cons
 /* Decodes a protobuf message of type d and appends it as OTLP/JSON to out.
  * -EINVAL when it does not decode. */
 int otel__otlp_pb_to_json(const ProtobufCMessageDescriptor *d, const uint8_t *p, size_t n,
-                          otel__buf_t *out);
+                          otlp_buf_t *out);
 
 /* The body to send for an encoded request: the protobuf bytes in w as they
  * are, or, for http/json, the same request (message type d) as OTLP/JSON in
  * json. *body and *len are borrowed from w or json. 0, -EINVAL or -ENOMEM. */
 int otel__otlp_body(const otel__pbw_t *w, const ProtobufCMessageDescriptor *d, bool as_json,
-                    otel__buf_t *json, const void **body, size_t *len);
+                    otlp_buf_t *json, const void **body, size_t *len);
 
 #endif

@@ -11,7 +11,7 @@
 
 #include "common/clock.h"
 #include "common/diag.h"
-#include "export/gzip.h"
+#include "otlp_codec.h"
 #include "common/ids.h"
 #include "otlp/trace_service.pb-c.h"
 #include "export/retry.h"
@@ -24,9 +24,9 @@ struct otel__otlp_http {
   otel__interrupt_t *intr;
   CURL *curl;
   struct curl_slist *headers;
-  otel__gzip_t gzip;
-  otel__buf_t compressed;
-  otel__buf_t response;
+  otlp_gzip_t gzip;
+  otlp_buf_t compressed;
+  otlp_buf_t response;
   int64_t retry_after_ms; /* from the last response; -1 when none */
   uint64_t last_warn_ns;
   unsigned suppressed_warnings;
@@ -54,7 +54,7 @@ static size_t on_body(char *p, size_t size, size_t n, void *ud) {
   size_t len = size * n;
   if (h->response.len + len > OTEL__RESPONSE_MAX)
     return 0; /* makes libcurl fail the transfer with CURLE_WRITE_ERROR */
-  otel__buf_append(&h->response, p, len);
+  otlp_buf_append(&h->response, p, len);
   return h->response.failed ? 0 : len;
 }
 
@@ -116,8 +116,8 @@ otel__otlp_http_t *otel__otlp_http_new(const otel__otlp_config_t *cfg, otel__int
     return NULL;
   h->cfg = cfg;
   h->intr = intr;
-  otel__buf_init(&h->compressed, 0);
-  otel__buf_init(&h->response, OTEL__RESPONSE_MAX);
+  otlp_buf_init(&h->compressed, 0);
+  otlp_buf_init(&h->response, OTEL__RESPONSE_MAX);
   h->curl = curl_easy_init();
   h->headers = build_headers(cfg);
   if (!h->curl || !h->headers) {
@@ -149,9 +149,9 @@ void otel__otlp_http_free(otel__otlp_http_t *h) {
   if (h->curl)
     curl_easy_cleanup(h->curl);
   curl_slist_free_all(h->headers);
-  otel__gzip_end(&h->gzip);
-  otel__buf_free(&h->compressed);
-  otel__buf_free(&h->response);
+  otlp_gzip_end(&h->gzip);
+  otlp_buf_free(&h->compressed);
+  otlp_buf_free(&h->response);
   free(h);
 }
 
@@ -215,7 +215,7 @@ static bool retry_transport(CURLcode rc) {
 
 int otel__otlp_http_send(otel__otlp_http_t *h, const void *body, size_t len, uint64_t deadline) {
   if (h->cfg->gzip) {
-    if (otel__gzip(&h->gzip, body, len, &h->compressed))
+    if (otlp_gzip(&h->gzip, body, len, &h->compressed))
       return -ENOMEM;
     body = h->compressed.data;
     len = h->compressed.len;
@@ -236,7 +236,7 @@ int otel__otlp_http_send(otel__otlp_http_t *h, const void *body, size_t len, uin
     if (remaining == 0)
       return hard <= deadline ? -ECANCELED : -ETIMEDOUT;
     curl_easy_setopt(h->curl, CURLOPT_TIMEOUT_MS, (long)remaining);
-    otel__buf_clear(&h->response);
+    otlp_buf_clear(&h->response);
     h->retry_after_ms = -1;
     h->stats.requests++;
     CURLcode rc = curl_easy_perform(h->curl);

@@ -7,7 +7,7 @@
 #ifndef OTEL_OTLP_HTTP_H
 #define OTEL_OTLP_HTTP_H
 
-#include "common/buf.h"
+#include "otlp_codec.h"
 #include "common/config.h"
 #include "export/interrupt.h"
 

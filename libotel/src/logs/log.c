@@ -10,7 +10,8 @@
 #include <time.h>
 
 #include "export/batch.h"
-#include "common/buf.h"
+#include "common/text.h"
+#include "otlp_codec.h"
 #include "common/clock.h"
 #include "trace/context_internal.h"
 #include "logs/log_record.h"
@@ -39,7 +40,7 @@ static const char *level_name(otel_severity_t s) {
 /* Python logging's default asctime, in UTC: "2026-11-23 10:00:00,123". The
  * date and time are formatted once a second per thread; the thousandths are
  * written from their digits. */
-static void put_asctime(otel__buf_t *b, uint64_t ns) {
+static void put_asctime(otlp_buf_t *b, uint64_t ns) {
   static _Thread_local time_t formatted = -1;
   static _Thread_local char text[24]; /* "2026-11-23 10:00:00,123" */
   time_t secs = (time_t)(ns / 1000000000u);
@@ -51,71 +52,71 @@ static void put_asctime(otel__buf_t *b, uint64_t ns) {
     formatted = secs;
   }
   otel__digits(text + 20, (unsigned)(ns / 1000000u % 1000u), 3);
-  otel__buf_putc(b, '"');
-  otel__buf_append(b, text, 23);
-  otel__buf_putc(b, '"');
+  otlp_buf_putc(b, '"');
+  otlp_buf_append(b, text, 23);
+  otlp_buf_putc(b, '"');
 }
 
-static void put_key(otel__buf_t *b, const char *key) {
-  otel__buf_putc(b, ',');
-  otel__buf_json_string(b, key, strlen(key));
-  otel__buf_putc(b, ':');
+static void put_key(otlp_buf_t *b, const char *key) {
+  otlp_buf_putc(b, ',');
+  otlp_buf_json_string(b, key, strlen(key));
+  otlp_buf_putc(b, ':');
 }
 
-static void put_str(otel__buf_t *b, const char *s) { otel__buf_json_string(b, s, strlen(s)); }
+static void put_str(otlp_buf_t *b, const char *s) { otlp_buf_json_string(b, s, strlen(s)); }
 
 /* s as a JSON string of at most cut bytes of it (at a UTF-8 boundary), with
  * "... [shortened from N bytes]" at the end of one that was cut. */
-static void put_text(otel__buf_t *b, const char *s, size_t cut) {
+static void put_text(otlp_buf_t *b, const char *s, size_t cut) {
   size_t n = strlen(s);
   if (n <= cut) {
-    otel__buf_json_string(b, s, n);
+    otlp_buf_json_string(b, s, n);
     return;
   }
   while (cut > 0 && ((unsigned char)s[cut] & 0xc0) == 0x80)
     cut--;
-  otel__buf_json_string(b, s, cut);
+  otlp_buf_json_string(b, s, cut);
   if (b->failed)
     return;
   b->len--; /* reopen the string for the marker */
-  otel__buf_printf(b, "... [shortened from %zu bytes]\"", n);
+  otlp_buf_printf(b, "... [shortened from %zu bytes]\"", n);
 }
 
-static void put_scalar(otel__buf_t *b, otel_value_type_t type, const void *v, size_t cut) {
+static void put_scalar(otlp_buf_t *b, otel_value_type_t type, const void *v, size_t cut) {
   switch (type) {
   case OTEL_VALUE_STRING:
     put_text(b, *(const char *const *)v ? *(const char *const *)v : "", cut);
     break;
   case OTEL_VALUE_BOOL:
-    otel__buf_puts(b, *(const bool *)v ? "true" : "false");
+    otlp_buf_puts(b, *(const bool *)v ? "true" : "false");
     break;
   case OTEL_VALUE_INT:
-    otel__buf_put_int(b, *(const int64_t *)v);
+    otlp_buf_put_int(b, *(const int64_t *)v);
     break;
   default: {
     double d = *(const double *)v;
     if (d != d || d - d != 0) /* NaN or infinite: not JSON numbers */
-      otel__buf_printf(b, "\"%g\"", d);
+      otlp_buf_printf(b, "\"%g\"", d);
     else
-      otel__buf_put_double(b, d);
+      otlp_buf_put_double(b, d);
   }
   }
 }
 
-static void put_value(otel__buf_t *b, const otel_attr_t *a, size_t cut) {
+static void put_value(otlp_buf_t *b, const otel_attr_t *a, size_t cut) {
   static const size_t sizes[] = {sizeof(const char *), sizeof(bool), 8, 8};
   if (a->type <= OTEL_VALUE_DOUBLE) {
     put_scalar(b, a->type, &a->v, cut);
     return;
   }
   otel_value_type_t item = (otel_value_type_t)(a->type - OTEL_VALUE_STRING_ARRAY);
-  otel__buf_putc(b, '[');
+  otlp_buf_putc(b, '[');
   for (size_t i = 0; i < a->v.array.len; i++) {
     if (i)
-      otel__buf_putc(b, ',');
+      otlp_buf_putc(b, ',');
     put_scalar(b, item, (const char *)a->v.array.items + i * sizes[item], cut);
   }
-  otel__buf_putc(b, ']');
+  otlp_buf_putc(b, ']');
 }
 
 /* How many strings a line holds: the message and every string value. */
@@ -130,10 +131,10 @@ static size_t strings_in(const otel_attr_t *attrs, size_t n) {
 }
 
 /* The JSON line, its strings cut to cut bytes each (SIZE_MAX: whole). */
-static void format_line(otel__buf_t *line, otel_severity_t severity, const char *logger,
+static void format_line(otlp_buf_t *line, otel_severity_t severity, const char *logger,
                         const char *message, const otel_attr_t *attrs, size_t n,
                         const otel_span_context_t *sc, uint64_t now, size_t cut) {
-  otel__buf_puts(line, "{\"asctime\":");
+  otlp_buf_puts(line, "{\"asctime\":");
   put_asctime(line, now);
   put_key(line, "levelname");
   put_str(line, level_name(severity));
@@ -143,16 +144,16 @@ static void format_line(otel__buf_t *line, otel_severity_t severity, const char 
   put_text(line, message ? message : "", cut);
   put_key(line, "otelTraceID");
   if (sc) {
-    otel__buf_putc(line, '"');
-    otel__buf_hex(line, sc->trace_id, OTEL_TRACE_ID_SIZE);
-    otel__buf_puts(line, "\",\"otelSpanID\":\"");
-    otel__buf_hex(line, sc->span_id, OTEL_SPAN_ID_SIZE);
-    otel__buf_putc(line, '"');
+    otlp_buf_putc(line, '"');
+    otlp_buf_hex(line, sc->trace_id, OTEL_TRACE_ID_SIZE);
+    otlp_buf_puts(line, "\",\"otelSpanID\":\"");
+    otlp_buf_hex(line, sc->span_id, OTEL_SPAN_ID_SIZE);
+    otlp_buf_putc(line, '"');
   } else {
-    otel__buf_puts(line, "\"0\",\"otelSpanID\":\"0\"");
+    otlp_buf_puts(line, "\"0\",\"otelSpanID\":\"0\"");
   }
   put_key(line, "otelTraceSampled");
-  otel__buf_puts(line, sc && (sc->flags & OTEL_TRACE_FLAG_SAMPLED) ? "true" : "false");
+  otlp_buf_puts(line, sc && (sc->flags & OTEL_TRACE_FLAG_SAMPLED) ? "true" : "false");
   put_key(line, "otelServiceName");
   put_str(line, otel__sdk_service_name());
   for (size_t i = 0; i < n; i++) {
@@ -161,13 +162,13 @@ static void format_line(otel__buf_t *line, otel_severity_t severity, const char 
     put_key(line, attrs[i].key);
     put_value(line, &attrs[i], cut);
   }
-  otel__buf_puts(line, "}\n");
+  otlp_buf_puts(line, "}\n");
 }
 
 void otel_log(otel_severity_t severity, const char *logger, const char *message,
               const otel_attr_t *attrs, size_t n) {
-  otel__buf_t line; /* per call: a per-thread buffer would outlive pool threads */
-  otel__buf_init(&line, LINE_MAX_BYTES);
+  otlp_buf_t line; /* per call: a per-thread buffer would outlive pool threads */
+  otlp_buf_init(&line, LINE_MAX_BYTES);
 
   const otel_span_context_t *sc = otel__current_span_context();
   bool valid = otel_span_context_is_valid(sc);
@@ -175,7 +176,7 @@ void otel_log(otel_severity_t severity, const char *logger, const char *message,
   format_line(&line, severity, logger, message, attrs, n, valid ? sc : NULL, now, SIZE_MAX);
   for (size_t cut = LINE_TEXT_BUDGET / strings_in(attrs, n); line.failed && cut >= SHORTEST_CUT;
        cut /= 2) { /* too long: shortened, the longest strings first */
-    otel__buf_clear(&line);
+    otlp_buf_clear(&line);
     format_line(&line, severity, logger, message, attrs, n, valid ? sc : NULL, now, cut);
   }
   otel__batch_t *logs = otel__sdk.logs;
@@ -187,5 +188,5 @@ void otel_log(otel_severity_t severity, const char *logger, const char *message,
   }
   if (!line.failed) /* lost only when even the shortest cut does not fit */
     otel__stdout_line(line.data, line.len);
-  otel__buf_free(&line);
+  otlp_buf_free(&line);
 }

@@ -16,7 +16,7 @@
 #include "otlp/logs_service.pb-c.h"
 #include "export/otlp_common.h"
 #include "export/otlp_fields.h"
-#include "export/otlp_json.h"
+#include "otlp_codec.h"
 #include "export/otlp_value.h"
 
 #define REQUEST_DESCRIPTOR                                                                         \
@@ -131,14 +131,14 @@ static int encode(otel__pbw_t *w, const otel__resource_t *resource, void *const 
   return otel__otlp_logs_encode(w, resource, (otel__log_record_t *const *)items, n);
 }
 
-static void console_lines(const ProtobufCMessage *m, otel__buf_t *out) {
+static void console_lines(const ProtobufCMessage *m, otlp_buf_t *out) {
   const Opentelemetry__Proto__Collector__Logs__V1__ExportLogsServiceRequest *req = (const void *)m;
   for (size_t r = 0; r < req->n_resource_logs; r++) {
     for (size_t k = 0; k < req->resource_logs[r]->n_scope_logs; k++) {
       Opentelemetry__Proto__Logs__V1__ScopeLogs *sl = req->resource_logs[r]->scope_logs[k];
       for (size_t i = 0; i < sl->n_log_records; i++) {
-        otel__otlp_json(&sl->log_records[i]->base, out);
-        otel__buf_putc(out, '\n');
+        otlp_json_encode(&sl->log_records[i]->base, out);
+        otlp_buf_putc(out, '\n');
       }
     }
   }

@@ -11,6 +11,7 @@
  * exits, and is joined. Request threads never wait on any of this.
  */
 #include "metrics/metric_reader.h"
+#include "otlp_codec.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -38,7 +39,7 @@ struct otel__reader {
   otel__otlp_http_t *http; /* NULL when OTLP is not among the exporters */
   bool console;
   otel__pbw_t pb;
-  otel__buf_t json;
+  otlp_buf_t json;
   pthread_t thread;
   pthread_mutex_t lock;
   pthread_cond_t wake, done;
@@ -56,7 +57,7 @@ static void export_once(otel__reader_t *r, uint64_t deadline) {
   size_t len;
   if (r->console &&
       otel__otlp_body(&r->pb, &REQUEST_DESCRIPTOR, true, &r->json, &body, &len) == 0) {
-    otel__buf_putc(&r->json, '\n'); /* body is r->json's text */
+    otlp_buf_putc(&r->json, '\n'); /* body is r->json's text */
     if (!r->json.failed)
       otel__stdout_now(r->json.data, r->json.len);
   }
@@ -109,7 +110,7 @@ static void *reader_thread(void *arg) {
 static void reader_free(otel__reader_t *r) {
   otel__otlp_http_free(r->http);
   otel__pbw_free(&r->pb);
-  otel__buf_free(&r->json);
+  otlp_buf_free(&r->json);
   pthread_cond_destroy(&r->done);
   pthread_cond_destroy(&r->wake);
   pthread_mutex_destroy(&r->lock);
@@ -130,7 +131,7 @@ otel__reader_t *otel__reader_start(const otel__sdk_t *sdk) {
   r->sdk = sdk;
   r->console = kinds & OTEL__EXPORT_CONSOLE;
   otel__pbw_init(&r->pb);
-  otel__buf_init(&r->json, 0);
+  otlp_buf_init(&r->json, 0);
   pthread_mutex_init(&r->lock, NULL);
   otel__cond_init_monotonic(&r->wake);
   otel__cond_init_monotonic(&r->done);

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/buf.h"
+#include "otlp_codec.h"
 
 bool otel__is_token_char(unsigned char c) {
   if (c <= 0x20 || c >= 0x7f)
@@ -19,8 +19,8 @@ bool otel__percent_decode(const char *s, size_t n, char *out) {
       out[o++] = s[i];
       continue;
     }
-    int hi = i + 2 < n ? otel__hex_value(s[i + 1]) : -1;
-    int lo = hi >= 0 ? otel__hex_value(s[i + 2]) : -1;
+    int hi = i + 2 < n ? otlp_hex_value(s[i + 1]) : -1;
+    int lo = hi >= 0 ? otlp_hex_value(s[i + 2]) : -1;
     if (lo < 0)
       return false;
     out[o++] = (char)(hi << 4 | lo);

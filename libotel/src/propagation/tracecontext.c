@@ -9,7 +9,7 @@
 
 #include <otel/context.h>
 
-#include "common/buf.h"
+#include "otlp_codec.h"
 #include "common/ids.h"
 #include "propagation/propagation.h"
 
@@ -31,7 +31,7 @@ int otel_traceparent_parse(const char *v, otel_span_context_t *out) {
   if (n < TRACEPARENT_LEN || v[2] != '-' || v[35] != '-' || v[52] != '-')
     return -EINVAL;
   uint8_t version;
-  if (otel__hex_decode(v, 1, &version) || version == 0xff)
+  if (otlp_hex_decode(v, 1, &version) || version == 0xff)
     return -EINVAL;
   /* Version 00 is exactly 55 characters; a later version may append fields
    * after another '-', which this parser ignores as the specification says. */
@@ -40,9 +40,8 @@ int otel_traceparent_parse(const char *v, otel_span_context_t *out) {
   otel_span_context_t sc;
   memset(&sc, 0, sizeof(sc));
   uint8_t flags;
-  if (otel__hex_decode(v + 3, OTEL_TRACE_ID_SIZE, sc.trace_id) ||
-      otel__hex_decode(v + 36, OTEL_SPAN_ID_SIZE, sc.span_id) ||
-      otel__hex_decode(v + 53, 1, &flags))
+  if (otlp_hex_decode(v + 3, OTEL_TRACE_ID_SIZE, sc.trace_id) ||
+      otlp_hex_decode(v + 36, OTEL_SPAN_ID_SIZE, sc.span_id) || otlp_hex_decode(v + 53, 1, &flags))
     return -EINVAL;
   if (otel__is_zero(sc.trace_id, OTEL_TRACE_ID_SIZE) ||
       otel__is_zero(sc.span_id, OTEL_SPAN_ID_SIZE))
@@ -55,12 +54,12 @@ int otel_traceparent_parse(const char *v, otel_span_context_t *out) {
 
 void otel_traceparent_format(const otel_span_context_t *sc, char out[OTEL_TRACEPARENT_SIZE]) {
   memcpy(out, "00-", 3);
-  otel__hex_encode(sc->trace_id, OTEL_TRACE_ID_SIZE, out + 3);
+  otlp_hex_encode(sc->trace_id, OTEL_TRACE_ID_SIZE, out + 3);
   out[35] = '-';
-  otel__hex_encode(sc->span_id, OTEL_SPAN_ID_SIZE, out + 36);
+  otlp_hex_encode(sc->span_id, OTEL_SPAN_ID_SIZE, out + 36);
   out[52] = '-';
   uint8_t flags = sc->flags & OTEL_TRACE_FLAG_SAMPLED;
-  otel__hex_encode(&flags, 1, out + 53);
+  otlp_hex_encode(&flags, 1, out + 53);
 }
 
 static bool is_lcalpha(char c) { return c >= 'a' && c <= 'z'; }

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "export/batch.h"
-#include "common/buf.h"
+#include "otlp_codec.h"
 #include "common/clock.h"
 #include "trace/context_internal.h"
 #include "common/ids.h"
@@ -132,7 +132,7 @@ otel_scope_t otel_span_attach(otel_span_t *span) {
 }
 
 void otel_span_trace_id_hex(const otel_span_t *span, char out[OTEL_TRACE_ID_HEX_SIZE]) {
-  otel__hex_encode(otel_span_context(span)->trace_id, OTEL_TRACE_ID_SIZE, out);
+  otlp_hex_encode(otel_span_context(span)->trace_id, OTEL_TRACE_ID_SIZE, out);
 }
 
 bool otel_span_is_recording(const otel_span_t *span) { return span && span->recording; }

@@ -3,60 +3,60 @@
  * message type by hand means traces, metrics and logs share one writer, and
  * a field added to the .proto needs no code here.
  */
-#include "export/otlp_json.h"
+#include "otlp_codec.h"
 
 #include <inttypes.h>
 #include <math.h>
 #include <string.h>
 
 /* The lowerCamelCase JSON name of a snake_case field name. */
-static void put_json_name(otel__buf_t *out, const char *name) {
-  otel__buf_putc(out, '"');
+static void put_json_name(otlp_buf_t *out, const char *name) {
+  otlp_buf_putc(out, '"');
   for (const char *p = name; *p; p++) {
     if (*p == '_' && p[1]) {
       p++;
-      otel__buf_putc(out, (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p));
+      otlp_buf_putc(out, (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p));
     } else {
-      otel__buf_putc(out, *p);
+      otlp_buf_putc(out, *p);
     }
   }
-  otel__buf_puts(out, "\":");
+  otlp_buf_puts(out, "\":");
 }
 
 /* OTLP encodes these bytes fields as hex rather than base64. */
-bool otel__otlp_is_id_field(const char *name) {
+bool otlp_json_is_id_field(const char *name) {
   return !strcmp(name, "trace_id") || !strcmp(name, "span_id") || !strcmp(name, "parent_span_id");
 }
 
-static void put_double(otel__buf_t *out, double d) {
+static void put_double(otlp_buf_t *out, double d) {
   if (isnan(d))
-    otel__buf_puts(out, "\"NaN\"");
+    otlp_buf_puts(out, "\"NaN\"");
   else if (isinf(d))
-    otel__buf_puts(out, d > 0 ? "\"Infinity\"" : "\"-Infinity\"");
+    otlp_buf_puts(out, d > 0 ? "\"Infinity\"" : "\"-Infinity\"");
   else
-    otel__buf_put_double(out, d);
+    otlp_buf_put_double(out, d);
 }
 
-static void put_scalar(otel__buf_t *out, const ProtobufCFieldDescriptor *f, const void *p) {
+static void put_scalar(otlp_buf_t *out, const ProtobufCFieldDescriptor *f, const void *p) {
   switch (f->type) {
   case PROTOBUF_C_TYPE_INT32:
   case PROTOBUF_C_TYPE_SINT32:
   case PROTOBUF_C_TYPE_SFIXED32:
   case PROTOBUF_C_TYPE_ENUM:
-    otel__buf_printf(out, "%" PRId32, *(const int32_t *)p);
+    otlp_buf_printf(out, "%" PRId32, *(const int32_t *)p);
     break;
   case PROTOBUF_C_TYPE_UINT32:
   case PROTOBUF_C_TYPE_FIXED32:
-    otel__buf_printf(out, "%" PRIu32, *(const uint32_t *)p);
+    otlp_buf_printf(out, "%" PRIu32, *(const uint32_t *)p);
     break;
   case PROTOBUF_C_TYPE_INT64:
   case PROTOBUF_C_TYPE_SINT64:
   case PROTOBUF_C_TYPE_SFIXED64:
-    otel__buf_printf(out, "\"%" PRId64 "\"", *(const int64_t *)p);
+    otlp_buf_printf(out, "\"%" PRId64 "\"", *(const int64_t *)p);
     break;
   case PROTOBUF_C_TYPE_UINT64:
   case PROTOBUF_C_TYPE_FIXED64:
-    otel__buf_printf(out, "\"%" PRIu64 "\"", *(const uint64_t *)p);
+    otlp_buf_printf(out, "\"%" PRIu64 "\"", *(const uint64_t *)p);
     break;
   case PROTOBUF_C_TYPE_FLOAT:
     put_double(out, *(const float *)p);
@@ -65,30 +65,30 @@ static void put_scalar(otel__buf_t *out, const ProtobufCFieldDescriptor *f, cons
     put_double(out, *(const double *)p);
     break;
   case PROTOBUF_C_TYPE_BOOL:
-    otel__buf_puts(out, *(const protobuf_c_boolean *)p ? "true" : "false");
+    otlp_buf_puts(out, *(const protobuf_c_boolean *)p ? "true" : "false");
     break;
   case PROTOBUF_C_TYPE_STRING: {
     const char *s = *(char *const *)p;
-    otel__buf_json_string(out, s ? s : "", s ? strlen(s) : 0);
+    otlp_buf_json_string(out, s ? s : "", s ? strlen(s) : 0);
     break;
   }
   case PROTOBUF_C_TYPE_BYTES: {
     const ProtobufCBinaryData *b = p;
-    otel__buf_putc(out, '"');
-    if (otel__otlp_is_id_field(f->name))
-      otel__buf_hex(out, b->data, b->len);
+    otlp_buf_putc(out, '"');
+    if (otlp_json_is_id_field(f->name))
+      otlp_buf_hex(out, b->data, b->len);
     else
-      otel__buf_base64(out, b->data, b->len);
-    otel__buf_putc(out, '"');
+      otlp_buf_base64(out, b->data, b->len);
+    otlp_buf_putc(out, '"');
     break;
   }
   case PROTOBUF_C_TYPE_MESSAGE:
-    otel__otlp_json(*(ProtobufCMessage *const *)p, out);
+    otlp_json_encode(*(ProtobufCMessage *const *)p, out);
     break;
   }
 }
 
-size_t otel__pb_member_size(ProtobufCType t) {
+size_t otlp_pb_member_size(ProtobufCType t) {
   switch (t) {
   case PROTOBUF_C_TYPE_INT64:
   case PROTOBUF_C_TYPE_SINT64:
@@ -126,16 +126,16 @@ static bool is_default(const ProtobufCFieldDescriptor *f, const void *p) {
     return *(const float *)p == 0.0f;
   default: {
     static const uint8_t zero[8];
-    return !memcmp(p, zero, otel__pb_member_size(f->type));
+    return !memcmp(p, zero, otlp_pb_member_size(f->type));
   }
   }
 }
 
-void otel__otlp_json(const ProtobufCMessage *m, otel__buf_t *out) {
+void otlp_json_encode(const ProtobufCMessage *m, otlp_buf_t *out) {
   const ProtobufCMessageDescriptor *d = m->descriptor;
   const char *base = (const char *)m;
   bool first = true;
-  otel__buf_putc(out, '{');
+  otlp_buf_putc(out, '{');
   for (unsigned i = 0; i < d->n_fields; i++) {
     const ProtobufCFieldDescriptor *f = &d->fields[i];
     const void *member = base + f->offset;
@@ -144,18 +144,18 @@ void otel__otlp_json(const ProtobufCMessage *m, otel__buf_t *out) {
       if (!n)
         continue;
       if (!first)
-        otel__buf_putc(out, ',');
+        otlp_buf_putc(out, ',');
       first = false;
       put_json_name(out, f->name);
-      otel__buf_putc(out, '[');
+      otlp_buf_putc(out, '[');
       const char *items = *(char *const *)member;
-      size_t step = otel__pb_member_size(f->type);
+      size_t step = otlp_pb_member_size(f->type);
       for (size_t k = 0; k < n; k++) {
         if (k)
-          otel__buf_putc(out, ',');
+          otlp_buf_putc(out, ',');
         put_scalar(out, f, items + k * step);
       }
-      otel__buf_putc(out, ']');
+      otlp_buf_putc(out, ']');
       continue;
     }
     if (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) {
@@ -165,10 +165,10 @@ void otel__otlp_json(const ProtobufCMessage *m, otel__buf_t *out) {
       continue;
     }
     if (!first)
-      otel__buf_putc(out, ',');
+      otlp_buf_putc(out, ',');
     first = false;
     put_json_name(out, f->name);
     put_scalar(out, f, member);
   }
-  otel__buf_putc(out, '}');
+  otlp_buf_putc(out, '}');
 }

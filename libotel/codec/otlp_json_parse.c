@@ -6,10 +6,7 @@
  * the protocol asks. The message is built with malloc, so
  * protobuf_c_message_free_unpacked(m, NULL) frees it.
  */
-#include "export/otlp_json_parse.h"
-
-#include "common/buf.h"
-#include "export/otlp_json.h"
+#include "otlp_codec.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -65,7 +62,7 @@ static int parse_bytes(const char *s, bool hex, ProtobufCBinaryData *out) {
     if (n % 2)
       goto bad;
     for (size_t i = 0; i < n; i += 2) {
-      int hi = otel__hex_value(s[i]), lo = otel__hex_value(s[i + 1]);
+      int hi = otlp_hex_value(s[i]), lo = otlp_hex_value(s[i + 1]);
       if (hi < 0 || lo < 0)
         goto bad;
       data[len++] = (uint8_t)(hi << 4 | lo);
@@ -184,7 +181,7 @@ static int parse_scalar(const ProtobufCFieldDescriptor *f, const json_t *v, void
   }
   case PROTOBUF_C_TYPE_BYTES: {
     const char *s = json_string_value(v);
-    return s ? parse_bytes(s, otel__otlp_is_id_field(f->name), p) : -EINVAL;
+    return s ? parse_bytes(s, otlp_json_is_id_field(f->name), p) : -EINVAL;
   }
   case PROTOBUF_C_TYPE_MESSAGE:
     return parse_message(f->descriptor, v, depth + 1, (ProtobufCMessage **)p);
@@ -196,7 +193,7 @@ static int parse_repeated(const ProtobufCFieldDescriptor *f, const json_t *v, ch
                           int depth) {
   if (!json_is_array(v))
     return -EINVAL;
-  size_t n = json_array_size(v), size = otel__pb_member_size(f->type);
+  size_t n = json_array_size(v), size = otlp_pb_member_size(f->type);
   if (*(size_t *)(base + f->quantifier_offset))
     return -EINVAL; /* the same field twice */
   char *items = calloc(n ? n : 1, size);
@@ -266,8 +263,8 @@ static int parse_message(const ProtobufCMessageDescriptor *d, const json_t *obj,
   return 0;
 }
 
-int otel__otlp_json_parse(const ProtobufCMessageDescriptor *d, const char *json, size_t len,
-                          ProtobufCMessage **out) {
+int otlp_json_decode(const ProtobufCMessageDescriptor *d, const char *json, size_t len,
+                     ProtobufCMessage **out) {
   json_error_t error;
   json_t *root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &error);
   *out = NULL;

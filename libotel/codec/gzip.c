@@ -3,7 +3,7 @@
  * repeat keys and ids, so level 1 keeps most of the ratio for a fraction of
  * the CPU, and the exporter thread shares the cores with request threads.
  */
-#include "export/gzip.h"
+#include "otlp_codec.h"
 
 #include <errno.h>
 #include <string.h>
@@ -11,7 +11,7 @@
 #define GZIP_WINDOW_BITS (15 + 16)
 #define GZIP_MEM_LEVEL 8
 
-int otel__gzip(otel__gzip_t *g, const void *in, size_t n, otel__buf_t *out) {
+int otlp_gzip(otlp_gzip_t *g, const void *in, size_t n, otlp_buf_t *out) {
   if (!g->ready) {
     memset(&g->zs, 0, sizeof(g->zs));
     if (deflateInit2(&g->zs, Z_BEST_SPEED, Z_DEFLATED, GZIP_WINDOW_BITS, GZIP_MEM_LEVEL,
@@ -21,9 +21,9 @@ int otel__gzip(otel__gzip_t *g, const void *in, size_t n, otel__buf_t *out) {
   } else if (deflateReset(&g->zs) != Z_OK) {
     return -ENOMEM;
   }
-  otel__buf_clear(out);
+  otlp_buf_clear(out);
   uLong bound = deflateBound(&g->zs, (uLong)n);
-  if (!otel__buf_reserve(out, bound))
+  if (!otlp_buf_reserve(out, bound))
     return -ENOMEM;
   g->zs.next_in = (Bytef *)(uintptr_t)in;
   g->zs.avail_in = (uInt)n;
@@ -35,18 +35,18 @@ int otel__gzip(otel__gzip_t *g, const void *in, size_t n, otel__buf_t *out) {
   return 0;
 }
 
-void otel__gzip_end(otel__gzip_t *g) {
+void otlp_gzip_end(otlp_gzip_t *g) {
   if (g->ready)
     deflateEnd(&g->zs);
   g->ready = false;
 }
 
-int otel__gunzip(const void *in, size_t n, size_t max, otel__buf_t *out) {
+int otlp_gunzip(const void *in, size_t n, size_t max, otlp_buf_t *out) {
   z_stream zs;
   memset(&zs, 0, sizeof(zs));
   if (inflateInit2(&zs, 15 + 32) != Z_OK) /* +32: gzip or zlib framing, detected */
     return -ENOMEM;
-  otel__buf_clear(out);
+  otlp_buf_clear(out);
   zs.next_in = (Bytef *)in;
   zs.avail_in = (uInt)n;
   int rc = Z_OK;
@@ -54,7 +54,7 @@ int otel__gunzip(const void *in, size_t n, size_t max, otel__buf_t *out) {
     size_t want = out->len < 4096 ? 4096 : out->len; /* the buffer doubles */
     if (want > max - out->len)
       want = max - out->len;
-    if (!otel__buf_reserve(out, want)) {
+    if (!otlp_buf_reserve(out, want)) {
       inflateEnd(&zs);
       return -ENOMEM;
     }

@@ -1,5 +1,5 @@
 /* Growable byte buffer and the text encodings built on it. */
-#include "common/buf.h"
+#include "otlp_codec.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -8,25 +8,25 @@
 
 static const char HEX[] = "0123456789abcdef";
 
-void otel__buf_init(otel__buf_t *b, size_t max) {
+void otlp_buf_init(otlp_buf_t *b, size_t max) {
   memset(b, 0, sizeof(*b));
   b->max = max;
 }
 
-void otel__buf_free(otel__buf_t *b) {
+void otlp_buf_free(otlp_buf_t *b) {
   free(b->data);
-  otel__buf_init(b, b->max);
+  otlp_buf_init(b, b->max);
 }
 
-void otel__buf_clear(otel__buf_t *b) {
+void otlp_buf_clear(otlp_buf_t *b) {
   b->len = 0;
   b->failed = false;
 }
 
-bool otel__buf_reserve(otel__buf_t *b, size_t n) {
+bool otlp_buf_reserve(otlp_buf_t *b, size_t n) {
   if (b->failed)
     return false;
-  size_t need = b->len + n + 1; /* room for the NUL of otel__buf_cstr */
+  size_t need = b->len + n + 1; /* room for the NUL of otlp_buf_cstr */
   if (need < n || (b->max && b->len + n > b->max)) {
     b->failed = true;
     return false;
@@ -46,17 +46,17 @@ bool otel__buf_reserve(otel__buf_t *b, size_t n) {
   return true;
 }
 
-void otel__buf_append(otel__buf_t *b, const void *p, size_t n) {
-  if (n && otel__buf_reserve(b, n)) {
+void otlp_buf_append(otlp_buf_t *b, const void *p, size_t n) {
+  if (n && otlp_buf_reserve(b, n)) {
     memcpy(b->data + b->len, p, n);
     b->len += n;
   }
 }
 
-void otel__buf_puts(otel__buf_t *b, const char *s) { otel__buf_append(b, s, strlen(s)); }
+void otlp_buf_puts(otlp_buf_t *b, const char *s) { otlp_buf_append(b, s, strlen(s)); }
 
-void otel__buf_putc(otel__buf_t *b, char c) {
-  if (otel__buf_reserve(b, 1))
+void otlp_buf_putc(otlp_buf_t *b, char c) {
+  if (otlp_buf_reserve(b, 1))
     b->data[b->len++] = c;
 }
 
@@ -68,19 +68,19 @@ static char *decimal(char *end, unsigned long long m) {
   return end;
 }
 
-void otel__buf_put_int(otel__buf_t *b, int64_t v) {
+void otlp_buf_put_int(otlp_buf_t *b, int64_t v) {
   char text[24], *end = text + sizeof(text);
   char *p = decimal(end, v < 0 ? 0 - (unsigned long long)v : (unsigned long long)v);
   if (v < 0)
     *--p = '-';
-  otel__buf_append(b, p, (size_t)(end - p));
+  otlp_buf_append(b, p, (size_t)(end - p));
 }
 
 /* d as a whole number of thousandths, without printf: the access log's
  * durations (milliseconds to the microsecond) on every request. For
  * 0 < |d| < 1e12 that is exactly what %.15g prints, trailing zeros dropped,
  * and it reads back as d; false for any other value. */
-static bool put_thousandths(otel__buf_t *b, double d) {
+static bool put_thousandths(otlp_buf_t *b, double d) {
   if (!(d > -1e12 && d < 1e12) || d == 0)
     return false;
   double scaled = d * 1000;
@@ -98,11 +98,11 @@ static bool put_thousandths(otel__buf_t *b, double d) {
   p = decimal(p, m / 1000);
   if (k < 0)
     *--p = '-';
-  otel__buf_append(b, p, (size_t)(end - p));
+  otlp_buf_append(b, p, (size_t)(end - p));
   return true;
 }
 
-void otel__buf_put_double(otel__buf_t *b, double d) {
+void otlp_buf_put_double(otlp_buf_t *b, double d) {
   if (put_thousandths(b, d))
     return;
   char text[32];
@@ -111,17 +111,17 @@ void otel__buf_put_double(otel__buf_t *b, double d) {
     if (strtod(text, NULL) == d)
       break;
   }
-  otel__buf_puts(b, text);
+  otlp_buf_puts(b, text);
 }
 
-void otel__buf_printf(otel__buf_t *b, const char *fmt, ...) {
+void otlp_buf_printf(otlp_buf_t *b, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
   va_list ap2;
   va_copy(ap2, ap);
   int n = vsnprintf(NULL, 0, fmt, ap);
   va_end(ap);
-  if (n > 0 && otel__buf_reserve(b, (size_t)n)) {
+  if (n > 0 && otlp_buf_reserve(b, (size_t)n)) {
     vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap2);
     b->len += (size_t)n;
   }
@@ -157,92 +157,52 @@ static size_t utf8_sequence(const unsigned char *s, size_t n) {
   return len;
 }
 
-void otel__buf_json_string(otel__buf_t *b, const char *str, size_t n) {
+void otlp_buf_json_string(otlp_buf_t *b, const char *str, size_t n) {
   const unsigned char *s = (const unsigned char *)str;
-  otel__buf_putc(b, '"');
+  otlp_buf_putc(b, '"');
   size_t i = 0;
   while (i < n) {
     size_t run = i;
     /* Copy the longest stretch that needs no escaping in one go. */
     while (run < n && s[run] >= 0x20 && s[run] < 0x80 && s[run] != '"' && s[run] != '\\')
       run++;
-    otel__buf_append(b, s + i, run - i);
+    otlp_buf_append(b, s + i, run - i);
     i = run;
     if (i >= n)
       break;
     unsigned char c = s[i];
     if (c == '"' || c == '\\') {
       char esc[2] = {'\\', (char)c};
-      otel__buf_append(b, esc, 2);
+      otlp_buf_append(b, esc, 2);
       i++;
     } else if (c == '\n') {
-      otel__buf_append(b, "\\n", 2);
+      otlp_buf_append(b, "\\n", 2);
       i++;
     } else if (c == '\r') {
-      otel__buf_append(b, "\\r", 2);
+      otlp_buf_append(b, "\\r", 2);
       i++;
     } else if (c == '\t') {
-      otel__buf_append(b, "\\t", 2);
+      otlp_buf_append(b, "\\t", 2);
       i++;
     } else if (c < 0x20) {
       char esc[6] = {'\\', 'u', '0', '0', HEX[c >> 4], HEX[c & 15]};
-      otel__buf_append(b, esc, 6);
+      otlp_buf_append(b, esc, 6);
       i++;
     } else {
       size_t len = utf8_sequence(s + i, n - i);
       if (len) {
-        otel__buf_append(b, s + i, len);
+        otlp_buf_append(b, s + i, len);
         i += len;
       } else {
-        otel__buf_append(b, "\xef\xbf\xbd", 3);
+        otlp_buf_append(b, "\xef\xbf\xbd", 3);
         i++;
       }
     }
   }
-  otel__buf_putc(b, '"');
+  otlp_buf_putc(b, '"');
 }
 
-char *otel__str_copy(char *out, size_t size, const char *s, size_t n) {
-  if (n >= size)
-    n = size - 1;
-  memcpy(out, s, n);
-  out[n] = '\0';
-  return out;
-}
-
-char *otel__str_join(char *out, size_t size, const char *a, char sep, const char *b) {
-  size_t na = strlen(a), nb = strlen(b);
-  if (na > size - 1)
-    na = size - 1;
-  memcpy(out, a, na);
-  if (na < size - 1)
-    out[na++] = sep;
-  if (nb > size - 1 - na)
-    nb = size - 1 - na;
-  memcpy(out + na, b, nb);
-  out[na + nb] = '\0';
-  return out;
-}
-
-char *otel__ipv4_text(const uint8_t addr[4], char out[16]) {
-  char *p = out;
-  for (int i = 0; i < 4; i++) {
-    char octet[3], *end = octet + sizeof(octet), *digits = decimal(end, addr[i]);
-    memcpy(p, digits, (size_t)(end - digits));
-    p += end - digits;
-    *p++ = i < 3 ? '.' : '\0';
-  }
-  return out;
-}
-
-void otel__digits(char *out, unsigned v, int n) {
-  while (n-- > 0) {
-    out[n] = (char)('0' + v % 10);
-    v /= 10;
-  }
-}
-
-void otel__hex_encode(const uint8_t *p, size_t n, char *out) {
+void otlp_hex_encode(const uint8_t *p, size_t n, char *out) {
   for (size_t i = 0; i < n; i++) {
     out[2 * i] = HEX[p[i] >> 4];
     out[2 * i + 1] = HEX[p[i] & 15];
@@ -250,35 +210,16 @@ void otel__hex_encode(const uint8_t *p, size_t n, char *out) {
   out[2 * n] = '\0';
 }
 
-static int hex_digit(char c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  return -1;
-}
-
-int otel__hex_decode(const char *s, size_t n, uint8_t *out) {
-  for (size_t i = 0; i < n; i++) {
-    int hi = hex_digit(s[2 * i]);
-    int lo = hi < 0 ? -1 : hex_digit(s[2 * i + 1]);
-    if (lo < 0)
-      return -1;
-    out[i] = (uint8_t)(hi << 4 | lo);
-  }
-  return 0;
-}
-
-void otel__buf_hex(otel__buf_t *b, const uint8_t *p, size_t n) {
-  if (!otel__buf_reserve(b, 2 * n))
+void otlp_buf_hex(otlp_buf_t *b, const uint8_t *p, size_t n) {
+  if (!otlp_buf_reserve(b, 2 * n))
     return;
-  otel__hex_encode(p, n, b->data + b->len);
+  otlp_hex_encode(p, n, b->data + b->len);
   b->len += 2 * n;
 }
 
-void otel__buf_base64(otel__buf_t *b, const uint8_t *p, size_t n) {
+void otlp_buf_base64(otlp_buf_t *b, const uint8_t *p, size_t n) {
   static const char B64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  if (!otel__buf_reserve(b, (n + 2) / 3 * 4))
+  if (!otlp_buf_reserve(b, (n + 2) / 3 * 4))
     return;
   char *o = b->data + b->len;
   size_t i = 0;
@@ -299,14 +240,33 @@ void otel__buf_base64(otel__buf_t *b, const uint8_t *p, size_t n) {
   b->len = (size_t)(o - b->data);
 }
 
-const char *otel__buf_cstr(otel__buf_t *b) {
-  if (!otel__buf_reserve(b, 0))
+const char *otlp_buf_cstr(otlp_buf_t *b) {
+  if (!otlp_buf_reserve(b, 0))
     return "";
   b->data[b->len] = '\0';
   return b->data;
 }
 
-int otel__hex_value(char c) {
+static int hex_digit(char c) {
+  if (c >= '0' && c <= '9')
+    return c - '0';
+  if (c >= 'a' && c <= 'f')
+    return c - 'a' + 10;
+  return -1;
+}
+
+int otlp_hex_decode(const char *s, size_t n, uint8_t *out) {
+  for (size_t i = 0; i < n; i++) {
+    int hi = hex_digit(s[2 * i]);
+    int lo = hi < 0 ? -1 : hex_digit(s[2 * i + 1]);
+    if (lo < 0)
+      return -1;
+    out[i] = (uint8_t)(hi << 4 | lo);
+  }
+  return 0;
+}
+
+int otlp_hex_value(char c) {
   if (c >= '0' && c <= '9')
     return c - '0';
   if (c >= 'a' && c <= 'f')
