@@ -42,17 +42,20 @@ APP_INCLUDE := $(PUBLIC_INCLUDE) -Iservice
 PROTOS      := $(wildcard libotel/proto/otlp/*.proto)
 PROTO_C     := $(patsubst libotel/proto/%.proto,$(GEN)/%.pb-c.c,$(PROTOS))
 PROTO_H     := $(PROTO_C:.c=.h)
-# The core, by concern (libotel/src/*/), and the integrations beside it.
-LIBOTEL_SRC := $(wildcard libotel/src/*/*.c) $(foreach i,$(INTEGRATIONS),$(wildcard libotel/integrations/$(i)/*.c))
-LIBOTEL_OBJ := $(patsubst %.c,$(OUT)/%.o,$(LIBOTEL_SRC))
+# The core, by concern (libotel/src/*/): libotel.a.
+LIBOTEL_OBJ := $(patsubst %.c,$(OUT)/%.o,$(wildcard libotel/src/*/*.c))
 LIBOTEL     := $(OUT)/libotel.a
+# Each integration, an archive of its own: libotel-mhd.a, libotel-pq.a, libotel-curl.a.
+INTEGRATION_LIBS := $(INTEGRATIONS:%=$(OUT)/libotel-%.a)
 # The OTLP codec, an archive of its own: buffers, gzip, OTLP/JSON both ways,
 # and the protobuf-c code generated from libotel/proto.
 CODEC_OBJ   := $(patsubst %.c,$(OUT)/%.o,$(wildcard libotel/codec/*.c)) \
                $(patsubst $(GEN)/%.c,$(OUT)/gen/%.o,$(PROTO_C))
 CODEC       := $(OUT)/libotel-codec.a
-# What a program that uses libotel links, in this order.
+# What a program that uses libotel links, in this order: the integrations
+# it uses, then the core, then the codec.
 LIBOTEL_LIBS := $(LIBOTEL) $(CODEC)
+ALL_LIBS     := $(INTEGRATION_LIBS) $(LIBOTEL_LIBS)
 
 TEST_SUPPORT_SRC := $(wildcard tests/support/*.c)
 # The tests' receiver gathers bodies as receiver/ does (service/upload.c).
@@ -151,13 +154,25 @@ lint: deps ## Check formatting (clang-format), run cppcheck and shellcheck, that
 format: ## Reformat the sources with clang-format
 	@clang-format -i $(shell git ls-files '*.c' '*.h')
 
-install: build ## Install libotel.a (and libotel-codec.a), its headers and libotel.pc under PREFIX
+VERSION := $(shell sed -n 's/^\#define OTEL_SDK_VERSION "\(.*\)"/\1/p' libotel/include/otel/otel.h)
+# What each integration instruments: its library's name and pkg-config package.
+mhd_LIBRARY  := libmicrohttpd
+mhd_PACKAGE  := libmicrohttpd
+pq_LIBRARY   := libpq
+pq_PACKAGE   := libpq
+curl_LIBRARY := libcurl
+curl_PACKAGE := libcurl
+install: build ## Install libotel and its integrations (archives, headers, .pc files) under PREFIX
 	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/otel
-	install -m 644 $(BUILD)/release/libotel.a $(BUILD)/release/libotel-codec.a $(DESTDIR)$(PREFIX)/lib/
+	install -m 644 $(BUILD)/release/libotel.a $(BUILD)/release/libotel-codec.a \
+	  $(INTEGRATIONS:%=$(BUILD)/release/libotel-%.a) $(DESTDIR)$(PREFIX)/lib/
 	install -m 644 libotel/include/otel/*.h $(INTEGRATIONS:%=libotel/integrations/%/otel/*.h) \
 	  $(DESTDIR)$(PREFIX)/include/otel/
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(shell sed -n 's/^#define OTEL_SDK_VERSION "\(.*\)"/\1/p' libotel/include/otel/otel.h)|' \
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' \
 	  libotel/libotel.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/libotel.pc
+	$(foreach i,$(INTEGRATIONS),sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' \
+	  -e 's|@NAME@|$(i)|g' -e 's|@LIBRARY@|$($(i)_LIBRARY)|' -e 's|@PACKAGE@|$($(i)_PACKAGE)|' \
+	  libotel/integrations/integration.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/libotel-$(i).pc;)
 
 clean: ## Remove build outputs
 	rm -rf $(BUILD)
@@ -171,7 +186,7 @@ define link
 endef
 
 .PHONY: lib services examples unit-tests bench-bins fuzzers
-lib: $(LIBOTEL_LIBS)
+lib: $(ALL_LIBS)
 services: $(SERVICE_BIN)
 examples: $(EXAMPLES)
 unit-tests: $(UNIT_TESTS) $(TEST_TOOLS)
@@ -199,12 +214,14 @@ $(OUT)/%.o: %.c $(PROTO_H)
 
 $(LIBOTEL): $(LIBOTEL_OBJ)
 $(CODEC): $(CODEC_OBJ)
-$(LIBOTEL) $(CODEC):
+$(foreach i,$(INTEGRATIONS),$(eval $(OUT)/libotel-$(i).a: \
+  $(patsubst %.c,$(OUT)/%.o,$(wildcard libotel/integrations/$(i)/*.c))))
+$(LIBOTEL) $(CODEC) $(INTEGRATION_LIBS):
 	@rm -f $@
 	@echo "  AR      $@"
 	@ar rcs $@ $^
 
-$(OUT)/tests/%: $(OUT)/tests/unit/%.o $(TEST_SUPPORT_OBJ) $(LIBOTEL_LIBS)
+$(OUT)/tests/%: $(OUT)/tests/unit/%.o $(TEST_SUPPORT_OBJ) $(ALL_LIBS)
 	$(link)
 # The services' code a unit test covers.
 $(OUT)/tests/test_workers: $(OUT)/service/workers.o
@@ -217,21 +234,25 @@ $(OUT)/tests/unit/test_idempotency.o: INCLUDE += -Inotify
 # A service: its own folder's objects, the shared service/ code, libotel.
 service_objs = $(patsubst %.c,$(OUT)/%.o,$(wildcard $(1)/*.c))
 .SECONDEXPANSION:
-$(OUT)/bin/%: $$(call service_objs,$$*) $(SERVICE_OBJ) $(LIBOTEL_LIBS)
+$(OUT)/bin/%: $$(call service_objs,$$*) $(SERVICE_OBJ) $$(foreach i,$$($$*_INTEGRATIONS),$(OUT)/libotel-$$(i).a) $(LIBOTEL_LIBS)
 	$(link)
+# The integrations each service uses (service/http.c: every one serves with libmicrohttpd).
+articles_INTEGRATIONS := mhd pq curl
+notify_INTEGRATIONS   := mhd
+receiver_INTEGRATIONS := mhd
 
 $(OUT)/examples/%: $(OUT)/examples/%.o $(LIBOTEL_LIBS)
 	$(link)
 
-$(OUT)/tools/%: $(OUT)/tests/tools/%.o $(TEST_SUPPORT_OBJ) $(LIBOTEL_LIBS)
+$(OUT)/tools/%: $(OUT)/tests/tools/%.o $(TEST_SUPPORT_OBJ) $(ALL_LIBS)
 	$(link)
 
-$(OUT)/bench/%: $(OUT)/bench/%.o $(LIBOTEL_LIBS)
+$(OUT)/bench/%: $(OUT)/bench/%.o $(ALL_LIBS)
 	$(link)
 
 $(OUT)/fuzz/%.o: INCLUDE += -Iarticles -Ireceiver
 
-$(OUT)/fuzz/%: $(OUT)/fuzz/%.o $$(addsuffix .o,$$(addprefix $(OUT)/,$$($$*_OBJ))) $(LIBOTEL_LIBS)
+$(OUT)/fuzz/%: $(OUT)/fuzz/%.o $$(addsuffix .o,$$(addprefix $(OUT)/,$$($$*_OBJ))) $(ALL_LIBS)
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	@$(CC) $(LDFLAGS) -fsanitize=fuzzer $^ $(LDLIBS) -o $@
