@@ -241,8 +241,12 @@ articles_INTEGRATIONS := mhd pq curl
 notify_INTEGRATIONS   := mhd
 receiver_INTEGRATIONS := mhd
 
-$(OUT)/examples/%: $(OUT)/examples/%.o $(LIBOTEL_LIBS)
+$(OUT)/examples/%: $(OUT)/examples/%.o $$(foreach i,$$($$*_INTEGRATIONS),$(OUT)/libotel-$$(i).a) $(LIBOTEL_LIBS)
 	$(link)
+# One example per integration (tests/install builds each against the installed package).
+mhd_server_INTEGRATIONS  := mhd
+pq_client_INTEGRATIONS   := pq
+curl_client_INTEGRATIONS := curl
 
 $(OUT)/tools/%: $(OUT)/tests/tools/%.o $(TEST_SUPPORT_OBJ) $(ALL_LIBS)
 	$(link)

@@ -31,4 +31,46 @@ check example_runs test $? -eq 0
 trace=$(sed -n 's/^trace //p' "$prefix/stderr")
 check two_spans_printed test "$(printf '%s\n' "$out" | grep -c '"traceId"')" -eq 2
 check one_trace test "$(printf '%s\n' "$out" | grep -o "\"traceId\":\"$trace\"" | wc -l)" -eq 2
+# --- one example per integration, each against its own package only ---
+build_example() { # NAME PACKAGE
+  # shellcheck disable=SC2046
+  cc -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Werror "$top/examples/$1.c" -o "$prefix/$1" \
+    $(pkg-config --cflags --libs "$2")
+}
+check mhd_example_builds build_example mhd_server libotel-mhd
+check curl_example_builds build_example curl_client libotel-curl
+check pq_example_builds build_example pq_client libotel-pq
+export OTEL_TRACES_EXPORTER=console OTEL_METRICS_EXPORTER=none OTEL_LOGS_EXPORTER=none
+
+# The client calls the server: one trace, the server's span the child of the client's.
+source "$top/scripts/lib/ports.sh"
+port=$(free_port)
+"$prefix/mhd_server" "$port" 1 >"$prefix/server.out" 2>&1 &
+server=$!
+for _ in $(seq 50); do port_in_use "$port" && break; sleep 0.1; done
+"$prefix/curl_client" "http://127.0.0.1:$port/hello" >"$prefix/client.out" 2>&1
+check curl_example_runs test $? -eq 0
+wait "$server"
+check mhd_example_runs test $? -eq 0
+check curl_example_got_200 grep -qx 'status 200' "$prefix/client.out"
+span() { grep -h "\"name\":\"$2\"" "$prefix/$1.out" | head -1; }
+client_span=$(span client GET | sed -n 's/.*"spanId":"\([0-9a-f]*\)".*/\1/p')
+client_trace=$(span client GET | sed -n 's/.*"traceId":"\([0-9a-f]*\)".*/\1/p')
+check server_span_in_the_clients_trace grep -q "\"traceId\":\"$client_trace\"" <<<"$(span server 'GET /hello')"
+check server_span_child_of_the_client_span grep -q "\"parentSpanId\":\"$client_span\"" <<<"$(span server 'GET /hello')"
+
+# The database client against a PostgreSQL of its own.
+source "$top/scripts/lib/postgres.sh"
+pgdir=$(mktemp -d /tmp/install-pg.XXXXXX)
+pgport=$(free_port)
+if pg_init "$pgdir" >/dev/null 2>&1 && pg_up "$pgdir" "$pgport" >/dev/null 2>&1; then
+  "$prefix/pq_client" "postgresql://postgres@127.0.0.1:$pgport/postgres" >"$prefix/pq.out" 2>&1
+  check pq_example_runs test $? -eq 0
+  check pq_example_result grep -qx 'result 42' "$prefix/pq.out"
+  check pq_example_span grep -q '"name":"SELECT".*"db.system.name"' "$prefix/pq.out"
+  pg_down "$pgdir" >/dev/null 2>&1
+else
+  check pq_example_cluster_starts false
+fi
+rm -rf "$pgdir"
 finish install
