@@ -162,7 +162,7 @@ pq_LIBRARY   := libpq
 pq_PACKAGE   := libpq
 curl_LIBRARY := libcurl
 curl_PACKAGE := libcurl
-install: build ## Install libotel and its integrations (archives, headers, .pc files) under PREFIX
+install: build ## Install libotel and its integrations (archives, headers, pkg-config and CMake files) under PREFIX
 	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/otel
 	install -m 644 $(BUILD)/release/libotel.a $(BUILD)/release/libotel-codec.a \
 	  $(INTEGRATIONS:%=$(BUILD)/release/libotel-%.a) $(DESTDIR)$(PREFIX)/lib/
@@ -170,6 +170,9 @@ install: build ## Install libotel and its integrations (archives, headers, .pc f
 	  $(DESTDIR)$(PREFIX)/include/otel/
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' \
 	  libotel/libotel.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/libotel.pc
+	install -d $(DESTDIR)$(PREFIX)/lib/cmake/libotel
+	$(foreach f,libotelConfig libotelConfigVersion,sed -e 's|@VERSION@|$(VERSION)|' \
+	  libotel/cmake/$(f).cmake.in > $(DESTDIR)$(PREFIX)/lib/cmake/libotel/$(f).cmake;)
 	$(foreach i,$(INTEGRATIONS),sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' \
 	  -e 's|@NAME@|$(i)|g' -e 's|@LIBRARY@|$($(i)_LIBRARY)|' -e 's|@PACKAGE@|$($(i)_PACKAGE)|' \
 	  libotel/integrations/integration.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/libotel-$(i).pc;)

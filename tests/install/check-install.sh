@@ -31,6 +31,18 @@ check example_runs test $? -eq 0
 trace=$(sed -n 's/^trace //p' "$prefix/stderr")
 check two_spans_printed test "$(printf '%s\n' "$out" | grep -c '"traceId"')" -eq 2
 check one_trace test "$(printf '%s\n' "$out" | grep -o "\"traceId\":\"$trace\"" | wc -l)" -eq 2
+# --- CMake: find_package(libotel CONFIG) and its imported targets ---
+cmake_build=$prefix/cmake-build
+cmake -S "$top/tests/install/cmake" -B "$cmake_build" -DCMAKE_PREFIX_PATH="$prefix" \
+  -DEXAMPLES="$top/examples" >"$prefix/cmake.log" 2>&1 &&
+  cmake --build "$cmake_build" >>"$prefix/cmake.log" 2>&1
+rc=$?
+check cmake_consumer_builds test $rc -eq 0
+[ $rc -eq 0 ] || tail -20 "$prefix/cmake.log"
+check cmake_trace_only_loads_no_instrumented_library \
+  eval "! ldd '$cmake_build/trace_demo' | grep -qE 'libpq|libmicrohttpd'"
+check cmake_consumer_runs eval "OTEL_TRACES_EXPORTER=console '$cmake_build/trace_demo' 2>/dev/null | grep -q '\"name\":\"GET /hello\"'"
+
 # --- one example per integration, each against its own package only ---
 build_example() { # NAME PACKAGE
   # shellcheck disable=SC2046
