@@ -33,7 +33,8 @@ INTEGRATIONS := mhd pq curl
 PUBLIC_INCLUDE := -Ilibotel/include $(INTEGRATIONS:%=-Ilibotel/integrations/%)
 # The OTLP codec (libotel/codec/otlp_codec.h): libotel's and the receivers'.
 CODEC_INCLUDE := -Ilibotel/codec -I$(GEN)
-INCLUDE := $(PUBLIC_INCLUDE) $(CODEC_INCLUDE) -Ilibotel/src -Iservice -Itests/support
+INCLUDE := $(PUBLIC_INCLUDE) $(CODEC_INCLUDE) -Ilibotel/src -Ilibotel/integrations/support \
+           -Iservice -Itests/support
 # The applications build with libotel's public headers alone, and the
 # receivers with the codec's too: no -Ilibotel/src (make lint checks their
 # includes as well). Tests and benchmarks of internals keep the private path.
@@ -209,6 +210,8 @@ $(OUT)/gen/%.o: $(GEN)/%.c $(PROTO_H)
 
 $(OUT)/articles/%.o $(OUT)/notify/%.o $(OUT)/service/%.o $(OUT)/examples/%.o: INCLUDE := $(APP_INCLUDE)
 $(OUT)/receiver/%.o $(OUT)/service/upload.o: INCLUDE := $(APP_INCLUDE) $(CODEC_INCLUDE)
+# The integrations too: libotel's public headers and their support/.
+$(OUT)/libotel/integrations/%.o: INCLUDE := $(PUBLIC_INCLUDE) -Ilibotel/integrations/support
 
 $(OUT)/%.o: %.c $(PROTO_H)
 	@mkdir -p $(dir $@)
@@ -217,8 +220,11 @@ $(OUT)/%.o: %.c $(PROTO_H)
 
 $(LIBOTEL): $(LIBOTEL_OBJ)
 $(CODEC): $(CODEC_OBJ)
+# Each integration's archive carries its own copy of support/ (no state of
+# its own: see support.h), so each needs nothing but libotel's public API.
+SUPPORT_OBJ := $(patsubst %.c,$(OUT)/%.o,$(wildcard libotel/integrations/support/*.c))
 $(foreach i,$(INTEGRATIONS),$(eval $(OUT)/libotel-$(i).a: \
-  $(patsubst %.c,$(OUT)/%.o,$(wildcard libotel/integrations/$(i)/*.c))))
+  $(patsubst %.c,$(OUT)/%.o,$(wildcard libotel/integrations/$(i)/*.c)) $(SUPPORT_OBJ)))
 $(LIBOTEL) $(CODEC) $(INTEGRATION_LIBS):
 	@rm -f $@
 	@echo "  AR      $@"

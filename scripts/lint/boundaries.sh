@@ -5,6 +5,9 @@
 #     of libotel/integrations) nor the library it instruments
 #     (microhttpd.h, libpq-fe.h). libcurl is the core's own transport, so
 #     curl/curl.h is allowed there.
+#   - the integrations use libotel's public API only: a quoted include
+#     names a file of their own folder or of libotel/integrations/support,
+#     so that they link with libotel.so as well as with libotel.a.
 #   - the applications (articles, notify, receiver, service, examples) use
 #     libotel's public headers only: a quoted include names a file of their
 #     own folder or of service/, or the OTLP codec ("otlp_codec.h" and its
@@ -25,6 +28,18 @@ crossings=$(grep -rnE "$pattern" "$root/src" --include='*.c' --include='*.h')
 if [ -n "$crossings" ]; then
   echo "boundaries: the core (libotel/src) includes an integration:"
   sed 's/^/  /' <<<"$crossings"
+  status=1
+fi
+
+inside=()
+while IFS=: read -r file line text; do
+  name=$(sed -E 's/.*#[[:space:]]*include[[:space:]]*"([^"]+)".*/\1/' <<<"$text")
+  [ -e "$(dirname "$file")/$name" ] || [ -e "$root/integrations/support/$name" ] ||
+    inside+=("$file:$line:$text")
+done < <(grep -rnE '#[[:space:]]*include[[:space:]]*"' "$root/integrations" --include='*.c' --include='*.h')
+if [ ${#inside[@]} -gt 0 ]; then
+  echo "boundaries: an integration includes a header that is not libotel's public API:"
+  printf '  %s\n' "${inside[@]}"
   status=1
 fi
 

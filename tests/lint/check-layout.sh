@@ -31,11 +31,14 @@ printf '#include <otel/pq.h>\n' >"$WORK/libotel/src/trace/a.c"
 printf '#include <microhttpd.h>\n' >"$WORK/libotel/src/trace/b.h"
 printf '#include "own.h"\n#include "http.h"\n#include "otlp_codec.h"\n#include "trace/span.h"\n' >"$WORK/articles/c.c"
 touch "$WORK/articles/own.h" "$WORK/service/http.h"
+printf '#include "support.h"\n#include "trace/span.h"\n' >"$WORK/libotel/integrations/mhd/d.c"
 out=$(scripts/lint/boundaries.sh "$WORK")
 check boundaries_fail_on_a_crossing test $? -eq 1
 check boundaries_see_an_integration_header grep -q 'a.c:1:#include <otel/pq.h>' <<<"$out"
 check boundaries_see_an_instrumented_library grep -q 'b.h:1:#include <microhttpd.h>' <<<"$out"
 check boundaries_see_a_private_header grep -q 'c.c:4:#include "trace/span.h"' <<<"$out"
 check boundaries_let_own_shared_and_codec_headers eq "$(grep -c 'c.c:[123]:' <<<"$out")" 0
+check boundaries_see_an_integration_reach_inside grep -q 'd.c:2:#include "trace/span.h"' <<<"$out"
+check boundaries_let_the_integration_support eq "$(grep -c 'd.c:1:' <<<"$out")" 0
 check layout_keeps_its_boundaries scripts/lint/boundaries.sh .
 finish layout

@@ -2,7 +2,7 @@
 #include <string.h>
 
 #include "test.h"
-#include "common/url_parts.h"
+#include "url_parts.h"
 
 /* Whether parse finds host and port in text. */
 static bool split_as(void (*parse)(const char *, otel__url_parts_t *), const char *text,

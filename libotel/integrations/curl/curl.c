@@ -3,10 +3,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "common/clock.h"
-#include "metrics/durations.h"
-#include "trace/span.h"
-#include "common/url_parts.h"
+#include "support.h"
+#include "durations.h"
+#include "url_parts.h"
 
 static _Atomic(const otel_tracer_t *) tracer;
 
@@ -70,14 +69,14 @@ static const char *transport_error(CURLcode rc) {
 
 CURLcode otel_curl_perform(CURL *h, const char *method, const char *url,
                            struct curl_slist *headers) {
-  otel_span_t *s = otel_span_start(otel__tracer_cached(&tracer, "libotel.curl"), method,
+  otel_span_t *s = otel_span_start(otel__integration_tracer(&tracer, "libotel.curl"), method,
                                    OTEL_SPAN_KIND_CLIENT, NULL);
   if (otel_span_is_recording(s)) {
-    OTEL__SPAN_STR(s, "http.request.method", method);
+    otel_span_set_str(s, "http.request.method", method);
     char redacted[2048];
-    OTEL__SPAN_STR(s, "url.full",
-                   otel_url_needs_redaction(url) ? otel_url_redact(url, redacted, sizeof(redacted))
-                                                 : url);
+    otel_span_set_str(
+        s, "url.full",
+        otel_url_needs_redaction(url) ? otel_url_redact(url, redacted, sizeof(redacted)) : url);
     set_server_attrs(s, url);
   }
   /* The request's headers plus the trace headers, for this request only. */
@@ -89,9 +88,9 @@ CURLcode otel_curl_perform(CURL *h, const char *method, const char *url,
   otel_scope_end(&scope);
   curl_easy_setopt(h, CURLOPT_HTTPHEADER, list.failed ? headers : list.list);
 
-  uint64_t t0 = otel__now_mono_ns();
+  uint64_t t0 = otel__integration_now_ns();
   CURLcode rc = curl_easy_perform(h);
-  double seconds = otel__seconds(t0, otel__now_mono_ns());
+  double seconds = otel__integration_seconds(t0, otel__integration_now_ns());
   long status = 0;
 
   curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
@@ -100,18 +99,18 @@ CURLcode otel_curl_perform(CURL *h, const char *method, const char *url,
     long version = 0;
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
     curl_easy_getinfo(h, CURLINFO_HTTP_VERSION, &version);
-    OTEL__SPAN_INT(s, "http.response.status_code", status);
+    otel_span_set_int(s, "http.response.status_code", status);
     const char *v = protocol_version(version);
     if (v)
-      OTEL__SPAN_STR(s, "network.protocol.version", v);
+      otel_span_set_str(s, "network.protocol.version", v);
     if (status >= 400) {
       char type[24];
       snprintf(type, sizeof(type), "%ld", status);
-      OTEL__SPAN_STR(s, "error.type", type);
+      otel_span_set_str(s, "error.type", type);
       otel_span_set_status(s, OTEL_STATUS_ERROR, NULL);
     }
   } else {
-    OTEL__SPAN_STR(s, "error.type", transport_error(rc));
+    otel_span_set_str(s, "error.type", transport_error(rc));
     otel_span_set_status(s, OTEL_STATUS_ERROR, curl_easy_strerror(rc));
   }
   otel_span_end(s);

@@ -7,12 +7,10 @@
 #include <string.h>
 #include <strings.h>
 
-#include "otlp_codec.h"
-#include "common/text.h"
-#include "common/clock.h"
-#include "metrics/durations.h"
-#include "trace/span.h"
-#include "common/url_parts.h"
+#include "support.h"
+#include "text.h"
+#include "durations.h"
+#include "url_parts.h"
 
 static _Atomic(const otel_tracer_t *) tracer;
 
@@ -108,13 +106,13 @@ static void set_client_address(otel_span_t *s, struct MHD_Connection *c) {
     inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, text,
               sizeof(text));
   if (text[0])
-    OTEL__SPAN_STR(s, "client.address", text);
+    otel_span_set_str(s, "client.address", text);
 }
 
 void otel_mhd_begin(otel_mhd_request_t *r, struct MHD_Connection *c, const char *method,
                     const char *uri, const char *version) {
   memset(r, 0, sizeof(*r));
-  r->start_ns = otel__now_mono_ns();
+  r->start_ns = otel__integration_now_ns();
   headers_t h = {.c = c};
   MHD_get_connection_values(c, MHD_HEADER_KIND, gather, &h);
   otel_propagation_extract(&r->parent, header_line, &h);
@@ -123,30 +121,30 @@ void otel_mhd_begin(otel_mhd_request_t *r, struct MHD_Connection *c, const char 
   otel_attr_t active[] = {OTEL_ATTR_STR("http.request.method", m),
                           OTEL_ATTR_STR("url.scheme", "http")};
   otel_counter_add(otel__http_server_active_requests(), 1, active, 2);
-  r->span = otel_span_start(otel__tracer_cached(&tracer, "libotel.mhd"), m, OTEL_SPAN_KIND_SERVER,
-                            &r->parent);
+  r->span = otel_span_start(otel__integration_tracer(&tracer, "libotel.mhd"), m,
+                            OTEL_SPAN_KIND_SERVER, &r->parent);
   if (!otel_span_is_recording(r->span))
     return;
-  OTEL__SPAN_STR(r->span, "http.request.method", m);
+  otel_span_set_str(r->span, "http.request.method", m);
   if (m[0] == '_')
-    OTEL__SPAN_STR(r->span, "http.request.method_original", method);
+    otel_span_set_str(r->span, "http.request.method_original", method);
   const char *query = uri ? strchr(uri, '?') : NULL;
   if (uri) {
     char path[2048];
     size_t n = query ? (size_t)(query - uri) : strlen(uri);
-    OTEL__SPAN_STR(r->span, "url.path", otel__str_copy(path, sizeof(path), uri, n));
+    otel_span_set_str(r->span, "url.path", otel__str_copy(path, sizeof(path), uri, n));
   }
   if (query && query[1]) {
     char redacted[2048];
-    OTEL__SPAN_STR(r->span, "url.query", otel_url_redact(query, redacted, sizeof(redacted)) + 1);
+    otel_span_set_str(r->span, "url.query", otel_url_redact(query, redacted, sizeof(redacted)) + 1);
   }
-  OTEL__SPAN_STR(r->span, "url.scheme", "http");
+  otel_span_set_str(r->span, "url.scheme", "http");
   set_server_address(r->span, h.first[H_HOST]);
   set_client_address(r->span, c);
   if (version && !strncmp(version, "HTTP/", 5))
-    OTEL__SPAN_STR(r->span, "network.protocol.version", version + 5);
+    otel_span_set_str(r->span, "network.protocol.version", version + 5);
   if (h.first[H_USER_AGENT])
-    OTEL__SPAN_STR(r->span, "user_agent.original", h.first[H_USER_AGENT]);
+    otel_span_set_str(r->span, "user_agent.original", h.first[H_USER_AGENT]);
 }
 
 void otel_mhd_set_route(otel_mhd_request_t *r, const char *method, const char *route) {
@@ -156,7 +154,7 @@ void otel_mhd_set_route(otel_mhd_request_t *r, const char *method, const char *r
   char name[512];
   otel_span_update_name(r->span,
                         otel__str_join(name, sizeof(name), known_method(method), ' ', route));
-  OTEL__SPAN_STR(r->span, "http.route", route);
+  otel_span_set_str(r->span, "http.route", route);
 }
 
 void otel_mhd_enter(otel_mhd_request_t *r) {
@@ -188,11 +186,11 @@ void otel_mhd_end(otel_mhd_request_t *r, unsigned status) {
     return;
   otel_mhd_leave(r);
   if (status) {
-    OTEL__SPAN_INT(r->span, "http.response.status_code", status);
+    otel_span_set_int(r->span, "http.response.status_code", status);
     if (status >= 500) {
       char type[12];
       snprintf(type, sizeof(type), "%u", status);
-      OTEL__SPAN_STR(r->span, "error.type", type);
+      otel_span_set_str(r->span, "error.type", type);
       otel_span_set_status(r->span, OTEL_STATUS_ERROR, NULL);
     }
   }
@@ -207,5 +205,6 @@ void otel_mhd_end(otel_mhd_request_t *r, unsigned status) {
   if (r->route)
     attrs[n++] = OTEL_ATTR_STR("http.route", r->route);
   otel_histogram_record(otel__http_server_duration(),
-                        otel__seconds(r->start_ns, otel__now_mono_ns()), attrs, n);
+                        otel__integration_seconds(r->start_ns, otel__integration_now_ns()), attrs,
+                        n);
 }

@@ -5,11 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "otlp_codec.h"
-#include "common/text.h"
-#include "common/clock.h"
-#include "metrics/durations.h"
-#include "trace/span.h"
+#include "support.h"
+#include "text.h"
+#include "durations.h"
 
 static _Atomic(const otel_tracer_t *) tracer;
 
@@ -21,26 +19,26 @@ int otel_pq_prepare(PGconn *conn, const otel_pq_statement_t *st) {
 }
 
 static void set_connection_attrs(otel_span_t *s, PGconn *conn) {
-  OTEL__SPAN_STR(s, "db.system.name", "postgresql");
+  otel_span_set_str(s, "db.system.name", "postgresql");
   const char *db = PQdb(conn);
   if (db && *db)
-    OTEL__SPAN_STR(s, "db.namespace", db);
+    otel_span_set_str(s, "db.namespace", db);
   const char *host = PQhost(conn);
   if (host && *host && host[0] != '/') /* a socket directory is not an address */
-    OTEL__SPAN_STR(s, "server.address", host);
+    otel_span_set_str(s, "server.address", host);
   const char *port = PQport(conn);
   if (port && *port)
-    OTEL__SPAN_INT(s, "server.port", atoi(port));
+    otel_span_set_int(s, "server.port", atoi(port));
 }
 
 /* ERROR status with the SQLSTATE, or a connection error when there is none. */
 static void record_failure(otel_span_t *s, PGconn *conn, const PGresult *r) {
   const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
   if (state) {
-    OTEL__SPAN_STR(s, "db.response.status_code", state);
-    OTEL__SPAN_STR(s, "error.type", state);
+    otel_span_set_str(s, "db.response.status_code", state);
+    otel_span_set_str(s, "error.type", state);
   } else {
-    OTEL__SPAN_STR(s, "error.type", "connection_error");
+    otel_span_set_str(s, "error.type", "connection_error");
   }
   const char *msg = r ? PQresultErrorMessage(r) : PQerrorMessage(conn);
   char line[256];
@@ -54,16 +52,16 @@ PGresult *otel_pq_exec(PGconn *conn, const otel_pq_statement_t *st, const char *
   const char *name =
       st->collection ? otel__str_join(joined, sizeof(joined), st->operation, ' ', st->collection)
                      : st->operation;
-  otel_span_t *s = otel_span_start(otel__tracer_cached(&tracer, "libotel.pq"), name,
+  otel_span_t *s = otel_span_start(otel__integration_tracer(&tracer, "libotel.pq"), name,
                                    OTEL_SPAN_KIND_CLIENT, NULL);
   if (otel_span_is_recording(s)) {
     set_connection_attrs(s, conn);
-    OTEL__SPAN_STR(s, "db.query.text", st->sql);
-    OTEL__SPAN_STR(s, "db.operation.name", st->operation);
+    otel_span_set_str(s, "db.query.text", st->sql);
+    otel_span_set_str(s, "db.operation.name", st->operation);
     if (st->collection)
-      OTEL__SPAN_STR(s, "db.collection.name", st->collection);
+      otel_span_set_str(s, "db.collection.name", st->collection);
   }
-  uint64_t t0 = otel__now_mono_ns();
+  uint64_t t0 = otel__integration_now_ns();
   PGresult *r;
   if (st->name)
     r = PQexecPrepared(conn, st->name, st->n_params, values, NULL, NULL, 0);
@@ -84,7 +82,7 @@ PGresult *otel_pq_exec(PGconn *conn, const otel_pq_statement_t *st, const char *
   const char *state = failed && r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
   if (failed)
     attrs[n++] = OTEL_ATTR_STR("error.type", state ? state : "connection_error");
-  otel_histogram_record(otel__db_client_duration(), otel__seconds(t0, otel__now_mono_ns()), attrs,
-                        n);
+  otel_histogram_record(otel__db_client_duration(),
+                        otel__integration_seconds(t0, otel__integration_now_ns()), attrs, n);
   return r;
 }

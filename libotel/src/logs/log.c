@@ -10,7 +10,6 @@
 #include <time.h>
 
 #include "export/batch.h"
-#include "common/text.h"
 #include "otlp_codec.h"
 #include "common/clock.h"
 #include "trace/context_internal.h"
@@ -37,6 +36,14 @@ static const char *level_name(otel_severity_t s) {
   return "DEBUG";
 }
 
+/* n decimal digits of v, zero-padded on the left, at out (no NUL). */
+static void digits(char *out, unsigned v, int n) {
+  while (n-- > 0) {
+    out[n] = (char)('0' + v % 10);
+    v /= 10;
+  }
+}
+
 /* Python logging's default asctime, in UTC: "2026-11-23 10:00:00,123". The
  * date and time are formatted once a second per thread; the thousandths are
  * written from their digits. */
@@ -51,7 +58,7 @@ static void put_asctime(otlp_buf_t *b, uint64_t ns) {
       memset(text, '?', 20); /* a year past 9999 */
     formatted = secs;
   }
-  otel__digits(text + 20, (unsigned)(ns / 1000000u % 1000u), 3);
+  digits(text + 20, (unsigned)(ns / 1000000u % 1000u), 3);
   otlp_buf_putc(b, '"');
   otlp_buf_append(b, text, 23);
   otlp_buf_putc(b, '"');

@@ -60,10 +60,6 @@ struct otel_span {
 /* The scope of spans started without a tracer. */
 extern const otel_tracer_t otel__default_tracer;
 
-/* The tracer called name at this SDK's version, looked up once into *slot.
- * For integrations that start a span per request. Thread-safe. */
-const otel_tracer_t *otel__tracer_cached(_Atomic(const otel_tracer_t *) *slot, const char *name);
-
 /* For the integrations, which set many attributes on every request: the key
  * is kept as given, not copied, so it must be a string literal, as these
  * macros make sure ("" key does not compile otherwise). */

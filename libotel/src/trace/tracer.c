@@ -39,12 +39,3 @@ const otel_tracer_t *otel_tracer_get(const char *name, const char *version) {
   pthread_mutex_unlock(&lock);
   return found;
 }
-
-const otel_tracer_t *otel__tracer_cached(_Atomic(const otel_tracer_t *) *slot, const char *name) {
-  const otel_tracer_t *t = atomic_load_explicit(slot, memory_order_acquire);
-  if (!t) { /* racing first calls intern the same tracer */
-    t = otel_tracer_get(name, OTEL_SDK_VERSION);
-    atomic_store_explicit(slot, t, memory_order_release);
-  }
-  return t;
-}

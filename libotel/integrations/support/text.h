@@ -11,7 +11,5 @@ char *otel__str_copy(char *out, size_t size, const char *s, size_t n); /* s[0..n
 char *otel__str_join(char *out, size_t size, const char *a, char sep, const char *b);
 /* An IPv4 address as inet_ntop writes it: "127.0.0.1". */
 char *otel__ipv4_text(const uint8_t addr[4], char out[16]);
-/* n decimal digits of v, zero-padded on the left, at out (no NUL). */
-void otel__digits(char *out, unsigned v, int n);
 
 #endif

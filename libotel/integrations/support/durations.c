@@ -1,5 +1,5 @@
 /* The integrations' duration histograms, created once with their advised buckets. */
-#include "metrics/durations.h"
+#include "durations.h"
 
 #include <stdatomic.h>
 

@@ -1,5 +1,5 @@
-/* Small strings on the request path (text.h). */
-#include "common/text.h"
+/* Small strings on the request path, for the integrations (text.h). */
+#include "text.h"
 
 #include <string.h>
 
@@ -37,11 +37,4 @@ char *otel__ipv4_text(const uint8_t addr[4], char out[16]) {
     *p++ = i < 3 ? '.' : '\0';
   }
   return out;
-}
-
-void otel__digits(char *out, unsigned v, int n) {
-  while (n-- > 0) {
-    out[n] = (char)('0' + v % 10);
-    v /= 10;
-  }
 }

@@ -1,7 +1,5 @@
 /* URL host and port through libcurl's URL API, with a one-entry cache per thread. */
-#include "common/url_parts.h"
-
-#include "trace/span.h"
+#include "url_parts.h"
 
 #include <curl/curl.h>
 #include <stdlib.h>
@@ -31,9 +29,9 @@ void otel__host_header_parts(const char *host, otel__url_parts_t *out) {
 
 void otel__span_set_server(otel_span_t *s, const otel__url_parts_t *parts) {
   if (parts->host[0])
-    OTEL__SPAN_STR(s, "server.address", parts->host);
+    otel_span_set_str(s, "server.address", parts->host);
   if (parts->port)
-    OTEL__SPAN_INT(s, "server.port", parts->port);
+    otel_span_set_int(s, "server.port", parts->port);
 }
 
 static _Thread_local struct {
