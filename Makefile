@@ -53,6 +53,13 @@ INTEGRATION_LIBS := $(INTEGRATIONS:%=$(OUT)/libotel-%.a)
 CODEC_OBJ   := $(patsubst %.c,$(OUT)/%.o,$(wildcard libotel/codec/*.c)) \
                $(patsubst $(GEN)/%.c,$(OUT)/gen/%.o,$(PROTO_C))
 CODEC       := $(OUT)/libotel-codec.a
+VERSION := $(shell sed -n 's/^\#define OTEL_SDK_VERSION "\(.*\)"/\1/p' libotel/include/otel/otel.h)
+# The shared library: the core and the codec, exporting only what the public
+# headers mark OTEL_API (hidden visibility for everything else). Its SONAME
+# carries the minor version while the major is 0: each 0.x may change the ABI.
+SOVERSION   := $(shell echo $(VERSION) | cut -d. -f1-2)
+SHARED      := $(OUT)/libotel.so.$(VERSION)
+CORE_PKGS   := libcurl zlib libprotobuf-c jansson
 # What a program that uses libotel links, in this order: the integrations
 # it uses, then the core, then the codec.
 LIBOTEL_LIBS := $(LIBOTEL) $(CODEC)
@@ -155,7 +162,6 @@ lint: deps ## Check formatting (clang-format), run cppcheck and shellcheck, that
 format: ## Reformat the sources with clang-format
 	@clang-format -i $(shell git ls-files '*.c' '*.h')
 
-VERSION := $(shell sed -n 's/^\#define OTEL_SDK_VERSION "\(.*\)"/\1/p' libotel/include/otel/otel.h)
 # What each integration instruments: its library's name and pkg-config package.
 mhd_LIBRARY  := libmicrohttpd
 mhd_PACKAGE  := libmicrohttpd
@@ -167,6 +173,9 @@ install: build ## Install libotel and its integrations (archives, headers, pkg-c
 	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/otel
 	install -m 644 $(BUILD)/release/libotel.a $(BUILD)/release/libotel-codec.a \
 	  $(INTEGRATIONS:%=$(BUILD)/release/libotel-%.a) $(DESTDIR)$(PREFIX)/lib/
+	install -m 755 $(BUILD)/release/libotel.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/
+	ln -sf libotel.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libotel.so.$(SOVERSION)
+	ln -sf libotel.so.$(SOVERSION) $(DESTDIR)$(PREFIX)/lib/libotel.so
 	install -m 644 libotel/include/otel/*.h $(INTEGRATIONS:%=libotel/integrations/%/otel/*.h) \
 	  $(DESTDIR)$(PREFIX)/include/otel/
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' \
@@ -190,7 +199,7 @@ define link
 endef
 
 .PHONY: lib services examples unit-tests bench-bins fuzzers
-lib: $(ALL_LIBS)
+lib: $(ALL_LIBS) $(SHARED)
 services: $(SERVICE_BIN)
 examples: $(EXAMPLES)
 unit-tests: $(UNIT_TESTS) $(TEST_TOOLS)
@@ -229,6 +238,18 @@ $(LIBOTEL) $(CODEC) $(INTEGRATION_LIBS):
 	@rm -f $@
 	@echo "  AR      $@"
 	@ar rcs $@ $^
+
+# Position-independent and hidden by default: the objects of libotel.so
+# (the same objects go into libotel.a and libotel-codec.a).
+$(LIBOTEL_OBJ) $(CODEC_OBJ): CFLAGS += -fPIC -fvisibility=hidden
+
+$(SHARED): $(LIBOTEL_OBJ) $(CODEC_OBJ)
+	@echo "  LD      $@"
+	@$(CC) -shared -pthread $(filter -fsanitize=%,$(CFLAGS_$(VARIANT))) -Wl,-z,relro,-z,now \
+	  -Wl,--no-undefined -Wl,-soname,libotel.so.$(SOVERSION) $^ \
+	  $(shell pkg-config --libs $(CORE_PKGS) 2>/dev/null) -lm -o $@
+	@ln -sf libotel.so.$(VERSION) $(OUT)/libotel.so.$(SOVERSION)
+	@ln -sf libotel.so.$(SOVERSION) $(OUT)/libotel.so
 
 $(OUT)/tests/%: $(OUT)/tests/unit/%.o $(TEST_SUPPORT_OBJ) $(ALL_LIBS)
 	$(link)

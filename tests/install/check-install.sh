@@ -12,6 +12,8 @@ source "$top/tests/support/assert.sh"
 
 make -s -C "$top" install PREFIX="$prefix" >/dev/null
 export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
+# pkg-config's -lotel links libotel.so, which the programs find here.
+export LD_LIBRARY_PATH=$prefix/lib
 check pc_file_found pkg-config --exists libotel
 requires() { pkg-config --print-requires "$1" | awk '{ print $1 }' | sort | paste -sd' '; }
 check core_requires_no_instrumented_library eq "$(requires libotel)" "jansson libcurl libprotobuf-c zlib"
@@ -31,6 +33,32 @@ check example_runs test $? -eq 0
 trace=$(sed -n 's/^trace //p' "$prefix/stderr")
 check two_spans_printed test "$(printf '%s\n' "$out" | grep -c '"traceId"')" -eq 2
 check one_trace test "$(printf '%s\n' "$out" | grep -o "\"traceId\":\"$trace\"" | wc -l)" -eq 2
+# --- the shared library: a SONAME, the public API alone, one SDK state ---
+so=$(readlink -f "$prefix/lib/libotel.so")
+check shared_library_installed test -f "$so"
+check shared_library_soname eq "$(readelf -d "$so" | sed -n 's/.*Library soname: \[\(.*\)\]/\1/p')" libotel.so.0.1
+exports=$(nm -D --defined-only "$so" | awk '{ print $3 }')
+check shared_library_exports_the_public_api_only eq "$(grep -cv '^otel_[a-z]' <<<"$exports")" 0
+check shared_library_exports_every_public_function eq "$(wc -l <<<"$exports")" \
+  "$(grep -h '^OTEL_API ' "$prefix"/include/otel/{otel,trace,context,metrics,log}.h | wc -l)"
+shared=$prefix/shared
+mkdir -p "$shared"
+# shellcheck disable=SC2046
+cc -std=c11 -Wall -Wextra -Werror -shared -fPIC "$top/tests/install/shared/component.c" \
+  -o "$shared/libcomponent.so" $(pkg-config --cflags --libs libotel) &&
+  cc -std=c11 -Wall -Wextra -Werror "$top/tests/install/shared/program.c" -o "$shared/program" \
+    -L"$shared" -lcomponent $(pkg-config --cflags --libs libotel)
+check program_and_component_build test $? -eq 0
+export LD_LIBRARY_PATH=$prefix/lib:$shared
+check component_uses_libotel_so grep -q 'libotel.so.0.1 => '"$prefix" <<<"$(ldd "$shared/libcomponent.so")"
+check component_holds_no_sdk_of_its_own eq "$(nm -D --defined-only "$shared/libcomponent.so" | grep -c ' otel_')" 0
+out=$(OTEL_TRACES_EXPORTER=console OTEL_METRICS_EXPORTER=none OTEL_LOGS_EXPORTER=none "$shared/program" 2>&1)
+check program_runs test $? -eq 0
+field() { sed -n "s/.*\"$2\":\"\([0-9a-f]*\)\".*/\1/p" <<<"$(grep "\"name\":\"$1\"" <<<"$out")"; }
+check component_span_exported_by_the_programs_pipeline test -n "$(field 'component work' spanId)"
+check one_trace_across_both eq "$(field 'component work' traceId)" "$(field 'program work' traceId)"
+check component_span_child_of_the_programs eq "$(field 'component work' parentSpanId)" "$(field 'program work' spanId)"
+
 # --- CMake: find_package(libotel CONFIG) and its imported targets ---
 cmake_build=$prefix/cmake-build
 cmake -S "$top/tests/install/cmake" -B "$cmake_build" -DCMAKE_PREFIX_PATH="$prefix" \
@@ -52,6 +80,8 @@ build_example() { # NAME PACKAGE
 check mhd_example_builds build_example mhd_server libotel-mhd
 check curl_example_builds build_example curl_client libotel-curl
 check pq_example_builds build_example pq_client libotel-pq
+# The integrations' archives use libotel's public API alone, so they link with libotel.so.
+check integrations_link_with_the_shared_library grep -q "libotel.so.0.1 => $prefix" <<<"$(ldd "$prefix/mhd_server")"
 export OTEL_TRACES_EXPORTER=console OTEL_METRICS_EXPORTER=none OTEL_LOGS_EXPORTER=none
 
 # The client calls the server: one trace, the server's span the child of the client's.

@@ -30,7 +30,7 @@ typedef struct otel_span_context {
 } otel_span_context_t;
 
 /* True when neither id is all zeroes. Thread-safe. */
-bool otel_span_context_is_valid(const otel_span_context_t *sc);
+OTEL_API bool otel_span_context_is_valid(const otel_span_context_t *sc);
 
 /* Immutable, reference-counted set of W3C baggage entries. NULL is the empty set. */
 typedef struct otel_baggage otel_baggage_t;
@@ -45,10 +45,10 @@ typedef struct otel_context {
 
 /* Fills *out with this thread's current context (its baggage reference is new).
  * Use it to carry the context to another thread. Thread-safe. */
-void otel_context_capture(otel_context_t *out);
+OTEL_API void otel_context_capture(otel_context_t *out);
 
 /* Drops the context's baggage reference and empties it. Accepts NULL. */
-void otel_context_release(otel_context_t *ctx);
+OTEL_API void otel_context_release(otel_context_t *ctx);
 
 /* What to restore when a scope ends. Opaque; lives on the caller's stack. */
 typedef struct otel_scope {
@@ -57,29 +57,31 @@ typedef struct otel_scope {
 
 /* Makes ctx the current context of this thread until otel_scope_end(). ctx is
  * borrowed: it must outlive the scope. Scopes end in reverse order. */
-otel_scope_t otel_context_attach(const otel_context_t *ctx);
+OTEL_API otel_scope_t otel_context_attach(const otel_context_t *ctx);
 
 /* Restores what was current before the scope began. */
-void otel_scope_end(otel_scope_t *scope);
+OTEL_API void otel_scope_end(otel_scope_t *scope);
 
 /* --- Baggage --- */
 
 /* Value for key, or NULL; borrowed, valid while b is. Thread-safe. */
-const char *otel_baggage_get(const otel_baggage_t *b, const char *key);
+OTEL_API const char *otel_baggage_get(const otel_baggage_t *b, const char *key);
 
 /* Number of entries. Thread-safe. */
-size_t otel_baggage_count(const otel_baggage_t *b);
+OTEL_API size_t otel_baggage_count(const otel_baggage_t *b);
 
 /* Entry i (0-based) into *key and *value, borrowed; false past the end. */
-bool otel_baggage_entry(const otel_baggage_t *b, size_t i, const char **key, const char **value);
+OTEL_API bool otel_baggage_entry(const otel_baggage_t *b, size_t i, const char **key,
+                                 const char **value);
 
 /* A new baggage: b with key set to value (both copied). Returns a new
  * reference, or NULL on allocation failure or invalid key. b is borrowed. */
-otel_baggage_t *otel_baggage_set(const otel_baggage_t *b, const char *key, const char *value);
+OTEL_API otel_baggage_t *otel_baggage_set(const otel_baggage_t *b, const char *key,
+                                          const char *value);
 
 /* New and released references. Both accept NULL. Thread-safe. */
-otel_baggage_t *otel_baggage_retain(otel_baggage_t *b);
-void otel_baggage_release(otel_baggage_t *b);
+OTEL_API otel_baggage_t *otel_baggage_retain(otel_baggage_t *b);
+OTEL_API void otel_baggage_release(otel_baggage_t *b);
 
 /* --- Propagation (W3C trace context and baggage, per OTEL_PROPAGATORS) --- */
 
@@ -96,27 +98,29 @@ typedef void (*otel_carrier_set_fn)(void *carrier, const char *name, const char 
  * traceparent is missing, invalid or sent more than once), its tracestate
  * (every line, as one list) and the baggage (every line; a new reference).
  * Thread-safe. */
-void otel_propagation_extract(otel_context_t *out, otel_carrier_get_fn get, void *carrier);
+OTEL_API void otel_propagation_extract(otel_context_t *out, otel_carrier_get_fn get, void *carrier);
 
 /* Writes traceparent, tracestate and baggage for ctx (NULL: the current
  * context) through set. Writes nothing for an invalid span context. Thread-safe. */
-void otel_propagation_inject(const otel_context_t *ctx, otel_carrier_set_fn set, void *carrier);
+OTEL_API void otel_propagation_inject(const otel_context_t *ctx, otel_carrier_set_fn set,
+                                      void *carrier);
 
 /* Strict W3C parsers and formatters, usable without the SDK. Parse returns 0,
  * or -EINVAL for a value the specification says to ignore. */
 /* Optional white space around the value is trimmed first. */
-int otel_traceparent_parse(const char *value, otel_span_context_t *out);
-void otel_traceparent_format(const otel_span_context_t *sc, char out[OTEL_TRACEPARENT_SIZE]);
+OTEL_API int otel_traceparent_parse(const char *value, otel_span_context_t *out);
+OTEL_API void otel_traceparent_format(const otel_span_context_t *sc,
+                                      char out[OTEL_TRACEPARENT_SIZE]);
 /* Validates value and writes its canonical form (members joined by ",", long
  * members then trailing ones dropped to fit OTEL_TRACESTATE_MAX) into out.
  * A key that comes twice keeps its first member; a 33rd key is invalid. */
-int otel_tracestate_parse(const char *value, char out[OTEL_TRACESTATE_MAX + 1]);
+OTEL_API int otel_tracestate_parse(const char *value, char out[OTEL_TRACESTATE_MAX + 1]);
 /* A new baggage from a header value: invalid members are skipped; NULL when
  * nothing valid remains. */
-otel_baggage_t *otel_baggage_parse(const char *value);
+OTEL_API otel_baggage_t *otel_baggage_parse(const char *value);
 /* Writes the header value into out: as many whole members as fit in size
  * bytes with the NUL (8192 at the most, the W3C limit). Returns its length. */
-size_t otel_baggage_format(const otel_baggage_t *b, char *out, size_t size);
+OTEL_API size_t otel_baggage_format(const otel_baggage_t *b, char *out, size_t size);
 
 #ifdef __cplusplus
 }

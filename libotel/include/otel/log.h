@@ -32,8 +32,8 @@ typedef enum otel_severity {
  * whole 256 KiB buffer behind. No line is dropped.
  * Every argument is borrowed. Thread-safe; lines never interleave.
  */
-void otel_log(otel_severity_t severity, const char *logger, const char *message,
-              const otel_attr_t *attrs, size_t n);
+OTEL_API void otel_log(otel_severity_t severity, const char *logger, const char *message,
+                       const otel_attr_t *attrs, size_t n);
 
 #ifdef __cplusplus
 }

@@ -23,21 +23,24 @@ typedef struct otel_histogram otel_histogram_t;
  * NULL: an instrument that cannot be created records nothing. The instrument
  * lives as long as the process. Thread-safe.
  */
-otel_counter_t *otel_counter(const char *scope, const char *name, const char *unit,
-                             const char *description);
-otel_counter_t *otel_updown_counter(const char *scope, const char *name, const char *unit,
-                                    const char *description);
+OTEL_API otel_counter_t *otel_counter(const char *scope, const char *name, const char *unit,
+                                      const char *description);
+OTEL_API otel_counter_t *otel_updown_counter(const char *scope, const char *name, const char *unit,
+                                             const char *description);
 
 /* bounds: explicit bucket boundaries, ascending (copied); NULL uses the
  * specification's defaults, which suit milliseconds: an instrument in
  * seconds must give its own. */
-otel_histogram_t *otel_histogram(const char *scope, const char *name, const char *unit,
-                                 const char *description, const double *bounds, size_t n_bounds);
+OTEL_API otel_histogram_t *otel_histogram(const char *scope, const char *name, const char *unit,
+                                          const char *description, const double *bounds,
+                                          size_t n_bounds);
 
 /* Records a measurement for the attribute set attrs (borrowed; their order
  * does not matter). A counter ignores negative values. Thread-safe. */
-void otel_counter_add(otel_counter_t *c, int64_t value, const otel_attr_t *attrs, size_t n);
-void otel_histogram_record(otel_histogram_t *h, double value, const otel_attr_t *attrs, size_t n);
+OTEL_API void otel_counter_add(otel_counter_t *c, int64_t value, const otel_attr_t *attrs,
+                               size_t n);
+OTEL_API void otel_histogram_record(otel_histogram_t *h, double value, const otel_attr_t *attrs,
+                                    size_t n);
 
 /*
  * Observable instruments. At each collection, on the export thread, fn(o, ud)
@@ -51,13 +54,15 @@ void otel_histogram_record(otel_histogram_t *h, double value, const otel_attr_t 
 typedef struct otel_observer otel_observer_t;
 typedef void (*otel_observe_fn)(otel_observer_t *o, void *ud);
 
-void otel_observable_counter(const char *scope, const char *name, const char *unit,
-                             const char *description, otel_observe_fn fn, void *ud);
-void otel_observable_gauge(const char *scope, const char *name, const char *unit,
-                           const char *description, otel_observe_fn fn, void *ud);
+OTEL_API void otel_observable_counter(const char *scope, const char *name, const char *unit,
+                                      const char *description, otel_observe_fn fn, void *ud);
+OTEL_API void otel_observable_gauge(const char *scope, const char *name, const char *unit,
+                                    const char *description, otel_observe_fn fn, void *ud);
 
-void otel_observe_int(otel_observer_t *o, int64_t value, const otel_attr_t *attrs, size_t n);
-void otel_observe_double(otel_observer_t *o, double value, const otel_attr_t *attrs, size_t n);
+OTEL_API void otel_observe_int(otel_observer_t *o, int64_t value, const otel_attr_t *attrs,
+                               size_t n);
+OTEL_API void otel_observe_double(otel_observer_t *o, double value, const otel_attr_t *attrs,
+                                  size_t n);
 
 #ifdef __cplusplus
 }

@@ -17,6 +17,10 @@ extern "C" {
 #define OTEL_SDK_NAME "libotel"
 #define OTEL_SDK_VERSION "0.1.0"
 
+/* Marks the public API: libotel is built with hidden visibility, so its
+ * shared library (libotel.so) exports what carries this and nothing else. */
+#define OTEL_API __attribute__((visibility("default")))
+
 /* The types an attribute value can have; the OTLP AnyValue subset that the
  * specification allows for attributes (primitives and homogeneous arrays). */
 typedef enum otel_value_type {
@@ -66,11 +70,11 @@ typedef struct otel_attr {
  * created (the SDK then stays a no-op; the host keeps running).
  * Not thread-safe.
  */
-int otel_init(const char *default_service_name);
+OTEL_API int otel_init(const char *default_service_name);
 
 /* Exports everything recorded so far, waiting at most timeout_ms.
  * Returns 0, or -ETIMEDOUT. Thread-safe. */
-int otel_force_flush(uint32_t timeout_ms);
+OTEL_API int otel_force_flush(uint32_t timeout_ms);
 
 /* Flushes and stops the SDK within timeout_ms, even when the collector
  * never answers, and writes the log lines still queued for stdout. Later
@@ -78,10 +82,10 @@ int otel_force_flush(uint32_t timeout_ms);
  * by their callers.
  * Returns 0, or -ETIMEDOUT when something could not be exported in time.
  * Call from one thread, after request threads are done with the SDK. */
-int otel_shutdown(uint32_t timeout_ms);
+OTEL_API int otel_shutdown(uint32_t timeout_ms);
 
 /* True when the SDK was initialised, is enabled and not shut down. Thread-safe. */
-bool otel_enabled(void);
+OTEL_API bool otel_enabled(void);
 
 #ifdef __cplusplus
 }

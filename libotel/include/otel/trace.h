@@ -34,7 +34,7 @@ typedef struct otel_span otel_span_t;
 /* The tracer for an instrumentation scope (name and version are copied).
  * Returns a pointer valid for the life of the process; the same one for the
  * same name and version. Never NULL. Thread-safe. */
-const otel_tracer_t *otel_tracer_get(const char *name, const char *version);
+OTEL_API const otel_tracer_t *otel_tracer_get(const char *name, const char *version);
 
 /*
  * Starts a span. parent NULL means the current context of this thread; a
@@ -43,68 +43,70 @@ const otel_tracer_t *otel_tracer_get(const char *name, const char *version);
  * but still carries a span context to propagate. The caller owns the span
  * until otel_span_end(). Thread-safe.
  */
-otel_span_t *otel_span_start(const otel_tracer_t *tracer, const char *name, otel_span_kind_t kind,
-                             const otel_context_t *parent);
+OTEL_API otel_span_t *otel_span_start(const otel_tracer_t *tracer, const char *name,
+                                      otel_span_kind_t kind, const otel_context_t *parent);
 
 /* As otel_span_start(), with an explicit start time (Unix epoch, ns). */
-otel_span_t *otel_span_start_at(const otel_tracer_t *tracer, const char *name,
-                                otel_span_kind_t kind, const otel_context_t *parent,
-                                uint64_t start_unix_ns);
+OTEL_API otel_span_t *otel_span_start_at(const otel_tracer_t *tracer, const char *name,
+                                         otel_span_kind_t kind, const otel_context_t *parent,
+                                         uint64_t start_unix_ns);
 
 /*
  * Ends the span and hands it to the export pipeline; never waits on I/O.
  * Takes the span: the pointer is invalid afterwards. End a scope the span is
  * current in before ending the span. Accepts NULL.
  */
-void otel_span_end(otel_span_t *span);
+OTEL_API void otel_span_end(otel_span_t *span);
 
 /* As otel_span_end(), with an explicit end time (Unix epoch, ns). */
-void otel_span_end_at(otel_span_t *span, uint64_t end_unix_ns);
+OTEL_API void otel_span_end_at(otel_span_t *span, uint64_t end_unix_ns);
 
 /* Makes span the current span of this thread until otel_scope_end(); spans
  * started with a NULL parent become its children. span is borrowed. */
-otel_scope_t otel_span_attach(otel_span_t *span);
+OTEL_API otel_scope_t otel_span_attach(otel_span_t *span);
 
 /* The current span of this thread, or NULL. Borrowed. */
-otel_span_t *otel_span_current(void);
+OTEL_API otel_span_t *otel_span_current(void);
 
 /* The span's context; borrowed, valid until the span ends. */
-const otel_span_context_t *otel_span_context(const otel_span_t *span);
+OTEL_API const otel_span_context_t *otel_span_context(const otel_span_t *span);
 
 /* Writes the span's trace id as 32 lowercase hex digits and a NUL. */
-void otel_span_trace_id_hex(const otel_span_t *span, char out[OTEL_TRACE_ID_HEX_SIZE]);
+OTEL_API void otel_span_trace_id_hex(const otel_span_t *span, char out[OTEL_TRACE_ID_HEX_SIZE]);
 
 /* True when the span records (it was sampled and has not ended). */
-bool otel_span_is_recording(const otel_span_t *span);
+OTEL_API bool otel_span_is_recording(const otel_span_t *span);
 
 /* Attributes. Setting a key again replaces its value. Keys and values are
  * copied; a value past the length limit is truncated, an attribute past the
  * count limit is dropped and counted. Not thread-safe for one span. */
-void otel_span_set_attr(otel_span_t *span, const otel_attr_t *attr);
-void otel_span_set_attrs(otel_span_t *span, const otel_attr_t *attrs, size_t n);
-void otel_span_set_str(otel_span_t *span, const char *key, const char *value);
-void otel_span_set_int(otel_span_t *span, const char *key, int64_t value);
-void otel_span_set_bool(otel_span_t *span, const char *key, bool value);
-void otel_span_set_double(otel_span_t *span, const char *key, double value);
+OTEL_API void otel_span_set_attr(otel_span_t *span, const otel_attr_t *attr);
+OTEL_API void otel_span_set_attrs(otel_span_t *span, const otel_attr_t *attrs, size_t n);
+OTEL_API void otel_span_set_str(otel_span_t *span, const char *key, const char *value);
+OTEL_API void otel_span_set_int(otel_span_t *span, const char *key, int64_t value);
+OTEL_API void otel_span_set_bool(otel_span_t *span, const char *key, bool value);
+OTEL_API void otel_span_set_double(otel_span_t *span, const char *key, double value);
 
 /* Renames the span (e.g. once a router knows the route template). */
-void otel_span_update_name(otel_span_t *span, const char *name);
+OTEL_API void otel_span_update_name(otel_span_t *span, const char *name);
 
 /* Adds an event now, with attrs copied. */
-void otel_span_add_event(otel_span_t *span, const char *name, const otel_attr_t *attrs, size_t n);
+OTEL_API void otel_span_add_event(otel_span_t *span, const char *name, const otel_attr_t *attrs,
+                                  size_t n);
 
 /* Adds an "exception" event with exception.type, exception.message and
  * exception.stacktrace (each may be NULL). Does not change the status. */
-void otel_span_record_exception(otel_span_t *span, const char *type, const char *message,
-                                const char *stacktrace);
+OTEL_API void otel_span_record_exception(otel_span_t *span, const char *type, const char *message,
+                                         const char *stacktrace);
 
 /* Adds a link to another span context, with attrs copied. */
-void otel_span_add_link(otel_span_t *span, const otel_span_context_t *link,
-                        const otel_attr_t *attrs, size_t n);
+OTEL_API void otel_span_add_link(otel_span_t *span, const otel_span_context_t *link,
+                                 const otel_attr_t *attrs, size_t n);
 
 /* Sets the status. The description is kept for ERROR only; OK is final; UNSET
  * is ignored, as the specification says. */
-void otel_span_set_status(otel_span_t *span, otel_status_code_t code, const char *description);
+OTEL_API void otel_span_set_status(otel_span_t *span, otel_status_code_t code,
+                                   const char *description);
 
 /* --- URLs in telemetry --- */
 
@@ -115,11 +117,11 @@ void otel_span_set_status(otel_span_t *span, otel_status_code_t code, const char
  * conventions' AWSAccessKeyId, Signature, sig, X-Goog-Signature and
  * X-Amz-Credential, X-Amz-Security-Token, X-Amz-Signature) as "REDACTED",
  * keys kept. Cut to fit size bytes with the NUL. Returns out. Thread-safe. */
-const char *otel_url_redact(const char *url, char *out, size_t size);
+OTEL_API const char *otel_url_redact(const char *url, char *out, size_t size);
 
 /* False when otel_url_redact() would return url unchanged (no query and no
  * "@"): the check that lets a caller skip the copy. Thread-safe. */
-bool otel_url_needs_redaction(const char *url);
+OTEL_API bool otel_url_needs_redaction(const char *url);
 
 #ifdef __cplusplus
 }
