@@ -139,7 +139,7 @@ bench: deps ## Benchmarks: libotel's, then the services under wrk; writes bench/
 	@$(MAKE) -s --no-print-directory VARIANT=release bench-bins services
 	@bench/results.sh
 
-# SOAK_SECONDS of creates (300 in make bench; the README's figures are of 1800).
+# SOAK_SECONDS of creates (300 in make bench; the figures of docs/hardening.md are of 1800).
 soak: deps ## The soak alone: RSS under creates for SOAK_SECONDS, failing past SOAK_GROWTH_KB
 	@$(MAKE) -s --no-print-directory VARIANT=release services
 	@bench/soak.sh

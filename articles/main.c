@@ -1,7 +1,7 @@
 /*
  * articles: the CRUD API of CONTRACT section 1.
  *   articles                         serve (PORT, HOST, DATABASE_URL, NOTIFY_URL,
- *                                    NOTIFY_MODE, ...: README, docs/notify.md)
+ *                                    NOTIFY_MODE, ...: docs/services.md, docs/notify.md)
  *   articles migrate up|down|status  manage the schema (DATABASE_URL, MIGRATIONS_DIR)
  */
 #include <errno.h>

@@ -136,7 +136,7 @@ share() { jq -n "$1 / $2 * 100 | round / 100"; }
     "Machine idle: the share of the cores' time left idle during a counted run, and apart from it" \
     "the share idle waiting on the disk (iowait), medians over the rounds. Under GET load the" \
     "machine leaves no core idle, so a GET run with $STALL_IDLE_PCT% or more idle is counted as one" \
-    "the virtual machine stalled in (README, \"Runs of the same configuration differ\"); creates" \
+    "the virtual machine stalled in (docs/performance.md, \"Runs of the same configuration differ\"); creates" \
     "wait on the disk and on notify, and leave a few percent idle in any run."
   echo
   echo "| request | telemetry | req/s | p50 | p99 | failed | machine idle | articles peak RSS | notify peak RSS |"

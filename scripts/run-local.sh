@@ -9,7 +9,7 @@
 #
 # Ctrl-C or SIGTERM stops everything it started, PostgreSQL included, and
 # exits 0. It reads no terminal, so it runs the same in CI, under setsid or in
-# the background. Settings come from the environment (README, "make run").
+# the background. Settings come from the environment (docs/services.md, "make run, in detail").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/ports.sh
