@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "common/config.h"
+#include "common/diag.h"
 #include "test.h"
 #include "test_env.h"
 
@@ -38,6 +39,44 @@ TEST(disabled_is_case_insensitive_true_only) {
   TEST_CONFIG_LOAD(&c, "OTEL_SDK_DISABLED=yes");
   CHECK(!c.disabled);
   CHECK(strstr(test_diag_text(), "OTEL_SDK_DISABLED=yes is not a boolean"));
+  otel__config_free(&c);
+}
+
+TEST(log_level_filters_the_sdks_diagnostics) {
+  otel__config_t c;
+  test_diag_capture(); /* the default, info: warnings and errors, no debug */
+  TEST_CONFIG_LOAD(&c, "OTEL_SDK_DISABLED=yes");
+  otel__debug("debug line");
+  CHECK(strstr(test_diag_text(), "OTEL_SDK_DISABLED=yes is not a boolean"));
+  CHECK(!strstr(test_diag_text(), "debug line"));
+  otel__config_free(&c);
+
+  test_diag_capture(); /* error: a warning about a later variable is not written */
+  TEST_CONFIG_LOAD(&c, "OTEL_LOG_LEVEL=error", "OTEL_SDK_DISABLED=yes");
+  otel__error("error line");
+  CHECK(!strstr(test_diag_text(), "not a boolean"));
+  CHECK(strstr(test_diag_text(), "error line"));
+  otel__config_free(&c);
+
+  test_diag_capture(); /* none: nothing at all */
+  TEST_CONFIG_LOAD(&c, "OTEL_LOG_LEVEL=none");
+  otel__error("error line");
+  CHECK_STR(test_diag_text(), "");
+  otel__config_free(&c);
+
+  test_diag_capture(); /* any case; debug lets everything through */
+  TEST_CONFIG_LOAD(&c, "OTEL_LOG_LEVEL=DEBUG");
+  otel__debug("debug line");
+  CHECK(strstr(test_diag_text(), "debug line"));
+  otel__config_free(&c);
+
+  test_diag_capture(); /* an unknown level: a warning, then info */
+  TEST_CONFIG_LOAD(&c, "OTEL_LOG_LEVEL=loud");
+  otel__debug("debug line");
+  CHECK(strstr(test_diag_text(), "OTEL_LOG_LEVEL=loud is not supported; using info"));
+  CHECK(!strstr(test_diag_text(), "debug line"));
+  otel__config_free(&c);
+  TEST_CONFIG_LOAD(&c, "X=1"); /* info again for the tests that follow */
   otel__config_free(&c);
 }
 
@@ -187,6 +226,7 @@ TEST(service_name_and_resource_attributes_are_kept) {
 TEST_MAIN("config", TEST_CASE(defaults_are_the_specifications),
           TEST_CASE(endpoint_credentials_are_not_shown),
           TEST_CASE(disabled_is_case_insensitive_true_only),
+          TEST_CASE(log_level_filters_the_sdks_diagnostics),
           TEST_CASE(endpoint_base_gets_the_signal_path), TEST_CASE(signal_endpoint_is_used_as_is),
           TEST_CASE(protocol_compression_timeout), TEST_CASE(unsupported_values_warn_and_fall_back),
           TEST_CASE(exporter_and_propagator_lists),

@@ -241,6 +241,33 @@ static int three_spans_flushed(void) {
   return 0;
 }
 
+/* OTEL_LOG_LEVEL=debug: each attempt of an export says what came of it. */
+static int exports_reported(void) {
+  otel_span_end(otel_span_start(NULL, "reported", OTEL_SPAN_KIND_INTERNAL, NULL));
+  EXPECT(otel_force_flush(10000) == 0);
+  EXPECT(strstr(test_diag_text(), ": HTTP 503; attempt 2 again in "));
+  EXPECT(strstr(test_diag_text(), " bytes, HTTP 200, attempt 2"));
+  otel_shutdown(1000);
+  return 0;
+}
+
+/* At the default level (info), the same export says nothing. */
+static int exports_unreported(void) {
+  otel_span_end(otel_span_start(NULL, "quiet", OTEL_SPAN_KIND_INTERNAL, NULL));
+  EXPECT(otel_force_flush(10000) == 0);
+  EXPECT(!strstr(test_diag_text(), "attempt"));
+  otel_shutdown(1000);
+  return 0;
+}
+
+TEST(debug_level_reports_each_export_attempt) {
+  receiver_t *r;
+  CHECK_INT(in_child(&r, answer_503_then_200, ENV("OTEL_LOG_LEVEL=debug"), exports_reported), 0);
+  receiver_stop(r);
+  CHECK_INT(in_child(&r, answer_503_then_200, ENV("X=1"), exports_unreported), 0);
+  receiver_stop(r);
+}
+
 /* Nothing listens: connection failures are retried until
  * OTEL_EXPORTER_OTLP_TIMEOUT, not the batch processor's longer timeout. */
 static int down_until_the_otlp_timeout(void) {
@@ -634,10 +661,10 @@ TEST(a_disabled_sdk_sends_nothing) {
 }
 
 TEST_MAIN("export", TEST_CASE(protobuf_export_arrives_intact),
-          TEST_CASE(gzip_export_arrives_intact), TEST_CASE(json_export_arrives_intact),
-          TEST_CASE(exports_reuse_one_connection), TEST_CASE(a_503_is_retried_with_the_same_batch),
-          TEST_CASE(retry_after_is_honoured), TEST_CASE(a_400_is_not_retried),
-          TEST_CASE(the_otlp_timeout_bounds_retries),
+          TEST_CASE(debug_level_reports_each_export_attempt), TEST_CASE(gzip_export_arrives_intact),
+          TEST_CASE(json_export_arrives_intact), TEST_CASE(exports_reuse_one_connection),
+          TEST_CASE(a_503_is_retried_with_the_same_batch), TEST_CASE(retry_after_is_honoured),
+          TEST_CASE(a_400_is_not_retried), TEST_CASE(the_otlp_timeout_bounds_retries),
           TEST_CASE(a_receiver_that_hangs_never_blocks_spans_or_shutdown),
           TEST_CASE(a_receiver_that_is_down_never_blocks_spans_or_shutdown),
           TEST_CASE(an_oversize_response_is_an_error),

@@ -292,10 +292,35 @@ static void parse_batch(const env_t *env, const char *prefix, uint32_t default_d
   }
 }
 
+/* OTEL_LOG_LEVEL, applied as soon as it is read, so that the warnings about
+ * the other variables obey it. */
+static void apply_log_level(const env_t *env) {
+  static const struct {
+    const char *name;
+    otel__diag_level_t level;
+  } LEVELS[] = {{"debug", OTEL__DIAG_DEBUG},
+                {"info", OTEL__DIAG_INFO},
+                {"warn", OTEL__DIAG_WARN},
+                {"error", OTEL__DIAG_ERROR},
+                {"none", OTEL__DIAG_NONE}};
+  char buf[16];
+  const char *v = env_str(env, "OTEL_LOG_LEVEL", buf, sizeof(buf));
+  otel__diag_set_level(OTEL__DIAG_INFO);
+  if (!v)
+    return;
+  for (size_t i = 0; i < sizeof(LEVELS) / sizeof(LEVELS[0]); i++)
+    if (!strcasecmp(v, LEVELS[i].name)) {
+      otel__diag_set_level(LEVELS[i].level);
+      return;
+    }
+  otel__warn("OTEL_LOG_LEVEL=%s is not supported; using info", v);
+}
+
 int otel__config_load(otel__config_t *c, otel__getenv_fn get, void *ud) {
   env_t env = {get ? get : sys_getenv, ud};
   char buf[1024];
   memset(c, 0, sizeof(*c));
+  apply_log_level(&env);
   c->disabled = env_bool(&env, "OTEL_SDK_DISABLED");
   c->service_name = dup_or_null(env_str(&env, "OTEL_SERVICE_NAME", buf, sizeof(buf)));
   c->resource_attributes = dup_or_null(env.get(env.ud, "OTEL_RESOURCE_ATTRIBUTES"));

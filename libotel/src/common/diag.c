@@ -6,10 +6,19 @@
 #include <stdio.h>
 
 static void stderr_sink(otel__diag_level_t level, const char *message) {
-  fprintf(stderr, "libotel: %s: %s\n", level == OTEL__DIAG_ERROR ? "error" : "warning", message);
+  static const char *const NAMES[] = {"debug", "info", "warning", "error"};
+  fprintf(stderr, "libotel: %s: %s\n", NAMES[level], message);
 }
 
 static _Atomic(otel__diag_sink_fn) sink = stderr_sink;
+static atomic_int least = OTEL__DIAG_INFO;
+
+void otel__diag_set_level(otel__diag_level_t level) { atomic_store(&least, (int)level); }
+
+bool otel__diag_enabled(otel__diag_level_t level) {
+  return level < OTEL__DIAG_NONE &&
+         (int)level >= atomic_load_explicit(&least, memory_order_relaxed);
+}
 
 otel__diag_sink_fn otel__diag_set_sink(otel__diag_sink_fn s) {
   otel__diag_sink_fn prev = atomic_exchange(&sink, s ? s : stderr_sink);
@@ -17,6 +26,8 @@ otel__diag_sink_fn otel__diag_set_sink(otel__diag_sink_fn s) {
 }
 
 void otel__diag(otel__diag_level_t level, const char *fmt, ...) {
+  if (!otel__diag_enabled(level))
+    return;
   char message[512];
   va_list ap;
   va_start(ap, fmt);

@@ -248,6 +248,8 @@ int otel__otlp_http_send(otel__otlp_http_t *h, const void *body, size_t len, uin
         char *type = NULL;
         curl_easy_getinfo(h->curl, CURLINFO_CONTENT_TYPE, &type);
         report_partial_success(h, type);
+        otel__debug("export to %s: %zu bytes%s, HTTP %ld, attempt %u", h->cfg->shown_url, len,
+                    h->cfg->gzip ? " (gzip)" : "", status, attempt + 1);
         return 0;
       }
       snprintf(detail, sizeof(detail), "HTTP %ld", status);
@@ -274,6 +276,8 @@ int otel__otlp_http_send(otel__otlp_http_t *h, const void *body, size_t len, uin
       return -ETIMEDOUT;
     }
     h->stats.retries++;
+    otel__debug("export to %s: %s; attempt %u again in %lld ms", h->cfg->shown_url, detail,
+                attempt + 2, (long long)delay);
     /* Shutdown cuts the wait short; one last attempt follows, then no more. */
     if (!otel__interrupt_sleep(h->intr, (uint64_t)delay))
       cut_short = true;
