@@ -1,5 +1,8 @@
 /* OTEL_* environment parsing: defaults, every supported value, and warnings for the rest. */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/config.h"
 #include "common/diag.h"
@@ -78,6 +81,35 @@ TEST(log_level_filters_the_sdks_diagnostics) {
   otel__config_free(&c);
   TEST_CONFIG_LOAD(&c, "X=1"); /* info again for the tests that follow */
   otel__config_free(&c);
+}
+
+TEST(tls_files_are_read_per_signal_and_unreadable_ones_warn_once) {
+  char ca[] = "/tmp/config-ca.XXXXXX", other[] = "/tmp/config-other.XXXXXX";
+  int fa = mkstemp(ca), fo = mkstemp(other);
+  CHECK(fa >= 0 && fo >= 0);
+  close(fa);
+  close(fo);
+  char general[64], traces[64];
+  snprintf(general, sizeof(general), "OTEL_EXPORTER_OTLP_CERTIFICATE=%s", ca);
+  snprintf(traces, sizeof(traces), "OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE=%s", other);
+  otel__config_t c;
+  CHECK_INT(TEST_CONFIG_LOAD(&c, general, traces), 0);
+  CHECK_STR(c.traces_otlp.ca_file, other); /* the signal's own wins */
+  CHECK_STR(c.metrics_otlp.ca_file, ca);
+  CHECK_STR(c.logs_otlp.ca_file, ca);
+  CHECK(c.traces_otlp.client_cert == NULL && c.traces_otlp.client_key == NULL);
+  otel__config_free(&c);
+
+  test_diag_capture(); /* read by three signals, warned about once */
+  CHECK_INT(TEST_CONFIG_LOAD(&c, "OTEL_EXPORTER_OTLP_CLIENT_KEY=/no/such/key.pem"), 0);
+  const char *text = test_diag_text();
+  const char *first = strstr(text, "OTEL_EXPORTER_OTLP_CLIENT_KEY=/no/such/key.pem cannot be read");
+  CHECK(first != NULL);
+  CHECK(first && !strstr(first + 1, "OTEL_EXPORTER_OTLP_CLIENT_KEY"));
+  CHECK(c.traces_otlp.client_key == NULL && c.logs_otlp.client_key == NULL);
+  otel__config_free(&c);
+  unlink(ca);
+  unlink(other);
 }
 
 TEST(endpoint_base_gets_the_signal_path) {
@@ -227,6 +259,7 @@ TEST_MAIN("config", TEST_CASE(defaults_are_the_specifications),
           TEST_CASE(endpoint_credentials_are_not_shown),
           TEST_CASE(disabled_is_case_insensitive_true_only),
           TEST_CASE(log_level_filters_the_sdks_diagnostics),
+          TEST_CASE(tls_files_are_read_per_signal_and_unreadable_ones_warn_once),
           TEST_CASE(endpoint_base_gets_the_signal_path), TEST_CASE(signal_endpoint_is_used_as_is),
           TEST_CASE(protocol_compression_timeout), TEST_CASE(unsupported_values_warn_and_fall_back),
           TEST_CASE(exporter_and_propagator_lists),

@@ -16,10 +16,13 @@
 #define MAX_QUEUE_SIZE_CAP (1u << 20)
 #define LIMIT_CAP (1u << 16)
 #define MAX_HEADERS 64
+#define OTEL__MAX_WARNED 8
 
 typedef struct {
   otel__getenv_fn get;
   void *ud;
+  char warned[OTEL__MAX_WARNED][64]; /* the file variables already warned about */
+  int n_warned;
 } env_t;
 
 static const char *sys_getenv(void *ud, const char *name) {
@@ -174,6 +177,32 @@ static const char *signal_var(const env_t *env, const char *signal, const char *
   return env_str(env, which, buf, size);
 }
 
+/* A file setting for signal: the signal's variable, else the general one.
+ * A file that cannot be read is one warning naming its variable (once per
+ * load, though three signals read it) and no setting: the host goes on. */
+static int file_var(env_t *env, const char *signal, const char *suffix, char **out) {
+  char buf[1024], var[64];
+  const char *v = signal_var(env, signal, suffix, buf, sizeof(buf), var, sizeof(var));
+  *out = NULL;
+  if (!v)
+    return 0;
+  FILE *f = fopen(v, "r");
+  if (!f) {
+    int err = errno;
+    bool told = false;
+    for (int i = 0; i < env->n_warned; i++)
+      told = told || !strcmp(env->warned[i], var);
+    if (!told) {
+      otel__warn("%s=%s cannot be read (%s); exporting without it", var, v, strerror(err));
+      if (env->n_warned < OTEL__MAX_WARNED)
+        snprintf(env->warned[env->n_warned++], sizeof(env->warned[0]), "%s", var);
+    }
+    return 0;
+  }
+  fclose(f);
+  return (*out = strdup(v)) ? 0 : -ENOMEM;
+}
+
 static void add_header(void *ud, const char *key, const char *value, const char *props) {
   (void)props;
   otel__otlp_config_t *o = ud;
@@ -198,8 +227,7 @@ static void add_header(void *ud, const char *key, const char *value, const char 
   o->headers[o->n_headers++] = (otel__header_t){k, v};
 }
 
-static int parse_otlp(const env_t *env, const char *signal, const char *path,
-                      otel__otlp_config_t *o) {
+static int parse_otlp(env_t *env, const char *signal, const char *path, otel__otlp_config_t *o) {
   char buf[2048], var[64];
   o->headers = calloc(MAX_HEADERS, sizeof(*o->headers));
   if (!o->headers)
@@ -255,7 +283,13 @@ static int parse_otlp(const env_t *env, const char *signal, const char *path,
   snprintf(var, sizeof(var), "OTEL_EXPORTER_OTLP_%s_HEADERS", signal);
   if (otel__kvlist_parse(env->get(env->ud, var), add_header, o))
     otel__warn("%s: malformed entries ignored", var);
-  return 0;
+
+  int rc = file_var(env, signal, "CERTIFICATE", &o->ca_file);
+  if (!rc)
+    rc = file_var(env, signal, "CLIENT_CERTIFICATE", &o->client_cert);
+  if (!rc)
+    rc = file_var(env, signal, "CLIENT_KEY", &o->client_key);
+  return rc;
 }
 
 static void parse_limits(const env_t *env, otel__span_limits_t *l) {
@@ -317,7 +351,7 @@ static void apply_log_level(const env_t *env) {
 }
 
 int otel__config_load(otel__config_t *c, otel__getenv_fn get, void *ud) {
-  env_t env = {get ? get : sys_getenv, ud};
+  env_t env = {.get = get ? get : sys_getenv, .ud = ud};
   char buf[1024];
   memset(c, 0, sizeof(*c));
   apply_log_level(&env);
@@ -354,6 +388,9 @@ static void otlp_free(otel__otlp_config_t *o) {
     free(o->headers[i].value);
   }
   free(o->headers);
+  free(o->ca_file);
+  free(o->client_cert);
+  free(o->client_key);
 }
 
 void otel__config_free(otel__config_t *c) {

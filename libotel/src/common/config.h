@@ -45,6 +45,11 @@ typedef struct otel__otlp_config {
   uint32_t timeout_ms;
   otel__header_t *headers;
   int n_headers;
+  /* TLS, from OTEL_EXPORTER_OTLP[_SIGNAL]_CERTIFICATE, _CLIENT_CERTIFICATE
+   * and _CLIENT_KEY: files (PEM), each NULL when unset or unreadable. */
+  char *ca_file;     /* the CAs to trust instead of the system's */
+  char *client_cert; /* presented to a server that asks (mTLS), */
+  char *client_key;  /* with its key */
 } otel__otlp_config_t;
 
 typedef struct otel__batch_config {

@@ -131,6 +131,12 @@ otel__otlp_http_t *otel__otlp_http_new(const otel__otlp_config_t *cfg, otel__int
   curl_easy_setopt(c, CURLOPT_USERAGENT, "OTel-OTLP-Exporter-C/" OTEL_SDK_VERSION " libotel");
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+  if (cfg->ca_file) /* OTEL_EXPORTER_OTLP_CERTIFICATE: trust these CAs instead */
+    curl_easy_setopt(c, CURLOPT_CAINFO, cfg->ca_file);
+  if (cfg->client_cert) /* mTLS: presented when the server asks */
+    curl_easy_setopt(c, CURLOPT_SSLCERT, cfg->client_cert);
+  if (cfg->client_key)
+    curl_easy_setopt(c, CURLOPT_SSLKEY, cfg->client_key);
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, (long)CONNECT_TIMEOUT_MS);
   curl_easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L);
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
