@@ -30,6 +30,7 @@ TEST(defaults_are_the_specifications) {
   CHECK_INT(c.span_limits.attr_value_length, 0);
   CHECK_INT(c.span_limits.event_count, 128);
   CHECK_INT(c.span_limits.link_count, 128);
+  CHECK_INT(c.metrics_temporality, OTEL__TEMPORALITY_CUMULATIVE);
   otel__config_free(&c);
 }
 
@@ -163,7 +164,11 @@ TEST(unsupported_values_warn_and_fall_back) {
   test_diag_capture();
   TEST_CONFIG_LOAD(&c, "OTEL_EXPORTER_OTLP_PROTOCOL=grpc", "OTEL_EXPORTER_OTLP_COMPRESSION=zstd",
                    "OTEL_TRACES_SAMPLER=jaeger_remote", "OTEL_BSP_SCHEDULE_DELAY=soon",
-                   "OTEL_TRACES_EXPORTER=zipkin,console", "OTEL_PROPAGATORS=b3,tracecontext");
+                   "OTEL_TRACES_EXPORTER=zipkin,console", "OTEL_PROPAGATORS=b3,tracecontext",
+                   "OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE=sometimes");
+  CHECK_INT(c.metrics_temporality, OTEL__TEMPORALITY_CUMULATIVE);
+  CHECK(strstr(test_diag_text(),
+               "OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE=sometimes is not supported"));
   CHECK_INT(c.traces_otlp.protocol, OTEL__PROTOCOL_PROTOBUF);
   CHECK(!c.traces_otlp.gzip);
   CHECK_INT(c.sampler, OTEL__SAMPLER_PARENT_ALWAYS_ON);

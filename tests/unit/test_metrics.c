@@ -308,7 +308,109 @@ TEST(observable_counter_and_gauge_report_what_their_callbacks_see) {
   test_sdk_stop();
 }
 
+static int64_t delta_bytes;
+static void observe_delta_bytes(otel_observer_t *o, void *ud) {
+  (void)ud;
+  otel_observe_int(o, delta_bytes, &OTEL_ATTR_STR("link", "up"), 1);
+}
+
+typedef Opentelemetry__Proto__Metrics__V1__NumberDataPoint number_t;
+typedef Opentelemetry__Proto__Metrics__V1__HistogramDataPoint bucket_t;
+
+TEST(delta_sums_and_histograms_reset_at_each_export) {
+  TEST_SDK_START("OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE=Delta");
+  otel_counter_t *orders = otel_counter("test", "delta.orders", "1", "");
+  otel_counter_t *queue = otel_updown_counter("test", "delta.queue", "1", "");
+  otel_histogram_t *latency =
+      otel_histogram("test", "delta.latency", "s", "", (const double[]){1, 10}, 2);
+  otel_observable_counter("test", "delta.bytes", "By", "", observe_delta_bytes, NULL);
+  otel_counter_add(orders, 3, NULL, 0);
+  otel_counter_add(queue, 5, NULL, 0);
+  otel_histogram_record(latency, 0.5, NULL, 0);
+  otel_histogram_record(latency, 5, NULL, 0);
+  delta_bytes = 100;
+  request_t *a = collect();
+  otel_counter_add(orders, 4, NULL, 0);
+  otel_counter_add(queue, -2, NULL, 0);
+  otel_histogram_record(latency, 20, NULL, 0);
+  delta_bytes = 150;
+  request_t *b = collect();
+  request_t *c = collect(); /* nothing new */
+  CHECK(a && b && c);
+
+  const metric_t *oa = find(a, "delta.orders"), *ob = find(b, "delta.orders");
+  CHECK(oa && ob);
+  CHECK_INT(oa->sum->aggregation_temporality, 1); /* DELTA */
+  CHECK(oa->sum->is_monotonic);
+  const number_t *pa = oa->sum->data_points[0], *pb = ob->sum->data_points[0];
+  CHECK_INT(pa->as_int, 3);
+  CHECK_INT(pb->as_int, 4);                              /* reset at the export */
+  CHECK(pb->start_time_unix_nano == pa->time_unix_nano); /* and the start moved on */
+  CHECK(pa->start_time_unix_nano > 0 && pa->start_time_unix_nano < pa->time_unix_nano);
+  CHECK(find(c, "delta.orders") == NULL); /* unchanged: left out */
+
+  const metric_t *ha = find(a, "delta.latency"), *hb = find(b, "delta.latency");
+  CHECK(ha && hb);
+  CHECK_INT(ha->histogram->aggregation_temporality, 1);
+  const bucket_t *xa = ha->histogram->data_points[0], *xb = hb->histogram->data_points[0];
+  CHECK_INT(xa->count, 2);
+  CHECK(xa->sum == 5.5);
+  CHECK_INT(xa->n_bucket_counts, 3);
+  CHECK_INT(xa->bucket_counts[0], 1);
+  CHECK_INT(xa->bucket_counts[1], 1);
+  CHECK_INT(xa->bucket_counts[2], 0);
+  CHECK(xa->min == 0 && xa->max == 0); /* no extremes for an interval */
+  CHECK_INT(xb->count, 1);
+  CHECK(xb->sum == 20);
+  CHECK_INT(xb->bucket_counts[0], 0);
+  CHECK_INT(xb->bucket_counts[2], 1);
+  CHECK(xb->start_time_unix_nano == xa->time_unix_nano);
+  CHECK(find(c, "delta.latency") == NULL);
+
+  const metric_t *qb = find(b, "delta.queue"); /* an up-down counter stays cumulative */
+  CHECK(qb);
+  CHECK_INT(qb->sum->aggregation_temporality, 2);
+  CHECK_INT(qb->sum->data_points[0]->as_int, 3);
+
+  const metric_t *ba = find(a, "delta.bytes"), *bb = find(b, "delta.bytes");
+  CHECK(ba && bb); /* an observable counter too, from its totals */
+  CHECK_INT(ba->sum->aggregation_temporality, 1);
+  CHECK_INT(ba->sum->data_points[0]->as_int, 100);
+  CHECK_INT(bb->sum->data_points[0]->as_int, 50);
+  CHECK(bb->sum->data_points[0]->start_time_unix_nano == ba->sum->data_points[0]->time_unix_nano);
+  CHECK_STR(attr(bb->sum->data_points[0]->attributes, 1, "link"), "up");
+  CHECK(find(c, "delta.bytes") == NULL);
+  request_free(a);
+  request_free(b);
+  request_free(c);
+  test_sdk_stop();
+}
+
+TEST(lowmemory_keeps_observable_counters_cumulative) {
+  TEST_SDK_START("OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE=lowmemory");
+  otel_counter_t *orders = otel_counter("test", "lowmem.orders", "1", "");
+  otel_observable_counter("test", "lowmem.bytes", "By", "", observe_delta_bytes, NULL);
+  otel_counter_add(orders, 2, NULL, 0);
+  delta_bytes = 500;
+  request_t *a = collect();
+  otel_counter_add(orders, 1, NULL, 0);
+  delta_bytes = 700;
+  request_t *b = collect();
+  CHECK(a && b);
+  const metric_t *ob = find(b, "lowmem.orders"), *bb = find(b, "lowmem.bytes");
+  CHECK(ob && bb);
+  CHECK_INT(ob->sum->aggregation_temporality, 1);
+  CHECK_INT(ob->sum->data_points[0]->as_int, 1);
+  CHECK_INT(bb->sum->aggregation_temporality, 2);
+  CHECK_INT(bb->sum->data_points[0]->as_int, 700);
+  request_free(a);
+  request_free(b);
+  test_sdk_stop();
+}
+
 TEST_MAIN("metrics", TEST_CASE(counter_sums_per_attribute_set_in_any_order),
+          TEST_CASE(delta_sums_and_histograms_reset_at_each_export),
+          TEST_CASE(lowmemory_keeps_observable_counters_cumulative),
           TEST_CASE(updown_counter_goes_both_ways), TEST_CASE(histogram_buckets_and_statistics),
           TEST_CASE(default_histogram_bounds_are_the_specifications),
           TEST_CASE(cardinality_limit_overflows_into_one_point),

@@ -370,6 +370,17 @@ int otel__config_load(otel__config_t *c, otel__getenv_fn get, void *ud) {
   c->metrics_exporters = parse_exporters(&env, "OTEL_METRICS_EXPORTER");
   c->metric_interval_ms = env_uint(&env, "OTEL_METRIC_EXPORT_INTERVAL", 60000, 86400000);
   c->metric_timeout_ms = env_uint(&env, "OTEL_METRIC_EXPORT_TIMEOUT", 30000, 3600000);
+  c->metrics_temporality = OTEL__TEMPORALITY_CUMULATIVE;
+  const char *t =
+      env_str(&env, "OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE", buf, sizeof(buf));
+  if (t && !strcasecmp(t, "delta"))
+    c->metrics_temporality = OTEL__TEMPORALITY_DELTA;
+  else if (t && !strcasecmp(t, "lowmemory"))
+    c->metrics_temporality = OTEL__TEMPORALITY_LOWMEMORY;
+  else if (t && strcasecmp(t, "cumulative"))
+    otel__warn("OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE=%s is not supported; using "
+               "cumulative",
+               t);
   if (c->metric_interval_ms == 0) {
     otel__warn("OTEL_METRIC_EXPORT_INTERVAL=0 is not allowed; using 60000");
     c->metric_interval_ms = 60000;

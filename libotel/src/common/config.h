@@ -52,6 +52,14 @@ typedef struct otel__otlp_config {
   char *client_key;  /* with its key */
 } otel__otlp_config_t;
 
+/* OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE: which instrument kinds
+ * export deltas (otel__delta_for, metrics/metrics.h). */
+typedef enum {
+  OTEL__TEMPORALITY_CUMULATIVE, /* none */
+  OTEL__TEMPORALITY_DELTA,      /* counters, observable counters, histograms */
+  OTEL__TEMPORALITY_LOWMEMORY,  /* counters and histograms */
+} otel__temporality_t;
+
 typedef struct otel__batch_config {
   uint32_t schedule_delay_ms;
   uint32_t max_queue_size;
@@ -86,6 +94,7 @@ typedef struct otel__config {
   otel__otlp_config_t metrics_otlp;
   uint32_t metric_interval_ms;
   uint32_t metric_timeout_ms;
+  otel__temporality_t metrics_temporality; /* OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE */
   otel__span_limits_t span_limits;
   char *sensitive_query; /* query parameters whose values are redacted; NULL: the default */
 } otel__config_t;

@@ -105,6 +105,7 @@ enum {
   OTLP_LOG_OBSERVED_TIME_UNIX_NANO = 11,
 };
 
+#define OTLP_AGGREGATION_TEMPORALITY_DELTA 1
 #define OTLP_AGGREGATION_TEMPORALITY_CUMULATIVE 2
 
 /* Span.flags bits beyond the W3C trace flags (SpanFlags in trace.proto). */

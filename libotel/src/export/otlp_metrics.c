@@ -1,7 +1,11 @@
 /*
- * Encodes the instruments as OTLP metrics: counters as cumulative Sums
- * (monotonic or not), histograms as cumulative explicit-bucket Histograms,
- * observable gauges as Gauges, grouped by instrumentation scope. Observable
+ * Encodes the instruments as OTLP metrics: counters as Sums (monotonic or
+ * not), histograms as explicit-bucket Histograms, observable gauges as
+ * Gauges, grouped by instrumentation scope. Sums and histograms are
+ * cumulative, or deltas where OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE
+ * asks (otel__delta_for): each export then sends the change since the last,
+ * starting at its time, and leaves out the points that did not change; a
+ * delta histogram has no min and max (its cells keep them since the start). Observable
  * instruments' callbacks run here, and each observation is written as a data
  * point as it is made. Like the span encoder it writes backwards, so each
  * scope's metrics are written last instrument first.
@@ -21,7 +25,8 @@
 
 typedef struct {
   otel__pbw_t *w;
-  const otel__instrument_t *inst;
+  otel__instrument_t *inst;
+  bool delta; /* inst exports deltas */
   uint64_t now;
   size_t points;
   uint64_t *buckets; /* room for the largest histogram's counts */
@@ -55,11 +60,52 @@ static void put_number(encoder_t *e, bool is_int, int64_t i, double d, uint64_t 
   e->points++;
 }
 
-static void put_number_point(const otel__point_t *p, void *ud) {
+static void put_number_point(otel__point_t *p, void *ud) {
   encoder_t *e = ud;
   otel__point_value_t v;
   otel__point_read(e->inst, p, &v);
-  put_number(e, true, v.sum_int, 0, p->start_unix_ns, &p->attrs, NULL, 0);
+  int64_t value = v.sum_int;
+  uint64_t start = p->start_unix_ns;
+  if (e->delta) {
+    bool sent = p->last.sent;
+    if (sent) {
+      value -= p->last.sum_int;
+      start = p->last.unix_ns;
+    }
+    p->last.sent = true;
+    p->last.sum_int = v.sum_int;
+    p->last.unix_ns = e->now;
+    if (sent && value == 0)
+      return; /* unchanged since the last export */
+  }
+  put_number(e, true, value, 0, start, &p->attrs, NULL, 0);
+}
+
+/* An observable counter's observation as a delta: the change since the one
+ * the last export sent, kept in the set's point (a smaller total is a reset:
+ * sent whole). False when unchanged, or when there is no memory for it. */
+static bool observed_delta(encoder_t *e, bool is_int, int64_t *i, double *d, uint64_t *start,
+                           const otel_attr_t *attrs, size_t n) {
+  otel__point_t *p = otel__instrument_point(e->inst, attrs, n);
+  if (!p)
+    return false;
+  int64_t total_i = *i;
+  double total_d = *d;
+  bool sent = p->last.sent;
+  bool reset = sent && (is_int ? total_i < p->last.sum_int : total_d < p->last.sum);
+  if (sent) {
+    *start = p->last.unix_ns;
+    if (!reset) {
+      *i -= p->last.sum_int;
+      *d -= p->last.sum;
+    }
+  }
+  bool unchanged = sent && !reset && (is_int ? *i == 0 : *d == 0);
+  p->last.sent = true;
+  p->last.sum_int = total_i;
+  p->last.sum = total_d;
+  p->last.unix_ns = e->now;
+  return !unchanged;
 }
 
 static void observe(otel_observer_t *o, bool is_int, int64_t i, double d, const otel_attr_t *attrs,
@@ -70,6 +116,8 @@ static void observe(otel_observer_t *o, bool is_int, int64_t i, double d, const 
   if (inst->kind == OTEL__OBSERVABLE_COUNTER && (is_int ? i < 0 : d < 0))
     return; /* a monotonic total cannot be negative */
   uint64_t start = inst->kind == OTEL__OBSERVABLE_COUNTER ? inst->created_unix_ns : 0;
+  if (o->e->delta && !observed_delta(o->e, is_int, &i, &d, &start, attrs, n))
+    return;
   put_number(o->e, is_int, i, d, start, NULL, attrs, n);
 }
 
@@ -81,7 +129,33 @@ void otel_observe_double(otel_observer_t *o, double value, const otel_attr_t *at
   observe(o, false, 0, value, attrs, n);
 }
 
-static void put_histogram_point(const otel__point_t *p, void *ud) {
+/* Turns v (the totals) into the change since the last export, and keeps the
+ * totals for the next. False when unchanged, or when there is no memory. */
+static bool histogram_delta(encoder_t *e, otel__point_t *p, otel__point_value_t *v,
+                            uint64_t *start) {
+  size_t n = e->inst->n_bounds + 1;
+  if (!p->last.buckets && !(p->last.buckets = calloc(n, sizeof(uint64_t))))
+    return false;
+  bool sent = p->last.sent;
+  if (sent)
+    *start = p->last.unix_ns;
+  uint64_t count = v->count - p->last.count;
+  double sum = v->sum - p->last.sum;
+  for (size_t i = 0; i < n; i++) {
+    uint64_t total = v->buckets[i];
+    v->buckets[i] -= p->last.buckets[i];
+    p->last.buckets[i] = total;
+  }
+  p->last.sent = true;
+  p->last.count = v->count;
+  p->last.sum = v->sum;
+  p->last.unix_ns = e->now;
+  v->count = count;
+  v->sum = sum;
+  return count > 0;
+}
+
+static void put_histogram_point(otel__point_t *p, void *ud) {
   encoder_t *e = ud;
   otel__pbw_t *w = e->w;
   size_t n = e->inst->n_bounds;
@@ -89,9 +163,14 @@ static void put_histogram_point(const otel__point_t *p, void *ud) {
   otel__point_read(e->inst, p, &v);
   if (!v.count)
     return; /* made by a measurement still being recorded */
+  uint64_t start = p->start_unix_ns;
+  if (e->delta && !histogram_delta(e, p, &v, &start))
+    return;
   size_t mark = otel__pbw_mark(w);
-  otel__pbw_double(w, OTLP_HISTOGRAM_POINT_MAX, v.max);
-  otel__pbw_double(w, OTLP_HISTOGRAM_POINT_MIN, v.min);
+  if (!e->delta) { /* the cells keep the extremes since the start only */
+    otel__pbw_double(w, OTLP_HISTOGRAM_POINT_MAX, v.max);
+    otel__pbw_double(w, OTLP_HISTOGRAM_POINT_MIN, v.min);
+  }
   /* Packed repeated fields: one length-delimited run of fixed-width values. */
   size_t bounds = otel__pbw_mark(w);
   for (size_t i = n; i-- > 0;)
@@ -104,7 +183,7 @@ static void put_histogram_point(const otel__point_t *p, void *ud) {
   otel__pbw_double(w, OTLP_HISTOGRAM_POINT_SUM, v.sum);
   otel__pbw_fixed64(w, OTLP_HISTOGRAM_POINT_COUNT, v.count);
   otel__pbw_fixed64(w, OTLP_HISTOGRAM_POINT_TIME_UNIX_NANO, e->now);
-  otel__pbw_fixed64(w, OTLP_HISTOGRAM_POINT_START_TIME_UNIX_NANO, p->start_unix_ns);
+  otel__pbw_fixed64(w, OTLP_HISTOGRAM_POINT_START_TIME_UNIX_NANO, start);
   otel__otlp_put_attrs(w, OTLP_HISTOGRAM_POINT_ATTRIBUTES, &p->attrs);
   otel__pbw_close(w, OTLP_HISTOGRAM_DATA_POINTS, mark);
   e->points++;
@@ -113,10 +192,12 @@ static void put_histogram_point(const otel__point_t *p, void *ud) {
 /* The data of one instrument: its points, then the message around them. */
 static uint32_t put_data(encoder_t *e, otel__instrument_t *inst) {
   otel__pbw_t *w = e->w;
+  e->delta = otel__delta_for(inst->kind, otel__sdk.config.metrics_temporality);
+  uint64_t temporality =
+      e->delta ? OTLP_AGGREGATION_TEMPORALITY_DELTA : OTLP_AGGREGATION_TEMPORALITY_CUMULATIVE;
   switch (inst->kind) {
   case OTEL__HISTOGRAM:
-    otel__pbw_varint(w, OTLP_HISTOGRAM_AGGREGATION_TEMPORALITY,
-                     OTLP_AGGREGATION_TEMPORALITY_CUMULATIVE);
+    otel__pbw_varint(w, OTLP_HISTOGRAM_AGGREGATION_TEMPORALITY, temporality);
     otel__instrument_each_point(inst, put_histogram_point, e);
     return OTLP_METRIC_HISTOGRAM;
   case OTEL__OBSERVABLE_GAUGE: {
@@ -126,7 +207,7 @@ static uint32_t put_data(encoder_t *e, otel__instrument_t *inst) {
   }
   case OTEL__OBSERVABLE_COUNTER: {
     otel__pbw_varint_nz(w, OTLP_SUM_IS_MONOTONIC, 1);
-    otel__pbw_varint(w, OTLP_SUM_AGGREGATION_TEMPORALITY, OTLP_AGGREGATION_TEMPORALITY_CUMULATIVE);
+    otel__pbw_varint(w, OTLP_SUM_AGGREGATION_TEMPORALITY, temporality);
     otel_observer_t o = {e};
     inst->observe(&o, inst->observe_ud);
     return OTLP_METRIC_SUM;
@@ -136,7 +217,7 @@ static uint32_t put_data(encoder_t *e, otel__instrument_t *inst) {
     break;
   }
   otel__pbw_varint_nz(w, OTLP_SUM_IS_MONOTONIC, inst->kind == OTEL__COUNTER);
-  otel__pbw_varint(w, OTLP_SUM_AGGREGATION_TEMPORALITY, OTLP_AGGREGATION_TEMPORALITY_CUMULATIVE);
+  otel__pbw_varint(w, OTLP_SUM_AGGREGATION_TEMPORALITY, temporality);
   otel__instrument_each_point(inst, put_number_point, e);
   return OTLP_METRIC_SUM;
 }

@@ -339,16 +339,21 @@ void otel__metrics_each(void (*fn)(otel__instrument_t *inst, void *ud), void *ud
 }
 
 void otel__instrument_each_point(const otel__instrument_t *inst,
-                                 void (*fn)(const otel__point_t *p, void *ud), void *ud) {
+                                 void (*fn)(otel__point_t *p, void *ud), void *ud) {
   const otel__point_table_t *t = atomic_load_explicit(&inst->table, memory_order_acquire);
   for (size_t k = 0; t && k < t->cap; k++) {
-    const otel__point_t *p = atomic_load_explicit(&t->slots[k], memory_order_acquire);
+    otel__point_t *p = atomic_load_explicit(&t->slots[k], memory_order_acquire);
     if (p)
       fn(p, ud);
   }
-  const otel__point_t *p = atomic_load_explicit(&inst->overflow, memory_order_acquire);
+  otel__point_t *p = atomic_load_explicit(&inst->overflow, memory_order_acquire);
   if (p)
     fn(p, ud);
+}
+
+otel__point_t *otel__instrument_point(otel__instrument_t *inst, const otel_attr_t *attrs,
+                                      size_t n) {
+  return point_slow(inst, attrs, n);
 }
 
 void otel__point_read(const otel__instrument_t *inst, const otel__point_t *p,

@@ -16,6 +16,7 @@
 #include <stdatomic.h>
 
 #include "common/attrs.h"
+#include "common/config.h"
 
 /* Distinct attribute sets per instrument; further sets go to one overflow
  * point marked otel.metric.overflow=true, as the specification says. */
@@ -47,6 +48,17 @@ typedef struct otel__point {
   otel__arena_t arena;
   uint64_t start_unix_ns; /* the first measurement: cumulative points start there */
   _Atomic(otel__cell_t *) cells[OTEL__SHARDS];
+  /* Delta temporality: what the last export sent (its totals and time), so
+   * that the next one sends the change since. The exporting thread alone
+   * reads and writes it. */
+  struct {
+    bool sent;
+    int64_t sum_int;
+    double sum;
+    uint64_t count;
+    uint64_t unix_ns;
+    uint64_t *buckets; /* histograms: n_bounds + 1, made at the first delta export */
+  } last;
 } otel__point_t;
 
 /* A point's numbers added up over its cells, at one moment of collection. */
@@ -87,7 +99,20 @@ void otel__metrics_each(void (*fn)(otel__instrument_t *inst, void *ud), void *ud
 /* Calls fn for every point of inst. Lock-free: points made meanwhile may or
  * may not be visited. */
 void otel__instrument_each_point(const otel__instrument_t *inst,
-                                 void (*fn)(const otel__point_t *p, void *ud), void *ud);
+                                 void (*fn)(otel__point_t *p, void *ud), void *ud);
+
+/* The point of an attribute set, made if need be (or the overflow point);
+ * NULL when memory ran out. For observable counters exported as deltas,
+ * whose points hold the last observation. */
+otel__point_t *otel__instrument_point(otel__instrument_t *inst, const otel_attr_t *attrs, size_t n);
+
+/* Whether an instrument of this kind exports deltas under the preference
+ * (the specification's table: up-down counters and gauges never do). */
+static inline bool otel__delta_for(otel__instrument_kind_t kind, otel__temporality_t pref) {
+  return (pref != OTEL__TEMPORALITY_CUMULATIVE &&
+          (kind == OTEL__COUNTER || kind == OTEL__HISTOGRAM)) ||
+         (pref == OTEL__TEMPORALITY_DELTA && kind == OTEL__OBSERVABLE_COUNTER);
+}
 
 /* Adds up p's cells into v (v->buckets must have n_bounds + 1 slots for a
  * histogram). A measurement recorded meanwhile may be partly included. */
