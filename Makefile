@@ -181,7 +181,7 @@ install: build ## Install libotel and its integrations (archives, headers, pkg-c
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' \
 	  libotel/libotel.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/libotel.pc
 	install -d $(DESTDIR)$(PREFIX)/lib/cmake/libotel
-	$(foreach f,libotelConfig libotelConfigVersion,sed -e 's|@VERSION@|$(VERSION)|' \
+	$(foreach f,libotelConfig libotelConfigVersion,sed -e 's|@VERSION@|$(VERSION)|' -e 's|@SOVERSION@|$(SOVERSION)|' \
 	  libotel/cmake/$(f).cmake.in > $(DESTDIR)$(PREFIX)/lib/cmake/libotel/$(f).cmake;)
 	$(foreach i,$(INTEGRATIONS),sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' \
 	  -e 's|@NAME@|$(i)|g' -e 's|@LIBRARY@|$($(i)_LIBRARY)|' -e 's|@PACKAGE@|$($(i)_PACKAGE)|' \

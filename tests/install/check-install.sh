@@ -70,6 +70,8 @@ check cmake_consumer_builds test $rc -eq 0
 check cmake_trace_only_loads_no_instrumented_library \
   eval "! ldd '$cmake_build/trace_demo' | grep -qE 'libpq|libmicrohttpd'"
 check cmake_consumer_runs eval "OTEL_TRACES_EXPORTER=console '$cmake_build/trace_demo' 2>/dev/null | grep -q '\"name\":\"GET /hello\"'"
+check cmake_shared_target_links_libotel_so grep -q "libotel.so.0.1 => $prefix" <<<"$(ldd "$cmake_build/trace_demo_shared")"
+check cmake_shared_consumer_runs eval "OTEL_TRACES_EXPORTER=console '$cmake_build/trace_demo_shared' 2>/dev/null | grep -q '\"name\":\"GET /hello\"'"
 
 # --- one example per integration, each against its own package only ---
 build_example() { # NAME PACKAGE
