@@ -247,13 +247,8 @@ const char *otlp_buf_cstr(otlp_buf_t *b) {
   return b->data;
 }
 
-static int hex_digit(char c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  return -1;
-}
+/* A lowercase hex digit's value; -1 otherwise (uppercase included). */
+static int hex_digit(char c) { return c >= 'A' && c <= 'F' ? -1 : otlp_hex_value(c); }
 
 int otlp_hex_decode(const char *s, size_t n, uint8_t *out) {
   for (size_t i = 0; i < n; i++) {
