@@ -40,7 +40,7 @@ INCLUDE := $(PUBLIC_INCLUDE) $(CODEC_INCLUDE) -Ilibotel/src -Ilibotel/integratio
 # includes as well). Tests and benchmarks of internals keep the private path.
 APP_INCLUDE := $(PUBLIC_INCLUDE) -Iservice
 
-PROTOS      := $(wildcard libotel/proto/otlp/*.proto)
+PROTOS      := $(wildcard libotel/proto/otlp/*.proto libotel/proto/rpc/*.proto)
 PROTO_C     := $(patsubst libotel/proto/%.proto,$(GEN)/%.pb-c.c,$(PROTOS))
 PROTO_H     := $(PROTO_C:.c=.h)
 # The core, by concern (libotel/src/*/): libotel.a.

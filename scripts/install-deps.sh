@@ -19,8 +19,11 @@ runtime=(libmicrohttpd12 libpq5 libcurl4 libjansson4 libprotobuf-c1 zlib1g curl 
 # server, the HTTP and JSON/YAML tools the scripts use, the load generator,
 # valgrind (make bench-instructions), Python for its standard HTTP client,
 # ss (iproute2) for the listeners' accept queues, CMake for the install check's
-# CMake consumer, openssl for the TLS suite's certificates.
-tools=(clang clang-format cppcheck shellcheck postgresql curl jq yq wrk valgrind python3 iproute2 cmake openssl)
+# CMake consumer, openssl for the TLS suite's certificates, and the gRPC
+# suite's third-party server: Debian's Python gRPC with the OTLP messages
+# compiled by protoc.
+tools=(clang clang-format cppcheck shellcheck postgresql curl jq yq wrk valgrind python3 iproute2 cmake openssl
+  python3-grpcio python3-protobuf protobuf-compiler)
 
 # (netavark sets up the containers' networks with iptables, which nothing
 # else here is sure to pull in.)

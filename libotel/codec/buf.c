@@ -240,6 +240,39 @@ void otlp_buf_base64(otlp_buf_t *b, const uint8_t *p, size_t n) {
   b->len = (size_t)(o - b->data);
 }
 
+static int base64_digit(char c) {
+  if (c >= 'A' && c <= 'Z')
+    return c - 'A';
+  if (c >= 'a' && c <= 'z')
+    return c - 'a' + 26;
+  if (c >= '0' && c <= '9')
+    return c - '0' + 52;
+  if (c == '+' || c == '-')
+    return 62;
+  if (c == '/' || c == '_')
+    return 63;
+  return -1;
+}
+
+int otlp_base64_decode(const char *s, size_t n, uint8_t *out, size_t *out_len) {
+  uint32_t acc = 0;
+  int bits = 0;
+  size_t len = 0;
+  for (size_t i = 0; i < n && s[i] != '='; i++) {
+    int v = base64_digit(s[i]);
+    if (v < 0)
+      return -1;
+    acc = acc << 6 | (uint32_t)v;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[len++] = (uint8_t)(acc >> bits);
+    }
+  }
+  *out_len = len;
+  return 0;
+}
+
 const char *otlp_buf_cstr(otlp_buf_t *b) {
   if (!otlp_buf_reserve(b, 0))
     return "";

@@ -49,6 +49,10 @@ void otlp_buf_put_double(otlp_buf_t *b, double d);
 void otlp_buf_json_string(otlp_buf_t *b, const char *s, size_t n);
 void otlp_buf_hex(otlp_buf_t *b, const uint8_t *p, size_t n);
 void otlp_buf_base64(otlp_buf_t *b, const uint8_t *p, size_t n);
+/* Decodes base64 (standard or URL alphabet; padding optional) s[0..n) into
+ * out, which holds at least n * 3 / 4 bytes; sets *out_len. Returns 0, or -1
+ * on a character outside the alphabet. */
+int otlp_base64_decode(const char *s, size_t n, uint8_t *out, size_t *out_len);
 /* A NUL after the data (not counted in len), so data reads as a C string. */
 const char *otlp_buf_cstr(otlp_buf_t *b);
 

@@ -38,20 +38,6 @@ static const ProtobufCFieldDescriptor *field_named(const ProtobufCMessageDescrip
   return protobuf_c_message_descriptor_get_field_by_name(d, snake);
 }
 
-static int base64_digit(char c) {
-  if (c >= 'A' && c <= 'Z')
-    return c - 'A';
-  if (c >= 'a' && c <= 'z')
-    return c - 'a' + 26;
-  if (c >= '0' && c <= '9')
-    return c - '0' + 52;
-  if (c == '+' || c == '-')
-    return 62;
-  if (c == '/' || c == '_')
-    return 63;
-  return -1;
-}
-
 static int parse_bytes(const char *s, bool hex, ProtobufCBinaryData *out) {
   size_t n = strlen(s);
   uint8_t *data = malloc(n + 1);
@@ -67,20 +53,8 @@ static int parse_bytes(const char *s, bool hex, ProtobufCBinaryData *out) {
         goto bad;
       data[len++] = (uint8_t)(hi << 4 | lo);
     }
-  } else {
-    uint32_t acc = 0;
-    int bits = 0;
-    for (size_t i = 0; i < n && s[i] != '='; i++) {
-      int v = base64_digit(s[i]);
-      if (v < 0)
-        goto bad;
-      acc = acc << 6 | (uint32_t)v;
-      bits += 6;
-      if (bits >= 8) {
-        bits -= 8;
-        data[len++] = (uint8_t)(acc >> bits);
-      }
-    }
+  } else if (otlp_base64_decode(s, n, data, &len)) {
+    goto bad;
   }
   out->data = data;
   out->len = len;

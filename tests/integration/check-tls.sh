@@ -11,19 +11,10 @@
 source "$(dirname "$0")/lib.sh"
 
 # --- the certificates ---
-pki=$WORK/pki
-mkdir -p "$pki"
-ossl() { openssl "$@" >/dev/null 2>&1; }
-ca() { ossl req -x509 -newkey rsa:2048 -nodes -keyout "$pki/$1.key" -out "$pki/$1.crt" -subj "/CN=$1" -days 2; }
-# leaf NAME CA DAYS [EXTENSIONS]: a certificate for NAME signed by CA.
-leaf() {
-  ossl req -newkey rsa:2048 -nodes -keyout "$pki/$1.key" -out "$pki/$1.csr" -subj "/CN=$1" &&
-    printf '%s\n' "${4:-subjectAltName=IP:127.0.0.1}" >"$pki/$1.ext" &&
-    ossl x509 -req -in "$pki/$1.csr" -CA "$pki/$2.crt" -CAkey "$pki/$2.key" -CAcreateserial \
-      -out "$pki/$1.crt" -days "$3" -extfile "$pki/$1.ext"
-}
-ca test-ca && ca other-ca && ca client-ca &&
-  leaf server test-ca 2 && leaf expired test-ca 0 && leaf libotel-client client-ca 2 extendedKeyUsage=clientAuth
+pki=$PKI
+pki_ca test-ca && pki_ca other-ca && pki_ca client-ca &&
+  pki_leaf server test-ca 2 && pki_leaf expired test-ca 0 &&
+  pki_leaf libotel-client client-ca 2 extendedKeyUsage=clientAuth
 check certificates_made test -s "$pki/libotel-client.crt"
 sleep 1 # the expired certificate's end (its start, to the second) is now past
 
@@ -38,25 +29,12 @@ tls_receiver() {
 }
 traces_received() { grep -c '"path": "/v1/traces"' "$WORK/$1.requests"; }
 
-# exporter NAME VAR=value...: notify exporting its spans to https://127.0.0.1:$TLS_PORT,
-# then three requests, each of which must answer 200 at once.
+# exporter NAME VAR=value...: notify exporting its spans to https://127.0.0.1:$TLS_PORT.
 exporter() {
   local name=$1
   shift
-  NP=$(free_port)
-  : >"$WORK/notify.log"
-  start_service notify PORT="$NP" HOST=127.0.0.1 OTEL_EXPORTER_OTLP_ENDPOINT="https://127.0.0.1:$TLS_PORT" \
-    OTEL_BSP_SCHEDULE_DELAY=100 OTEL_METRICS_EXPORTER=none OTEL_LOGS_EXPORTER=none "$@"
-  wait_http "http://127.0.0.1:$NP/health" || return 1
-  local slowest=0 t
-  for _ in 1 2 3; do
-    t=$EPOCHREALTIME
-    request POST "http://127.0.0.1:$NP/notify" '{"article_id":1,"title":"over tls"}'
-    [ "$STATUS" = 200 ] || { echo "    $name: notify answered $STATUS" >&2; return 1; }
-    t=$(ms_since "$t")
-    [ "$t" -gt "$slowest" ] && slowest=$t
-  done
-  [ "$slowest" -lt 500 ] || { echo "    $name: a request took $slowest ms" >&2; return 1; }
+  notify_exporter "$name" OTEL_EXPORTER_OTLP_ENDPOINT="https://127.0.0.1:$TLS_PORT" \
+    OTEL_METRICS_EXPORTER=none OTEL_LOGS_EXPORTER=none "$@"
 }
 stop_exporter() { stop_timed "$notify_PID"; }
 warned() { grep -q "$1" "$WORK/notify.log"; }

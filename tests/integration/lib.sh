@@ -157,3 +157,43 @@ metric_points() {
                ($a.value | to_entries[0] | if .key == "intValue" then (.value | tonumber) else .value end)))}' \
     "$WORK/metrics.jsonl"
 }
+
+# Certificates of a suite's own, made by openssl in $PKI:
+#   pki_ca NAME             a self-signed CA, NAME.crt and NAME.key
+#   pki_leaf NAME CA DAYS [EXTENSIONS]  a certificate for NAME signed by CA,
+#                           for 127.0.0.1 unless EXTENSIONS say otherwise
+#                           (DAYS 0: it expires within the second)
+PKI=$WORK/pki
+pki_ossl() { openssl "$@" >/dev/null 2>&1; }
+pki_ca() {
+  mkdir -p "$PKI" &&
+    pki_ossl req -x509 -newkey rsa:2048 -nodes -keyout "$PKI/$1.key" -out "$PKI/$1.crt" -subj "/CN=$1" -days 2
+}
+pki_leaf() {
+  pki_ossl req -newkey rsa:2048 -nodes -keyout "$PKI/$1.key" -out "$PKI/$1.csr" -subj "/CN=$1" &&
+    printf '%s\n' "${4:-subjectAltName=IP:127.0.0.1}" >"$PKI/$1.ext" &&
+    pki_ossl x509 -req -in "$PKI/$1.csr" -CA "$PKI/$2.crt" -CAkey "$PKI/$2.key" -CAcreateserial \
+      -out "$PKI/$1.crt" -days "$3" -extfile "$PKI/$1.ext"
+}
+
+# notify_exporter NAME VAR=value...: notify on a free port ($NP), exporting as
+# the variables say, then three requests, each of which must answer 200 at
+# once (under 500 ms): whatever the export meets, requests never wait on it.
+# Its output goes to $WORK/notify.log, emptied first.
+notify_exporter() {
+  local name=$1
+  shift
+  NP=$(free_port)
+  : >"$WORK/notify.log"
+  start_service notify PORT="$NP" HOST=127.0.0.1 OTEL_BSP_SCHEDULE_DELAY=100 "$@"
+  wait_http "http://127.0.0.1:$NP/health" || return 1
+  local slowest=0 t
+  for _ in 1 2 3; do
+    t=$EPOCHREALTIME
+    request POST "http://127.0.0.1:$NP/notify" '{"article_id":1,"title":"exported"}'
+    [ "$STATUS" = 200 ] || { echo "    $name: notify answered $STATUS" >&2; return 1; }
+    t=$(ms_since "$t")
+    [ "$t" -gt "$slowest" ] && slowest=$t
+  done
+  [ "$slowest" -lt 500 ] || { echo "    $name: a request took $slowest ms" >&2; return 1; }
+}

@@ -159,10 +159,54 @@ TEST(protocol_compression_timeout) {
   otel__config_free(&c);
 }
 
+/* The gRPC calls' paths: each collector service's Export method. */
+#define TRACE_EXPORT "/opentelemetry.proto.collector.trace.v1.TraceService/Export"
+#define METRICS_EXPORT "/opentelemetry.proto.collector.metrics.v1.MetricsService/Export"
+#define LOGS_EXPORT "/opentelemetry.proto.collector.logs.v1.LogsService/Export"
+
+TEST(grpc_endpoints) {
+  otel__config_t c;
+  /* the default is 4317, and each signal calls its service's Export */
+  TEST_CONFIG_LOAD(&c, "OTEL_EXPORTER_OTLP_PROTOCOL=grpc");
+  CHECK_INT(c.traces_otlp.protocol, OTEL__PROTOCOL_GRPC);
+  CHECK_STR(c.traces_otlp.url, "http://localhost:4317" TRACE_EXPORT);
+  CHECK_STR(c.metrics_otlp.url, "http://localhost:4317" METRICS_EXPORT);
+  CHECK_STR(c.logs_otlp.url, "http://localhost:4317" LOGS_EXPORT);
+  otel__config_free(&c);
+  /* a path is not the call's; the signal's endpoint wins; https stays */
+  TEST_CONFIG_LOAD(&c, "OTEL_EXPORTER_OTLP_PROTOCOL=grpc",
+                   "OTEL_EXPORTER_OTLP_ENDPOINT=https://collector:4317/some/path/",
+                   "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT=http://logs:4317");
+  CHECK_STR(c.traces_otlp.url, "https://collector:4317" TRACE_EXPORT);
+  CHECK_STR(c.logs_otlp.url, "http://logs:4317" LOGS_EXPORT);
+  otel__config_free(&c);
+  /* without a scheme: TLS, unless _INSECURE is true (the signal's own wins) */
+  TEST_CONFIG_LOAD(&c, "OTEL_EXPORTER_OTLP_PROTOCOL=grpc",
+                   "OTEL_EXPORTER_OTLP_ENDPOINT=collector:4317", "OTEL_EXPORTER_OTLP_INSECURE=true",
+                   "OTEL_EXPORTER_OTLP_METRICS_INSECURE=false");
+  CHECK_STR(c.traces_otlp.url, "http://collector:4317" TRACE_EXPORT);
+  CHECK_STR(c.metrics_otlp.url, "https://collector:4317" METRICS_EXPORT);
+  otel__config_free(&c);
+  /* _INSECURE does not apply to a scheme; one signal may use gRPC alone */
+  TEST_CONFIG_LOAD(&c, "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL=grpc",
+                   "OTEL_EXPORTER_OTLP_ENDPOINT=https://collector:4317",
+                   "OTEL_EXPORTER_OTLP_INSECURE=true");
+  CHECK_STR(c.traces_otlp.url, "https://collector:4317" TRACE_EXPORT);
+  CHECK_INT(c.logs_otlp.protocol, OTEL__PROTOCOL_PROTOBUF);
+  CHECK_STR(c.logs_otlp.url, "https://collector:4317/v1/logs");
+  otel__config_free(&c);
+  test_diag_capture();
+  TEST_CONFIG_LOAD(&c, "OTEL_EXPORTER_OTLP_PROTOCOL=grpc",
+                   "OTEL_EXPORTER_OTLP_ENDPOINT=collector:4317", "OTEL_EXPORTER_OTLP_INSECURE=yes");
+  CHECK_STR(c.traces_otlp.url, "https://collector:4317" TRACE_EXPORT);
+  CHECK(strstr(test_diag_text(), "OTEL_EXPORTER_OTLP_INSECURE=yes is not a boolean; using false"));
+  otel__config_free(&c);
+}
+
 TEST(unsupported_values_warn_and_fall_back) {
   otel__config_t c;
   test_diag_capture();
-  TEST_CONFIG_LOAD(&c, "OTEL_EXPORTER_OTLP_PROTOCOL=grpc", "OTEL_EXPORTER_OTLP_COMPRESSION=zstd",
+  TEST_CONFIG_LOAD(&c, "OTEL_EXPORTER_OTLP_PROTOCOL=thrift", "OTEL_EXPORTER_OTLP_COMPRESSION=zstd",
                    "OTEL_TRACES_SAMPLER=jaeger_remote", "OTEL_BSP_SCHEDULE_DELAY=soon",
                    "OTEL_TRACES_EXPORTER=zipkin,console", "OTEL_PROPAGATORS=b3,tracecontext",
                    "OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE=sometimes");
@@ -176,7 +220,7 @@ TEST(unsupported_values_warn_and_fall_back) {
   CHECK_INT(c.traces_exporters, OTEL__EXPORT_CONSOLE);
   CHECK_INT(c.propagators, OTEL__PROPAGATE_TRACECONTEXT);
   const char *d = test_diag_text();
-  CHECK(strstr(d, "OTEL_EXPORTER_OTLP_PROTOCOL=grpc is not supported; using http/protobuf"));
+  CHECK(strstr(d, "OTEL_EXPORTER_OTLP_PROTOCOL=thrift is not supported; using http/protobuf"));
   CHECK(strstr(d, "OTEL_EXPORTER_OTLP_COMPRESSION=zstd is not supported; using none"));
   CHECK(strstr(d, "OTEL_TRACES_SAMPLER=jaeger_remote is not supported"));
   CHECK(strstr(d, "OTEL_BSP_SCHEDULE_DELAY=soon is not a non-negative integer; using 5000"));
@@ -266,7 +310,8 @@ TEST_MAIN("config", TEST_CASE(defaults_are_the_specifications),
           TEST_CASE(log_level_filters_the_sdks_diagnostics),
           TEST_CASE(tls_files_are_read_per_signal_and_unreadable_ones_warn_once),
           TEST_CASE(endpoint_base_gets_the_signal_path), TEST_CASE(signal_endpoint_is_used_as_is),
-          TEST_CASE(protocol_compression_timeout), TEST_CASE(unsupported_values_warn_and_fall_back),
+          TEST_CASE(protocol_compression_timeout), TEST_CASE(grpc_endpoints),
+          TEST_CASE(unsupported_values_warn_and_fall_back),
           TEST_CASE(exporter_and_propagator_lists),
           TEST_CASE(headers_are_percent_decoded_and_signal_ones_win), TEST_CASE(sampler_and_ratio),
           TEST_CASE(batch_sizes_are_checked), TEST_CASE(limits_general_and_span_specific),

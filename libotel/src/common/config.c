@@ -13,6 +13,7 @@
 #include "propagation/kvlist.h"
 
 #define DEFAULT_OTLP_ENDPOINT "http://localhost:4318"
+#define DEFAULT_GRPC_ENDPOINT "http://localhost:4317"
 #define MAX_QUEUE_SIZE_CAP (1u << 20)
 #define LIMIT_CAP (1u << 16)
 #define MAX_HEADERS 64
@@ -227,41 +228,98 @@ static void add_header(void *ud, const char *key, const char *value, const char 
   o->headers[o->n_headers++] = (otel__header_t){k, v};
 }
 
-static int parse_otlp(env_t *env, const char *signal, const char *path, otel__otlp_config_t *o) {
+/* One signal's names: its variables' infix, its OTLP/HTTP path, and its
+ * collector service's Export method, the path of an OTLP/gRPC call. */
+typedef struct {
+  const char *name;
+  const char *http_path;
+  const char *grpc_method;
+} signal_t;
+
+static const signal_t TRACES = {"TRACES", "/v1/traces",
+                                "/opentelemetry.proto.collector.trace.v1.TraceService/Export"};
+static const signal_t METRICS = {"METRICS", "/v1/metrics",
+                                 "/opentelemetry.proto.collector.metrics.v1.MetricsService/Export"};
+static const signal_t LOGS = {"LOGS", "/v1/logs",
+                              "/opentelemetry.proto.collector.logs.v1.LogsService/Export"};
+
+static char *concat3(const char *a, size_t an, const char *b, size_t bn, const char *c) {
+  size_t cn = strlen(c);
+  char *s = malloc(an + bn + cn + 1);
+  if (s) {
+    memcpy(s, a, an);
+    memcpy(s + an, b, bn);
+    memcpy(s + an + bn, c, cn + 1);
+  }
+  return s;
+}
+
+static bool has_prefix(const char *s, const char *prefix) {
+  return !strncasecmp(s, prefix, strlen(prefix));
+}
+
+/* OTLP/HTTP: a per-signal endpoint is used as is; the general one gets the
+ * signal's path. */
+static char *http_url(const env_t *env, const signal_t *sig, char *buf, size_t size) {
+  char var[64];
+  snprintf(var, sizeof(var), "OTEL_EXPORTER_OTLP_%s_ENDPOINT", sig->name);
+  const char *v = env_str(env, var, buf, size);
+  if (v)
+    return strdup(v);
+  v = env_str(env, "OTEL_EXPORTER_OTLP_ENDPOINT", buf, size);
+  if (!v)
+    v = DEFAULT_OTLP_ENDPOINT;
+  size_t n = strlen(v);
+  while (n && v[n - 1] == '/')
+    n--;
+  return concat3(v, n, "", 0, sig->http_path);
+}
+
+/* OTLP/gRPC: either endpoint names a host and port, with a scheme or not; a
+ * path is ignored, the call's is the method's. Without a scheme,
+ * OTEL_EXPORTER_OTLP[_SIGNAL]_INSECURE=true means h2c, else TLS. */
+static char *grpc_url(const env_t *env, const signal_t *sig, char *buf, size_t size) {
+  char var[64], flag[16];
+  const char *v = signal_var(env, sig->name, "ENDPOINT", buf, size, var, sizeof(var));
+  if (!v)
+    v = DEFAULT_GRPC_ENDPOINT;
+  const char *scheme = "";
+  if (!has_prefix(v, "http://") && !has_prefix(v, "https://")) {
+    const char *f = signal_var(env, sig->name, "INSECURE", flag, sizeof(flag), var, sizeof(var));
+    bool insecure = f && !strcasecmp(f, "true");
+    if (f && !insecure && strcasecmp(f, "false"))
+      otel__warn("%s=%s is not a boolean; using false", var, f);
+    scheme = insecure ? "http://" : "https://";
+  }
+  const char *host = strstr(v, "://");
+  host = host ? host + 3 : v;
+  size_t n = (size_t)(host - v) + strcspn(host, "/?#");
+  return concat3(scheme, strlen(scheme), v, n, sig->grpc_method);
+}
+
+static int parse_otlp(env_t *env, const signal_t *sig, otel__otlp_config_t *o) {
   char buf[2048], var[64];
+  const char *signal = sig->name;
   o->headers = calloc(MAX_HEADERS, sizeof(*o->headers));
   if (!o->headers)
     return -ENOMEM;
 
-  snprintf(var, sizeof(var), "OTEL_EXPORTER_OTLP_%s_ENDPOINT", signal);
-  const char *v = env_str(env, var, buf, sizeof(buf));
-  if (v) {
-    o->url = strdup(v); /* a per-signal endpoint is used as is */
-  } else {
-    v = env_str(env, "OTEL_EXPORTER_OTLP_ENDPOINT", buf, sizeof(buf));
-    if (!v)
-      v = DEFAULT_OTLP_ENDPOINT;
-    size_t n = strlen(v);
-    while (n && v[n - 1] == '/')
-      n--;
-    o->url = malloc(n + strlen(path) + 1);
-    if (o->url) {
-      memcpy(o->url, v, n);
-      strcpy(o->url + n, path);
-    }
-  }
+  o->protocol = OTEL__PROTOCOL_PROTOBUF;
+  const char *v = signal_var(env, signal, "PROTOCOL", buf, sizeof(buf), var, sizeof(var));
+  if (v && !strcmp(v, "http/json"))
+    o->protocol = OTEL__PROTOCOL_JSON;
+  else if (v && !strcmp(v, "grpc"))
+    o->protocol = OTEL__PROTOCOL_GRPC;
+  else if (v && strcmp(v, "http/protobuf"))
+    otel__warn("%s=%s is not supported; using http/protobuf", var, v);
+
+  o->url = o->protocol == OTEL__PROTOCOL_GRPC ? grpc_url(env, sig, buf, sizeof(buf))
+                                              : http_url(env, sig, buf, sizeof(buf));
   if (!o->url)
     return -ENOMEM;
   char shown[2048];
   if (!(o->shown_url = strdup(otel_url_redact(o->url, shown, sizeof(shown)))))
     return -ENOMEM;
-
-  o->protocol = OTEL__PROTOCOL_PROTOBUF;
-  v = signal_var(env, signal, "PROTOCOL", buf, sizeof(buf), var, sizeof(var));
-  if (v && !strcmp(v, "http/json"))
-    o->protocol = OTEL__PROTOCOL_JSON;
-  else if (v && strcmp(v, "http/protobuf"))
-    otel__warn("%s=%s is not supported; using http/protobuf", var, v);
 
   o->gzip = false;
   v = signal_var(env, signal, "COMPRESSION", buf, sizeof(buf), var, sizeof(var));
@@ -385,10 +443,10 @@ int otel__config_load(otel__config_t *c, otel__getenv_fn get, void *ud) {
     otel__warn("OTEL_METRIC_EXPORT_INTERVAL=0 is not allowed; using 60000");
     c->metric_interval_ms = 60000;
   }
-  int rc = parse_otlp(&env, "TRACES", "/v1/traces", &c->traces_otlp);
+  int rc = parse_otlp(&env, &TRACES, &c->traces_otlp);
   if (!rc)
-    rc = parse_otlp(&env, "METRICS", "/v1/metrics", &c->metrics_otlp);
-  return rc ? rc : parse_otlp(&env, "LOGS", "/v1/logs", &c->logs_otlp);
+    rc = parse_otlp(&env, &METRICS, &c->metrics_otlp);
+  return rc ? rc : parse_otlp(&env, &LOGS, &c->logs_otlp);
 }
 
 static void otlp_free(otel__otlp_config_t *o) {

@@ -15,7 +15,8 @@ enum {
   OTEL__EXPORT_CONSOLE = 1 << 1,
 };
 
-typedef enum { OTEL__PROTOCOL_PROTOBUF, OTEL__PROTOCOL_JSON } otel__protocol_t;
+/* OTEL_EXPORTER_OTLP[_SIGNAL]_PROTOCOL: http/protobuf, http/json, grpc. */
+typedef enum { OTEL__PROTOCOL_PROTOBUF, OTEL__PROTOCOL_JSON, OTEL__PROTOCOL_GRPC } otel__protocol_t;
 
 typedef enum {
   OTEL__SAMPLER_ALWAYS_ON,
@@ -38,7 +39,7 @@ typedef struct otel__header {
 } otel__header_t;
 
 typedef struct otel__otlp_config {
-  char *url;       /* full URL, signal path included */
+  char *url;       /* full URL: the signal's path, or its gRPC method, included */
   char *shown_url; /* url as messages show it: credentials and secrets redacted */
   otel__protocol_t protocol;
   bool gzip;
