@@ -22,7 +22,7 @@ static int discard(void *ud, void *const *items, size_t n, uint64_t deadline) {
 }
 static void free_span(void *item) { otel__span_free(item); }
 static void destroy(void *ud) { (void)ud; }
-static const otel__batch_ops_t DISCARD = {"spans", discard, free_span, destroy};
+static const otel__batch_ops_t DISCARD = {"spans", discard, free_span, destroy, NULL};
 
 static void one_span(const otel_tracer_t *t) {
   otel_span_t *s = otel_span_start(t, "GET /api/articles/{id}", OTEL_SPAN_KIND_SERVER, NULL);

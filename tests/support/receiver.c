@@ -28,6 +28,7 @@ struct receiver {
   char retry_after[64];
   atomic_int connections;
   atomic_bool hang;
+  atomic_int delay_ms;
   atomic_bool stopping;
   uint8_t *reply;
   size_t reply_len;
@@ -84,7 +85,8 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *u
   int status = r->n_statuses ? r->statuses[index < r->n_statuses ? index : r->n_statuses - 1] : 200;
   pthread_mutex_unlock(&r->lock);
 
-  while (atomic_load(&r->hang) && !atomic_load(&r->stopping))
+  while ((atomic_load(&r->hang) || now_ms() < rec.at_ms + (uint64_t)atomic_load(&r->delay_ms)) &&
+         !atomic_load(&r->stopping))
     nanosleep(&(struct timespec){0, 10000000}, NULL);
 
   struct MHD_Response *resp;
@@ -155,6 +157,8 @@ void receiver_script(receiver_t *r, const int *statuses, int n, const char *retr
 }
 
 void receiver_hang(receiver_t *r, bool hang) { atomic_store(&r->hang, hang); }
+
+void receiver_delay(receiver_t *r, int ms) { atomic_store(&r->delay_ms, ms); }
 
 void receiver_reply_body(receiver_t *r, const void *body, size_t len, const char *content_type) {
   pthread_mutex_lock(&r->lock);

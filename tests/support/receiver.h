@@ -31,6 +31,8 @@ int receiver_port(const receiver_t *r);
 void receiver_script(receiver_t *r, const int *statuses, int n, const char *retry_after);
 /* Accepts requests but never answers until stopped. */
 void receiver_hang(receiver_t *r, bool hang);
+/* Answers each request ms after it arrived (0: at once). */
+void receiver_delay(receiver_t *r, int ms);
 /* The body (copied) and content type of 2xx answers. */
 void receiver_reply_body(receiver_t *r, const void *body, size_t len, const char *content_type);
 

@@ -50,7 +50,7 @@ static int fake_export(void *ud, void *const *items, size_t n, uint64_t deadline
 
 static void fake_free(void *item) { free(item); }
 static void fake_destroy(void *ud) { ((fake_t *)ud)->destroyed++; }
-static const otel__batch_ops_t OPS = {"items", fake_export, fake_free, fake_destroy};
+static const otel__batch_ops_t OPS = {"items", fake_export, fake_free, fake_destroy, NULL};
 
 static fake_t *fake_new(void) {
   fake_t *f = calloc(1, sizeof(*f));

@@ -18,72 +18,12 @@
 #include "otlp/metrics_service.pb-c.h"
 #include "otlp/trace_service.pb-c.h"
 #include "receiver.h"
+#include "sdk_child.h"
 #include "common/state.h"
 #include "test.h"
 #include "test_env.h"
 
 typedef Opentelemetry__Proto__Collector__Trace__V1__ExportTraceServiceRequest request_t;
-
-typedef void (*setup_fn)(receiver_t *r);
-
-/*
- * Runs body in a child with env set and the SDK initialised; returns its exit
- * code. The child is forked before the receiver starts, while this process
- * has one thread (forking a threaded process can leave the child holding
- * another thread's allocator lock), and learns the port through a pipe.
- * With out NULL no receiver runs and env must name the endpoint.
- */
-static int in_child(receiver_t **out, setup_fn setup, const char *const *env, int (*body)(void)) {
-  int fds[2];
-  if (pipe(fds))
-    return 99;
-  fflush(NULL);
-  pid_t pid = fork();
-  if (pid == 0) {
-    close(fds[1]);
-    int port = 0;
-    if (read(fds[0], &port, sizeof(port)) != sizeof(port))
-      exit(98);
-    close(fds[0]);
-    if (port) {
-      char endpoint[64];
-      snprintf(endpoint, sizeof(endpoint), "http://127.0.0.1:%d", port);
-      setenv("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint, 1);
-    }
-    setenv("OTEL_BSP_SCHEDULE_DELAY", "50", 1);
-    setenv("OTEL_METRICS_EXPORTER", "none", 1); /* the SDK's own metrics would be requests too */
-    for (const char *const *e = env; *e; e++)
-      putenv((char *)*e);
-    test_diag_capture();
-    if (otel_init("export-test") != 0)
-      exit(90);
-    exit(body());
-  }
-  close(fds[0]);
-  receiver_t *r = out ? receiver_start() : NULL;
-  if (r && setup)
-    setup(r);
-  int port = r ? receiver_port(r) : 0;
-  if (write(fds[1], &port, sizeof(port)) != sizeof(port))
-    port = -1;
-  close(fds[1]);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  if (out)
-    *out = r;
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 100 + WTERMSIG(status);
-}
-
-#define ENV(...) ((const char *const[]){__VA_ARGS__, NULL})
-
-/* Child-side check: report and exit non-zero. */
-#define EXPECT(cond)                                                                               \
-  do {                                                                                             \
-    if (!(cond)) {                                                                                 \
-      fprintf(stderr, "    child: %s:%d: %s\n", __FILE__, __LINE__, #cond);                        \
-      return 1;                                                                                    \
-    }                                                                                              \
-  } while (0)
 
 static request_t *decode(const received_t *rec) {
   return opentelemetry__proto__collector__trace__v1__export_trace_service_request__unpack(
@@ -154,7 +94,8 @@ static void check_one_request_with_two_spans(receiver_t *r) {
 
 TEST(protobuf_export_arrives_intact) {
   receiver_t *r;
-  CHECK_INT(in_child(&r, NULL, ENV("OTEL_EXPORTER_OTLP_HEADERS=x-api-key=s3cr%21t"), two_spans), 0);
+  CHECK_INT(
+      test_in_child(&r, NULL, ENV("OTEL_EXPORTER_OTLP_HEADERS=x-api-key=s3cr%21t"), two_spans), 0);
   check_one_request_with_two_spans(r);
   CHECK_STR(receiver_get(r, 0)->content_encoding, "");
   CHECK_STR(receiver_get(r, 0)->api_key, "s3cr!t");
@@ -163,7 +104,7 @@ TEST(protobuf_export_arrives_intact) {
 
 TEST(gzip_export_arrives_intact) {
   receiver_t *r;
-  CHECK_INT(in_child(&r, NULL, ENV("OTEL_EXPORTER_OTLP_COMPRESSION=gzip"), two_spans), 0);
+  CHECK_INT(test_in_child(&r, NULL, ENV("OTEL_EXPORTER_OTLP_COMPRESSION=gzip"), two_spans), 0);
   check_one_request_with_two_spans(r);
   CHECK_STR(receiver_get(r, 0)->content_encoding, "gzip");
   receiver_stop(r);
@@ -171,7 +112,7 @@ TEST(gzip_export_arrives_intact) {
 
 TEST(json_export_arrives_intact) {
   receiver_t *r;
-  CHECK_INT(in_child(&r, NULL, ENV("OTEL_EXPORTER_OTLP_PROTOCOL=http/json"), two_spans), 0);
+  CHECK_INT(test_in_child(&r, NULL, ENV("OTEL_EXPORTER_OTLP_PROTOCOL=http/json"), two_spans), 0);
   CHECK_INT(receiver_count(r), 1);
   const received_t *rec = receiver_get(r, 0);
   CHECK_STR(rec->content_type, "application/json");
@@ -202,7 +143,7 @@ static int three_exports(void) {
 
 TEST(exports_reuse_one_connection) {
   receiver_t *r;
-  CHECK_INT(in_child(&r, NULL, ENV("X=1"), three_exports), 0);
+  CHECK_INT(test_in_child(&r, NULL, ENV("X=1"), three_exports), 0);
   CHECK_INT(receiver_count(r), 3);
   CHECK_INT(receiver_connections(r), 1);
   receiver_stop(r);
@@ -220,7 +161,7 @@ static void answer_503_then_200(receiver_t *r) { receiver_script(r, (int[]){503,
 
 TEST(a_503_is_retried_with_the_same_batch) {
   receiver_t *r;
-  CHECK_INT(in_child(&r, answer_503_then_200, ENV("X=1"), three_spans), 0);
+  CHECK_INT(test_in_child(&r, answer_503_then_200, ENV("X=1"), three_spans), 0);
   CHECK_INT(receiver_count(r), 2);
   const received_t *a = receiver_get(r, 0), *b = receiver_get(r, 1);
   CHECK_INT(a->len, b->len);
@@ -262,9 +203,10 @@ static int exports_unreported(void) {
 
 TEST(debug_level_reports_each_export_attempt) {
   receiver_t *r;
-  CHECK_INT(in_child(&r, answer_503_then_200, ENV("OTEL_LOG_LEVEL=debug"), exports_reported), 0);
+  CHECK_INT(test_in_child(&r, answer_503_then_200, ENV("OTEL_LOG_LEVEL=debug"), exports_reported),
+            0);
   receiver_stop(r);
-  CHECK_INT(in_child(&r, answer_503_then_200, ENV("X=1"), exports_unreported), 0);
+  CHECK_INT(test_in_child(&r, answer_503_then_200, ENV("X=1"), exports_unreported), 0);
   receiver_stop(r);
 }
 
@@ -284,10 +226,10 @@ static int down_until_the_otlp_timeout(void) {
 }
 
 TEST(the_otlp_timeout_bounds_retries) {
-  CHECK_INT(in_child(NULL, NULL,
-                     ENV("OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:9",
-                         "OTEL_EXPORTER_OTLP_TIMEOUT=300", "OTEL_BSP_EXPORT_TIMEOUT=30000"),
-                     down_until_the_otlp_timeout),
+  CHECK_INT(test_in_child(NULL, NULL,
+                          ENV("OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:9",
+                              "OTEL_EXPORTER_OTLP_TIMEOUT=300", "OTEL_BSP_EXPORT_TIMEOUT=30000"),
+                          down_until_the_otlp_timeout),
             0);
 }
 
@@ -295,7 +237,7 @@ static void answer_429_then_200(receiver_t *r) { receiver_script(r, (int[]){429,
 
 TEST(retry_after_is_honoured) {
   receiver_t *r;
-  CHECK_INT(in_child(&r, answer_429_then_200, ENV("X=1"), three_spans_flushed), 0);
+  CHECK_INT(test_in_child(&r, answer_429_then_200, ENV("X=1"), three_spans_flushed), 0);
   CHECK_INT(receiver_count(r), 2);
   uint64_t gap = receiver_get(r, 1)->at_ms - receiver_get(r, 0)->at_ms;
   CHECK(gap >= 950 && gap < 3000);
@@ -315,7 +257,7 @@ static void answer_400(receiver_t *r) { receiver_script(r, (int[]){400}, 1, NULL
 
 TEST(a_400_is_not_retried) {
   receiver_t *r;
-  CHECK_INT(in_child(&r, answer_400, ENV("X=1"), rejected_not_retried), 0);
+  CHECK_INT(test_in_child(&r, answer_400, ENV("X=1"), rejected_not_retried), 0);
   CHECK_INT(receiver_count(r), 1);
   receiver_stop(r);
 }
@@ -381,7 +323,7 @@ static void never_answer(receiver_t *r) { receiver_hang(r, true); }
 
 TEST(a_receiver_that_hangs_never_blocks_spans_or_shutdown) {
   receiver_t *r;
-  CHECK_INT(in_child(&r, never_answer, STUCK_ENV, flood_while_stuck), 0);
+  CHECK_INT(test_in_child(&r, never_answer, STUCK_ENV, flood_while_stuck), 0);
   CHECK(receiver_count(r) >= 1);
   receiver_stop(r);
 }
@@ -393,12 +335,12 @@ TEST(a_receiver_that_is_down_never_blocks_spans_or_shutdown) {
   char endpoint[80];
   snprintf(endpoint, sizeof(endpoint),
            "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT=http://127.0.0.1:%d/v1/traces", port);
-  CHECK_INT(
-      in_child(NULL, NULL,
-               ENV("OTEL_BSP_MAX_QUEUE_SIZE=200", "OTEL_BSP_MAX_EXPORT_BATCH_SIZE=50",
-                   "OTEL_EXPORTER_OTLP_TIMEOUT=60000", "OTEL_BSP_EXPORT_TIMEOUT=60000", endpoint),
-               flood_while_stuck),
-      0);
+  CHECK_INT(test_in_child(NULL, NULL,
+                          ENV("OTEL_BSP_MAX_QUEUE_SIZE=200", "OTEL_BSP_MAX_EXPORT_BATCH_SIZE=50",
+                              "OTEL_EXPORTER_OTLP_TIMEOUT=60000", "OTEL_BSP_EXPORT_TIMEOUT=60000",
+                              endpoint),
+                          flood_while_stuck),
+            0);
 }
 
 static int oversize_response(void) {
@@ -419,7 +361,7 @@ static void answer_5_mib(receiver_t *r) {
 
 TEST(an_oversize_response_is_an_error) {
   receiver_t *r;
-  CHECK_INT(in_child(&r, answer_5_mib, ENV("X=1"), oversize_response), 0);
+  CHECK_INT(test_in_child(&r, answer_5_mib, ENV("X=1"), oversize_response), 0);
   CHECK_INT(receiver_count(r), 1);
   receiver_stop(r);
 }
@@ -449,7 +391,7 @@ static void answer_partial_success(receiver_t *r) {
 
 TEST(a_partial_success_is_logged_not_retried) {
   receiver_t *r;
-  CHECK_INT(in_child(&r, answer_partial_success, ENV("X=1"), partial_success), 0);
+  CHECK_INT(test_in_child(&r, answer_partial_success, ENV("X=1"), partial_success), 0);
   CHECK_INT(receiver_count(r), 1);
   receiver_stop(r);
 }
@@ -469,8 +411,8 @@ static void answer_json_partial_success(receiver_t *r) {
 
 TEST(a_json_partial_success_is_logged) {
   receiver_t *r;
-  CHECK_INT(in_child(&r, answer_json_partial_success, ENV("OTEL_EXPORTER_OTLP_PROTOCOL=http/json"),
-                     json_partial_success),
+  CHECK_INT(test_in_child(&r, answer_json_partial_success,
+                          ENV("OTEL_EXPORTER_OTLP_PROTOCOL=http/json"), json_partial_success),
             0);
   receiver_stop(r);
 }
@@ -509,10 +451,10 @@ static int64_t sdk_count(const Opentelemetry__Proto__Metrics__V1__ScopeMetrics *
 
 TEST(the_sdk_reports_its_own_exports_and_drops_as_metrics) {
   receiver_t *r;
-  CHECK_INT(in_child(&r, NULL,
-                     ENV("OTEL_METRICS_EXPORTER=otlp", "OTEL_LOGS_EXPORTER=none",
-                         "OTEL_BSP_MAX_QUEUE_SIZE=4", "OTEL_BSP_MAX_EXPORT_BATCH_SIZE=4"),
-                     overflow_the_queue),
+  CHECK_INT(test_in_child(&r, NULL,
+                          ENV("OTEL_METRICS_EXPORTER=otlp", "OTEL_LOGS_EXPORTER=none",
+                              "OTEL_BSP_MAX_QUEUE_SIZE=4", "OTEL_BSP_MAX_EXPORT_BATCH_SIZE=4"),
+                          overflow_the_queue),
             0);
   int n = receiver_count(r);
   CHECK(n >= 2);
@@ -576,8 +518,8 @@ static int log_under_a_span(void) {
 
 TEST(log_records_are_exported_with_their_trace) {
   receiver_t *r;
-  CHECK_INT(in_child(&r, NULL, ENV("OTEL_TRACES_EXPORTER=none", "OTEL_METRICS_EXPORTER=none"),
-                     log_under_a_span),
+  CHECK_INT(test_in_child(&r, NULL, ENV("OTEL_TRACES_EXPORTER=none", "OTEL_METRICS_EXPORTER=none"),
+                          log_under_a_span),
             0);
   CHECK_INT(receiver_count(r), 1);
   const received_t *rec = receiver_get(r, 0);
@@ -624,7 +566,7 @@ static int console_spans(void) {
 
 TEST(console_prints_one_json_line_per_span) {
   snprintf(console_path, sizeof(console_path), "/tmp/libotel-console-%d", (int)getpid());
-  CHECK_INT(in_child(NULL, NULL, ENV("OTEL_TRACES_EXPORTER=console"), console_spans), 0);
+  CHECK_INT(test_in_child(NULL, NULL, ENV("OTEL_TRACES_EXPORTER=console"), console_spans), 0);
   FILE *f = fopen(console_path, "r");
   CHECK(f);
   char line[4096];
@@ -655,7 +597,7 @@ static int disabled(void) {
 
 TEST(a_disabled_sdk_sends_nothing) {
   receiver_t *r;
-  CHECK_INT(in_child(&r, NULL, ENV("OTEL_SDK_DISABLED=true"), disabled), 0);
+  CHECK_INT(test_in_child(&r, NULL, ENV("OTEL_SDK_DISABLED=true"), disabled), 0);
   CHECK_INT(receiver_count(r), 0);
   receiver_stop(r);
 }

@@ -1,6 +1,7 @@
 /* The resource: detected attributes, OTEL_RESOURCE_ATTRIBUTES and service.name precedence. */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "common/resource.h"
@@ -70,7 +71,33 @@ TEST(service_name_precedence) {
   otel__resource_free(&r);
 }
 
+/* A child after fork() gets an instance id of its own, unless the
+ * environment named one, and its own pid. */
+TEST(a_fork_child_gets_its_own_instance_id_unless_one_was_given) {
+  otel__resource_t r;
+  otel__resource_init(&r, "x", NULL, NULL);
+  char before[40];
+  snprintf(before, sizeof(before), "%s", str_attr(&r, "service.instance.id"));
+  pid_t pid = fork();
+  if (pid == 0) {
+    otel__resource_fork_child(&r);
+    const otel_attr_t *p = otel__attrs_find(&r.attrs, "process.pid");
+    const char *id = str_attr(&r, "service.instance.id");
+    _exit(!(p && p->v.i == getpid()) ? 1 : !id || strlen(id) != 36 || !strcmp(id, before) ? 2 : 0);
+  }
+  int status;
+  CHECK_INT(waitpid(pid, &status, 0), pid);
+  CHECK_INT(WEXITSTATUS(status), 0);
+  CHECK_STR(str_attr(&r, "service.instance.id"), before); /* the parent's is unchanged */
+  otel__resource_free(&r);
+  otel__resource_init(&r, "x", NULL, "service.instance.id=pod-7");
+  otel__resource_fork_child(&r);
+  CHECK_STR(str_attr(&r, "service.instance.id"), "pod-7");
+  otel__resource_free(&r);
+}
+
 TEST_MAIN("resource", TEST_CASE(detected_attributes), TEST_CASE(instance_id_differs_per_resource),
           TEST_CASE(env_attributes_are_percent_decoded),
           TEST_CASE(malformed_entries_are_skipped_with_a_warning),
-          TEST_CASE(service_name_precedence))
+          TEST_CASE(service_name_precedence),
+          TEST_CASE(a_fork_child_gets_its_own_instance_id_unless_one_was_given))

@@ -23,9 +23,10 @@ static _Thread_local struct {
   unsigned generation;
 } rng;
 
-static void on_fork_child(void) { atomic_fetch_add(&fork_generation, 1); }
+void otel__ids_reseed(void) { atomic_fetch_add(&fork_generation, 1); }
 
-static void register_atfork(void) { pthread_atfork(NULL, NULL, on_fork_child); }
+/* Also before otel_init(), or with the SDK off, ids must not repeat across a fork. */
+static void register_atfork(void) { pthread_atfork(NULL, NULL, otel__ids_reseed); }
 
 static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
 

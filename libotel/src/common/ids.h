@@ -14,6 +14,11 @@ void otel__random_id(uint8_t *p, size_t n);
 /* A uniformly random 64-bit value (for jitter and ids). Thread-safe. */
 uint64_t otel__random_u64(void);
 
+/* Makes every thread's generator seed itself again before its next value:
+ * for a child after fork(), which must not repeat its parent's ids. The
+ * SDK's own fork handler calls it first, before it makes any id there. */
+void otel__ids_reseed(void);
+
 /* True when all n bytes are zero. Inline and eight bytes at a time: every
  * span, log record and header check asks it of a trace and a span id. */
 static inline bool otel__is_zero(const uint8_t *p, size_t n) {

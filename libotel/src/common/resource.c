@@ -40,13 +40,12 @@ void otel__resource_init(otel__resource_t *r, const char *default_service, const
   memset(r, 0, sizeof(*r));
   otel__arena_init(&r->arena, NULL, 0);
   char host[256] = "";
-  char instance[37];
-  uuid4(instance);
+  uuid4(r->instance_id);
   if (gethostname(host, sizeof(host) - 1) != 0)
     host[0] = '\0';
 
   set_str(r, "service.name", default_service ? default_service : "unknown_service");
-  set_str(r, "service.instance.id", instance);
+  set_str(r, "service.instance.id", r->instance_id);
   set_str(r, "telemetry.sdk.name", OTEL_SDK_NAME);
   set_str(r, "telemetry.sdk.language", "c");
   set_str(r, "telemetry.sdk.version", OTEL_SDK_VERSION);
@@ -68,4 +67,13 @@ void otel__resource_init(otel__resource_t *r, const char *default_service, const
 void otel__resource_free(otel__resource_t *r) {
   otel__arena_reset(&r->arena);
   memset(r, 0, sizeof(*r));
+}
+
+void otel__resource_fork_child(otel__resource_t *r) {
+  otel__attrs_set(&r->attrs, &r->arena, &OTEL_ATTR_INT("process.pid", getpid()), LIMITS);
+  const otel_attr_t *id = otel__attrs_find(&r->attrs, "service.instance.id");
+  if (id && id->type == OTEL_VALUE_STRING && !strcmp(id->v.s, r->instance_id)) {
+    uuid4(r->instance_id);
+    set_str(r, "service.instance.id", r->instance_id);
+  }
 }

@@ -8,6 +8,7 @@
 typedef struct otel__resource {
   otel__attrs_t attrs;
   otel__arena_t arena;
+  char instance_id[37]; /* the service.instance.id made here (a UUID) */
 } otel__resource_t;
 
 /*
@@ -20,5 +21,9 @@ typedef struct otel__resource {
 void otel__resource_init(otel__resource_t *r, const char *default_service, const char *service_name,
                          const char *resource_attributes);
 void otel__resource_free(otel__resource_t *r);
+
+/* In a child after fork(): the child's process.pid, and a service.instance.id
+ * of its own unless OTEL_RESOURCE_ATTRIBUTES named one. Single-threaded. */
+void otel__resource_fork_child(otel__resource_t *r);
 
 #endif

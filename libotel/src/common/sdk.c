@@ -11,6 +11,7 @@
 #include "logs/log_record.h"
 #include "metrics/metric_reader.h"
 #include "common/diag.h"
+#include "common/fork.h"
 #include "common/resource.h"
 #include "metrics/self_metrics.h"
 #include "logs/stdout_writer.h"
@@ -35,6 +36,9 @@ int otel_init(const char *default_service_name) {
   /* Log lines go to stdout from a thread of their own, telemetry or not. */
   if (otel__stdout_start())
     otel__warn("no stdout writer thread; log lines are written by their callers");
+  /* A child after fork() goes on: its own threads, none of the parent's
+   * queued items (fork.c). */
+  otel__fork_register();
   if (s->config.disabled)
     return 0;
   /* libcurl's global state is set up here, on the thread that initialises

@@ -26,6 +26,10 @@
  *
  * Drops are reported in one warning per schedule delay (a second at least),
  * not per item, and once more at shutdown.
+ *
+ * fork() (common/fork.c): the queue's lock is held across it. In the child
+ * the thread is gone; what was queued is the parent's to export, so the
+ * child frees it, and the batch is left stopped: the child starts its own.
  */
 #include "export/batch.h"
 
@@ -50,6 +54,7 @@ struct otel__batch {
   pthread_cond_t wake; /* the export thread waits on it */
   pthread_cond_t done; /* flushers wait on it */
   void **ring;
+  void **items;         /* the batch being exported: the export thread's */
   uint32_t head, count; /* under lock */
   uint64_t flush_requested, flush_done;
   bool stopping;
@@ -103,7 +108,7 @@ static void report_drops(otel__batch_t *b, bool force) {
 
 static void *export_thread(void *arg) {
   otel__batch_t *b = arg;
-  void **items = malloc(b->cfg.max_export_batch_size * sizeof(*items));
+  void **items = b->items;
   pthread_mutex_lock(&b->lock);
   for (;;) {
     uint64_t next = otel__deadline_after_ms(b->cfg.schedule_delay_ms);
@@ -155,7 +160,6 @@ static void *export_thread(void *arg) {
   b->stopped = true;
   pthread_cond_broadcast(&b->done);
   pthread_mutex_unlock(&b->lock);
-  free(items);
   return NULL;
 }
 
@@ -171,6 +175,8 @@ otel__batch_t *otel__batch_new(const otel__batch_config_t *cfg, const otel__batc
   b->ring = calloc(cfg->max_queue_size, sizeof(*b->ring));
   if (!b->ring)
     goto fail_batch;
+  /* (Without it the thread drops rather than exports; see export_thread.) */
+  b->items = malloc(cfg->max_export_batch_size * sizeof(*b->items));
   if (pthread_mutex_init(&b->lock, NULL))
     goto fail_ring;
   if (otel__cond_init_monotonic(&b->wake))
@@ -197,6 +203,7 @@ fail_wake:
 fail_lock:
   pthread_mutex_destroy(&b->lock);
 fail_ring:
+  free(b->items);
   free(b->ring);
 fail_batch:
   free(b);
@@ -253,6 +260,8 @@ int otel__batch_shutdown(otel__batch_t *b, uint32_t timeout_ms) {
   pthread_mutex_lock(&b->lock);
   free(b->ring);
   b->ring = NULL;
+  free(b->items);
+  b->items = NULL;
   pthread_mutex_unlock(&b->lock);
   b->ops->destroy(b->ud);
   b->ud = NULL;
@@ -268,4 +277,21 @@ otel__batch_stats_t otel__batch_stats(otel__batch_t *b) {
   for (int i = 0; i < OTEL__FAILURES; i++)
     s.failed_by[i] = atomic_load(&b->failed_by[i]);
   return s;
+}
+
+void otel__batch_fork_prepare(otel__batch_t *b) { pthread_mutex_lock(&b->lock); }
+
+void otel__batch_fork_after(otel__batch_t *b, bool child) {
+  if (child) {
+    while (b->count) {
+      b->ops->free_item(b->ring[b->head]);
+      b->head = (b->head + 1) % b->cfg.max_queue_size;
+      b->count--;
+    }
+    b->stopping = b->stopped = true;
+    /* The batch in flight, if any, stays in b->items, untouched. */
+    if (b->ops->abandon)
+      b->ops->abandon(b->ud);
+  }
+  pthread_mutex_unlock(&b->lock);
 }

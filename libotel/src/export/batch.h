@@ -6,6 +6,7 @@
 #ifndef OTEL_BATCH_H
 #define OTEL_BATCH_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "common/config.h"
@@ -22,6 +23,10 @@ typedef struct otel__batch_ops {
   void (*free_item)(void *item);
   /* Releases ud once the thread has stopped. */
   void (*destroy)(void *ud);
+  /* In a child after fork(), where the thread is gone mid-way perhaps:
+   * lets go of what the child must not keep (its copies of the exporter's
+   * sockets) without using ud otherwise. */
+  void (*abandon)(void *ud);
 } otel__batch_ops_t;
 
 typedef struct otel__batch_stats {
@@ -50,5 +55,12 @@ int otel__batch_flush(otel__batch_t *b, uint32_t timeout_ms);
 int otel__batch_shutdown(otel__batch_t *b, uint32_t timeout_ms);
 
 otel__batch_stats_t otel__batch_stats(otel__batch_t *b);
+
+/* fork() (common/fork.c): prepare takes the queue's lock; after releases it,
+ * and in the child first frees what was queued (the parent exports it),
+ * abandons the exporter and leaves the batch stopped: later pushes get
+ * -ESHUTDOWN, and the child starts a pipeline of its own. */
+void otel__batch_fork_prepare(otel__batch_t *b);
+void otel__batch_fork_after(otel__batch_t *b, bool child);
 
 #endif

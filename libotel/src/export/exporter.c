@@ -65,6 +65,11 @@ static void destroy(void *ud) {
   free(e);
 }
 
+static void abandon(void *ud) {
+  exporter_t *e = ud;
+  otel__otlp_http_abandon(e->http);
+}
+
 otel__batch_t *otel__export_pipeline_start(const otel__sdk_t *sdk, const otel__signal_t *sig,
                                            int kinds, const otel__otlp_config_t *otlp,
                                            const otel__batch_config_t *batch) {
@@ -91,6 +96,6 @@ otel__batch_t *otel__export_pipeline_start(const otel__sdk_t *sdk, const otel__s
     return NULL;
   }
   /* The ops live as long as the batch, which outlives shutdown by design. */
-  *ops = (otel__batch_ops_t){sig->what, export_items, sig->free_item, destroy};
+  *ops = (otel__batch_ops_t){sig->what, export_items, sig->free_item, destroy, abandon};
   return otel__batch_new(batch, ops, e, &e->intr);
 }

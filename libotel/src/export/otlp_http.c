@@ -9,9 +9,12 @@
 #include <errno.h>
 #include <jansson.h>
 #include <otel/otel.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "common/clock.h"
 #include "common/diag.h"
@@ -22,6 +25,8 @@
 #include "export/retry.h"
 
 #define CONNECT_TIMEOUT_MS 5000
+/* Sockets a transport has open at once: one connection, sometimes two. */
+#define SOCKETS_TRACKED 8
 #define WARN_INTERVAL_NS (10ull * 1000000000u)
 
 struct otel__otlp_http {
@@ -41,6 +46,9 @@ struct otel__otlp_http {
   bool retry_info; /* a RetryInfo came with it (retry_after_ms holds its delay) */
   bool response_gzip;
   char grpc_message[256];
+  /* The sockets open (-1: a free slot), written by libcurl's callbacks on
+   * the exporting thread and read by a child after fork(). */
+  atomic_int sockets[SOCKETS_TRACKED];
   uint64_t last_warn_ns;
   unsigned suppressed_warnings;
   otel__otlp_http_stats_t stats;
@@ -118,6 +126,40 @@ static size_t on_header(char *p, size_t size, size_t n, void *ud) {
   return len;
 }
 
+/* libcurl's sockets, made and closed here so that a child after fork() can
+ * close its copies: close-on-exec, and listed while open. */
+static curl_socket_t open_socket(void *ud, curlsocktype purpose, struct curl_sockaddr *a) {
+  (void)purpose;
+  otel__otlp_http_t *h = ud;
+  int fd = socket(a->family, a->socktype | SOCK_CLOEXEC, a->protocol);
+  for (int i = 0; fd >= 0 && i < SOCKETS_TRACKED; i++) {
+    int none = -1;
+    if (atomic_compare_exchange_strong(&h->sockets[i], &none, fd))
+      break;
+  }
+  return fd >= 0 ? fd : CURL_SOCKET_BAD;
+}
+
+/* Unlisted before it is closed: a fork in between leaves the child holding
+ * a copy, never closing a number that another thread may open meanwhile. */
+static int close_socket(void *ud, curl_socket_t fd) {
+  otel__otlp_http_t *h = ud;
+  for (int i = 0; i < SOCKETS_TRACKED; i++) {
+    int listed = fd;
+    if (atomic_compare_exchange_strong(&h->sockets[i], &listed, -1))
+      break;
+  }
+  return close(fd);
+}
+
+void otel__otlp_http_abandon(otel__otlp_http_t *h) {
+  for (int i = 0; h && i < SOCKETS_TRACKED; i++) {
+    int fd = atomic_exchange(&h->sockets[i], -1);
+    if (fd >= 0)
+      close(fd);
+  }
+}
+
 /* Aborts a transfer once shutdown's hard deadline has passed. */
 static int on_progress(void *ud, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl_off_t un) {
   (void)dt, (void)dn, (void)ut, (void)un;
@@ -180,6 +222,8 @@ otel__otlp_http_t *otel__otlp_http_new(const otel__otlp_config_t *cfg, otel__int
   h->cfg = cfg;
   h->intr = intr;
   h->grpc = cfg->protocol == OTEL__PROTOCOL_GRPC;
+  for (int i = 0; i < SOCKETS_TRACKED; i++)
+    atomic_init(&h->sockets[i], -1);
   otlp_buf_init(&h->compressed, 0);
   otlp_buf_init(&h->framed, 0);
   otlp_buf_init(&h->inflated, OTEL__RESPONSE_MAX);
@@ -196,6 +240,10 @@ otel__otlp_http_t *otel__otlp_http_new(const otel__otlp_config_t *cfg, otel__int
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, h->headers);
   curl_easy_setopt(c, CURLOPT_USERAGENT, "OTel-OTLP-Exporter-C/" OTEL_SDK_VERSION " libotel");
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, open_socket);
+  curl_easy_setopt(c, CURLOPT_OPENSOCKETDATA, h);
+  curl_easy_setopt(c, CURLOPT_CLOSESOCKETFUNCTION, close_socket);
+  curl_easy_setopt(c, CURLOPT_CLOSESOCKETDATA, h);
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
   /* gRPC is HTTP/2 only: h2c straight away for http://, ALPN for https://. */
   if (h->grpc) {

@@ -37,4 +37,11 @@ typedef struct otel__otlp_http_stats {
 
 otel__otlp_http_stats_t otel__otlp_http_stats(const otel__otlp_http_t *h);
 
+/* In a child after fork(): closes the child's copies of the connections'
+ * sockets (the parent's connections go on; a TLS close here would write into
+ * them) and leaves h otherwise untouched, for a transfer may have been under
+ * way on a thread that did not follow. h is never to be used again, nor
+ * freed. Accepts NULL. */
+void otel__otlp_http_abandon(otel__otlp_http_t *h);
+
 #endif

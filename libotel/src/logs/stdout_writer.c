@@ -98,13 +98,15 @@ static void *writer(void *arg) {
   }
 }
 
+/* w.wake waits on the monotonic clock; made once, and again after a fork. */
+static bool wake_monotonic;
+
 int otel__stdout_start(void) {
   pthread_mutex_lock(&w.lock);
   int rc = 0;
   if (!w.running && !w.stopping) { /* not started, or stopped and joined */
-    static bool cond_ready;
-    if (!cond_ready && otel__cond_init_monotonic(&w.wake) == 0)
-      cond_ready = true;
+    if (!wake_monotonic && otel__cond_init_monotonic(&w.wake) == 0)
+      wake_monotonic = true;
     w.fill = malloc(CAPACITY);
     w.spare = malloc(CAPACITY);
     if (!w.fill || !w.spare)
@@ -118,6 +120,31 @@ int otel__stdout_start(void) {
   }
   pthread_mutex_unlock(&w.lock);
   return rc;
+}
+
+/* Holding `out` means the writer is not in the middle of a batch, so both
+ * buffers are in w (a fork waits for a write under way, as a line would). */
+void otel__stdout_fork_prepare(void) {
+  pthread_mutex_lock(&w.out);
+  pthread_mutex_lock(&w.lock);
+}
+
+void otel__stdout_fork_after(bool child) {
+  if (child) {
+    /* The lines queued are the parent's, which its writer writes: here they
+     * would be written twice. The writer did not follow: a new one. */
+    w.len = 0;
+    w.waiting = w.pausing = false;
+    /* The condition variables still count the parent's waiters, which are
+     * not here to wake: a signal would wait for them for ever. */
+    pthread_cond_init(&w.space, NULL);
+    if (!wake_monotonic || otel__cond_init_monotonic(&w.wake))
+      pthread_cond_init(&w.wake, NULL);
+    if (w.running && (w.stopping || pthread_create(&w.thread, NULL, writer, NULL)))
+      w.running = w.stopping = false; /* lines are written by their callers */
+  }
+  pthread_mutex_unlock(&w.lock);
+  pthread_mutex_unlock(&w.out);
 }
 
 void otel__stdout_stop(void) {

@@ -12,6 +12,7 @@
 #ifndef OTEL_STDOUT_WRITER_H
 #define OTEL_STDOUT_WRITER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Starts the writer thread (a call while it runs does nothing). 0, or -errno. */
@@ -26,5 +27,11 @@ void otel__stdout_line(const char *line, size_t len);
 /* Writes now, on the calling thread, after what is already queued: for the
  * console exporters, whose output is large. */
 void otel__stdout_now(const char *data, size_t len);
+
+/* fork() (common/fork.c): prepare takes the writer's locks once no batch is
+ * being written; after releases them, and in the child drops the parent's
+ * queued lines and starts a writer thread of its own. */
+void otel__stdout_fork_prepare(void);
+void otel__stdout_fork_after(bool child);
 
 #endif

@@ -9,6 +9,9 @@
  * the thread reports the matching flush_done. Shutdown sets stopping and the
  * interrupt's hard deadline, the thread makes one last export within it and
  * exits, and is joined. Request threads never wait on any of this.
+ *
+ * fork() (common/fork.c): a child has no reader thread; it abandons this
+ * reader, which the thread may have left mid-export, and starts its own.
  */
 #include "metrics/metric_reader.h"
 #include "otlp_codec.h"
@@ -176,3 +179,5 @@ int otel__reader_shutdown(otel__reader_t *r, uint32_t timeout_ms) {
   reader_free(r);
   return otel__now_mono_ns() >= deadline ? -ETIMEDOUT : 0;
 }
+
+void otel__reader_abandon(otel__reader_t *r) { otel__otlp_http_abandon(r->http); }

@@ -27,4 +27,9 @@ otel__reader_stats_t otel__reader_stats(const otel__reader_t *r);
  * within timeout_ms. 0 or -ETIMEDOUT. */
 int otel__reader_shutdown(otel__reader_t *r, uint32_t timeout_ms);
 
+/* In a child after fork(), where the reader's thread is gone: closes the
+ * child's copies of its sockets and leaves r otherwise as it was, never to
+ * be used or freed (its thread may have been mid-export). */
+void otel__reader_abandon(otel__reader_t *r);
+
 #endif

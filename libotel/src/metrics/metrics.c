@@ -383,3 +383,43 @@ void otel__point_read(const otel__instrument_t *inst, const otel__point_t *p,
     }
   }
 }
+
+/* --- fork --- */
+
+void otel__metrics_fork_prepare(void) {
+  pthread_mutex_lock(&registry_lock);
+  for (otel__instrument_t *i = first; i; i = i->next)
+    pthread_mutex_lock(&i->lock);
+}
+
+static void point_restart(otel__point_t *p, void *ud) {
+  const otel__instrument_t *inst = ud;
+  size_t buckets = inst->kind == OTEL__HISTOGRAM ? inst->n_bounds + 1 : 0;
+  for (size_t s = 0; s < OTEL__SHARDS; s++) {
+    otel__cell_t *c = atomic_load_explicit(&p->cells[s], memory_order_relaxed);
+    if (!c)
+      continue;
+    atomic_store_explicit(&c->sum_int, 0, memory_order_relaxed);
+    atomic_store_explicit(&c->sum, 0.0, memory_order_relaxed);
+    atomic_store_explicit(&c->min, INFINITY, memory_order_relaxed);
+    atomic_store_explicit(&c->max, -INFINITY, memory_order_relaxed);
+    for (size_t b = 0; b < buckets; b++)
+      atomic_store_explicit(&c->buckets[b], 0, memory_order_relaxed);
+  }
+  uint64_t *last_buckets = p->last.buckets;
+  memset(&p->last, 0, sizeof(p->last));
+  if ((p->last.buckets = last_buckets))
+    memset(last_buckets, 0, buckets * sizeof(*last_buckets));
+  p->start_unix_ns = otel__now_unix_ns();
+}
+
+void otel__metrics_fork_after(bool child) {
+  for (otel__instrument_t *i = first; i; i = i->next) {
+    if (child) {
+      i->created_unix_ns = otel__now_unix_ns();
+      otel__instrument_each_point(i, point_restart, i);
+    }
+    pthread_mutex_unlock(&i->lock);
+  }
+  pthread_mutex_unlock(&registry_lock);
+}

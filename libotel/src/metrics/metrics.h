@@ -114,6 +114,13 @@ static inline bool otel__delta_for(otel__instrument_kind_t kind, otel__temporali
          (pref == OTEL__TEMPORALITY_DELTA && kind == OTEL__OBSERVABLE_COUNTER);
 }
 
+/* fork() (common/fork.c). prepare takes the registry's lock and then each
+ * instrument's, so no point is half made or half collected; after releases
+ * them, and in the child first starts every point again from zero at the
+ * fork: the child is a process of its own, whose streams begin there. */
+void otel__metrics_fork_prepare(void);
+void otel__metrics_fork_after(bool child);
+
 /* Adds up p's cells into v (v->buckets must have n_bounds + 1 slots for a
  * histogram). A measurement recorded meanwhile may be partly included. */
 void otel__point_read(const otel__instrument_t *inst, const otel__point_t *p,

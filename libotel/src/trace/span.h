@@ -60,6 +60,10 @@ struct otel_span {
 /* The scope of spans started without a tracer. */
 extern const otel_tracer_t otel__default_tracer;
 
+/* fork() (common/fork.c): the tracers' lock, taken before, released after. */
+void otel__tracers_fork_prepare(void);
+void otel__tracers_fork_after(void);
+
 /* For the integrations, which set many attributes on every request: the key
  * is kept as given, not copied, so it must be a string literal, as these
  * macros make sure ("" key does not compile otherwise). */

@@ -5,6 +5,10 @@
  * single step under the mutex: no walk over blocks whose memory another core
  * last touched. The store is capped: beyond it blocks go back to malloc, so a
  * burst cannot pin memory for ever. A thread's cache is freed when it exits.
+ *
+ * The caches are listed (under the mutex), so that a child after fork(),
+ * where only the forking thread goes on, takes back the blocks the other
+ * threads' caches held.
  */
 #include "trace/span_pool.h"
 
@@ -27,11 +31,15 @@ static size_t n_shared;
 static pthread_once_t key_once = PTHREAD_ONCE_INIT;
 static pthread_key_t exit_key;
 
-static _Thread_local struct {
+typedef struct cache {
   block_t *head;
   size_t count;
   bool registered;
-} cache;
+  struct cache *prev, *next; /* the list of caches, under shared_lock */
+} cache_t;
+
+static _Thread_local cache_t cache;
+static cache_t *caches;
 
 static void free_chain(block_t *b) {
   while (b) {
@@ -41,11 +49,25 @@ static void free_chain(block_t *b) {
   }
 }
 
+static void unlist_locked(cache_t *c) {
+  if (c->prev)
+    c->prev->next = c->next;
+  else
+    caches = c->next;
+  if (c->next)
+    c->next->prev = c->prev;
+  c->prev = c->next = NULL;
+}
+
 static void on_thread_exit(void *unused) {
   (void)unused;
+  pthread_mutex_lock(&shared_lock);
+  unlist_locked(&cache);
+  pthread_mutex_unlock(&shared_lock);
   free_chain(cache.head);
   cache.head = NULL;
   cache.count = 0;
+  cache.registered = false;
 }
 
 static void make_key(void) { pthread_key_create(&exit_key, on_thread_exit); }
@@ -55,7 +77,27 @@ static void ensure_registered(void) {
     return;
   pthread_once(&key_once, make_key);
   pthread_setspecific(exit_key, &cache); /* any non-NULL value: runs the destructor */
+  pthread_mutex_lock(&shared_lock);
+  cache.next = caches;
+  if (caches)
+    caches->prev = &cache;
+  caches = &cache;
+  pthread_mutex_unlock(&shared_lock);
   cache.registered = true;
+}
+
+void otel__span_pool_fork_prepare(void) { pthread_mutex_lock(&shared_lock); }
+
+void otel__span_pool_fork_after(bool child) {
+  /* In the child, the other threads' caches are memory no thread will use. */
+  for (cache_t *c = caches, *next; child && c; c = next) {
+    next = c->next;
+    if (c != &cache) {
+      free_chain(c->head);
+      unlist_locked(c);
+    }
+  }
+  pthread_mutex_unlock(&shared_lock);
 }
 
 void *otel__span_block_alloc(void) {

@@ -39,3 +39,7 @@ const otel_tracer_t *otel_tracer_get(const char *name, const char *version) {
   pthread_mutex_unlock(&lock);
   return found;
 }
+
+void otel__tracers_fork_prepare(void) { pthread_mutex_lock(&lock); }
+
+void otel__tracers_fork_after(void) { pthread_mutex_unlock(&lock); }
