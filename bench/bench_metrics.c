@@ -3,10 +3,12 @@
  * attribute, and a histogram record with the four attributes of
  * http.server.request.duration, on one thread and then on several threads at
  * once recording into the same points (the case where a shared lock or a
- * shared cache line would show). Prints the median and p99 of the per-call
- * cost over rounds of 1000 calls on each thread.
+ * shared cache line would show); and a histogram record made within a
+ * sampled span, each of which is offered as an exemplar. Prints the median
+ * and p99 of the per-call cost over rounds of 1000 calls on each thread.
  */
 #include <otel/metrics.h>
+#include <otel/trace.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +21,7 @@
 
 typedef struct {
   bool histogram;
+  bool in_span; /* the calls are made within a sampled span */
   otel_counter_t *counter;
   uint64_t samples[ROUNDS];
   pthread_barrier_t *start;
@@ -44,6 +47,9 @@ static void *work(void *arg) {
   worker_t *w = arg;
   for (int i = 0; i < 20000; i++) /* warm up caches and make the points */
     one_call(w, i);
+  otel_span_t *span =
+      w->in_span ? otel_span_start(NULL, "bench", OTEL_SPAN_KIND_SERVER, NULL) : NULL;
+  otel_scope_t scope = otel_span_attach(span);
   pthread_barrier_wait(w->start);
   for (int r = 0; r < ROUNDS; r++) {
     uint64_t t0 = otel__now_mono_ns();
@@ -51,13 +57,15 @@ static void *work(void *arg) {
       one_call(w, i);
     w->samples[r] = (otel__now_mono_ns() - t0) / PER_ROUND;
   }
+  otel_scope_end(&scope);
+  otel_span_end(span);
   return NULL;
 }
 
 /* separate: each thread records into an instrument of its own, a control
  * that shows what the machine does with that many threads when nothing at
  * all is shared. */
-static void run(const char *what, bool histogram_call, int threads, bool separate) {
+static void run(const char *what, bool histogram_call, int threads, bool separate, bool in_span) {
   worker_t *w = calloc((size_t)threads, sizeof(*w));
   pthread_t *t = calloc((size_t)threads, sizeof(*t));
   pthread_barrier_t start;
@@ -68,6 +76,7 @@ static void run(const char *what, bool histogram_call, int threads, bool separat
   pthread_barrier_init(&start, NULL, (unsigned)threads + 1);
   for (int i = 0; i < threads; i++) {
     w[i].histogram = histogram_call;
+    w[i].in_span = in_span;
     w[i].counter = shared_counter;
     if (separate) {
       char name[32];
@@ -114,11 +123,13 @@ int main(void) {
          PER_ROUND, cores);
   int counts[] = {1, cores, 6 * cores}; /* 6 x cores: the services' default WORKER_THREADS */
   for (int k = 0; k < 3; k++)
-    run("counter add", false, counts[k], false);
+    run("counter add", false, counts[k], false, false);
   for (int k = 0; k < 3; k++)
-    run("histogram record", true, counts[k], false);
+    run("histogram record", true, counts[k], false, false);
+  for (int k = 0; k < 2; k++) /* an exemplar offered at each call */
+    run("histogram in span", true, counts[k], false, true);
   printf("control: no data shared between the threads\n");
-  run("counter add", false, cores, true);
+  run("counter add", false, cores, true, false);
   otel_shutdown(1000);
   return 0;
 }

@@ -131,6 +131,19 @@ db_duration=$(latest db.client.operation.duration ' and .attrs."db.operation.nam
 check db_duration_histogram eq "$(field "$db_duration" '[.kind,.unit,.value,(.bounds|tostring),.attrs."db.system.name",.attrs."db.collection.name"]|tostring')" \
   '["histogram","s",4,"[0.001,0.005,0.01,0.05,0.1,0.5,1,5,10]","postgresql","articles"]'
 
+# --- exemplars: the duration histograms point to the spans they timed ---
+spans >"$WORK/all-spans"
+# The names of the spans a point's exemplars point to ("none" for an
+# exemplar without its span), each once; "" without exemplars.
+exemplar_spans() {
+  jq -r --slurpfile spans "$WORK/all-spans" '.exemplars[] as $x
+    | ([$spans[] | select(.trace == $x.trace and .span == $x.span) | "\(.name) (\(.kind))"] | first // "none")' \
+    <<<"$1" | sort -u | paste -sd,
+}
+check server_duration_exemplars eq "$(exemplar_spans "$server_duration")" "POST /api/articles (2)"
+check client_duration_exemplars eq "$(exemplar_spans "$client_duration")" "POST (3)"
+check db_duration_exemplars eq "$(exemplar_spans "$db_duration")" "INSERT articles (3)"
+
 # --- a statement that fails: ERROR status with the SQLSTATE ---
 pg_start
 DATABASE_URL=$DATABASE_URL OTEL_TRACES_EXPORTER=console OTEL_METRICS_EXPORTER=none \

@@ -143,7 +143,8 @@ spans() {
 }
 
 # The last exported value of a metric's data points, one compact object per
-# point and export: {metric, kind, value (sum or count), start, time, buckets, bounds, attrs}.
+# point and export: {metric, kind, value (sum or count), start, time, buckets, bounds, attrs,
+# exemplars: [{trace, span}]}.
 metric_points() {
   [ -f "$WORK/metrics.jsonl" ] || return 0
   jq -c '.resourceMetrics[] | (.scopeMetrics // [])[] | (.metrics // [])[] | . as $m
@@ -153,6 +154,7 @@ metric_points() {
     | .[] | {metric: $m.name, unit: $m.unit, kind, value, monotonic: ($m.sum.isMonotonic // false),
              temporality: (($m.sum // $m.histogram // {}).aggregationTemporality),
              start: .startTimeUnixNano, bounds: (.explicitBounds // []),
+             exemplars: [(.exemplars // [])[] | {trace: .traceId, span: .spanId}],
              attrs: (reduce (.attributes // [])[] as $a ({}; .[$a.key] =
                ($a.value | to_entries[0] | if .key == "intValue" then (.value | tonumber) else .value end)))}' \
     "$WORK/metrics.jsonl"

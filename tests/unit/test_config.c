@@ -209,7 +209,8 @@ TEST(unsupported_values_warn_and_fall_back) {
   TEST_CONFIG_LOAD(&c, "OTEL_EXPORTER_OTLP_PROTOCOL=thrift", "OTEL_EXPORTER_OTLP_COMPRESSION=zstd",
                    "OTEL_TRACES_SAMPLER=jaeger_remote", "OTEL_BSP_SCHEDULE_DELAY=soon",
                    "OTEL_TRACES_EXPORTER=zipkin,console", "OTEL_PROPAGATORS=b3,tracecontext",
-                   "OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE=sometimes");
+                   "OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE=sometimes",
+                   "OTEL_METRICS_EXEMPLAR_FILTER=sometimes");
   CHECK_INT(c.metrics_temporality, OTEL__TEMPORALITY_CUMULATIVE);
   CHECK(strstr(test_diag_text(),
                "OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE=sometimes is not supported"));
@@ -222,6 +223,8 @@ TEST(unsupported_values_warn_and_fall_back) {
   const char *d = test_diag_text();
   CHECK(strstr(d, "OTEL_EXPORTER_OTLP_PROTOCOL=thrift is not supported; using http/protobuf"));
   CHECK(strstr(d, "OTEL_EXPORTER_OTLP_COMPRESSION=zstd is not supported; using none"));
+  CHECK(strstr(d, "OTEL_METRICS_EXEMPLAR_FILTER=sometimes is not supported; using trace_based"));
+  CHECK_INT(c.exemplar_filter, OTEL__EXEMPLARS_TRACE_BASED);
   CHECK(strstr(d, "OTEL_TRACES_SAMPLER=jaeger_remote is not supported"));
   CHECK(strstr(d, "OTEL_BSP_SCHEDULE_DELAY=soon is not a non-negative integer; using 5000"));
   CHECK(strstr(d, "OTEL_TRACES_EXPORTER: 'zipkin' is not supported"));

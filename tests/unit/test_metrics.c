@@ -7,38 +7,12 @@
 #include "otlp/metrics_service.pb-c.h"
 #include "metrics/metrics.h"
 #include "export/otlp_metrics.h"
+#include "metrics_request.h"
 #include "test.h"
 #include "test_sdk.h"
 
-typedef Opentelemetry__Proto__Collector__Metrics__V1__ExportMetricsServiceRequest request_t;
-typedef Opentelemetry__Proto__Metrics__V1__Metric metric_t;
-
-/* Encodes every instrument, decodes it again; free with request_free. */
-static request_t *collect(void) {
-  otel__pbw_t w;
-  otel__pbw_init(&w);
-  size_t points;
-  request_t *req = NULL;
-  if (otel__otlp_metrics_encode(&w, &otel__sdk.resource, &points) == 0)
-    req = opentelemetry__proto__collector__metrics__v1__export_metrics_service_request__unpack(
-        NULL, otel__pbw_len(&w), otel__pbw_data(&w));
-  otel__pbw_free(&w);
-  return req;
-}
-
-static void request_free(request_t *r) {
-  opentelemetry__proto__collector__metrics__v1__export_metrics_service_request__free_unpacked(r,
-                                                                                              NULL);
-}
-
-static const metric_t *find(const request_t *r, const char *name) {
-  for (size_t i = 0; i < r->n_resource_metrics; i++)
-    for (size_t k = 0; k < r->resource_metrics[i]->n_scope_metrics; k++)
-      for (size_t m = 0; m < r->resource_metrics[i]->scope_metrics[k]->n_metrics; m++)
-        if (!strcmp(r->resource_metrics[i]->scope_metrics[k]->metrics[m]->name, name))
-          return r->resource_metrics[i]->scope_metrics[k]->metrics[m];
-  return NULL;
-}
+typedef test_metrics_request_t request_t;
+typedef test_metric_t metric_t;
 
 /* The value of attribute key of a data point's attributes, as text. */
 static const char *attr(Opentelemetry__Proto__Common__V1__KeyValue **kv, size_t n,
@@ -63,9 +37,9 @@ TEST(counter_sums_per_attribute_set_in_any_order) {
   otel_counter_add(c, 2, (otel_attr_t[]){OTEL_ATTR_INT("b", 2), OTEL_ATTR_STR("a", "x")}, 2);
   otel_counter_add(c, 5, (otel_attr_t[]){OTEL_ATTR_STR("a", "y")}, 1);
   otel_counter_add(c, -7, NULL, 0); /* a counter only goes up */
-  request_t *r = collect();
+  request_t *r = test_metrics_collect();
   CHECK(r);
-  const metric_t *m = find(r, "orders");
+  const metric_t *m = test_metrics_find(r, "orders");
   CHECK(m);
   CHECK_STR(m->unit, "1");
   CHECK_STR(m->description, "Orders placed");
@@ -80,7 +54,7 @@ TEST(counter_sums_per_attribute_set_in_any_order) {
     CHECK_INT(p->as_int, !strcmp(a, "x") ? 3 : 5);
     CHECK(p->start_time_unix_nano > 0 && p->time_unix_nano >= p->start_time_unix_nano);
   }
-  request_free(r);
+  test_metrics_request_free(r);
   test_sdk_stop();
 }
 
@@ -89,11 +63,11 @@ TEST(updown_counter_goes_both_ways) {
   otel_counter_t *c = otel_updown_counter("test", "in_flight", "{request}", "");
   otel_counter_add(c, 5, NULL, 0);
   otel_counter_add(c, -3, NULL, 0);
-  request_t *r = collect();
-  const metric_t *m = find(r, "in_flight");
+  request_t *r = test_metrics_collect();
+  const metric_t *m = test_metrics_find(r, "in_flight");
   CHECK(m && !m->sum->is_monotonic);
   CHECK_INT(m->sum->data_points[0]->as_int, 2);
-  request_free(r);
+  test_metrics_request_free(r);
   test_sdk_stop();
 }
 
@@ -104,8 +78,8 @@ TEST(histogram_buckets_and_statistics) {
   const double values[] = {1, 1.5, 2, 5, 6, 0.5};
   for (size_t i = 0; i < 6; i++)
     otel_histogram_record(h, values[i], NULL, 0);
-  request_t *r = collect();
-  const metric_t *m = find(r, "latency");
+  request_t *r = test_metrics_collect();
+  const metric_t *m = test_metrics_find(r, "latency");
   CHECK(m);
   CHECK_INT(m->data_case, OPENTELEMETRY__PROTO__METRICS__V1__METRIC__DATA_HISTOGRAM);
   CHECK_INT(m->histogram->aggregation_temporality, 2);
@@ -121,20 +95,20 @@ TEST(histogram_buckets_and_statistics) {
   CHECK_INT(p->bucket_counts[1], 2);
   CHECK_INT(p->bucket_counts[2], 1);
   CHECK_INT(p->bucket_counts[3], 1);
-  request_free(r);
+  test_metrics_request_free(r);
   test_sdk_stop();
 }
 
 TEST(default_histogram_bounds_are_the_specifications) {
   TEST_SDK_START("X=1");
   otel_histogram_record(otel_histogram("test", "ms", "ms", "", NULL, 0), 7, NULL, 0);
-  request_t *r = collect();
+  request_t *r = test_metrics_collect();
   const Opentelemetry__Proto__Metrics__V1__HistogramDataPoint *p =
-      find(r, "ms")->histogram->data_points[0];
+      test_metrics_find(r, "ms")->histogram->data_points[0];
   CHECK_INT(p->n_explicit_bounds, 15);
   CHECK(p->explicit_bounds[0] == 0 && p->explicit_bounds[14] == 10000);
   CHECK_INT(p->bucket_counts[2], 1); /* (5, 10] */
-  request_free(r);
+  test_metrics_request_free(r);
   test_sdk_stop();
 }
 
@@ -144,8 +118,8 @@ TEST(cardinality_limit_overflows_into_one_point) {
   for (int i = 0; i < OTEL__CARDINALITY_LIMIT + 100; i++)
     otel_counter_add(c, 1, &OTEL_ATTR_INT("user", i), 1);
   otel_counter_add(c, 1, &OTEL_ATTR_INT("user", 0), 1); /* an existing set still counts */
-  request_t *r = collect();
-  const metric_t *m = find(r, "by_user");
+  request_t *r = test_metrics_collect();
+  const metric_t *m = test_metrics_find(r, "by_user");
   CHECK_INT(m->sum->n_data_points, OTEL__CARDINALITY_LIMIT + 1);
   int64_t overflow = -1, user0 = -1;
   for (size_t i = 0; i < m->sum->n_data_points; i++) {
@@ -158,7 +132,7 @@ TEST(cardinality_limit_overflows_into_one_point) {
   }
   CHECK_INT(overflow, 100);
   CHECK_INT(user0, 2);
-  request_free(r);
+  test_metrics_request_free(r);
   test_sdk_stop();
 }
 
@@ -166,19 +140,19 @@ TEST(cumulative_start_time_stays_fixed) {
   TEST_SDK_START("X=1");
   otel_counter_t *c = otel_counter("test", "ticks", "1", "");
   otel_counter_add(c, 1, NULL, 0);
-  request_t *a = collect();
+  request_t *a = test_metrics_collect();
   otel_counter_add(c, 1, NULL, 0);
-  request_t *b = collect();
+  request_t *b = test_metrics_collect();
   const Opentelemetry__Proto__Metrics__V1__NumberDataPoint *pa =
-      find(a, "ticks")->sum->data_points[0];
+      test_metrics_find(a, "ticks")->sum->data_points[0];
   const Opentelemetry__Proto__Metrics__V1__NumberDataPoint *pb =
-      find(b, "ticks")->sum->data_points[0];
+      test_metrics_find(b, "ticks")->sum->data_points[0];
   CHECK(pa->start_time_unix_nano == pb->start_time_unix_nano);
   CHECK(pb->time_unix_nano >= pa->time_unix_nano);
   CHECK_INT(pa->as_int, 1);
   CHECK_INT(pb->as_int, 2); /* cumulative: the total, not the difference */
-  request_free(a);
-  request_free(b);
+  test_metrics_request_free(a);
+  test_metrics_request_free(b);
   test_sdk_stop();
 }
 
@@ -211,8 +185,8 @@ TEST(concurrent_records_add_up_exactly) {
     pthread_create(&t[i], NULL, adder, &p);
   for (int i = 0; i < THREADS; i++)
     pthread_join(t[i], NULL);
-  request_t *r = collect();
-  const metric_t *c = find(r, "concurrent"), *h = find(r, "concurrent.h");
+  request_t *r = test_metrics_collect();
+  const metric_t *c = test_metrics_find(r, "concurrent"), *h = test_metrics_find(r, "concurrent.h");
   CHECK_INT(c->sum->n_data_points, 3);
   CHECK_INT(h->histogram->n_data_points, 3);
   int64_t total = 0;
@@ -226,7 +200,7 @@ TEST(concurrent_records_add_up_exactly) {
   CHECK_INT(total, THREADS * ADDS);
   CHECK_INT(count, THREADS * ADDS);
   CHECK(sum == THREADS * ADDS);
-  request_free(r);
+  test_metrics_request_free(r);
   test_sdk_stop();
 }
 
@@ -238,24 +212,24 @@ TEST(repeated_and_empty_keys_name_the_same_set) {
   otel_counter_add(c, 100, (otel_attr_t[]){OTEL_ATTR_INT("", 9), OTEL_ATTR_INT("a", 2)}, 2);
   otel_counter_add(c, 1000, (otel_attr_t[]){OTEL_ATTR_DOUBLE("d", -0.0)}, 1);
   otel_counter_add(c, 1000, (otel_attr_t[]){OTEL_ATTR_DOUBLE("d", 0.0)}, 1);
-  request_t *r = collect();
-  const metric_t *m = find(r, "keys");
+  request_t *r = test_metrics_collect();
+  const metric_t *m = test_metrics_find(r, "keys");
   CHECK_INT(m->sum->n_data_points, 2);
   for (size_t i = 0; i < m->sum->n_data_points; i++) {
     const Opentelemetry__Proto__Metrics__V1__NumberDataPoint *p = m->sum->data_points[i];
     CHECK_INT(p->n_attributes, 1);
     CHECK_INT(p->as_int, attr(p->attributes, 1, "a") ? 111 : 2000);
   }
-  request_free(r);
+  test_metrics_request_free(r);
   test_sdk_stop();
 }
 
 TEST(an_instrument_without_measurements_is_not_exported) {
   TEST_SDK_START("X=1");
   otel_counter("test", "never_used", "1", "");
-  request_t *r = collect();
-  CHECK(r && !find(r, "never_used"));
-  request_free(r);
+  request_t *r = test_metrics_collect();
+  CHECK(r && !test_metrics_find(r, "never_used"));
+  test_metrics_request_free(r);
   test_sdk_stop();
 }
 
@@ -278,12 +252,12 @@ TEST(observable_counter_and_gauge_report_what_their_callbacks_see) {
   otel_observable_counter("test", "jobs.done", "{job}", "Jobs done", observe_total, NULL);
   otel_observable_gauge("test", "room.temperature", "Cel", "", observe_temperature, &celsius);
   observed_total = 7;
-  request_t *a = collect();
+  request_t *a = test_metrics_collect();
   observed_total = 12;
   celsius = -3.25;
-  request_t *b = collect();
+  request_t *b = test_metrics_collect();
   CHECK(a && b);
-  const metric_t *ca = find(a, "jobs.done"), *cb = find(b, "jobs.done");
+  const metric_t *ca = test_metrics_find(a, "jobs.done"), *cb = test_metrics_find(b, "jobs.done");
   CHECK(ca && cb);
   CHECK_INT(ca->data_case, OPENTELEMETRY__PROTO__METRICS__V1__METRIC__DATA_SUM);
   CHECK(ca->sum->is_monotonic);
@@ -295,7 +269,8 @@ TEST(observable_counter_and_gauge_report_what_their_callbacks_see) {
   CHECK(ca->sum->data_points[0]->start_time_unix_nano > 0);
   CHECK(ca->sum->data_points[0]->start_time_unix_nano ==
         cb->sum->data_points[0]->start_time_unix_nano);
-  const metric_t *ga = find(a, "room.temperature"), *gb = find(b, "room.temperature");
+  const metric_t *ga = test_metrics_find(a, "room.temperature"),
+                 *gb = test_metrics_find(b, "room.temperature");
   CHECK(ga && gb);
   CHECK_INT(ga->data_case, OPENTELEMETRY__PROTO__METRICS__V1__METRIC__DATA_GAUGE);
   CHECK_STR(ga->unit, "Cel");
@@ -303,8 +278,8 @@ TEST(observable_counter_and_gauge_report_what_their_callbacks_see) {
   CHECK(ga->gauge->data_points[0]->as_double == 21.5);
   CHECK(gb->gauge->data_points[0]->as_double == -3.25);
   CHECK(gb->gauge->data_points[0]->time_unix_nano > 0);
-  request_free(a);
-  request_free(b);
+  test_metrics_request_free(a);
+  test_metrics_request_free(b);
   test_sdk_stop();
 }
 
@@ -329,16 +304,17 @@ TEST(delta_sums_and_histograms_reset_at_each_export) {
   otel_histogram_record(latency, 0.5, NULL, 0);
   otel_histogram_record(latency, 5, NULL, 0);
   delta_bytes = 100;
-  request_t *a = collect();
+  request_t *a = test_metrics_collect();
   otel_counter_add(orders, 4, NULL, 0);
   otel_counter_add(queue, -2, NULL, 0);
   otel_histogram_record(latency, 20, NULL, 0);
   delta_bytes = 150;
-  request_t *b = collect();
-  request_t *c = collect(); /* nothing new */
+  request_t *b = test_metrics_collect();
+  request_t *c = test_metrics_collect(); /* nothing new */
   CHECK(a && b && c);
 
-  const metric_t *oa = find(a, "delta.orders"), *ob = find(b, "delta.orders");
+  const metric_t *oa = test_metrics_find(a, "delta.orders"),
+                 *ob = test_metrics_find(b, "delta.orders");
   CHECK(oa && ob);
   CHECK_INT(oa->sum->aggregation_temporality, 1); /* DELTA */
   CHECK(oa->sum->is_monotonic);
@@ -347,9 +323,10 @@ TEST(delta_sums_and_histograms_reset_at_each_export) {
   CHECK_INT(pb->as_int, 4);                              /* reset at the export */
   CHECK(pb->start_time_unix_nano == pa->time_unix_nano); /* and the start moved on */
   CHECK(pa->start_time_unix_nano > 0 && pa->start_time_unix_nano < pa->time_unix_nano);
-  CHECK(find(c, "delta.orders") == NULL); /* unchanged: left out */
+  CHECK(test_metrics_find(c, "delta.orders") == NULL); /* unchanged: left out */
 
-  const metric_t *ha = find(a, "delta.latency"), *hb = find(b, "delta.latency");
+  const metric_t *ha = test_metrics_find(a, "delta.latency"),
+                 *hb = test_metrics_find(b, "delta.latency");
   CHECK(ha && hb);
   CHECK_INT(ha->histogram->aggregation_temporality, 1);
   const bucket_t *xa = ha->histogram->data_points[0], *xb = hb->histogram->data_points[0];
@@ -365,24 +342,26 @@ TEST(delta_sums_and_histograms_reset_at_each_export) {
   CHECK_INT(xb->bucket_counts[0], 0);
   CHECK_INT(xb->bucket_counts[2], 1);
   CHECK(xb->start_time_unix_nano == xa->time_unix_nano);
-  CHECK(find(c, "delta.latency") == NULL);
+  CHECK(test_metrics_find(c, "delta.latency") == NULL);
 
-  const metric_t *qb = find(b, "delta.queue"); /* an up-down counter stays cumulative */
+  const metric_t *qb =
+      test_metrics_find(b, "delta.queue"); /* an up-down counter stays cumulative */
   CHECK(qb);
   CHECK_INT(qb->sum->aggregation_temporality, 2);
   CHECK_INT(qb->sum->data_points[0]->as_int, 3);
 
-  const metric_t *ba = find(a, "delta.bytes"), *bb = find(b, "delta.bytes");
+  const metric_t *ba = test_metrics_find(a, "delta.bytes"),
+                 *bb = test_metrics_find(b, "delta.bytes");
   CHECK(ba && bb); /* an observable counter too, from its totals */
   CHECK_INT(ba->sum->aggregation_temporality, 1);
   CHECK_INT(ba->sum->data_points[0]->as_int, 100);
   CHECK_INT(bb->sum->data_points[0]->as_int, 50);
   CHECK(bb->sum->data_points[0]->start_time_unix_nano == ba->sum->data_points[0]->time_unix_nano);
   CHECK_STR(attr(bb->sum->data_points[0]->attributes, 1, "link"), "up");
-  CHECK(find(c, "delta.bytes") == NULL);
-  request_free(a);
-  request_free(b);
-  request_free(c);
+  CHECK(test_metrics_find(c, "delta.bytes") == NULL);
+  test_metrics_request_free(a);
+  test_metrics_request_free(b);
+  test_metrics_request_free(c);
   test_sdk_stop();
 }
 
@@ -392,19 +371,20 @@ TEST(lowmemory_keeps_observable_counters_cumulative) {
   otel_observable_counter("test", "lowmem.bytes", "By", "", observe_delta_bytes, NULL);
   otel_counter_add(orders, 2, NULL, 0);
   delta_bytes = 500;
-  request_t *a = collect();
+  request_t *a = test_metrics_collect();
   otel_counter_add(orders, 1, NULL, 0);
   delta_bytes = 700;
-  request_t *b = collect();
+  request_t *b = test_metrics_collect();
   CHECK(a && b);
-  const metric_t *ob = find(b, "lowmem.orders"), *bb = find(b, "lowmem.bytes");
+  const metric_t *ob = test_metrics_find(b, "lowmem.orders"),
+                 *bb = test_metrics_find(b, "lowmem.bytes");
   CHECK(ob && bb);
   CHECK_INT(ob->sum->aggregation_temporality, 1);
   CHECK_INT(ob->sum->data_points[0]->as_int, 1);
   CHECK_INT(bb->sum->aggregation_temporality, 2);
   CHECK_INT(bb->sum->data_points[0]->as_int, 700);
-  request_free(a);
-  request_free(b);
+  test_metrics_request_free(a);
+  test_metrics_request_free(b);
   test_sdk_stop();
 }
 

@@ -16,6 +16,7 @@ extern "C" {
 
 typedef struct otel_counter otel_counter_t;
 typedef struct otel_histogram otel_histogram_t;
+struct otel_span; /* otel_span_t, <otel/trace.h> */
 
 /*
  * Creates an instrument of the instrumentation scope `scope`. Strings are
@@ -41,6 +42,13 @@ OTEL_API void otel_counter_add(otel_counter_t *c, int64_t value, const otel_attr
                                size_t n);
 OTEL_API void otel_histogram_record(otel_histogram_t *h, double value, const otel_attr_t *attrs,
                                     size_t n);
+
+/* The same for a measurement made within span, which need not be this
+ * thread's current span (NULL: the current one) and must not have ended:
+ * the span an exemplar of it would point to (OTEL_METRICS_EXEMPLAR_FILTER).
+ * For instrumentation that records a duration as its span ends. */
+OTEL_API void otel_histogram_record_in(otel_histogram_t *h, double value, const otel_attr_t *attrs,
+                                       size_t n, const struct otel_span *span);
 
 /*
  * Observable instruments. At each collection, on the export thread, fn(o, ud)

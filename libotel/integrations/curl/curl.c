@@ -113,7 +113,6 @@ CURLcode otel_curl_perform(CURL *h, const char *method, const char *url,
     otel_span_set_str(s, "error.type", transport_error(rc));
     otel_span_set_status(s, OTEL_STATUS_ERROR, curl_easy_strerror(rc));
   }
-  otel_span_end(s);
   char code[24];
   snprintf(code, sizeof(code), "%ld", status);
   otel_attr_t attrs[3] = {OTEL_ATTR_STR("http.request.method", method)};
@@ -122,6 +121,8 @@ CURLcode otel_curl_perform(CURL *h, const char *method, const char *url,
     attrs[n++] = OTEL_ATTR_INT("http.response.status_code", status);
   if (rc != CURLE_OK || status >= 400)
     attrs[n++] = OTEL_ATTR_STR("error.type", rc != CURLE_OK ? transport_error(rc) : code);
-  otel_histogram_record(otel__http_client_duration(), seconds, attrs, n);
+  /* Before the span ends: an exemplar of the duration points to it. */
+  otel_histogram_record_in(otel__http_client_duration(), seconds, attrs, n, s);
+  otel_span_end(s);
   return rc;
 }

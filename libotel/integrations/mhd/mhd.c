@@ -194,17 +194,18 @@ void otel_mhd_end(otel_mhd_request_t *r, unsigned status) {
       otel_span_set_status(r->span, OTEL_STATUS_ERROR, NULL);
     }
   }
-  otel_span_end(r->span);
-  r->span = NULL;
-  otel_context_release(&r->parent);
   otel_attr_t attrs[4] = {OTEL_ATTR_STR("http.request.method", r->method),
                           OTEL_ATTR_STR("url.scheme", "http"),
                           OTEL_ATTR_INT("http.response.status_code", status)};
-  otel_counter_add(otel__http_server_active_requests(), -1, attrs, 2); /* method and scheme */
   size_t n = status ? 3 : 2;
   if (r->route)
     attrs[n++] = OTEL_ATTR_STR("http.route", r->route);
-  otel_histogram_record(otel__http_server_duration(),
-                        otel__integration_seconds(r->start_ns, otel__integration_now_ns()), attrs,
-                        n);
+  /* Before the span ends: an exemplar of the duration points to it. */
+  otel_histogram_record_in(otel__http_server_duration(),
+                           otel__integration_seconds(r->start_ns, otel__integration_now_ns()),
+                           attrs, n, r->span);
+  otel_span_end(r->span);
+  r->span = NULL;
+  otel_context_release(&r->parent);
+  otel_counter_add(otel__http_server_active_requests(), -1, attrs, 2); /* method and scheme */
 }

@@ -73,7 +73,6 @@ PGresult *otel_pq_exec(PGconn *conn, const otel_pq_statement_t *st, const char *
   bool failed = status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK;
   if (failed)
     record_failure(s, conn, r);
-  otel_span_end(s);
   otel_attr_t attrs[4] = {OTEL_ATTR_STR("db.system.name", "postgresql"),
                           OTEL_ATTR_STR("db.operation.name", st->operation)};
   size_t n = 2;
@@ -82,7 +81,9 @@ PGresult *otel_pq_exec(PGconn *conn, const otel_pq_statement_t *st, const char *
   const char *state = failed && r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
   if (failed)
     attrs[n++] = OTEL_ATTR_STR("error.type", state ? state : "connection_error");
-  otel_histogram_record(otel__db_client_duration(),
-                        otel__integration_seconds(t0, otel__integration_now_ns()), attrs, n);
+  /* Before the span ends: an exemplar of the duration points to it. */
+  otel_histogram_record_in(otel__db_client_duration(),
+                           otel__integration_seconds(t0, otel__integration_now_ns()), attrs, n, s);
+  otel_span_end(s);
   return r;
 }

@@ -439,6 +439,14 @@ int otel__config_load(otel__config_t *c, otel__getenv_fn get, void *ud) {
     otel__warn("OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE=%s is not supported; using "
                "cumulative",
                t);
+  c->exemplar_filter = OTEL__EXEMPLARS_TRACE_BASED;
+  t = env_str(&env, "OTEL_METRICS_EXEMPLAR_FILTER", buf, sizeof(buf));
+  if (t && !strcasecmp(t, "always_on"))
+    c->exemplar_filter = OTEL__EXEMPLARS_ALWAYS_ON;
+  else if (t && !strcasecmp(t, "always_off"))
+    c->exemplar_filter = OTEL__EXEMPLARS_ALWAYS_OFF;
+  else if (t && strcasecmp(t, "trace_based"))
+    otel__warn("OTEL_METRICS_EXEMPLAR_FILTER=%s is not supported; using trace_based", t);
   if (c->metric_interval_ms == 0) {
     otel__warn("OTEL_METRIC_EXPORT_INTERVAL=0 is not allowed; using 60000");
     c->metric_interval_ms = 60000;

@@ -61,6 +61,13 @@ typedef enum {
   OTEL__TEMPORALITY_LOWMEMORY,  /* counters and histograms */
 } otel__temporality_t;
 
+/* OTEL_METRICS_EXEMPLAR_FILTER: which measurements may become exemplars. */
+typedef enum {
+  OTEL__EXEMPLARS_TRACE_BASED, /* those made within a sampled span */
+  OTEL__EXEMPLARS_ALWAYS_ON,
+  OTEL__EXEMPLARS_ALWAYS_OFF,
+} otel__exemplar_filter_t;
+
 typedef struct otel__batch_config {
   uint32_t schedule_delay_ms;
   uint32_t max_queue_size;
@@ -96,6 +103,7 @@ typedef struct otel__config {
   uint32_t metric_interval_ms;
   uint32_t metric_timeout_ms;
   otel__temporality_t metrics_temporality; /* OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE */
+  otel__exemplar_filter_t exemplar_filter; /* OTEL_METRICS_EXEMPLAR_FILTER */
   otel__span_limits_t span_limits;
   char *sensitive_query; /* query parameters whose values are redacted; NULL: the default */
 } otel__config_t;

@@ -7,7 +7,8 @@
  * starting at its time, and leaves out the points that did not change; a
  * delta histogram has no min and max (its cells keep them since the start). Observable
  * instruments' callbacks run here, and each observation is written as a data
- * point as it is made. Like the span encoder it writes backwards, so each
+ * point as it is made. Sum and histogram points carry their exemplars
+ * (metrics/exemplars.h). Like the span encoder it writes backwards, so each
  * scope's metrics are written last instrument first.
  */
 #include "export/otlp_metrics.h"
@@ -29,7 +30,8 @@ typedef struct {
   bool delta; /* inst exports deltas */
   uint64_t now;
   size_t points;
-  uint64_t *buckets; /* room for the largest histogram's counts */
+  uint64_t *buckets;           /* room for the largest histogram's counts */
+  otel__exemplar_t *exemplars; /* and for its exemplars */
   otel__instrument_t *all[MAX_INSTRUMENTS];
   size_t n;
 } encoder_t;
@@ -39,20 +41,48 @@ struct otel_observer {
   encoder_t *e;
 };
 
-/* A NumberDataPoint; start is 0 for a gauge (left out). Its attributes are
- * a point's, or else those of an observation, attrs[0..n). */
+/* A point's exemplars, each as a message of the point's field; a delta
+ * export empties their slots. */
+static void put_exemplars(encoder_t *e, const otel__point_t *p, uint32_t field, bool is_int) {
+  otel__exemplars_t *set = atomic_load_explicit(&p->exemplars, memory_order_acquire);
+  if (!set)
+    return;
+  otel__pbw_t *w = e->w;
+  for (size_t i = otel__exemplars_collect(set, e->delta, e->exemplars); i-- > 0;) {
+    const otel__exemplar_t *x = &e->exemplars[i];
+    size_t mark = otel__pbw_mark(w);
+    if (x->has_ids) {
+      otel__pbw_bytes(w, OTLP_EXEMPLAR_TRACE_ID, x->trace_id, sizeof(x->trace_id));
+      otel__pbw_bytes(w, OTLP_EXEMPLAR_SPAN_ID, x->span_id, sizeof(x->span_id));
+    }
+    if (is_int) {
+      otel__pbw_fixed64(w, OTLP_EXEMPLAR_AS_INT, x->value);
+    } else {
+      double d;
+      memcpy(&d, &x->value, sizeof(d));
+      otel__pbw_double(w, OTLP_EXEMPLAR_AS_DOUBLE, d);
+    }
+    otel__pbw_fixed64(w, OTLP_EXEMPLAR_TIME_UNIX_NANO, x->time_unix_ns);
+    otel__pbw_close(w, field, mark);
+  }
+}
+
+/* A NumberDataPoint; start is 0 for a gauge (left out). Its attributes (and
+ * exemplars) are point p's, or else those of an observation, attrs[0..n). */
 static void put_number(encoder_t *e, bool is_int, int64_t i, double d, uint64_t start,
-                       const otel__attrs_t *kept, const otel_attr_t *attrs, size_t n) {
+                       const otel__point_t *p, const otel_attr_t *attrs, size_t n) {
   otel__pbw_t *w = e->w;
   size_t mark = otel__pbw_mark(w);
+  if (p)
+    put_exemplars(e, p, OTLP_NUMBER_POINT_EXEMPLARS, is_int);
   if (is_int)
     otel__pbw_fixed64(w, OTLP_NUMBER_POINT_AS_INT, (uint64_t)i);
   else
     otel__pbw_double(w, OTLP_NUMBER_POINT_AS_DOUBLE, d);
   otel__pbw_fixed64(w, OTLP_NUMBER_POINT_TIME_UNIX_NANO, e->now);
   otel__pbw_fixed64_nz(w, OTLP_NUMBER_POINT_START_TIME_UNIX_NANO, start);
-  if (kept)
-    otel__otlp_put_attrs(w, OTLP_NUMBER_POINT_ATTRIBUTES, kept);
+  if (p)
+    otel__otlp_put_attrs(w, OTLP_NUMBER_POINT_ATTRIBUTES, &p->attrs);
   else
     otel__otlp_put_attr_array(w, OTLP_NUMBER_POINT_ATTRIBUTES, attrs, n);
   bool gauge = e->inst->kind == OTEL__OBSERVABLE_GAUGE;
@@ -78,7 +108,7 @@ static void put_number_point(otel__point_t *p, void *ud) {
     if (sent && value == 0)
       return; /* unchanged since the last export */
   }
-  put_number(e, true, value, 0, start, &p->attrs, NULL, 0);
+  put_number(e, true, value, 0, start, p, NULL, 0);
 }
 
 /* An observable counter's observation as a delta: the change since the one
@@ -167,6 +197,7 @@ static void put_histogram_point(otel__point_t *p, void *ud) {
   if (e->delta && !histogram_delta(e, p, &v, &start))
     return;
   size_t mark = otel__pbw_mark(w);
+  put_exemplars(e, p, OTLP_HISTOGRAM_POINT_EXEMPLARS, false);
   if (!e->delta) { /* the cells keep the extremes since the start only */
     otel__pbw_double(w, OTLP_HISTOGRAM_POINT_MAX, v.max);
     otel__pbw_double(w, OTLP_HISTOGRAM_POINT_MIN, v.min);
@@ -259,8 +290,12 @@ int otel__otlp_metrics_encode(otel__pbw_t *w, const otel__resource_t *resource, 
   otel__pbw_reset(w);
   otel__metrics_each(collect, &e);
   e.buckets = malloc((most_buckets(&e) + 1) * sizeof(uint64_t));
-  if (!e.buckets)
+  e.exemplars = malloc((most_buckets(&e) + 1) * sizeof(otel__exemplar_t));
+  if (!e.buckets || !e.exemplars) {
+    free(e.buckets);
+    free(e.exemplars);
     return -ENOMEM;
+  }
   size_t resource_metrics = otel__pbw_mark(w);
   /* Scopes in order of their first instrument, each written once. */
   for (size_t k = e.n; k-- > 0;) {
@@ -280,6 +315,7 @@ int otel__otlp_metrics_encode(otel__pbw_t *w, const otel__resource_t *resource, 
   otel__otlp_put_resource(w, OTLP_RESOURCE_METRICS_RESOURCE, &resource->attrs);
   otel__pbw_close(w, OTLP_METRICS_RESOURCE_METRICS, resource_metrics);
   free(e.buckets);
+  free(e.exemplars);
   *points = e.points;
   return w->failed ? -ENOMEM : 0;
 }

@@ -14,6 +14,7 @@
 
 #include "common/clock.h"
 #include "common/state.h"
+#include "trace/span.h"
 
 static const double DEFAULT_BOUNDS[] = {0,   5,   10,   25,   50,   75,   100,  250,
                                         500, 750, 1000, 2500, 5000, 7500, 10000};
@@ -280,8 +281,8 @@ static size_t bucket_of(const otel__instrument_t *inst, double v) {
   return lo;
 }
 
-static void record_histogram(const otel__instrument_t *inst, otel__cell_t *c, double v) {
-  atomic_fetch_add_explicit(&c->buckets[bucket_of(inst, v)], 1, memory_order_relaxed);
+static void record_histogram(otel__cell_t *c, size_t bucket, double v) {
+  atomic_fetch_add_explicit(&c->buckets[bucket], 1, memory_order_relaxed);
   double old = atomic_load_explicit(&c->sum, memory_order_relaxed);
   while (!atomic_compare_exchange_weak_explicit(&c->sum, &old, old + v, memory_order_relaxed,
                                                 memory_order_relaxed)) {
@@ -296,9 +297,11 @@ static void record_histogram(const otel__instrument_t *inst, otel__cell_t *c, do
   }
 }
 
-/* Finds (or makes) the point and applies one measurement to this thread's cell. */
+/* Finds (or makes) the point and applies one measurement to this thread's
+ * cell; offers it as an exemplar when the filter lets it (span: the span
+ * context it was made in, or NULL for this thread's current one). */
 static void record(otel__instrument_t *inst, int64_t ivalue, double dvalue,
-                   const otel_attr_t *attrs, size_t n) {
+                   const otel_attr_t *attrs, size_t n, const otel_span_context_t *span) {
   if (!inst->name || !otel__sdk_enabled())
     return;
   otel__point_t *p = NULL;
@@ -310,23 +313,39 @@ static void record(otel__instrument_t *inst, int64_t ivalue, double dvalue,
   otel__cell_t *c = cell_for(inst, p);
   if (!c)
     return;
-  if (inst->kind == OTEL__HISTOGRAM)
-    record_histogram(inst, c, dvalue);
-  else
+  const otel_span_context_t *sc = otel__exemplar_context(span);
+  if (inst->kind == OTEL__HISTOGRAM) {
+    size_t bucket = bucket_of(inst, dvalue);
+    record_histogram(c, bucket, dvalue);
+    uint64_t bits;
+    memcpy(&bits, &dvalue, sizeof(bits));
+    if (sc)
+      otel__exemplar_offer(&p->exemplars, (uint32_t)inst->n_bounds + 1, (int)bucket, bits, sc);
+  } else {
     atomic_fetch_add_explicit(&c->sum_int, ivalue, memory_order_relaxed);
+    if (sc)
+      otel__exemplar_offer(&p->exemplars, 1, -1, (uint64_t)ivalue, sc);
+  }
 }
 
 void otel_counter_add(otel_counter_t *c, int64_t value, const otel_attr_t *attrs, size_t n) {
   otel__instrument_t *inst = (otel__instrument_t *)c;
   if (inst && (inst->kind == OTEL__COUNTER || inst->kind == OTEL__UPDOWN_COUNTER) &&
       (value >= 0 || inst->kind == OTEL__UPDOWN_COUNTER))
-    record(inst, value, 0, attrs, n);
+    record(inst, value, 0, attrs, n, NULL);
 }
 
 void otel_histogram_record(otel_histogram_t *h, double value, const otel_attr_t *attrs, size_t n) {
   otel__instrument_t *inst = (otel__instrument_t *)h;
   if (inst && inst->kind == OTEL__HISTOGRAM && value == value) /* NaN measures nothing */
-    record(inst, 0, value, attrs, n);
+    record(inst, 0, value, attrs, n, NULL);
+}
+
+void otel_histogram_record_in(otel_histogram_t *h, double value, const otel_attr_t *attrs, size_t n,
+                              const otel_span_t *span) {
+  otel__instrument_t *inst = (otel__instrument_t *)h;
+  if (inst && inst->kind == OTEL__HISTOGRAM && value == value)
+    record(inst, 0, value, attrs, n, span ? &span->ctx : NULL);
 }
 
 /* --- collection --- */
@@ -406,6 +425,9 @@ static void point_restart(otel__point_t *p, void *ud) {
     for (size_t b = 0; b < buckets; b++)
       atomic_store_explicit(&c->buckets[b], 0, memory_order_relaxed);
   }
+  otel__exemplars_t *exemplars = atomic_load_explicit(&p->exemplars, memory_order_relaxed);
+  if (exemplars)
+    otel__exemplars_clear(exemplars);
   uint64_t *last_buckets = p->last.buckets;
   memset(&p->last, 0, sizeof(p->last));
   if ((p->last.buckets = last_buckets))

@@ -17,6 +17,7 @@
 
 #include "common/attrs.h"
 #include "common/config.h"
+#include "metrics/exemplars.h"
 
 /* Distinct attribute sets per instrument; further sets go to one overflow
  * point marked otel.metric.overflow=true, as the specification says. */
@@ -48,6 +49,7 @@ typedef struct otel__point {
   otel__arena_t arena;
   uint64_t start_unix_ns; /* the first measurement: cumulative points start there */
   _Atomic(otel__cell_t *) cells[OTEL__SHARDS];
+  _Atomic(otel__exemplars_t *) exemplars; /* made on the first exemplar */
   /* Delta temporality: what the last export sent (its totals and time), so
    * that the next one sends the change since. The exporting thread alone
    * reads and writes it. */
