@@ -7,6 +7,7 @@ set -u
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BIN=${BIN:-$TOP/build/release/bin}
 WORK=$(mktemp -d /tmp/articles-test.XXXXXX)
+PORTS_TAKEN=$WORK/ports-taken # free_port never hands out a port twice
 chmod 755 "$WORK"
 PIDS=()
 STATUS=

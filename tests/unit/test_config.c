@@ -31,6 +31,11 @@ TEST(defaults_are_the_specifications) {
   CHECK_INT(c.span_limits.event_count, 128);
   CHECK_INT(c.span_limits.link_count, 128);
   CHECK_INT(c.metrics_temporality, OTEL__TEMPORALITY_CUMULATIVE);
+  CHECK_INT(c.metric_interval_ms, 60000);
+  CHECK_INT(c.metric_timeout_ms, 30000);
+  CHECK_INT(c.exemplar_filter, OTEL__EXEMPLARS_TRACE_BASED);
+  CHECK_INT(c.blrp.schedule_delay_ms, 1000);
+  CHECK_INT(c.blrp.max_queue_size, 2048);
   otel__config_free(&c);
 }
 
@@ -283,6 +288,15 @@ TEST(batch_sizes_are_checked) {
   TEST_CONFIG_LOAD(&c, "OTEL_BSP_MAX_QUEUE_SIZE=99999999999");
   CHECK_INT(c.bsp.max_queue_size, 1u << 20); /* hard cap */
   otel__config_free(&c);
+  /* log records' own, and the metric reader's */
+  TEST_CONFIG_LOAD(&c, "OTEL_BLRP_SCHEDULE_DELAY=250", "OTEL_BLRP_MAX_EXPORT_BATCH_SIZE=64",
+                   "OTEL_METRIC_EXPORT_INTERVAL=1500", "OTEL_METRIC_EXPORT_TIMEOUT=700");
+  CHECK_INT(c.blrp.schedule_delay_ms, 250);
+  CHECK_INT(c.blrp.max_export_batch_size, 64);
+  CHECK_INT(c.bsp.schedule_delay_ms, 5000);
+  CHECK_INT(c.metric_interval_ms, 1500);
+  CHECK_INT(c.metric_timeout_ms, 700);
+  otel__config_free(&c);
 }
 
 TEST(limits_general_and_span_specific) {
@@ -294,8 +308,14 @@ TEST(limits_general_and_span_specific) {
   CHECK_INT(c.span_limits.event_count, 3);
   CHECK_INT(c.span_limits.link_attr_count, 2);
   otel__config_free(&c);
-  TEST_CONFIG_LOAD(&c, "OTEL_ATTRIBUTE_COUNT_LIMIT=10", "OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT=20");
+  TEST_CONFIG_LOAD(&c, "OTEL_ATTRIBUTE_COUNT_LIMIT=10", "OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT=20",
+                   "OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT=32",
+                   "OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT=64", "OTEL_SPAN_LINK_COUNT_LIMIT=4",
+                   "OTEL_EVENT_ATTRIBUTE_COUNT_LIMIT=5");
   CHECK_INT(c.span_limits.attr_count, 20);
+  CHECK_INT(c.span_limits.attr_value_length, 64);
+  CHECK_INT(c.span_limits.link_count, 4);
+  CHECK_INT(c.span_limits.event_attr_count, 5);
   otel__config_free(&c);
 }
 

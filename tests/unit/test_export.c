@@ -43,6 +43,8 @@ static size_t span_count(const request_t *req) {
   return n;
 }
 
+#define CLIENT_END_NS 4102444800000000000ull /* 2100-01-01 */
+
 /* A server span with a client child, as a request handler makes them. */
 static int two_spans(void) {
   const otel_tracer_t *t = otel_tracer_get("export.test", "0.1");
@@ -51,7 +53,7 @@ static int two_spans(void) {
   otel_scope_t scope = otel_span_attach(server);
   otel_span_t *client = otel_span_start(t, "SELECT items", OTEL_SPAN_KIND_CLIENT, NULL);
   otel_span_set_int(client, "rows", 1);
-  otel_span_end(client);
+  otel_span_end_at(client, CLIENT_END_NS); /* an end time of the caller's */
   otel_scope_end(&scope);
   otel_span_end(server);
   EXPECT(otel_shutdown(5000) == 0);
@@ -76,6 +78,7 @@ static void check_two_spans(const request_t *req) {
   CHECK(!memcmp(client->trace_id.data, server->trace_id.data, 16));
   CHECK(!memcmp(client->parent_span_id.data, server->span_id.data, 8));
   CHECK(server->end_time_unix_nano >= server->start_time_unix_nano);
+  CHECK(client->end_time_unix_nano == CLIENT_END_NS);
   CHECK_STR(server->attributes[0]->value->string_value, "/items/{id}");
 }
 
@@ -551,6 +554,25 @@ TEST(log_records_are_exported_with_their_trace) {
   receiver_stop(r);
 }
 
+/* A log record queued for a minute, flushed, and the process gone without
+ * a shutdown: only the flush can have sent it. */
+static int log_record_flushed(void) {
+  otel_log(OTEL_SEVERITY_WARN, "export.test", "flushed", NULL, 0);
+  EXPECT(otel_force_flush(5000) == 0);
+  _exit(0);
+}
+
+TEST(force_flush_sends_the_queued_log_records) {
+  receiver_t *r;
+  CHECK_INT(test_in_child(&r, NULL,
+                          ENV("OTEL_TRACES_EXPORTER=none", "OTEL_BLRP_SCHEDULE_DELAY=60000"),
+                          log_record_flushed),
+            0);
+  CHECK_INT(receiver_count(r), 1);
+  CHECK_STR(receiver_get(r, 0)->path, "/v1/logs");
+  receiver_stop(r);
+}
+
 static char console_path[64];
 
 static int console_spans(void) {
@@ -614,4 +636,5 @@ TEST_MAIN("export", TEST_CASE(protobuf_export_arrives_intact),
           TEST_CASE(a_json_partial_success_is_logged),
           TEST_CASE(console_prints_one_json_line_per_span), TEST_CASE(a_disabled_sdk_sends_nothing),
           TEST_CASE(log_records_are_exported_with_their_trace),
+          TEST_CASE(force_flush_sends_the_queued_log_records),
           TEST_CASE(the_sdk_reports_its_own_exports_and_drops_as_metrics))

@@ -120,6 +120,12 @@ TEST(attributes_of_every_type) {
   CHECK_INT(otel__attrs_find(&s->attrs, "i")->v.i, 7);
   otel_span_set_str(s, "i", "now a string");
   CHECK_INT(otel__attrs_find(&s->attrs, "i")->type, OTEL_VALUE_STRING);
+  /* NULL strings are recorded as empty ones, as otel/otel.h says */
+  const char *with_null[] = {"x", NULL};
+  otel_span_set_str(s, "null", NULL);
+  otel_span_set_attr(s, &OTEL_ATTR_ARRAY("nulls", OTEL_VALUE_STRING_ARRAY, with_null, 2));
+  CHECK_STR(otel__attrs_find(&s->attrs, "null")->v.s, "");
+  CHECK_STR(((const char *const *)otel__attrs_find(&s->attrs, "nulls")->v.array.items)[1], "");
   otel_span_end(s);
   test_sdk_stop();
 }

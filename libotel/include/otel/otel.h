@@ -35,7 +35,8 @@ typedef enum otel_value_type {
 } otel_value_type_t;
 
 /* One attribute. Everything it points to is borrowed for the duration of the
- * call it is passed to: the SDK copies what it keeps. */
+ * call it is passed to: the SDK copies what it keeps. A NULL string value
+ * (or string array item) is recorded as the empty string. */
 typedef struct otel_attr {
   const char *key;
   otel_value_type_t type;

@@ -66,10 +66,12 @@ int otel_force_flush(uint32_t timeout_ms) {
     return 0;
   uint64_t deadline = otel__deadline_after_ms(timeout_ms);
   int rc = otel__sdk.spans ? otel__batch_flush(otel__sdk.spans, timeout_ms) : 0;
-  int rc2 = otel__sdk.metrics
-                ? otel__reader_flush(otel__sdk.metrics, (uint32_t)otel__ms_until(deadline))
-                : 0;
-  return rc ? rc : rc2;
+  int logs_rc =
+      otel__sdk.logs ? otel__batch_flush(otel__sdk.logs, (uint32_t)otel__ms_until(deadline)) : 0;
+  int metrics_rc = otel__sdk.metrics
+                       ? otel__reader_flush(otel__sdk.metrics, (uint32_t)otel__ms_until(deadline))
+                       : 0;
+  return rc ? rc : logs_rc ? logs_rc : metrics_rc;
 }
 
 int otel_shutdown(uint32_t timeout_ms) {
