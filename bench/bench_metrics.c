@@ -4,7 +4,8 @@
  * http.server.request.duration, on one thread and then on several threads at
  * once recording into the same points (the case where a shared lock or a
  * shared cache line would show); and a histogram record made within a
- * sampled span, each of which is offered as an exemplar. Prints the median
+ * sampled span, each of which is offered as an exemplar; and both through
+ * handles bound to their attribute set once. Prints the median
  * and p99 of the per-call cost over rounds of 1000 calls on each thread.
  */
 #include <otel/metrics.h>
@@ -21,6 +22,7 @@
 
 typedef struct {
   bool histogram;
+  bool bound;   /* through a handle bound to the set once (otel_*_bind) */
   bool in_span; /* the calls are made within a sampled span */
   otel_counter_t *counter;
   uint64_t samples[ROUNDS];
@@ -29,9 +31,15 @@ typedef struct {
 
 static otel_counter_t *shared_counter;
 static otel_histogram_t *histogram;
+static otel_bound_counter_t *bound_counter;
+static otel_bound_histogram_t *bound_histogram;
 
 static void one_call(const worker_t *w, int i) {
-  if (w->histogram) {
+  if (w->bound && w->histogram) {
+    otel_bound_histogram_record(bound_histogram, 0.0004 * (i & 63));
+  } else if (w->bound) {
+    otel_bound_counter_add(bound_counter, 1);
+  } else if (w->histogram) {
     otel_attr_t attrs[] = {OTEL_ATTR_STR("http.request.method", "GET"),
                            OTEL_ATTR_STR("http.route", "/api/articles/{id}"),
                            OTEL_ATTR_INT("http.response.status_code", 200),
@@ -65,7 +73,8 @@ static void *work(void *arg) {
 /* separate: each thread records into an instrument of its own, a control
  * that shows what the machine does with that many threads when nothing at
  * all is shared. */
-static void run(const char *what, bool histogram_call, int threads, bool separate, bool in_span) {
+static void run(const char *what, bool histogram_call, int threads, bool separate, bool in_span,
+                bool bound) {
   worker_t *w = calloc((size_t)threads, sizeof(*w));
   pthread_t *t = calloc((size_t)threads, sizeof(*t));
   pthread_barrier_t start;
@@ -77,6 +86,7 @@ static void run(const char *what, bool histogram_call, int threads, bool separat
   for (int i = 0; i < threads; i++) {
     w[i].histogram = histogram_call;
     w[i].in_span = in_span;
+    w[i].bound = bound;
     w[i].counter = shared_counter;
     if (separate) {
       char name[32];
@@ -97,7 +107,7 @@ static void run(const char *what, bool histogram_call, int threads, bool separat
       all[(size_t)i * ROUNDS + r] = w[i].samples[r];
   }
   size_t n = (size_t)threads * ROUNDS;
-  printf("%-17s %2d thread%s  median %4llu ns  p99 %5llu ns  all threads %6.1fM calls/s\n", what,
+  printf("%-18s %2d thread%s  median %4llu ns  p99 %5llu ns  all threads %6.1fM calls/s\n", what,
          threads, threads == 1 ? " " : "s", (unsigned long long)bench_quantile(all, n, 0.5),
          (unsigned long long)bench_quantile(all, n, 0.99), (double)n * PER_ROUND / seconds / 1e6);
   pthread_barrier_destroy(&start);
@@ -123,13 +133,24 @@ int main(void) {
          PER_ROUND, cores);
   int counts[] = {1, cores, 6 * cores}; /* 6 x cores: the services' default WORKER_THREADS */
   for (int k = 0; k < 3; k++)
-    run("counter add", false, counts[k], false, false);
+    run("counter add", false, counts[k], false, false, false);
   for (int k = 0; k < 3; k++)
-    run("histogram record", true, counts[k], false, false);
+    run("histogram record", true, counts[k], false, false, false);
   for (int k = 0; k < 2; k++) /* an exemplar offered at each call */
-    run("histogram in span", true, counts[k], false, true);
+    run("histogram in span", true, counts[k], false, true, false);
+  otel_attr_t counted[] = {OTEL_ATTR_STR("outcome", "created")};
+  otel_attr_t timed[] = {OTEL_ATTR_STR("http.request.method", "GET"),
+                         OTEL_ATTR_STR("http.route", "/api/articles/{id}"),
+                         OTEL_ATTR_INT("http.response.status_code", 200),
+                         OTEL_ATTR_STR("url.scheme", "http")};
+  bound_counter = otel_counter_bind(shared_counter, counted, 1);
+  bound_histogram = otel_histogram_bind(histogram, timed, 4);
+  for (int k = 0; k < 2; k++)
+    run("bound counter add", false, counts[k], false, false, true);
+  for (int k = 0; k < 2; k++)
+    run("bound histogram", true, counts[k], false, false, true);
   printf("control: no data shared between the threads\n");
-  run("counter add", false, cores, true, false);
+  run("counter add", false, cores, true, false, false);
   otel_shutdown(1000);
   return 0;
 }

@@ -388,9 +388,57 @@ TEST(lowmemory_keeps_observable_counters_cumulative) {
   test_sdk_stop();
 }
 
+/* A bound handle records into the same point as the instrument with the
+ * same set; a second bind gives the same handle; unusable ones do nothing. */
+TEST(bound_instruments_record_into_their_sets_point) {
+  TEST_SDK_START("X=1");
+  otel_counter_t *c = otel_counter("test", "bound.orders", "1", "");
+  otel_attr_t set[] = {OTEL_ATTR_STR("a", "x"), OTEL_ATTR_INT("b", 2)};
+  otel_attr_t reversed[] = {OTEL_ATTR_INT("b", 2), OTEL_ATTR_STR("a", "x")};
+  otel_bound_counter_t *bound = otel_counter_bind(c, set, 2);
+  CHECK(otel_counter_bind(c, reversed, 2) == bound);
+  otel_bound_counter_add(bound, 5);
+  otel_counter_add(c, 2, reversed, 2);
+  otel_bound_counter_add(bound, -1); /* a counter only goes up */
+  otel_bound_counter_add(otel_counter_bind(c, NULL, 0), 9);
+  otel_histogram_t *h = otel_histogram("test", "bound.latency", "ms", "", NULL, 0);
+  otel_bound_histogram_t *bh = otel_histogram_bind(h, set, 2);
+  otel_bound_histogram_record(bh, 3);
+  otel_histogram_record(h, 30, set, 2);
+  otel_bound_histogram_record(bh, 0.0 / 0.0); /* NaN measures nothing */
+  /* unusable handles */
+  otel_bound_counter_add(otel_counter_bind(NULL, set, 2), 1);
+  otel_bound_counter_add(otel_counter_bind((otel_counter_t *)h, set, 2), 1);
+  otel_bound_histogram_record(otel_histogram_bind((otel_histogram_t *)c, set, 2), 1);
+  otel_bound_counter_add(NULL, 1);
+  otel_bound_histogram_record(NULL, 1);
+  otel_counter_t *updown = otel_updown_counter("test", "bound.inflight", "1", "");
+  otel_bound_counter_t *ub = otel_counter_bind(updown, NULL, 0);
+  otel_bound_counter_add(ub, 3);
+  otel_bound_counter_add(ub, -2);
+  request_t *r = test_metrics_collect();
+  CHECK(r);
+  const metric_t *m = test_metrics_find(r, "bound.orders");
+  CHECK(m && m->sum->n_data_points == 2);
+  for (size_t i = 0; i < 2; i++) {
+    const Opentelemetry__Proto__Metrics__V1__NumberDataPoint *p = m->sum->data_points[i];
+    CHECK_INT(p->as_int, p->n_attributes == 2 ? 7 : 9); /* 5 + 2; the empty set 9 */
+  }
+  m = test_metrics_find(r, "bound.latency");
+  CHECK(m && m->histogram->n_data_points == 1);
+  CHECK_INT(m->histogram->data_points[0]->count, 2);
+  CHECK(m->histogram->data_points[0]->sum == 33);
+  m = test_metrics_find(r, "bound.inflight");
+  CHECK(m && m->sum->n_data_points == 1);
+  CHECK_INT(m->sum->data_points[0]->as_int, 1);
+  test_metrics_request_free(r);
+  test_sdk_stop();
+}
+
 TEST_MAIN("metrics", TEST_CASE(counter_sums_per_attribute_set_in_any_order),
           TEST_CASE(delta_sums_and_histograms_reset_at_each_export),
           TEST_CASE(lowmemory_keeps_observable_counters_cumulative),
+          TEST_CASE(bound_instruments_record_into_their_sets_point),
           TEST_CASE(updown_counter_goes_both_ways), TEST_CASE(histogram_buckets_and_statistics),
           TEST_CASE(default_histogram_bounds_are_the_specifications),
           TEST_CASE(cardinality_limit_overflows_into_one_point),

@@ -51,6 +51,29 @@ OTEL_API void otel_histogram_record_in(otel_histogram_t *h, double value, const 
                                        size_t n, const struct otel_span *span);
 
 /*
+ * Bound instruments: an attribute set resolved to its data point once, so
+ * that each measurement is only an add into this thread's cell: no hashing,
+ * no lookup. For the sets a program records again and again. A measurement
+ * through a handle counts exactly as one with the same set through the
+ * instrument. Binding the same set again returns the same handle, which
+ * lives as long as the process (a set past the cardinality limit binds to
+ * the overflow point). A NULL instrument, one of another kind, or no memory
+ * gives a handle that records nothing. attrs are borrowed. Thread-safe.
+ */
+typedef struct otel_bound_counter otel_bound_counter_t;
+typedef struct otel_bound_histogram otel_bound_histogram_t;
+
+OTEL_API otel_bound_counter_t *otel_counter_bind(otel_counter_t *c, const otel_attr_t *attrs,
+                                                 size_t n);
+OTEL_API void otel_bound_counter_add(otel_bound_counter_t *c, int64_t value);
+OTEL_API otel_bound_histogram_t *otel_histogram_bind(otel_histogram_t *h, const otel_attr_t *attrs,
+                                                     size_t n);
+OTEL_API void otel_bound_histogram_record(otel_bound_histogram_t *h, double value);
+/* As otel_histogram_record_in(): the measurement was made within span. */
+OTEL_API void otel_bound_histogram_record_in(otel_bound_histogram_t *h, double value,
+                                             const struct otel_span *span);
+
+/*
  * Observable instruments. At each collection, on the export thread, fn(o, ud)
  * reports the current values with otel_observe_*: for a counter the running
  * total (monotonic, cumulative since the instrument was created), for a

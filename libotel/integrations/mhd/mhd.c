@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "bound_cache.h"
 #include "support.h"
 #include "text.h"
 #include "durations.h"
@@ -200,10 +201,16 @@ void otel_mhd_end(otel_mhd_request_t *r, unsigned status) {
   size_t n = status ? 3 : 2;
   if (r->route)
     attrs[n++] = OTEL_ATTR_STR("http.route", r->route);
-  /* Before the span ends: an exemplar of the duration points to it. */
-  otel_histogram_record_in(otel__http_server_duration(),
-                           otel__integration_seconds(r->start_ns, otel__integration_now_ns()),
-                           attrs, n, r->span);
+  /* Before the span ends: an exemplar of the duration points to it. The
+   * set is the method, the route and the status: bound once, kept. */
+  static otel__bound_cache_t durations;
+  double seconds = otel__integration_seconds(r->start_ns, otel__integration_now_ns());
+  otel_bound_histogram_t *bound = otel__bound_cache_get(&durations, otel__http_server_duration(),
+                                                        r->method, r->route, status, attrs, n);
+  if (bound)
+    otel_bound_histogram_record_in(bound, seconds, r->span);
+  else
+    otel_histogram_record_in(otel__http_server_duration(), seconds, attrs, n, r->span);
   otel_span_end(r->span);
   r->span = NULL;
   otel_context_release(&r->parent);

@@ -146,7 +146,8 @@ static otel__point_t *lookup(const otel__point_table_t *t, uint64_t hash, const 
   }
 }
 
-static otel__point_t *point_new(uint64_t hash, const otel_attr_t *attrs, size_t n) {
+static otel__point_t *point_new(otel__instrument_t *inst, uint64_t hash, const otel_attr_t *attrs,
+                                size_t n) {
   otel__point_t *p = calloc(1, sizeof(*p));
   if (!p)
     return NULL;
@@ -161,6 +162,7 @@ static otel__point_t *point_new(uint64_t hash, const otel_attr_t *attrs, size_t 
     return NULL;
   }
   p->start_unix_ns = otel__now_unix_ns();
+  p->bound = (otel__bound_t){inst, p};
   return p;
 }
 
@@ -194,7 +196,7 @@ static otel__point_t *overflow_locked(otel__instrument_t *inst) {
   otel__point_t *p = atomic_load_explicit(&inst->overflow, memory_order_relaxed);
   if (!p) {
     otel_attr_t flag = OTEL_ATTR_BOOL("otel.metric.overflow", true);
-    if ((p = point_new(0, &flag, 1)))
+    if ((p = point_new(inst, 0, &flag, 1)))
       atomic_store_explicit(&inst->overflow, p, memory_order_release);
   }
   return p;
@@ -205,7 +207,7 @@ static otel__point_t *add_locked(otel__instrument_t *inst, uint64_t hash, const 
   otel__point_table_t *t = atomic_load_explicit(&inst->table, memory_order_relaxed);
   if ((!t || (inst->n + 1) * 2 > t->cap) && !grow_locked(inst))
     return NULL;
-  otel__point_t *p = point_new(hash, set, n);
+  otel__point_t *p = point_new(inst, hash, set, n);
   if (p) {
     place(atomic_load_explicit(&inst->table, memory_order_relaxed), p);
     inst->n++;
@@ -297,19 +299,11 @@ static void record_histogram(otel__cell_t *c, size_t bucket, double v) {
   }
 }
 
-/* Finds (or makes) the point and applies one measurement to this thread's
- * cell; offers it as an exemplar when the filter lets it (span: the span
- * context it was made in, or NULL for this thread's current one). */
-static void record(otel__instrument_t *inst, int64_t ivalue, double dvalue,
-                   const otel_attr_t *attrs, size_t n, const otel_span_context_t *span) {
-  if (!inst->name || !otel__sdk_enabled())
-    return;
-  otel__point_t *p = NULL;
-  if (n <= OTEL__METRIC_ATTRS_MAX)
-    p = lookup(atomic_load_explicit(&inst->table, memory_order_acquire),
-               otel__attr_set_hash(attrs, n), attrs, n);
-  if (!p && !(p = point_slow(inst, attrs, n)))
-    return;
+/* One measurement into point p: this thread's cell, and an exemplar when
+ * the filter offers it (span: the span context it was made in, or NULL for
+ * this thread's current one). */
+static void apply(otel__instrument_t *inst, otel__point_t *p, int64_t ivalue, double dvalue,
+                  const otel_span_context_t *span) {
   otel__cell_t *c = cell_for(inst, p);
   if (!c)
     return;
@@ -326,6 +320,20 @@ static void record(otel__instrument_t *inst, int64_t ivalue, double dvalue,
     if (sc)
       otel__exemplar_offer(&p->exemplars, 1, -1, (uint64_t)ivalue, sc);
   }
+}
+
+/* Finds (or makes) the point of the set attrs and applies one measurement. */
+static void record(otel__instrument_t *inst, int64_t ivalue, double dvalue,
+                   const otel_attr_t *attrs, size_t n, const otel_span_context_t *span) {
+  if (!inst->name || !otel__sdk_enabled())
+    return;
+  otel__point_t *p = NULL;
+  if (n <= OTEL__METRIC_ATTRS_MAX)
+    p = lookup(atomic_load_explicit(&inst->table, memory_order_acquire),
+               otel__attr_set_hash(attrs, n), attrs, n);
+  if (!p && !(p = point_slow(inst, attrs, n)))
+    return;
+  apply(inst, p, ivalue, dvalue, span);
 }
 
 void otel_counter_add(otel_counter_t *c, int64_t value, const otel_attr_t *attrs, size_t n) {
@@ -346,6 +354,45 @@ void otel_histogram_record_in(otel_histogram_t *h, double value, const otel_attr
   otel__instrument_t *inst = (otel__instrument_t *)h;
   if (inst && inst->kind == OTEL__HISTOGRAM && value == value)
     record(inst, 0, value, attrs, n, span ? &span->ctx : NULL);
+}
+
+/* --- bound instruments: a point resolved once --- */
+
+static const otel__bound_t unbound; /* records nothing */
+
+static const otel__bound_t *bind(otel__instrument_t *inst, const otel_attr_t *attrs, size_t n) {
+  otel__point_t *p = inst && inst->name ? otel__instrument_point(inst, attrs, n) : NULL;
+  return p ? &p->bound : &unbound;
+}
+
+otel_bound_counter_t *otel_counter_bind(otel_counter_t *c, const otel_attr_t *attrs, size_t n) {
+  otel__instrument_t *inst = (otel__instrument_t *)c;
+  bool counter = inst && (inst->kind == OTEL__COUNTER || inst->kind == OTEL__UPDOWN_COUNTER);
+  return (otel_bound_counter_t *)bind(counter ? inst : NULL, attrs, n);
+}
+
+otel_bound_histogram_t *otel_histogram_bind(otel_histogram_t *h, const otel_attr_t *attrs,
+                                            size_t n) {
+  otel__instrument_t *inst = (otel__instrument_t *)h;
+  return (otel_bound_histogram_t *)bind(inst && inst->kind == OTEL__HISTOGRAM ? inst : NULL, attrs,
+                                        n);
+}
+
+void otel_bound_counter_add(otel_bound_counter_t *c, int64_t value) {
+  const otel__bound_t *b = (const otel__bound_t *)c;
+  if (b && b->point && (value >= 0 || b->inst->kind == OTEL__UPDOWN_COUNTER) && otel__sdk_enabled())
+    apply(b->inst, b->point, value, 0, NULL);
+}
+
+void otel_bound_histogram_record_in(otel_bound_histogram_t *h, double value,
+                                    const otel_span_t *span) {
+  const otel__bound_t *b = (const otel__bound_t *)h;
+  if (b && b->point && value == value && otel__sdk_enabled())
+    apply(b->inst, b->point, 0, value, span ? &span->ctx : NULL);
+}
+
+void otel_bound_histogram_record(otel_bound_histogram_t *h, double value) {
+  otel_bound_histogram_record_in(h, value, NULL);
 }
 
 /* --- collection --- */

@@ -43,7 +43,18 @@ typedef struct otel__cell {
   _Atomic uint64_t buckets[]; /* histograms: n_bounds + 1 */
 } otel__cell_t;
 
-typedef struct otel__point {
+typedef struct otel__point otel__point_t;
+typedef struct otel__instrument otel__instrument_t;
+
+/* What a bound instrument's handle is (otel_counter_bind): an instrument
+ * and one of its points. Each point holds its own, so binding the same set
+ * twice gives the same handle, and a handle lives as long as its point. */
+typedef struct otel__bound {
+  otel__instrument_t *inst;
+  otel__point_t *point;
+} otel__bound_t;
+
+struct otel__point {
   uint64_t hash;
   otel__attrs_t attrs; /* the set, deduplicated */
   otel__arena_t arena;
@@ -61,7 +72,8 @@ typedef struct otel__point {
     uint64_t unix_ns;
     uint64_t *buckets; /* histograms: n_bounds + 1, made at the first delta export */
   } last;
-} otel__point_t;
+  otel__bound_t bound; /* {its instrument, itself}: its set's handle, bound */
+};
 
 /* A point's numbers added up over its cells, at one moment of collection. */
 typedef struct otel__point_value {
@@ -79,7 +91,7 @@ typedef struct otel__point_table {
   _Atomic(otel__point_t *) slots[];
 } otel__point_table_t;
 
-typedef struct otel__instrument {
+struct otel__instrument {
   otel__instrument_kind_t kind;
   char *scope, *name, *unit, *description;
   double *bounds;
@@ -92,7 +104,7 @@ typedef struct otel__instrument {
   size_t n;
   _Atomic(otel__point_t *) overflow;
   struct otel__instrument *next;
-} otel__instrument_t;
+};
 
 /* Calls fn for every instrument, in creation order, with the registry locked:
  * fn must not create instruments. */
