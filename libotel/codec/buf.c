@@ -157,47 +157,105 @@ static size_t utf8_sequence(const unsigned char *s, size_t n) {
   return len;
 }
 
-void otlp_buf_json_string(otlp_buf_t *b, const char *str, size_t n) {
-  const unsigned char *s = (const unsigned char *)str;
-  otlp_buf_putc(b, '"');
+/* 1 for the bytes a JSON string takes as they are: printable ASCII but '"'
+ * and '\\' (and DEL, which JSON allows). One lookup a byte, where the run
+ * below would otherwise test four ranges. A row is 32 bytes: 0x00-0x1f,
+ * 0x20-0x3f, ... */
+static const uint8_t JSON_PLAIN[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+
+/* What one byte of a JSON string can become at most: "\u00XX". */
+#define JSON_GROWTH 6
+/* A string is escaped this many bytes at a time: straight into the buffer,
+ * reserved once for the worst case, when its cap leaves room for that... */
+#define JSON_DIRECT 4096
+/* ...else through a block of the stack, appended as it is (the cap then
+ * decides exactly, as for any append). */
+#define JSON_STAGED 256
+
+/* Escapes s[0..n) as JSON string content into out, which has room for
+ * n * JSON_GROWTH bytes; returns the bytes written. Invalid UTF-8 becomes
+ * U+FFFD. */
+static size_t json_escape(const unsigned char *s, size_t n, char *out) {
+  char *o = out;
   size_t i = 0;
   while (i < n) {
     size_t run = i;
-    /* Copy the longest stretch that needs no escaping in one go. */
-    while (run < n && s[run] >= 0x20 && s[run] < 0x80 && s[run] != '"' && s[run] != '\\')
+    while (run < n && JSON_PLAIN[s[run]]) /* the longest stretch that needs nothing */
       run++;
-    otlp_buf_append(b, s + i, run - i);
-    i = run;
-    if (i >= n)
+    memcpy(o, s + i, run - i);
+    o += run - i;
+    if ((i = run) >= n)
       break;
-    unsigned char c = s[i];
+    unsigned char c = s[i++];
     if (c == '"' || c == '\\') {
-      char esc[2] = {'\\', (char)c};
-      otlp_buf_append(b, esc, 2);
-      i++;
-    } else if (c == '\n') {
-      otlp_buf_append(b, "\\n", 2);
-      i++;
-    } else if (c == '\r') {
-      otlp_buf_append(b, "\\r", 2);
-      i++;
-    } else if (c == '\t') {
-      otlp_buf_append(b, "\\t", 2);
-      i++;
+      *o++ = '\\', *o++ = (char)c;
+    } else if (c == '\n' || c == '\r' || c == '\t') {
+      *o++ = '\\', *o++ = c == '\n' ? 'n' : c == '\r' ? 'r' : 't';
     } else if (c < 0x20) {
-      char esc[6] = {'\\', 'u', '0', '0', HEX[c >> 4], HEX[c & 15]};
-      otlp_buf_append(b, esc, 6);
-      i++;
+      memcpy(o, "\\u00", 4);
+      o[4] = HEX[c >> 4], o[5] = HEX[c & 15];
+      o += 6;
     } else {
-      size_t len = utf8_sequence(s + i, n - i);
+      size_t len = utf8_sequence(s + i - 1, n - i + 1);
       if (len) {
-        otlp_buf_append(b, s + i, len);
-        i += len;
+        memcpy(o, s + i - 1, len);
+        o += len, i += len - 1;
       } else {
-        otlp_buf_append(b, "\xef\xbf\xbd", 3);
-        i++;
+        memcpy(o, "\xef\xbf\xbd", 3);
+        o += 3;
       }
     }
+  }
+  return (size_t)(o - out);
+}
+
+/* Where a block of the string that starts at i may end, at most `most`
+ * bytes on: not inside a UTF-8 sequence (a valid one is kept whole; bytes
+ * that are not one are replaced either way). */
+static size_t block_end(const unsigned char *s, size_t i, size_t n, size_t most) {
+  if (n - i <= most)
+    return n;
+  size_t end = i + most;
+  for (int k = 0; k < 3 && (s[end] & 0xc0) == 0x80; k++)
+    end--;
+  return end;
+}
+
+void otlp_buf_json_string(otlp_buf_t *b, const char *str, size_t n) {
+  const unsigned char *s = (const unsigned char *)str;
+  bool room = !b->max || b->len + JSON_DIRECT * JSON_GROWTH + 2 <= b->max;
+  if (n <= JSON_DIRECT && room) { /* the usual string: one reservation, quotes and all */
+    if (otlp_buf_reserve(b, n * JSON_GROWTH + 2)) {
+      char *o = b->data + b->len;
+      *o++ = '"';
+      o += json_escape(s, n, o);
+      *o++ = '"';
+      b->len = (size_t)(o - b->data);
+    }
+    return;
+  }
+  otlp_buf_putc(b, '"');
+  for (size_t i = 0; i < n && !b->failed;) {
+    bool direct = !b->max || b->len + JSON_DIRECT * JSON_GROWTH + 2 <= b->max;
+    size_t end = block_end(s, i, n, direct ? JSON_DIRECT : JSON_STAGED);
+    if (direct) {
+      if (!otlp_buf_reserve(b, (end - i) * JSON_GROWTH))
+        return;
+      b->len += json_escape(s + i, end - i, b->data + b->len);
+    } else {
+      char staged[JSON_STAGED * JSON_GROWTH];
+      otlp_buf_append(b, staged, json_escape(s + i, end - i, staged));
+    }
+    i = end;
   }
   otlp_buf_putc(b, '"');
 }
@@ -280,18 +338,30 @@ const char *otlp_buf_cstr(otlp_buf_t *b) {
   return b->data;
 }
 
-/* A lowercase hex digit's value; -1 otherwise (uppercase included). */
-static int hex_digit(char c) { return c >= 'A' && c <= 'F' ? -1 : otlp_hex_value(c); }
+/* Each byte's value as a lowercase hex digit, plus one; 0 for any other
+ * byte (uppercase included). The ids of every traceparent a server reads
+ * are decoded here. A row is 32 bytes, as above. */
+static const uint8_t LOWER_HEX_PLUS_1[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  0,  0,  0,  0,  0,  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  0,  0,  0,  0,  0,  0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  0,  0,  0,  0,  0,  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 11, 12, 13, 14, 15, 16, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  0,  0,  0,  0,  0,  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  0,  0,  0,  0,  0,  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  0,  0,  0,  0,  0,  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  0,  0,  0,  0,  0,  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  0,  0,  0,  0,  0,  0, 0, 0, 0, 0, 0, 0, 0,
+};
 
 int otlp_hex_decode(const char *s, size_t n, uint8_t *out) {
+  const unsigned char *p = (const unsigned char *)s;
+  bool bad = false;
   for (size_t i = 0; i < n; i++) {
-    int hi = hex_digit(s[2 * i]);
-    int lo = hi < 0 ? -1 : hex_digit(s[2 * i + 1]);
-    if (lo < 0)
-      return -1;
-    out[i] = (uint8_t)(hi << 4 | lo);
+    unsigned hi = LOWER_HEX_PLUS_1[p[2 * i]], lo = LOWER_HEX_PLUS_1[p[2 * i + 1]];
+    bad |= !hi | !lo;
+    out[i] = (uint8_t)((hi - 1) << 4 | ((lo - 1) & 0x0f));
   }
-  return 0;
+  return bad ? -1 : 0;
 }
 
 int otlp_hex_value(char c) {

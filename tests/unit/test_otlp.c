@@ -481,6 +481,36 @@ TEST(json_string_escaping) {
   otlp_buf_free(&b);
 }
 
+/* Long strings are escaped a block at a time, straight into the buffer or,
+ * near a capped buffer's end, through the stack: a four-byte character
+ * across every block boundary comes out whole, and a cap is met exactly. */
+TEST(json_strings_across_blocks) {
+  static char in[10000], expected[10003];
+  for (size_t i = 0; i < sizeof(in); i++)
+    in[i] = (char)('a' + i % 26);
+  for (size_t at = 254; at + 4 < sizeof(in); at += 256) /* straddles 256 and 4096 too */
+    memcpy(in + at, "\xf0\x9f\x98\x80", 4);
+  expected[0] = '"';
+  memcpy(expected + 1, in, sizeof(in));
+  memcpy(expected + 1 + sizeof(in), "\"", 2);
+  size_t caps[] = {0, sizeof(in) + 2}; /* none, and exactly what it takes */
+  for (size_t k = 0; k < 2; k++) {
+    otlp_buf_t b;
+    otlp_buf_init(&b, caps[k]);
+    otlp_buf_json_string(&b, in, sizeof(in));
+    CHECK(!b.failed);
+    CHECK_INT(b.len, sizeof(in) + 2);
+    CHECK(!memcmp(b.data, expected, b.len));
+    otlp_buf_free(&b);
+  }
+  otlp_buf_t b; /* one byte short of the cap: it fails, having written no more */
+  otlp_buf_init(&b, sizeof(in) + 1);
+  otlp_buf_json_string(&b, in, sizeof(in));
+  CHECK(b.failed);
+  CHECK(b.len <= sizeof(in) + 1);
+  otlp_buf_free(&b);
+}
+
 TEST(base64_and_hex) {
   otlp_buf_t b;
   otlp_buf_init(&b, 0);
@@ -580,5 +610,6 @@ TEST_MAIN("otlp", TEST_CASE(protobuf_carries_every_field), TEST_CASE(json_follow
           TEST_CASE(json_reads_back_into_the_same_message),
           TEST_CASE(field_numbers_match_the_proto_files), TEST_CASE(zero_attribute_values_survive),
           TEST_CASE(large_batches_encode_across_buffer_growth), TEST_CASE(json_string_escaping),
-          TEST_CASE(base64_and_hex), TEST_CASE(doubles_written_as_printf_would),
+          TEST_CASE(json_strings_across_blocks), TEST_CASE(base64_and_hex),
+          TEST_CASE(doubles_written_as_printf_would),
           TEST_CASE(small_strings_written_as_printf_would), TEST_CASE(buffer_cap_fails_cleanly))

@@ -75,14 +75,35 @@ static const char *header_line(void *carrier, const char *name, size_t index) {
   return NULL;
 }
 
-/* The semantic conventions' method: known methods as is, others "_OTHER". */
-static const char *known_method(const char *m) {
-  static const char *const methods[] = {"GET",     "POST",  "PUT",   "DELETE", "HEAD",
-                                        "OPTIONS", "PATCH", "TRACE", "CONNECT"};
-  for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++)
-    if (!strcmp(m, methods[i]))
-      return methods[i];
-  return "_OTHER";
+/* The semantic conventions' methods: the known ones as they are, the others
+ * "_OTHER" (the last). */
+static const char *const METHODS[] = {"GET",     "POST",  "PUT",   "DELETE",  "HEAD",
+                                      "OPTIONS", "PATCH", "TRACE", "CONNECT", "_OTHER"};
+#define N_METHODS (sizeof(METHODS) / sizeof(METHODS[0]))
+
+static size_t method_index(const char *m) {
+  size_t i = 0;
+  while (i < N_METHODS - 1 && strcmp(m, METHODS[i]))
+    i++;
+  return i;
+}
+
+static const char *known_method(const char *m) { return METHODS[method_index(m)]; }
+
+/* http.server.active_requests, bound to each method's set (the method and
+ * the scheme) on first use: a request adds and takes away one without a
+ * lookup. */
+static otel_bound_counter_t *active_requests(const char *method) {
+  static _Atomic(otel_bound_counter_t *) bound[N_METHODS];
+  size_t i = method_index(method);
+  otel_bound_counter_t *b = atomic_load_explicit(&bound[i], memory_order_acquire);
+  if (!b) { /* racing first calls bind the same point */
+    otel_attr_t set[] = {OTEL_ATTR_STR("http.request.method", METHODS[i]),
+                         OTEL_ATTR_STR("url.scheme", "http")};
+    b = otel_counter_bind(otel__http_server_active_requests(), set, 2);
+    atomic_store_explicit(&bound[i], b, memory_order_release);
+  }
+  return b;
 }
 
 static void set_server_address(otel_span_t *s, const char *host) {
@@ -119,9 +140,7 @@ void otel_mhd_begin(otel_mhd_request_t *r, struct MHD_Connection *c, const char 
   otel_propagation_extract(&r->parent, header_line, &h);
   const char *m = known_method(method);
   r->method = m;
-  otel_attr_t active[] = {OTEL_ATTR_STR("http.request.method", m),
-                          OTEL_ATTR_STR("url.scheme", "http")};
-  otel_counter_add(otel__http_server_active_requests(), 1, active, 2);
+  otel_bound_counter_add(active_requests(m), 1);
   r->span = otel_span_start(otel__integration_tracer(&tracer, "libotel.mhd"), m,
                             OTEL_SPAN_KIND_SERVER, &r->parent);
   if (!otel_span_is_recording(r->span))
@@ -214,5 +233,5 @@ void otel_mhd_end(otel_mhd_request_t *r, unsigned status) {
   otel_span_end(r->span);
   r->span = NULL;
   otel_context_release(&r->parent);
-  otel_counter_add(otel__http_server_active_requests(), -1, attrs, 2); /* method and scheme */
+  otel_bound_counter_add(active_requests(r->method), -1);
 }

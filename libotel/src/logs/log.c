@@ -18,6 +18,8 @@
 #include "logs/stdout_writer.h"
 
 #define LINE_MAX_BYTES (64 * 1024)
+/* Room made at once for a line: more than most lines take. */
+#define LINE_USUAL_BYTES 1024
 /* A line past LINE_MAX_BYTES is written again with its longest strings cut
  * to a share of this (what the keys, numbers and markers leave room for),
  * then to half of that, and so on: it is shortened, never dropped. */
@@ -176,6 +178,7 @@ void otel_log(otel_severity_t severity, const char *logger, const char *message,
               const otel_attr_t *attrs, size_t n) {
   otlp_buf_t line; /* per call: a per-thread buffer would outlive pool threads */
   otlp_buf_init(&line, LINE_MAX_BYTES);
+  otlp_buf_reserve(&line, LINE_USUAL_BYTES); /* one allocation for most lines */
 
   const otel_span_context_t *sc = otel__current_span_context();
   bool valid = otel_span_context_is_valid(sc);
