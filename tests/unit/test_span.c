@@ -156,14 +156,14 @@ TEST(literal_key_attributes) {
   TEST_SDK_START("OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT=2", "OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT=4");
   otel_span_t *s = otel_span_start(tracer(), "literal", OTEL_SPAN_KIND_INTERNAL, NULL);
   char value[] = "abcdefgh";
-  OTEL__SPAN_STR(s, "url.path", value);
+  OTEL_SPAN_SET_STR(s, "url.path", value);
   value[0] = 'X';
   const otel_attr_t *a = otel__attrs_find(&s->attrs, "url.path");
   CHECK(a && !strcmp(a->v.s, "abcd") && a->v.s != value);
-  OTEL__SPAN_INT(s, "server.port", 80);
-  OTEL__SPAN_INT(s, "server.port", 8080);
+  OTEL_SPAN_SET_INT(s, "server.port", 80);
+  OTEL_SPAN_SET_INT(s, "server.port", 8080);
   otel_span_set_int(s, "server.port", 8081); /* a copied key finds a literal one */
-  OTEL__SPAN_STR(s, "error.type", "500");
+  OTEL_SPAN_SET_STR(s, "error.type", "500");
   CHECK_INT(s->attrs.n, 2);
   CHECK_INT(s->attrs.dropped, 1);
   CHECK_INT(otel__attrs_find(&s->attrs, "server.port")->v.i, 8081);
@@ -176,18 +176,18 @@ TEST(literal_key_attributes) {
 TEST(a_server_span_fits_its_block) {
   TEST_SDK_START("X=1");
   otel_span_t *s = otel_span_start(tracer(), "POST /api/articles", OTEL_SPAN_KIND_SERVER, NULL);
-  OTEL__SPAN_STR(s, "client.address", "192.168.100.200");
-  OTEL__SPAN_STR(s, "http.request.method", "POST");
-  OTEL__SPAN_STR(s, "url.path", "/api/articles");
-  OTEL__SPAN_STR(s, "url.query", "limit=20&offset=40");
-  OTEL__SPAN_STR(s, "url.scheme", "http");
-  OTEL__SPAN_STR(s, "network.protocol.version", "1.1");
-  OTEL__SPAN_STR(s, "user_agent.original",
-                 "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Firefox/128.0");
-  OTEL__SPAN_STR(s, "server.address", "articles.example.com");
-  OTEL__SPAN_INT(s, "server.port", 8080);
-  OTEL__SPAN_STR(s, "http.route", "/api/articles");
-  OTEL__SPAN_INT(s, "http.response.status_code", 201);
+  OTEL_SPAN_SET_STR(s, "client.address", "192.168.100.200");
+  OTEL_SPAN_SET_STR(s, "http.request.method", "POST");
+  OTEL_SPAN_SET_STR(s, "url.path", "/api/articles");
+  OTEL_SPAN_SET_STR(s, "url.query", "limit=20&offset=40");
+  OTEL_SPAN_SET_STR(s, "url.scheme", "http");
+  OTEL_SPAN_SET_STR(s, "network.protocol.version", "1.1");
+  OTEL_SPAN_SET_STR(s, "user_agent.original",
+                    "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Firefox/128.0");
+  OTEL_SPAN_SET_STR(s, "server.address", "articles.example.com");
+  OTEL_SPAN_SET_INT(s, "server.port", 8080);
+  OTEL_SPAN_SET_STR(s, "http.route", "/api/articles");
+  OTEL_SPAN_SET_INT(s, "http.response.status_code", 201);
   otel_span_set_int(s, "article.id", 123456);
   CHECK_INT(s->attrs.n, 12);
   CHECK(s->arena.chunks == NULL);
@@ -203,7 +203,7 @@ TEST(keys_alike_in_length_or_prefix_stay_apart) {
   otel_span_set_int(s, "key.b", 2);
   otel_span_set_int(s, "key", 3);
   otel_span_set_int(s, "key.ab", 4);
-  OTEL__SPAN_INT(s, "key.b", 5);
+  OTEL_SPAN_SET_INT(s, "key.b", 5);
   CHECK_INT(s->attrs.n, 4);
   CHECK_INT(otel__attrs_find(&s->attrs, "key.a")->v.i, 1);
   CHECK_INT(otel__attrs_find(&s->attrs, "key.b")->v.i, 5);

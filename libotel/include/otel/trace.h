@@ -87,6 +87,16 @@ OTEL_API void otel_span_set_int(otel_span_t *span, const char *key, int64_t valu
 OTEL_API void otel_span_set_bool(otel_span_t *span, const char *key, bool value);
 OTEL_API void otel_span_set_double(otel_span_t *span, const char *key, double value);
 
+/* For a key that is a string literal: kept as given, not copied, its
+ * length known when compiled. Instrumentation that sets the same keys on
+ * every request saves the copy and the strlen of each. A key that is not a
+ * literal does not compile ("" key). */
+OTEL_API void otel_span_set_literal(otel_span_t *span, const otel_attr_t *attr, size_t key_len);
+#define OTEL_SPAN_SET_STR(span, key, value)                                                        \
+  otel_span_set_literal((span), &OTEL_ATTR_STR("" key, (value)), sizeof(key) - 1)
+#define OTEL_SPAN_SET_INT(span, key, value)                                                        \
+  otel_span_set_literal((span), &OTEL_ATTR_INT("" key, (value)), sizeof(key) - 1)
+
 /* Renames the span (e.g. once a router knows the route template). */
 OTEL_API void otel_span_update_name(otel_span_t *span, const char *name);
 

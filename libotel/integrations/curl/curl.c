@@ -72,9 +72,9 @@ CURLcode otel_curl_perform(CURL *h, const char *method, const char *url,
   otel_span_t *s = otel_span_start(otel__integration_tracer(&tracer, "libotel.curl"), method,
                                    OTEL_SPAN_KIND_CLIENT, NULL);
   if (otel_span_is_recording(s)) {
-    otel_span_set_str(s, "http.request.method", method);
+    OTEL_SPAN_SET_STR(s, "http.request.method", method);
     char redacted[2048];
-    otel_span_set_str(
+    OTEL_SPAN_SET_STR(
         s, "url.full",
         otel_url_needs_redaction(url) ? otel_url_redact(url, redacted, sizeof(redacted)) : url);
     set_server_attrs(s, url);
@@ -99,18 +99,18 @@ CURLcode otel_curl_perform(CURL *h, const char *method, const char *url,
     long version = 0;
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
     curl_easy_getinfo(h, CURLINFO_HTTP_VERSION, &version);
-    otel_span_set_int(s, "http.response.status_code", status);
+    OTEL_SPAN_SET_INT(s, "http.response.status_code", status);
     const char *v = protocol_version(version);
     if (v)
-      otel_span_set_str(s, "network.protocol.version", v);
+      OTEL_SPAN_SET_STR(s, "network.protocol.version", v);
     if (status >= 400) {
       char type[24];
       snprintf(type, sizeof(type), "%ld", status);
-      otel_span_set_str(s, "error.type", type);
+      OTEL_SPAN_SET_STR(s, "error.type", type);
       otel_span_set_status(s, OTEL_STATUS_ERROR, NULL);
     }
   } else {
-    otel_span_set_str(s, "error.type", transport_error(rc));
+    OTEL_SPAN_SET_STR(s, "error.type", transport_error(rc));
     otel_span_set_status(s, OTEL_STATUS_ERROR, curl_easy_strerror(rc));
   }
   char code[24];

@@ -128,7 +128,7 @@ static void set_client_address(otel_span_t *s, struct MHD_Connection *c) {
     inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, text,
               sizeof(text));
   if (text[0])
-    otel_span_set_str(s, "client.address", text);
+    OTEL_SPAN_SET_STR(s, "client.address", text);
 }
 
 void otel_mhd_begin(otel_mhd_request_t *r, struct MHD_Connection *c, const char *method,
@@ -145,26 +145,26 @@ void otel_mhd_begin(otel_mhd_request_t *r, struct MHD_Connection *c, const char 
                             OTEL_SPAN_KIND_SERVER, &r->parent);
   if (!otel_span_is_recording(r->span))
     return;
-  otel_span_set_str(r->span, "http.request.method", m);
+  OTEL_SPAN_SET_STR(r->span, "http.request.method", m);
   if (m[0] == '_')
-    otel_span_set_str(r->span, "http.request.method_original", method);
+    OTEL_SPAN_SET_STR(r->span, "http.request.method_original", method);
   const char *query = uri ? strchr(uri, '?') : NULL;
   if (uri) {
     char path[2048];
     size_t n = query ? (size_t)(query - uri) : strlen(uri);
-    otel_span_set_str(r->span, "url.path", otel__str_copy(path, sizeof(path), uri, n));
+    OTEL_SPAN_SET_STR(r->span, "url.path", otel__str_copy(path, sizeof(path), uri, n));
   }
   if (query && query[1]) {
     char redacted[2048];
-    otel_span_set_str(r->span, "url.query", otel_url_redact(query, redacted, sizeof(redacted)) + 1);
+    OTEL_SPAN_SET_STR(r->span, "url.query", otel_url_redact(query, redacted, sizeof(redacted)) + 1);
   }
-  otel_span_set_str(r->span, "url.scheme", "http");
+  OTEL_SPAN_SET_STR(r->span, "url.scheme", "http");
   set_server_address(r->span, h.first[H_HOST]);
   set_client_address(r->span, c);
   if (version && !strncmp(version, "HTTP/", 5))
-    otel_span_set_str(r->span, "network.protocol.version", version + 5);
+    OTEL_SPAN_SET_STR(r->span, "network.protocol.version", version + 5);
   if (h.first[H_USER_AGENT])
-    otel_span_set_str(r->span, "user_agent.original", h.first[H_USER_AGENT]);
+    OTEL_SPAN_SET_STR(r->span, "user_agent.original", h.first[H_USER_AGENT]);
 }
 
 void otel_mhd_set_route(otel_mhd_request_t *r, const char *method, const char *route) {
@@ -174,7 +174,7 @@ void otel_mhd_set_route(otel_mhd_request_t *r, const char *method, const char *r
   char name[512];
   otel_span_update_name(r->span,
                         otel__str_join(name, sizeof(name), known_method(method), ' ', route));
-  otel_span_set_str(r->span, "http.route", route);
+  OTEL_SPAN_SET_STR(r->span, "http.route", route);
 }
 
 void otel_mhd_enter(otel_mhd_request_t *r) {
@@ -206,11 +206,11 @@ void otel_mhd_end(otel_mhd_request_t *r, unsigned status) {
     return;
   otel_mhd_leave(r);
   if (status) {
-    otel_span_set_int(r->span, "http.response.status_code", status);
+    OTEL_SPAN_SET_INT(r->span, "http.response.status_code", status);
     if (status >= 500) {
       char type[12];
       snprintf(type, sizeof(type), "%u", status);
-      otel_span_set_str(r->span, "error.type", type);
+      OTEL_SPAN_SET_STR(r->span, "error.type", type);
       otel_span_set_status(r->span, OTEL_STATUS_ERROR, NULL);
     }
   }

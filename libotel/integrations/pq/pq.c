@@ -19,26 +19,26 @@ int otel_pq_prepare(PGconn *conn, const otel_pq_statement_t *st) {
 }
 
 static void set_connection_attrs(otel_span_t *s, PGconn *conn) {
-  otel_span_set_str(s, "db.system.name", "postgresql");
+  OTEL_SPAN_SET_STR(s, "db.system.name", "postgresql");
   const char *db = PQdb(conn);
   if (db && *db)
-    otel_span_set_str(s, "db.namespace", db);
+    OTEL_SPAN_SET_STR(s, "db.namespace", db);
   const char *host = PQhost(conn);
   if (host && *host && host[0] != '/') /* a socket directory is not an address */
-    otel_span_set_str(s, "server.address", host);
+    OTEL_SPAN_SET_STR(s, "server.address", host);
   const char *port = PQport(conn);
   if (port && *port)
-    otel_span_set_int(s, "server.port", atoi(port));
+    OTEL_SPAN_SET_INT(s, "server.port", atoi(port));
 }
 
 /* ERROR status with the SQLSTATE, or a connection error when there is none. */
 static void record_failure(otel_span_t *s, PGconn *conn, const PGresult *r) {
   const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
   if (state) {
-    otel_span_set_str(s, "db.response.status_code", state);
-    otel_span_set_str(s, "error.type", state);
+    OTEL_SPAN_SET_STR(s, "db.response.status_code", state);
+    OTEL_SPAN_SET_STR(s, "error.type", state);
   } else {
-    otel_span_set_str(s, "error.type", "connection_error");
+    OTEL_SPAN_SET_STR(s, "error.type", "connection_error");
   }
   const char *msg = r ? PQresultErrorMessage(r) : PQerrorMessage(conn);
   char line[256];
@@ -56,10 +56,10 @@ PGresult *otel_pq_exec(PGconn *conn, const otel_pq_statement_t *st, const char *
                                    OTEL_SPAN_KIND_CLIENT, NULL);
   if (otel_span_is_recording(s)) {
     set_connection_attrs(s, conn);
-    otel_span_set_str(s, "db.query.text", st->sql);
-    otel_span_set_str(s, "db.operation.name", st->operation);
+    OTEL_SPAN_SET_STR(s, "db.query.text", st->sql);
+    OTEL_SPAN_SET_STR(s, "db.operation.name", st->operation);
     if (st->collection)
-      otel_span_set_str(s, "db.collection.name", st->collection);
+      OTEL_SPAN_SET_STR(s, "db.collection.name", st->collection);
   }
   uint64_t t0 = otel__integration_now_ns();
   PGresult *r;

@@ -29,9 +29,9 @@ void otel__host_header_parts(const char *host, otel__url_parts_t *out) {
 
 void otel__span_set_server(otel_span_t *s, const otel__url_parts_t *parts) {
   if (parts->host[0])
-    otel_span_set_str(s, "server.address", parts->host);
+    OTEL_SPAN_SET_STR(s, "server.address", parts->host);
   if (parts->port)
-    otel_span_set_int(s, "server.port", parts->port);
+    OTEL_SPAN_SET_INT(s, "server.port", parts->port);
 }
 
 static _Thread_local struct {

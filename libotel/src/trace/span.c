@@ -142,7 +142,7 @@ void otel_span_set_attr(otel_span_t *span, const otel_attr_t *attr) {
     otel__attrs_set(&span->attrs, &span->arena, attr, span_attr_limits());
 }
 
-void otel__span_set_literal(otel_span_t *span, const otel_attr_t *attr, size_t klen) {
+void otel_span_set_literal(otel_span_t *span, const otel_attr_t *attr, size_t klen) {
   if (span && span->recording)
     otel__attrs_set_literal_key(&span->attrs, &span->arena, attr, klen, span_attr_limits());
 }

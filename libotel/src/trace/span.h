@@ -64,15 +64,6 @@ extern const otel_tracer_t otel__default_tracer;
 void otel__tracers_fork_prepare(void);
 void otel__tracers_fork_after(void);
 
-/* For the integrations, which set many attributes on every request: the key
- * is kept as given, not copied, so it must be a string literal, as these
- * macros make sure ("" key does not compile otherwise). */
-void otel__span_set_literal(otel_span_t *span, const otel_attr_t *attr, size_t klen);
-#define OTEL__SPAN_STR(span, key, value)                                                           \
-  otel__span_set_literal((span), &OTEL_ATTR_STR("" key, (value)), sizeof(key) - 1)
-#define OTEL__SPAN_INT(span, key, value)                                                           \
-  otel__span_set_literal((span), &OTEL_ATTR_INT("" key, (value)), sizeof(key) - 1)
-
 /* Frees a span and everything it recorded. Accepts NULL. */
 void otel__span_free(otel_span_t *span);
 
