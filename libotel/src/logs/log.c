@@ -66,6 +66,10 @@ static void put_asctime(otlp_buf_t *b, uint64_t ns) {
   otlp_buf_putc(b, '"');
 }
 
+/* A key of the line's own, a string literal that needs no escaping: one
+ * append of its text with the comma, quotes and colon around it. */
+#define PUT_OWN_KEY(b, key) otlp_buf_append((b), ",\"" key "\":", sizeof(",\"" key "\":") - 1)
+
 static void put_key(otlp_buf_t *b, const char *key) {
   otlp_buf_putc(b, ',');
   otlp_buf_json_string(b, key, strlen(key));
@@ -145,13 +149,13 @@ static void format_line(otlp_buf_t *line, otel_severity_t severity, const char *
                         const otel_span_context_t *sc, uint64_t now, size_t cut) {
   otlp_buf_puts(line, "{\"asctime\":");
   put_asctime(line, now);
-  put_key(line, "levelname");
+  PUT_OWN_KEY(line, "levelname");
   put_str(line, level_name(severity));
-  put_key(line, "name");
+  PUT_OWN_KEY(line, "name");
   put_str(line, logger ? logger : "");
-  put_key(line, "message");
+  PUT_OWN_KEY(line, "message");
   put_text(line, message ? message : "", cut);
-  put_key(line, "otelTraceID");
+  PUT_OWN_KEY(line, "otelTraceID");
   if (sc) {
     otlp_buf_putc(line, '"');
     otlp_buf_hex(line, sc->trace_id, OTEL_TRACE_ID_SIZE);
@@ -161,9 +165,9 @@ static void format_line(otlp_buf_t *line, otel_severity_t severity, const char *
   } else {
     otlp_buf_puts(line, "\"0\",\"otelSpanID\":\"0\"");
   }
-  put_key(line, "otelTraceSampled");
+  PUT_OWN_KEY(line, "otelTraceSampled");
   otlp_buf_puts(line, sc && (sc->flags & OTEL_TRACE_FLAG_SAMPLED) ? "true" : "false");
-  put_key(line, "otelServiceName");
+  PUT_OWN_KEY(line, "otelServiceName");
   put_str(line, otel__sdk_service_name());
   for (size_t i = 0; i < n; i++) {
     if (!attrs[i].key)
