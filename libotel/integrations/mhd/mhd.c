@@ -224,8 +224,10 @@ void otel_mhd_end(otel_mhd_request_t *r, unsigned status) {
    * set is the method, the route and the status: bound once, kept. */
   static otel__bound_cache_t durations;
   double seconds = otel__integration_seconds(r->start_ns, otel__integration_now_ns());
-  otel_bound_histogram_t *bound = otel__bound_cache_get(&durations, otel__http_server_duration(),
-                                                        r->method, r->route, status, attrs, n);
+  /* (The number tells a request without a route from one whose route is "".) */
+  otel_bound_histogram_t *bound =
+      otel__bound_cache_get(&durations, otel__http_server_duration(), r->method, r->route,
+                            (int64_t)status * 2 + (r->route != NULL), attrs, n);
   if (bound)
     otel_bound_histogram_record_in(bound, seconds, r->span);
   else
