@@ -260,11 +260,18 @@ void otlp_buf_json_string(otlp_buf_t *b, const char *str, size_t n) {
   otlp_buf_putc(b, '"');
 }
 
+/* Each byte's two hex digits, so that an id costs a copy per byte. */
+#define NIBBLE(x) ((char)((x) < 10 ? '0' + (x) : 'a' + (x)-10))
+#define PAIR(b)                                                                                    \
+  { NIBBLE((b) >> 4), NIBBLE((b)&15) }
+#define PAIRS4(b) PAIR(b), PAIR((b) + 1), PAIR((b) + 2), PAIR((b) + 3)
+#define PAIRS16(b) PAIRS4(b), PAIRS4((b) + 4), PAIRS4((b) + 8), PAIRS4((b) + 12)
+#define PAIRS64(b) PAIRS16(b), PAIRS16((b) + 16), PAIRS16((b) + 32), PAIRS16((b) + 48)
+static const char HEX_PAIRS[256][2] = {PAIRS64(0), PAIRS64(64), PAIRS64(128), PAIRS64(192)};
+
 void otlp_hex_encode(const uint8_t *p, size_t n, char *out) {
-  for (size_t i = 0; i < n; i++) {
-    out[2 * i] = HEX[p[i] >> 4];
-    out[2 * i + 1] = HEX[p[i] & 15];
-  }
+  for (size_t i = 0; i < n; i++)
+    memcpy(out + 2 * i, HEX_PAIRS[p[i]], 2);
   out[2 * n] = '\0';
 }
 

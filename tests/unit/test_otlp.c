@@ -606,7 +606,72 @@ TEST(buffer_cap_fails_cleanly) {
   otlp_buf_free(&b);
 }
 
-TEST_MAIN("otlp", TEST_CASE(protobuf_carries_every_field), TEST_CASE(json_follows_the_otlp_mapping),
+/* One span, encoded alone and read back: its attributes' keys, in order,
+ * joined by spaces, and each value as text. */
+static void encoded_attrs(otel_span_t *span, char *keys, char *values, size_t size) {
+  otel__pbw_t w;
+  otlp_buf_t json;
+  const void *body;
+  size_t len;
+  otel__pbw_init(&w);
+  otlp_buf_init(&json, 0);
+  CHECK_INT(otel__trace_encode(&w, &json, &otel__sdk.resource, &span, 1, OTEL__PROTOCOL_PROTOBUF,
+                               &body, &len),
+            0);
+  request_t *req = opentelemetry__proto__collector__trace__v1__export_trace_service_request__unpack(
+      NULL, len, body);
+  CHECK(req);
+  keys[0] = values[0] = '\0';
+  if (req) {
+    const Opentelemetry__Proto__Trace__V1__Span *s =
+        req->resource_spans[0]->scope_spans[0]->spans[0];
+    for (size_t i = 0; i < s->n_attributes; i++) {
+      const kv_t *kv = s->attributes[i];
+      char value[64];
+      if (kv->value->value_case == OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE_INT_VALUE)
+        snprintf(value, sizeof(value), "%lld", (long long)kv->value->int_value);
+      else
+        snprintf(value, sizeof(value), "%s", kv->value->string_value);
+      snprintf(keys + strlen(keys), size - strlen(keys), "%s%s", i ? " " : "", kv->key);
+      snprintf(values + strlen(values), size - strlen(values), "%s%s", i ? " " : "", value);
+    }
+    opentelemetry__proto__collector__trace__v1__export_trace_service_request__free_unpacked(req,
+                                                                                            NULL);
+  }
+  otlp_buf_free(&json);
+  otel__pbw_free(&w);
+}
+
+/* A block's attributes go out in their place among the span's own, copied
+ * whole while none is replaced and one by one once one is. */
+TEST(attribute_blocks_encode_in_place) {
+  TEST_SDK_START("X=1");
+  otel_attr_t constant[] = {OTEL_ATTR_STR("db.system.name", "postgresql"),
+                            OTEL_ATTR_STR("server.address", "db.internal"),
+                            OTEL_ATTR_INT("server.port", 5432)};
+  otel_attr_block_t *block = otel_attr_block_new(constant, 3);
+  CHECK(block);
+  char keys[256], values[256];
+  for (int replaced = 0; replaced < 2; replaced++) {
+    otel_span_t *s = otel_span_start(NULL, "SELECT", OTEL_SPAN_KIND_CLIENT, NULL);
+    otel_span_set_str(s, "first", "1");
+    otel_span_set_block(s, block);
+    otel_span_set_int(s, "last", 9);
+    if (replaced)
+      otel_span_set_int(s, "server.port", 6432);
+    CHECK_INT(s->block != NULL, 1);
+    encoded_attrs(s, keys, values, sizeof(keys));
+    CHECK_STR(keys, "first db.system.name server.address server.port last");
+    CHECK_STR(values,
+              replaced ? "1 postgresql db.internal 6432 9" : "1 postgresql db.internal 5432 9");
+    otel__span_free(s);
+  }
+  otel_attr_block_release(block);
+  test_sdk_stop();
+}
+
+TEST_MAIN("otlp", TEST_CASE(attribute_blocks_encode_in_place),
+          TEST_CASE(protobuf_carries_every_field), TEST_CASE(json_follows_the_otlp_mapping),
           TEST_CASE(json_reads_back_into_the_same_message),
           TEST_CASE(field_numbers_match_the_proto_files), TEST_CASE(zero_attribute_values_survive),
           TEST_CASE(large_batches_encode_across_buffer_growth), TEST_CASE(json_string_escaping),

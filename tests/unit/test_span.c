@@ -195,6 +195,67 @@ TEST(a_server_span_fits_its_block) {
   test_sdk_stop();
 }
 
+/* A block's attributes are the span's like any others: found, replaced,
+ * held to the limits; the span keeps the block alive past its release. */
+TEST(attribute_blocks) {
+  TEST_SDK_START("OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT=4", "OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT=8");
+  char value[] = "db.internal";
+  otel_attr_t constant[] = {OTEL_ATTR_STR("server.address", value), OTEL_ATTR_INT("server.port", 1),
+                            OTEL_ATTR_INT("server.port", 5432), OTEL_ATTR_STR("", "dropped")};
+  otel_attr_block_t *block = otel_attr_block_new(constant, 4);
+  value[0] = 'X'; /* the block kept copies */
+  CHECK(block);
+  /* The value is longer than the span's limit: copied one by one, cut. */
+  otel_span_t *s = otel_span_start(tracer(), "cut", OTEL_SPAN_KIND_CLIENT, NULL);
+  otel_span_set_block(s, block);
+  CHECK(s->block == NULL);
+  CHECK_STR(otel__attrs_find(&s->attrs, "server.address")->v.s, "db.inter");
+  CHECK_INT(otel__attrs_find(&s->attrs, "server.port")->v.i, 5432);
+  CHECK_INT(s->attrs.n, 2);
+  CHECK_INT(s->attrs.dropped, 1);
+  otel_span_end(s);
+  test_sdk_stop();
+
+  TEST_SDK_START("OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT=4");
+  s = otel_span_start(tracer(), "whole", OTEL_SPAN_KIND_CLIENT, NULL);
+  otel_span_set_block(s, block);
+  otel_attr_block_release(block); /* the span's reference keeps it */
+  CHECK(s->block == block);
+  CHECK_INT(s->attrs.n, 2);
+  CHECK_INT(s->attrs.dropped, 1);
+  CHECK_STR(otel__attrs_find(&s->attrs, "server.address")->v.s, "db.internal");
+  OTEL_SPAN_SET_INT(s, "server.port", 6432);
+  CHECK_INT(otel__attrs_find(&s->attrs, "server.port")->v.i, 6432);
+  otel_span_set_int(s, "a", 1);
+  otel_span_set_int(s, "b", 2);
+  otel_span_set_int(s, "c", 3);
+  CHECK_INT(s->attrs.n, 4);
+  CHECK_INT(s->attrs.dropped, 2);
+  /* A key the span has already, and a second block, go one by one. */
+  otel_attr_t other[] = {OTEL_ATTR_INT("a", 10), OTEL_ATTR_INT("d", 4)};
+  otel_attr_block_t *second = otel_attr_block_new(other, 2);
+  otel_span_set_block(s, second);
+  CHECK(s->block == block);
+  CHECK_INT(otel__attrs_find(&s->attrs, "a")->v.i, 10);
+  CHECK(otel__attrs_find(&s->attrs, "d") == NULL);
+  CHECK_INT(s->attrs.dropped, 3);
+  otel_span_t *t = otel_span_start(tracer(), "full", OTEL_SPAN_KIND_CLIENT, NULL);
+  otel_span_set_int(t, "a", 1);
+  otel_span_set_int(t, "b", 2);
+  otel_span_set_int(t, "c", 3);
+  otel_span_set_int(t, "x", 0);
+  otel_span_set_block(t, second); /* no room for two: "a" replaced, "d" dropped */
+  CHECK(t->block == NULL);
+  CHECK_INT(otel__attrs_find(&t->attrs, "a")->v.i, 10);
+  CHECK(otel__attrs_find(&t->attrs, "d") == NULL);
+  CHECK_INT(t->attrs.n, 4);
+  CHECK_INT(t->attrs.dropped, 1);
+  otel_attr_block_release(second);
+  otel_span_end(t);
+  otel_span_end(s);
+  test_sdk_stop(); /* ASan: the blocks are freed with the last span */
+}
+
 /* Keys of one length, or one a prefix of another, are different keys. */
 TEST(keys_alike_in_length_or_prefix_stay_apart) {
   TEST_SDK_START("X=1");
@@ -352,7 +413,8 @@ TEST(context_crosses_threads) {
 TEST_MAIN("span", TEST_CASE(root_span_has_fresh_ids), TEST_CASE(tracer_is_interned),
           TEST_CASE(child_of_the_current_span), TEST_CASE(remote_parent_from_an_explicit_context),
           TEST_CASE(attributes_of_every_type), TEST_CASE(attribute_limits),
-          TEST_CASE(literal_key_attributes), TEST_CASE(a_server_span_fits_its_block),
+          TEST_CASE(literal_key_attributes), TEST_CASE(attribute_blocks),
+          TEST_CASE(a_server_span_fits_its_block),
           TEST_CASE(keys_alike_in_length_or_prefix_stay_apart),
           TEST_CASE(many_attributes_grow_past_the_inline_block), TEST_CASE(events_and_exceptions),
           TEST_CASE(links), TEST_CASE(status_rules),

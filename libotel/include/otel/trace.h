@@ -30,6 +30,7 @@ typedef enum otel_status_code {
 
 typedef struct otel_tracer otel_tracer_t;
 typedef struct otel_span otel_span_t;
+typedef struct otel_attr_block otel_attr_block_t;
 
 /* The tracer for an instrumentation scope (name and version are copied).
  * Returns a pointer valid for the life of the process; the same one for the
@@ -96,6 +97,26 @@ OTEL_API void otel_span_set_literal(otel_span_t *span, const otel_attr_t *attr, 
   otel_span_set_literal((span), &OTEL_ATTR_STR("" key, (value)), sizeof(key) - 1)
 #define OTEL_SPAN_SET_INT(span, key, value)                                                        \
   otel_span_set_literal((span), &OTEL_ATTR_INT("" key, (value)), sizeof(key) - 1)
+
+/* --- Constant attribute sets --- */
+
+/* Attributes that many spans carry alike (a database's, a server's, a
+ * statement's), copied and encoded once: setting the block on a span then
+ * costs about as much as setting one attribute, and an export copies its
+ * encoded bytes whole. Returns the block with one reference, the caller's, or
+ * NULL when out of memory. A block never changes; thread-safe. */
+OTEL_API otel_attr_block_t *otel_attr_block_new(const otel_attr_t *attrs, size_t n);
+
+/* Gives up the caller's reference. A span the block is set on holds its own
+ * until it is exported, so this may come right after the last
+ * otel_span_set_block(). Accepts NULL. Thread-safe. */
+OTEL_API void otel_attr_block_release(otel_attr_block_t *block);
+
+/* Sets the block's attributes on span, as otel_span_set_attrs() would:
+ * replaced by a later set of the same key, held to the span's limits. (When
+ * the span already has one of its keys or a block, or a limit would cut it,
+ * the attributes are copied one by one.) Not thread-safe for one span. */
+OTEL_API void otel_span_set_block(otel_span_t *span, otel_attr_block_t *block);
 
 /* Renames the span (e.g. once a router knows the route template). */
 OTEL_API void otel_span_update_name(otel_span_t *span, const char *name);

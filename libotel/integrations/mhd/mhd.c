@@ -7,7 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "bound_cache.h"
+#include "keyed_cache.h"
 #include "support.h"
 #include "text.h"
 #include "durations.h"
@@ -106,12 +106,49 @@ static otel_bound_counter_t *active_requests(const char *method) {
   return b;
 }
 
-static void set_server_address(otel_span_t *s, const char *host) {
-  if (!host || !*host)
+/* What a server span shares with the requests before it: the method, the
+ * scheme, the protocol version and the address the client asked for. */
+typedef struct {
+  const char *method;
+  const char *version; /* "1.1", or NULL */
+  const char *host;    /* the Host header, or NULL */
+} server_set_t;
+
+static void *make_server_block(void *arg) {
+  const server_set_t *set = arg;
+  otel_attr_t attrs[5] = {OTEL_ATTR_STR("http.request.method", set->method),
+                          OTEL_ATTR_STR("url.scheme", "http")};
+  size_t n = 2;
+  if (set->version)
+    attrs[n++] = OTEL_ATTR_STR("network.protocol.version", set->version);
+  otel__url_parts_t parts = {.host = ""};
+  if (set->host && *set->host)
+    otel__host_header_parts(set->host, &parts);
+  if (parts.host[0])
+    attrs[n++] = OTEL_ATTR_STR("server.address", parts.host);
+  if (parts.port)
+    attrs[n++] = OTEL_ATTR_INT("server.port", parts.port);
+  return otel_attr_block_new(attrs, n);
+}
+
+/* The server's attributes on s: a block made once per method, protocol
+ * version and Host header, and kept; one by one when it cannot be kept (a
+ * client sending endless Host headers fills the table, and no more). */
+static void set_server_attrs(otel_span_t *s, const server_set_t *set) {
+  static otel__keyed_cache_t blocks;
+  otel__cache_key_t key;
+  key.len = 0;
+  otel__key_text(&key, set->method);
+  otel__key_text(&key, set->version);
+  otel__key_text(&key, set->host);
+  otel_attr_block_t *block = otel__keyed_cache_get(&blocks, &key, make_server_block, (void *)set);
+  if (block) {
+    otel_span_set_block(s, block);
     return;
-  otel__url_parts_t parts;
-  otel__host_header_parts(host, &parts);
-  otel__span_set_server(s, &parts);
+  }
+  block = make_server_block((void *)set);
+  otel_span_set_block(s, block);
+  otel_attr_block_release(block);
 }
 
 static void set_client_address(otel_span_t *s, struct MHD_Connection *c) {
@@ -145,7 +182,9 @@ void otel_mhd_begin(otel_mhd_request_t *r, struct MHD_Connection *c, const char 
                             OTEL_SPAN_KIND_SERVER, &r->parent);
   if (!otel_span_is_recording(r->span))
     return;
-  OTEL_SPAN_SET_STR(r->span, "http.request.method", m);
+  server_set_t set = {m, version && !strncmp(version, "HTTP/", 5) ? version + 5 : NULL,
+                      h.first[H_HOST]};
+  set_server_attrs(r->span, &set);
   if (m[0] == '_')
     OTEL_SPAN_SET_STR(r->span, "http.request.method_original", method);
   const char *query = uri ? strchr(uri, '?') : NULL;
@@ -158,11 +197,7 @@ void otel_mhd_begin(otel_mhd_request_t *r, struct MHD_Connection *c, const char 
     char redacted[2048];
     OTEL_SPAN_SET_STR(r->span, "url.query", otel_url_redact(query, redacted, sizeof(redacted)) + 1);
   }
-  OTEL_SPAN_SET_STR(r->span, "url.scheme", "http");
-  set_server_address(r->span, h.first[H_HOST]);
   set_client_address(r->span, c);
-  if (version && !strncmp(version, "HTTP/", 5))
-    OTEL_SPAN_SET_STR(r->span, "network.protocol.version", version + 5);
   if (h.first[H_USER_AGENT])
     OTEL_SPAN_SET_STR(r->span, "user_agent.original", h.first[H_USER_AGENT]);
 }
@@ -201,6 +236,17 @@ void otel_mhd_add_trace_header(const otel_mhd_request_t *r, struct MHD_Response 
   MHD_add_response_header(response, "X-Trace-Id", hex);
 }
 
+/* http.server.request.duration's attribute set for one request. */
+typedef struct {
+  otel_attr_t attrs[4];
+  size_t n;
+} duration_set_t;
+
+static void *bind_duration(void *arg) {
+  const duration_set_t *set = arg;
+  return otel_histogram_bind(otel__http_server_duration(), set->attrs, set->n);
+}
+
 void otel_mhd_end(otel_mhd_request_t *r, unsigned status) {
   if (!r->span)
     return;
@@ -214,24 +260,26 @@ void otel_mhd_end(otel_mhd_request_t *r, unsigned status) {
       otel_span_set_status(r->span, OTEL_STATUS_ERROR, NULL);
     }
   }
-  otel_attr_t attrs[4] = {OTEL_ATTR_STR("http.request.method", r->method),
-                          OTEL_ATTR_STR("url.scheme", "http"),
-                          OTEL_ATTR_INT("http.response.status_code", status)};
-  size_t n = status ? 3 : 2;
+  duration_set_t set = {.n = status ? 3 : 2};
+  set.attrs[0] = OTEL_ATTR_STR("http.request.method", r->method);
+  set.attrs[1] = OTEL_ATTR_STR("url.scheme", "http");
+  set.attrs[2] = OTEL_ATTR_INT("http.response.status_code", status);
   if (r->route)
-    attrs[n++] = OTEL_ATTR_STR("http.route", r->route);
+    set.attrs[set.n++] = OTEL_ATTR_STR("http.route", r->route);
   /* Before the span ends: an exemplar of the duration points to it. The
    * set is the method, the route and the status: bound once, kept. */
-  static otel__bound_cache_t durations;
+  static otel__keyed_cache_t durations;
+  otel__cache_key_t key;
+  key.len = 0;
+  otel__key_number(&key, status);
+  otel__key_text(&key, r->method);
+  otel__key_text(&key, r->route);
   double seconds = otel__integration_seconds(r->start_ns, otel__integration_now_ns());
-  /* (The number tells a request without a route from one whose route is "".) */
-  otel_bound_histogram_t *bound =
-      otel__bound_cache_get(&durations, otel__http_server_duration(), r->method, r->route,
-                            (int64_t)status * 2 + (r->route != NULL), attrs, n);
+  otel_bound_histogram_t *bound = otel__keyed_cache_get(&durations, &key, bind_duration, &set);
   if (bound)
     otel_bound_histogram_record_in(bound, seconds, r->span);
   else
-    otel_histogram_record_in(otel__http_server_duration(), seconds, attrs, n, r->span);
+    otel_histogram_record_in(otel__http_server_duration(), seconds, set.attrs, set.n, r->span);
   otel_span_end(r->span);
   r->span = NULL;
   otel_context_release(&r->parent);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "keyed_cache.h"
 #include "support.h"
 #include "text.h"
 #include "durations.h"
@@ -18,17 +19,89 @@ int otel_pq_prepare(PGconn *conn, const otel_pq_statement_t *st) {
   return rc;
 }
 
-static void set_connection_attrs(otel_span_t *s, PGconn *conn) {
-  OTEL_SPAN_SET_STR(s, "db.system.name", "postgresql");
-  const char *db = PQdb(conn);
-  if (db && *db)
-    OTEL_SPAN_SET_STR(s, "db.namespace", db);
-  const char *host = PQhost(conn);
-  if (host && *host && host[0] != '/') /* a socket directory is not an address */
-    OTEL_SPAN_SET_STR(s, "server.address", host);
-  const char *port = PQport(conn);
-  if (port && *port)
-    OTEL_SPAN_SET_INT(s, "server.port", atoi(port));
+/* What every run of a statement on one server shares: its span's name and
+ * attributes, and the set of its duration when it succeeds. */
+typedef struct {
+  const otel_pq_statement_t *st;
+  const char *db, *host, *port;
+} statement_on_t;
+
+typedef struct {
+  char *sql, *operation, *collection; /* what the statement was when kept */
+  otel_attr_block_t *block;
+  otel_bound_histogram_t *duration;
+} kept_statement_t;
+
+/* attrs[0..n) of a span of st on that server (at most 7). */
+static size_t span_attrs(const statement_on_t *on, otel_attr_t *attrs) {
+  size_t n = 0;
+  attrs[n++] = OTEL_ATTR_STR("db.system.name", "postgresql");
+  if (on->db && *on->db)
+    attrs[n++] = OTEL_ATTR_STR("db.namespace", on->db);
+  if (on->host && *on->host && on->host[0] != '/') /* a socket directory is not an address */
+    attrs[n++] = OTEL_ATTR_STR("server.address", on->host);
+  if (on->port && *on->port)
+    attrs[n++] = OTEL_ATTR_INT("server.port", atoi(on->port));
+  attrs[n++] = OTEL_ATTR_STR("db.query.text", on->st->sql);
+  attrs[n++] = OTEL_ATTR_STR("db.operation.name", on->st->operation);
+  if (on->st->collection)
+    attrs[n++] = OTEL_ATTR_STR("db.collection.name", on->st->collection);
+  return n;
+}
+
+/* attrs[0..n) of a run's duration (at most 4), error.type when failed. */
+static size_t duration_attrs(const otel_pq_statement_t *st, const char *error, otel_attr_t *attrs) {
+  size_t n = 0;
+  attrs[n++] = OTEL_ATTR_STR("db.system.name", "postgresql");
+  attrs[n++] = OTEL_ATTR_STR("db.operation.name", st->operation);
+  if (st->collection)
+    attrs[n++] = OTEL_ATTR_STR("db.collection.name", st->collection);
+  if (error)
+    attrs[n++] = OTEL_ATTR_STR("error.type", error);
+  return n;
+}
+
+static char *copy(const char *s) { return s ? strdup(s) : NULL; }
+
+static void *keep_statement(void *arg) {
+  const statement_on_t *on = arg;
+  kept_statement_t *k = calloc(1, sizeof(*k));
+  if (!k)
+    return NULL;
+  otel_attr_t attrs[7];
+  k->sql = copy(on->st->sql);
+  k->operation = copy(on->st->operation);
+  k->collection = copy(on->st->collection);
+  k->block = otel_attr_block_new(attrs, span_attrs(on, attrs));
+  k->duration =
+      otel_histogram_bind(otel__db_client_duration(), attrs, duration_attrs(on->st, NULL, attrs));
+  if (!k->sql || !k->operation || (on->st->collection && !k->collection) || !k->block) {
+    free(k->sql), free(k->operation), free(k->collection);
+    otel_attr_block_release(k->block);
+    free(k); /* (the bound handle is the SDK's) */
+    return NULL;
+  }
+  return k;
+}
+
+static bool same_text(const char *a, const char *b) { return a == b || (a && b && !strcmp(a, b)); }
+
+/* What was kept for st on conn's server: found by st's address and the
+ * server, and still what st says (an address may be reused by another
+ * statement). NULL when nothing can be kept. */
+static const kept_statement_t *kept_statement(const statement_on_t *on) {
+  static otel__keyed_cache_t statements;
+  otel__cache_key_t key;
+  key.len = 0;
+  otel__key_bytes(&key, &on->st, sizeof(on->st));
+  otel__key_text(&key, on->db);
+  otel__key_text(&key, on->host);
+  otel__key_text(&key, on->port);
+  const kept_statement_t *k = otel__keyed_cache_get(&statements, &key, keep_statement, (void *)on);
+  if (k && same_text(k->sql, on->st->sql) && same_text(k->operation, on->st->operation) &&
+      same_text(k->collection, on->st->collection))
+    return k;
+  return NULL;
 }
 
 /* ERROR status with the SQLSTATE, or a connection error when there is none. */
@@ -54,12 +127,17 @@ PGresult *otel_pq_exec(PGconn *conn, const otel_pq_statement_t *st, const char *
                      : st->operation;
   otel_span_t *s = otel_span_start(otel__integration_tracer(&tracer, "libotel.pq"), name,
                                    OTEL_SPAN_KIND_CLIENT, NULL);
-  if (otel_span_is_recording(s)) {
-    set_connection_attrs(s, conn);
-    OTEL_SPAN_SET_STR(s, "db.query.text", st->sql);
-    OTEL_SPAN_SET_STR(s, "db.operation.name", st->operation);
-    if (st->collection)
-      OTEL_SPAN_SET_STR(s, "db.collection.name", st->collection);
+  const kept_statement_t *kept = NULL;
+  statement_on_t on = {st, NULL, NULL, NULL};
+  if (otel_enabled()) { /* (else there is nothing to record) */
+    on.db = PQdb(conn), on.host = PQhost(conn), on.port = PQport(conn);
+    kept = kept_statement(&on);
+  }
+  if (kept) {
+    otel_span_set_block(s, kept->block);
+  } else if (otel_span_is_recording(s)) {
+    otel_attr_t attrs[7];
+    otel_span_set_attrs(s, attrs, span_attrs(&on, attrs));
   }
   uint64_t t0 = otel__integration_now_ns();
   PGresult *r;
@@ -73,17 +151,16 @@ PGresult *otel_pq_exec(PGconn *conn, const otel_pq_statement_t *st, const char *
   bool failed = status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK;
   if (failed)
     record_failure(s, conn, r);
-  otel_attr_t attrs[4] = {OTEL_ATTR_STR("db.system.name", "postgresql"),
-                          OTEL_ATTR_STR("db.operation.name", st->operation)};
-  size_t n = 2;
-  if (st->collection)
-    attrs[n++] = OTEL_ATTR_STR("db.collection.name", st->collection);
-  const char *state = failed && r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
-  if (failed)
-    attrs[n++] = OTEL_ATTR_STR("error.type", state ? state : "connection_error");
   /* Before the span ends: an exemplar of the duration points to it. */
-  otel_histogram_record_in(otel__db_client_duration(),
-                           otel__integration_seconds(t0, otel__integration_now_ns()), attrs, n, s);
+  double seconds = otel__integration_seconds(t0, otel__integration_now_ns());
+  if (!failed && kept && kept->duration) {
+    otel_bound_histogram_record_in(kept->duration, seconds, s);
+  } else {
+    const char *state = failed && r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+    otel_attr_t attrs[4];
+    size_t n = duration_attrs(st, failed ? (state ? state : "connection_error") : NULL, attrs);
+    otel_histogram_record_in(otel__db_client_duration(), seconds, attrs, n, s);
+  }
   otel_span_end(s);
   return r;
 }

@@ -2,6 +2,7 @@
 #include "common/attrs.h"
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "export/otlp_value.h"
@@ -115,6 +116,29 @@ const otel_attr_t *otel__attrs_find(const otel__attrs_t *a, const char *key) {
   return item ? &item->attr : NULL;
 }
 
+/* Whether a has room for `more` items within the count limit, its array
+ * grown (doubling, up to the limit) when needed. */
+static bool room(otel__attrs_t *a, otel__arena_t *arena, uint32_t more,
+                 otel__attr_limits_t limits) {
+  if (more > limits.count || a->n > limits.count - more)
+    return false;
+  if (a->n + more <= a->cap)
+    return true;
+  uint32_t cap = a->cap ? a->cap * 2 : 8;
+  if (cap < a->n + more)
+    cap = a->n + more;
+  if (cap > limits.count)
+    cap = limits.count;
+  otel__attr_item_t *items = otel__arena_alloc(arena, cap * sizeof(*items));
+  if (!items)
+    return false;
+  if (a->n)
+    memcpy(items, a->items, a->n * sizeof(*items));
+  a->items = items;
+  a->cap = cap;
+  return true;
+}
+
 static void set(otel__attrs_t *a, otel__arena_t *arena, const otel_attr_t *attr, size_t klen,
                 otel__attr_limits_t limits, bool copy_key) {
   if (!klen || klen > UINT32_MAX) {
@@ -128,23 +152,9 @@ static void set(otel__attrs_t *a, otel__arena_t *arena, const otel_attr_t *attr,
       *slot = item;
     return;
   }
-  if (a->n >= limits.count) {
+  if (!room(a, arena, 1, limits)) {
     a->dropped++;
     return;
-  }
-  if (a->n == a->cap) {
-    uint32_t cap = a->cap ? a->cap * 2 : 8;
-    if (cap > limits.count)
-      cap = limits.count;
-    otel__attr_item_t *items = otel__arena_alloc(arena, cap * sizeof(*items));
-    if (!items) {
-      a->dropped++;
-      return;
-    }
-    if (a->n)
-      memcpy(items, a->items, a->n * sizeof(*items));
-    a->items = items;
-    a->cap = cap;
   }
   const char *key = copy_key ? otel__arena_strndup(arena, attr->key, klen) : attr->key;
   if (!keep(&a->items[a->n], key, klen, attr, arena, limits.value_length)) {
@@ -162,6 +172,95 @@ void otel__attrs_set(otel__attrs_t *a, otel__arena_t *arena, const otel_attr_t *
 void otel__attrs_set_literal_key(otel__attrs_t *a, otel__arena_t *arena, const otel_attr_t *attr,
                                  size_t klen, otel__attr_limits_t limits) {
   set(a, arena, attr, klen, limits, false);
+}
+
+/* --- blocks: constant sets encoded once --- */
+
+/* The longest string in a's value, in bytes. */
+static size_t longest_string(const otel_attr_t *a) {
+  if (a->type == OTEL_VALUE_STRING)
+    return strlen(a->v.s);
+  size_t longest = 0;
+  if (a->type == OTEL_VALUE_STRING_ARRAY)
+    for (size_t i = 0; i < a->v.array.len; i++) {
+      size_t n = strlen(((const char *const *)a->v.array.items)[i]);
+      longest = n > longest ? n : longest;
+    }
+  return longest;
+}
+
+struct otel_attr_block *otel__attr_block_new(const otel_attr_t *attrs, size_t n, uint32_t field) {
+  struct otel_attr_block *b = calloc(1, sizeof(*b));
+  if (!b || n > UINT32_MAX)
+    return free(b), NULL;
+  atomic_init(&b->refs, 1);
+  b->field = field;
+  otel__attr_limits_t whole = {(uint32_t)n, 0};
+  for (size_t i = 0; i < n; i++)
+    otel__attrs_set(&b->attrs, &b->arena, &attrs[i], whole);
+  size_t size = 0;
+  for (uint32_t i = 0; i < b->attrs.n; i++) {
+    const otel__attr_item_t *item = &b->attrs.items[i];
+    size_t longest = longest_string(&item->attr);
+    b->longest =
+        longest > b->longest ? (uint32_t)(longest > UINT32_MAX ? UINT32_MAX : longest) : b->longest;
+    size_t kv = otel__otlp_kv_size(item->key_len, item->value_len);
+    size += otel__pb_varint_size((uint64_t)field << 3) + otel__pb_varint_size(kv) + kv;
+  }
+  uint8_t *p = otel__arena_bytes(&b->arena, size ? size : 1);
+  if (!p) {
+    otel__attr_block_release(b);
+    return NULL;
+  }
+  b->encoded = p;
+  b->encoded_len = size;
+  for (uint32_t i = 0; i < b->attrs.n; i++) {
+    const otel__attr_item_t *item = &b->attrs.items[i];
+    p = otel__pb_put_tag(p, field, OTEL__WIRE_LEN);
+    p = otel__pb_put_varint(p, otel__otlp_kv_size(item->key_len, item->value_len));
+    p = otel__otlp_kv_head(p, item->attr.key, item->key_len, item->value_len);
+    memcpy(p, item->value, item->value_len);
+    p += item->value_len;
+  }
+  return b;
+}
+
+void otel__attr_block_hold(struct otel_attr_block *b) {
+  atomic_fetch_add_explicit(&b->refs, 1, memory_order_relaxed);
+}
+
+void otel__attr_block_release(struct otel_attr_block *b) {
+  if (!b || atomic_fetch_sub_explicit(&b->refs, 1, memory_order_acq_rel) != 1)
+    return;
+  otel__arena_reset(&b->arena);
+  free(b);
+}
+
+int64_t otel__attrs_add_block(otel__attrs_t *a, otel__arena_t *arena,
+                              const struct otel_attr_block *b, otel__attr_limits_t limits) {
+  if (limits.value_length && b->longest > limits.value_length)
+    return -1; /* (bytes against characters: a value may be within the limit yet go this way) */
+  for (uint32_t i = 0; a->n && i < b->attrs.n; i++)
+    if (find(a, b->attrs.items[i].attr.key, b->attrs.items[i].key_len))
+      return -1;
+  if (!room(a, arena, b->attrs.n, limits))
+    return -1;
+  uint32_t at = a->n;
+  if (b->attrs.n)
+    memcpy(&a->items[at], b->attrs.items, b->attrs.n * sizeof(*a->items));
+  a->n += b->attrs.n;
+  a->dropped += b->attrs.dropped;
+  return at;
+}
+
+bool otel__attrs_block_intact(const otel__attrs_t *a, uint32_t at,
+                              const struct otel_attr_block *b) {
+  if (at > a->n || a->n - at < b->attrs.n)
+    return false;
+  for (uint32_t i = 0; i < b->attrs.n; i++)
+    if (a->items[at + i].value != b->attrs.items[i].value)
+      return false;
+  return true;
 }
 
 /* --- identity of attribute sets, for metric points --- */

@@ -10,6 +10,7 @@
 #define OTEL_ATTRS_H
 
 #include <otel/otel.h>
+#include <stdatomic.h>
 
 #include "common/arena.h"
 
@@ -32,6 +33,19 @@ typedef struct otel__attr_limits {
   uint32_t value_length; /* in characters; 0 means no limit */
 } otel__attr_limits_t;
 
+/* A constant attribute set, copied and encoded once and shared by every set
+ * it is added to (otel_attr_block_new() in <otel/trace.h>). Immutable but for
+ * its reference count. */
+struct otel_attr_block {
+  atomic_uint refs;
+  uint32_t field;         /* the repeated KeyValue field encoded */
+  uint32_t longest;       /* the longest string value, in bytes */
+  otel__attrs_t attrs;    /* keys and values in arena */
+  const uint8_t *encoded; /* attrs as field `field`'s KeyValues, in order: tags, lengths and all */
+  size_t encoded_len;
+  otel__arena_t arena;
+};
+
 /* Sets attr in a, copying key and value into arena. Replaces the value of an
  * existing key; past the count limit, or on allocation failure, counts a drop. */
 void otel__attrs_set(otel__attrs_t *a, otel__arena_t *arena, const otel_attr_t *attr,
@@ -41,6 +55,25 @@ void otel__attrs_set(otel__attrs_t *a, otel__arena_t *arena, const otel_attr_t *
  * literal, or a key that outlives the set. */
 void otel__attrs_set_literal_key(otel__attrs_t *a, otel__arena_t *arena, const otel_attr_t *attr,
                                  size_t klen, otel__attr_limits_t limits);
+
+/* A block of attrs[0..n) to be written as repeated KeyValue field `field`,
+ * with one reference; NULL when out of memory. */
+struct otel_attr_block *otel__attr_block_new(const otel_attr_t *attrs, size_t n, uint32_t field);
+
+/* Takes and gives up a reference; the last one frees the block. */
+void otel__attr_block_hold(struct otel_attr_block *b);
+void otel__attr_block_release(struct otel_attr_block *b);
+
+/* Appends b's items to a, pointing at b's copies, and returns where they
+ * begin; or -1, with a unchanged, when a already has one of b's keys, when
+ * the count limit leaves no room for all of them, or when one of b's values
+ * is longer than the length limit may allow: the caller then sets them one
+ * by one. The caller holds a reference on b for as long as a lives. */
+int64_t otel__attrs_add_block(otel__attrs_t *a, otel__arena_t *arena,
+                              const struct otel_attr_block *b, otel__attr_limits_t limits);
+
+/* Whether a's items from `at` on are still b's, none replaced since. */
+bool otel__attrs_block_intact(const otel__attrs_t *a, uint32_t at, const struct otel_attr_block *b);
 
 /* The value of key, or NULL. Borrowed. */
 const otel_attr_t *otel__attrs_find(const otel__attrs_t *a, const char *key);

@@ -72,7 +72,10 @@ void otel__random_id(uint8_t *p, size_t n) {
   do {
     for (size_t i = 0; i < n; i += 8) {
       uint64_t r = otel__random_u64();
-      memcpy(p + i, &r, n - i < 8 ? n - i : 8);
+      if (n - i >= 8)
+        memcpy(p + i, &r, 8); /* a store, where a length known only at run time is a call */
+      else
+        memcpy(p + i, &r, n - i);
     }
   } while (otel__is_zero(p, n));
 }

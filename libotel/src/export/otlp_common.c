@@ -8,8 +8,10 @@
 #include "otlp_codec.h"
 #include "export/otlp_value.h"
 
-void otel__otlp_put_attrs(otel__pbw_t *w, uint32_t field, const otel__attrs_t *a) {
-  for (uint32_t i = a->n; i-- > 0;) {
+/* a's items [from, to), backward. */
+static void put_items(otel__pbw_t *w, uint32_t field, const otel__attrs_t *a, uint32_t from,
+                      uint32_t to) {
+  for (uint32_t i = to; i-- > from;) {
     const otel__attr_item_t *item = &a->items[i];
     size_t size = otel__otlp_kv_size(item->key_len, item->value_len);
     uint8_t *p = otel__pbw_reserve(w, size);
@@ -19,6 +21,23 @@ void otel__otlp_put_attrs(otel__pbw_t *w, uint32_t field, const otel__attrs_t *a
     otel__pbw_raw_varint(w, size);
     otel__pbw_tag(w, field, OTEL__WIRE_LEN);
   }
+}
+
+void otel__otlp_put_attrs(otel__pbw_t *w, uint32_t field, const otel__attrs_t *a) {
+  put_items(w, field, a, 0, a->n);
+}
+
+void otel__otlp_put_attrs_block(otel__pbw_t *w, uint32_t field, const otel__attrs_t *a,
+                                const struct otel_attr_block *b, uint32_t at) {
+  if (!b || b->field != field || !otel__attrs_block_intact(a, at, b)) {
+    put_items(w, field, a, 0, a->n);
+    return;
+  }
+  put_items(w, field, a, at + b->attrs.n, a->n);
+  uint8_t *p = otel__pbw_reserve(w, b->encoded_len);
+  if (p && b->encoded_len)
+    memcpy(p, b->encoded, b->encoded_len);
+  put_items(w, field, a, 0, at);
 }
 
 void otel__otlp_put_attr_array(otel__pbw_t *w, uint32_t field, const otel_attr_t *attrs, size_t n) {

@@ -17,6 +17,11 @@
  * bytes each was encoded to when it was set. */
 void otel__otlp_put_attrs(otel__pbw_t *w, uint32_t field, const otel__attrs_t *a);
 
+/* The same for a set whose items from `at` on are block b's (b may be
+ * NULL): while they are intact, b's encoded bytes are copied whole. */
+void otel__otlp_put_attrs_block(otel__pbw_t *w, uint32_t field, const otel__attrs_t *a,
+                                const struct otel_attr_block *b, uint32_t at);
+
 /* The same for attributes as the API takes them, attrs[0..n), encoded here
  * (a NULL key or string as ""). */
 void otel__otlp_put_attr_array(otel__pbw_t *w, uint32_t field, const otel_attr_t *attrs, size_t n);

@@ -52,7 +52,7 @@ static void put_span(otel__pbw_t *w, const otel_span_t *s) {
   for (uint32_t i = s->n_events; i-- > 0;)
     put_event(w, &s->events[i]);
   otel__pbw_varint_nz(w, OTLP_SPAN_DROPPED_ATTRIBUTES_COUNT, s->attrs.dropped);
-  otel__otlp_put_attrs(w, OTLP_SPAN_ATTRIBUTES, &s->attrs);
+  otel__otlp_put_attrs_block(w, OTLP_SPAN_ATTRIBUTES, &s->attrs, s->block, s->block_at);
   otel__pbw_fixed64_nz(w, OTLP_SPAN_END_TIME_UNIX_NANO, s->end_unix_ns);
   otel__pbw_fixed64_nz(w, OTLP_SPAN_START_TIME_UNIX_NANO, s->start_unix_ns);
   otel__pbw_varint_nz(w, OTLP_SPAN_KIND, (uint64_t)s->kind);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "export/batch.h"
+#include "export/otlp_fields.h"
 #include "otlp_codec.h"
 #include "common/clock.h"
 #include "trace/context_internal.h"
@@ -97,6 +98,7 @@ otel_span_t *otel_span_start(const otel_tracer_t *tracer, const char *name, otel
 void otel__span_free(otel_span_t *span) {
   if (!span || span == &noop_span)
     return;
+  otel__attr_block_release(span->block);
   otel__arena_reset(&span->arena); /* a no-op for unsampled spans: their arena is empty */
   if (span->ctx.flags & OTEL_TRACE_FLAG_SAMPLED)
     otel__span_block_free(span);
@@ -145,6 +147,29 @@ void otel_span_set_attr(otel_span_t *span, const otel_attr_t *attr) {
 void otel_span_set_literal(otel_span_t *span, const otel_attr_t *attr, size_t klen) {
   if (span && span->recording)
     otel__attrs_set_literal_key(&span->attrs, &span->arena, attr, klen, span_attr_limits());
+}
+
+otel_attr_block_t *otel_attr_block_new(const otel_attr_t *attrs, size_t n) {
+  return otel__attr_block_new(attrs, n, OTLP_SPAN_ATTRIBUTES);
+}
+
+void otel_attr_block_release(otel_attr_block_t *block) { otel__attr_block_release(block); }
+
+void otel_span_set_block(otel_span_t *span, otel_attr_block_t *block) {
+  if (!span || !span->recording || !block)
+    return;
+  otel__attr_limits_t limits = span_attr_limits();
+  int64_t at = span->block ? -1 : otel__attrs_add_block(&span->attrs, &span->arena, block, limits);
+  if (at >= 0) {
+    otel__attr_block_hold(block);
+    span->block = block;
+    span->block_at = (uint32_t)at;
+    return;
+  }
+  for (uint32_t i = 0; i < block->attrs.n;
+       i++) /* one by one, copied: the span keeps no reference */
+    otel__attrs_set(&span->attrs, &span->arena, &block->attrs.items[i].attr, limits);
+  span->attrs.dropped += block->attrs.dropped;
 }
 
 void otel_span_set_attrs(otel_span_t *span, const otel_attr_t *attrs, size_t n) {

@@ -50,6 +50,8 @@ struct otel_span {
   uint64_t start_mono_ns;
   uint64_t end_unix_ns;
   otel__attrs_t attrs;
+  struct otel_attr_block *block; /* attrs from block_at on are its, the span holding a reference */
+  uint32_t block_at;
   otel__event_t *events;
   uint32_t n_events, cap_events, dropped_events;
   otel__link_t *links;
