@@ -6,6 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "logs/log_record.h"
 #include "test.h"
 #include "test_sdk.h"
 
@@ -199,7 +200,61 @@ TEST(a_long_line_is_shortened_not_dropped) {
   test_sdk_stop();
 }
 
-TEST_MAIN("log", TEST_CASE(keys_in_order_and_fields_outside_a_span),
+/* The record written alongside the JSON line, or "failed" where it needs
+ * otel__log_record_new(), whose bytes it must otherwise equal. */
+static const char *writer_matches(const otel_attr_t *attrs, size_t n,
+                                  const otel_span_context_t *sc) {
+  otel__log_writer_t w;
+  otel__log_writer_begin(&w, 1700000000123456789u, OTEL_SEVERITY_WARN, "WARNING", "a message", n);
+  for (size_t i = 0; i < n; i++)
+    otel__log_writer_attr(&w, &attrs[i]);
+  if (w.failed)
+    return "failed";
+  otel__log_record_t *fast = otel__log_writer_end(&w, 1700000000123456789u, "logger", sc);
+  otel__log_record_t *slow = otel__log_record_new(1700000000123456789u, OTEL_SEVERITY_WARN,
+                                                  "WARNING", "logger", "a message", attrs, n, sc);
+  const char *verdict = fast && slow && fast->len == slow->len &&
+                                !memcmp(fast->bytes, slow->bytes, fast->len) &&
+                                !strcmp(fast->scope, slow->scope)
+                            ? "same"
+                            : "different";
+  otel__log_record_free(fast);
+  otel__log_record_free(slow);
+  return verdict;
+}
+
+TEST(one_pass_record_is_the_record) {
+  TEST_SDK_START("X=1");
+  otel_span_context_t sc;
+  CHECK_INT(otel_traceparent_parse("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", &sc),
+            0);
+  otel_attr_t scalars[] = {OTEL_ATTR_INT("article_id", -42), OTEL_ATTR_STR("title", "a \"b\"\n"),
+                           OTEL_ATTR_BOOL("ok", true), OTEL_ATTR_DOUBLE("ratio", 0.5),
+                           OTEL_ATTR_STR("none", NULL)};
+  CHECK_STR(writer_matches(scalars, 5, NULL), "same");
+  CHECK_STR(writer_matches(scalars, 5, &sc), "same");
+  CHECK_STR(writer_matches(NULL, 0, &sc), "same");
+  const char *strs[] = {"x", NULL};
+  otel_attr_t twice[] = {OTEL_ATTR_INT("k", 1), OTEL_ATTR_INT("k", 2)};
+  otel_attr_t array[] = {OTEL_ATTR_ARRAY("a", OTEL_VALUE_STRING_ARRAY, strs, 2)};
+  otel_attr_t no_key[] = {OTEL_ATTR_INT(NULL, 1)}, empty_key[] = {OTEL_ATTR_INT("", 1)};
+  CHECK_STR(writer_matches(twice, 2, NULL), "failed");
+  CHECK_STR(writer_matches(array, 1, NULL), "failed");
+  CHECK_STR(writer_matches(no_key, 1, NULL), "failed");
+  CHECK_STR(writer_matches(empty_key, 1, NULL), "failed");
+  char big[2048];
+  memset(big, 'x', sizeof(big) - 1);
+  big[sizeof(big) - 1] = '\0';
+  otel_attr_t large[] = {OTEL_ATTR_STR("big", big)};
+  CHECK_STR(writer_matches(large, 1, NULL), "failed");
+  test_sdk_stop();
+  TEST_SDK_START("OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT=3");
+  CHECK_STR(writer_matches(scalars, 2, NULL), "failed");
+  test_sdk_stop();
+}
+
+TEST_MAIN("log", TEST_CASE(one_pass_record_is_the_record),
+          TEST_CASE(keys_in_order_and_fields_outside_a_span),
           TEST_CASE(trace_context_inside_a_span), TEST_CASE(asctime_follows_the_clock),
           TEST_CASE(doubles_in_their_shortest_exact_form),
           TEST_CASE(a_long_line_is_shortened_not_dropped))

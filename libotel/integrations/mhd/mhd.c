@@ -27,17 +27,37 @@ typedef struct {
   size_t lines[H_COUNT];
 } headers_t;
 
+/* Which of HEADER_NAMES key is, by its first letter and then in full; H_COUNT for none. */
+static int header_index(const char *key) {
+  int i;
+  switch (key[0] | 0x20) { /* ASCII lowercase, for the letters this looks at */
+  case 't':
+    if (!strcasecmp(key, HEADER_NAMES[H_TRACEPARENT]))
+      return H_TRACEPARENT;
+    i = H_TRACESTATE;
+    break;
+  case 'b':
+    i = H_BAGGAGE;
+    break;
+  case 'h':
+    i = H_HOST;
+    break;
+  case 'u':
+    i = H_USER_AGENT;
+    break;
+  default:
+    return H_COUNT;
+  }
+  return strcasecmp(key, HEADER_NAMES[i]) ? H_COUNT : i;
+}
+
 static enum MHD_Result gather(void *cls, enum MHD_ValueKind kind, const char *key,
                               const char *value) {
   (void)kind;
   headers_t *h = cls;
-  for (int i = 0; i < H_COUNT; i++) {
-    if (!strcasecmp(key, HEADER_NAMES[i])) {
-      if (h->lines[i]++ == 0)
-        h->first[i] = value ? value : "";
-      break;
-    }
-  }
+  int i = key[0] ? header_index(key) : H_COUNT;
+  if (i < H_COUNT && h->lines[i]++ == 0)
+    h->first[i] = value ? value : "";
   return MHD_YES;
 }
 
@@ -61,18 +81,14 @@ static enum MHD_Result find_nth(void *cls, enum MHD_ValueKind kind, const char *
 /* The carrier of otel_propagation_extract(): every line of each header. */
 static const char *header_line(void *carrier, const char *name, size_t index) {
   const headers_t *h = carrier;
-  for (int i = 0; i < H_COUNT; i++) {
-    if (strcmp(name, HEADER_NAMES[i]))
-      continue;
-    if (index >= h->lines[i])
-      return NULL;
-    if (index == 0)
-      return h->first[i];
-    nth_line_t q = {name, index, NULL};
-    MHD_get_connection_values(h->c, MHD_HEADER_KIND, find_nth, &q);
-    return q.value;
-  }
-  return NULL;
+  int i = name[0] ? header_index(name) : H_COUNT;
+  if (i == H_COUNT || index >= h->lines[i])
+    return NULL;
+  if (index == 0)
+    return h->first[i];
+  nth_line_t q = {name, index, NULL};
+  MHD_get_connection_values(h->c, MHD_HEADER_KIND, find_nth, &q);
+  return q.value;
 }
 
 /* The semantic conventions' methods: the known ones as they are, the others

@@ -143,9 +143,10 @@ static size_t strings_in(const otel_attr_t *attrs, size_t n) {
   return count;
 }
 
-/* The JSON line, its strings cut to cut bytes each (SIZE_MAX: whole). */
-static void format_line(otlp_buf_t *line, otel_severity_t severity, const char *logger,
-                        const char *message, const otel_attr_t *attrs, size_t n,
+/* The JSON line, its strings cut to cut bytes each (SIZE_MAX: whole), and,
+ * when record is not NULL, the OTLP record's attributes in the same pass. */
+static void format_line(otlp_buf_t *line, otel__log_writer_t *record, otel_severity_t severity,
+                        const char *logger, const char *message, const otel_attr_t *attrs, size_t n,
                         const otel_span_context_t *sc, uint64_t now, size_t cut) {
   otlp_buf_puts(line, "{\"asctime\":");
   put_asctime(line, now);
@@ -170,6 +171,8 @@ static void format_line(otlp_buf_t *line, otel_severity_t severity, const char *
   PUT_OWN_KEY(line, "otelServiceName");
   put_str(line, otel__sdk_service_name());
   for (size_t i = 0; i < n; i++) {
+    if (record)
+      otel__log_writer_attr(record, &attrs[i]);
     if (!attrs[i].key)
       continue;
     put_key(line, attrs[i].key);
@@ -187,16 +190,22 @@ void otel_log(otel_severity_t severity, const char *logger, const char *message,
   const otel_span_context_t *sc = otel__current_span_context();
   bool valid = otel_span_context_is_valid(sc);
   uint64_t now = otel__now_unix_ns();
-  format_line(&line, severity, logger, message, attrs, n, valid ? sc : NULL, now, SIZE_MAX);
+  otel__batch_t *logs = otel__sdk_enabled() ? otel__sdk.logs : NULL;
+  otel__log_writer_t record; /* over OTLP too, by the log record processor */
+  if (logs)
+    otel__log_writer_begin(&record, now, severity, level_name(severity), message, n);
+  format_line(&line, logs ? &record : NULL, severity, logger, message, attrs, n, valid ? sc : NULL,
+              now, SIZE_MAX);
   for (size_t cut = LINE_TEXT_BUDGET / strings_in(attrs, n); line.failed && cut >= SHORTEST_CUT;
        cut /= 2) { /* too long: shortened, the longest strings first */
     otlp_buf_clear(&line);
-    format_line(&line, severity, logger, message, attrs, n, valid ? sc : NULL, now, cut);
+    format_line(&line, NULL, severity, logger, message, attrs, n, valid ? sc : NULL, now, cut);
   }
-  otel__batch_t *logs = otel__sdk.logs;
-  if (logs && otel__sdk_enabled()) { /* and over OTLP, by the log record processor */
-    otel__log_record_t *r = otel__log_record_new(now, severity, level_name(severity), logger,
-                                                 message, attrs, n, valid ? sc : NULL);
+  if (logs) {
+    otel__log_record_t *r = record.failed
+                                ? otel__log_record_new(now, severity, level_name(severity), logger,
+                                                       message, attrs, n, valid ? sc : NULL)
+                                : otel__log_writer_end(&record, now, logger, valid ? sc : NULL);
     if (r && otel__batch_push(logs, r) != 0)
       otel__log_record_free(r);
   }

@@ -35,6 +35,69 @@ static uint8_t *put_kv(uint8_t *p, const otel__attr_item_t *item) {
   return p + item->value_len;
 }
 
+/* The fields before the attributes, in order of their numbers as protobuf-c
+ * writes them: time, severity, its text, the body (an AnyValue holding the
+ * message). */
+static size_t head_size(otel_severity_t severity, size_t text_len, size_t body_len) {
+  size_t len = 9 + 1 + otel__pb_varint_size((uint64_t)severity);
+  if (text_len)
+    len += otel__pb_delimited_size(text_len);
+  return len + otel__pb_delimited_size(otel__pb_delimited_size(body_len));
+}
+
+static uint8_t *put_head(uint8_t *p, uint64_t time_unix_ns, otel_severity_t severity,
+                         const char *text, size_t text_len, const char *body, size_t body_len) {
+  p = otel__pb_put_tag(p, OTLP_LOG_TIME_UNIX_NANO, OTEL__WIRE_FIXED64);
+  p = otel__pb_put_le(p, time_unix_ns, 8);
+  p = otel__pb_put_tag(p, OTLP_LOG_SEVERITY_NUMBER, OTEL__WIRE_VARINT);
+  p = otel__pb_put_varint(p, (uint64_t)severity);
+  if (text_len)
+    p = otel__pb_put_bytes(p, OTLP_LOG_SEVERITY_TEXT, text, text_len);
+  p = otel__pb_put_tag(p, OTLP_LOG_BODY, OTEL__WIRE_LEN);
+  p = otel__pb_put_varint(p, otel__pb_delimited_size(body_len));
+  return otel__pb_put_bytes(p, OTLP_ANY_VALUE_STRING, body, body_len);
+}
+
+/* The fields after them: the dropped count, the span's flags and ids, the observed time. */
+static size_t tail_size(uint32_t dropped, const otel_span_context_t *sc) {
+  size_t len = 9;
+  if (dropped)
+    len += 1 + otel__pb_varint_size(dropped);
+  if (sc)
+    len += 5 + otel__pb_delimited_size(OTEL_TRACE_ID_SIZE) +
+           otel__pb_delimited_size(OTEL_SPAN_ID_SIZE);
+  return len;
+}
+
+static uint8_t *put_tail(uint8_t *p, uint32_t dropped, const otel_span_context_t *sc,
+                         uint64_t time_unix_ns) {
+  if (dropped) {
+    p = otel__pb_put_tag(p, OTLP_LOG_DROPPED_ATTRIBUTES_COUNT, OTEL__WIRE_VARINT);
+    p = otel__pb_put_varint(p, dropped);
+  }
+  if (sc) {
+    p = otel__pb_put_tag(p, OTLP_LOG_FLAGS, OTEL__WIRE_FIXED32);
+    p = otel__pb_put_le(p, sc->flags, 4);
+    p = otel__pb_put_bytes(p, OTLP_LOG_TRACE_ID, sc->trace_id, OTEL_TRACE_ID_SIZE);
+    p = otel__pb_put_bytes(p, OTLP_LOG_SPAN_ID, sc->span_id, OTEL_SPAN_ID_SIZE);
+  }
+  p = otel__pb_put_tag(p, OTLP_LOG_OBSERVED_TIME_UNIX_NANO, OTEL__WIRE_FIXED64);
+  return otel__pb_put_le(p, time_unix_ns, 8);
+}
+
+/* A record of len bytes, with its logger's name after them; NULL when out of memory. */
+static otel__log_record_t *record_alloc(size_t len, const char *logger) {
+  const char *scope = logger ? logger : "";
+  size_t scope_len = strlen(scope);
+  otel__log_record_t *r = malloc(sizeof(*r) + len + scope_len + 1);
+  if (!r)
+    return NULL;
+  r->len = len;
+  memcpy(r->bytes + len, scope, scope_len + 1);
+  r->scope = (const char *)r->bytes + len;
+  return r;
+}
+
 otel__log_record_t *otel__log_record_new(uint64_t time_unix_ns, otel_severity_t severity,
                                          const char *severity_text, const char *logger,
                                          const char *message, const otel_attr_t *attrs, size_t n,
@@ -51,54 +114,86 @@ otel__log_record_t *otel__log_record_new(uint64_t time_unix_ns, otel_severity_t 
     otel__attrs_set_literal_key(&set, &arena, &attrs[i], attrs[i].key ? strlen(attrs[i].key) : 0,
                                 limits);
 
-  const char *scope = logger ? logger : "", *body = message ? message : "";
-  size_t scope_len = strlen(scope), body_len = strlen(body), text_len = strlen(severity_text);
-  bool traced = otel_span_context_is_valid(sc);
-  /* The fields in order of their numbers, as protobuf-c writes them. */
-  size_t len = 9 + 1 + otel__pb_varint_size((uint64_t)severity);
-  if (text_len)
-    len += otel__pb_delimited_size(text_len);
-  len += otel__pb_delimited_size(otel__pb_delimited_size(body_len));
+  const char *body = message ? message : "";
+  size_t body_len = strlen(body), text_len = strlen(severity_text);
+  if (!otel_span_context_is_valid(sc))
+    sc = NULL;
+  size_t len = head_size(severity, text_len, body_len) + tail_size(set.dropped, sc);
   for (uint32_t i = 0; i < set.n; i++)
     len += otel__pb_delimited_size(kv_size(&set.items[i]));
-  if (set.dropped)
-    len += 1 + otel__pb_varint_size(set.dropped);
-  if (traced)
-    len += 5 + otel__pb_delimited_size(OTEL_TRACE_ID_SIZE) +
-           otel__pb_delimited_size(OTEL_SPAN_ID_SIZE);
-  len += 9;
-
-  otel__log_record_t *r = malloc(sizeof(*r) + len + scope_len + 1);
+  otel__log_record_t *r = record_alloc(len, logger);
   if (r) {
-    uint8_t *p = r->bytes;
-    p = otel__pb_put_tag(p, OTLP_LOG_TIME_UNIX_NANO, OTEL__WIRE_FIXED64);
-    p = otel__pb_put_le(p, time_unix_ns, 8);
-    p = otel__pb_put_tag(p, OTLP_LOG_SEVERITY_NUMBER, OTEL__WIRE_VARINT);
-    p = otel__pb_put_varint(p, (uint64_t)severity);
-    if (text_len)
-      p = otel__pb_put_bytes(p, OTLP_LOG_SEVERITY_TEXT, severity_text, text_len);
-    p = otel__pb_put_tag(p, OTLP_LOG_BODY, OTEL__WIRE_LEN); /* an AnyValue holding the message */
-    p = otel__pb_put_varint(p, otel__pb_delimited_size(body_len));
-    p = otel__pb_put_bytes(p, OTLP_ANY_VALUE_STRING, body, body_len);
+    uint8_t *p =
+        put_head(r->bytes, time_unix_ns, severity, severity_text, text_len, body, body_len);
     for (uint32_t i = 0; i < set.n; i++)
       p = put_kv(p, &set.items[i]);
-    if (set.dropped) {
-      p = otel__pb_put_tag(p, OTLP_LOG_DROPPED_ATTRIBUTES_COUNT, OTEL__WIRE_VARINT);
-      p = otel__pb_put_varint(p, set.dropped);
-    }
-    if (traced) {
-      p = otel__pb_put_tag(p, OTLP_LOG_FLAGS, OTEL__WIRE_FIXED32);
-      p = otel__pb_put_le(p, sc->flags, 4);
-      p = otel__pb_put_bytes(p, OTLP_LOG_TRACE_ID, sc->trace_id, OTEL_TRACE_ID_SIZE);
-      p = otel__pb_put_bytes(p, OTLP_LOG_SPAN_ID, sc->span_id, OTEL_SPAN_ID_SIZE);
-    }
-    p = otel__pb_put_tag(p, OTLP_LOG_OBSERVED_TIME_UNIX_NANO, OTEL__WIRE_FIXED64);
-    p = otel__pb_put_le(p, time_unix_ns, 8);
-    r->len = (size_t)(p - r->bytes);
-    memcpy(p, scope, scope_len + 1);
-    r->scope = (const char *)p;
+    put_tail(p, set.dropped, sc, time_unix_ns);
   }
   otel__arena_reset(&arena);
+  return r;
+}
+
+/* --- written alongside the JSON line --- */
+
+void otel__log_writer_begin(otel__log_writer_t *w, uint64_t time_unix_ns, otel_severity_t severity,
+                            const char *severity_text, const char *message, size_t n) {
+  const otel__span_limits_t *l = &otel__sdk.config.span_limits;
+  const char *body = message ? message : "";
+  size_t body_len = strlen(body), text_len = strlen(severity_text);
+  w->n = 0;
+  w->end = w->buf + sizeof(w->buf);
+  /* Attributes that a limit drops or cuts, or a message longer than the buffer. */
+  w->failed = n > OTEL__LOG_WRITER_ATTRS || n > l->attr_count || l->attr_value_length ||
+              head_size(severity, text_len, body_len) > sizeof(w->buf);
+  if (!w->failed)
+    w->p = put_head(w->buf, time_unix_ns, severity, severity_text, text_len, body, body_len);
+}
+
+/* Writes a; false when it needs otel__log_record_new(). */
+static bool write_attr(otel__log_writer_t *w, const otel_attr_t *a) {
+  size_t klen = a->key ? strlen(a->key) : 0;
+  if (!klen) /* dropped and counted */
+    return false;
+  for (size_t i = 0; i < w->n; i++) /* a key given twice, of which one is kept */
+    if (w->key_len[i] == klen && !memcmp(w->keys[i], a->key, klen))
+      return false;
+  w->keys[w->n] = a->key;
+  w->key_len[w->n++] = klen;
+  otel_attr_t value = *a;
+  size_t slen = 0;
+  if (value.type == OTEL_VALUE_STRING) {
+    if (!value.v.s)
+      value.v.s = "";
+    slen = strlen(value.v.s);
+  } else if (value.type > OTEL_VALUE_DOUBLE) {
+    return false; /* an array, whose NULL strings a copy makes "" */
+  }
+  size_t value_len = otel__otlp_value_size(&value, slen);
+  size_t kv = otel__otlp_kv_size(klen, value_len);
+  if (otel__pb_delimited_size(kv) > (size_t)(w->end - w->p))
+    return false;
+  uint8_t *p = otel__pb_put_tag(w->p, OTLP_LOG_ATTRIBUTES, OTEL__WIRE_LEN);
+  p = otel__pb_put_varint(p, kv);
+  p = otel__otlp_kv_head(p, a->key, klen, value_len);
+  w->p = otel__otlp_value_write(p, &value, slen);
+  return true;
+}
+
+void otel__log_writer_attr(otel__log_writer_t *w, const otel_attr_t *a) {
+  if (!w->failed && !write_attr(w, a))
+    w->failed = true;
+}
+
+otel__log_record_t *otel__log_writer_end(otel__log_writer_t *w, uint64_t time_unix_ns,
+                                         const char *logger, const otel_span_context_t *sc) {
+  if (!otel_span_context_is_valid(sc))
+    sc = NULL;
+  size_t body = (size_t)(w->p - w->buf);
+  otel__log_record_t *r = record_alloc(body + tail_size(0, sc), logger);
+  if (r) {
+    memcpy(r->bytes, w->buf, body);
+    put_tail(r->bytes + body, 0, sc, time_unix_ns);
+  }
   return r;
 }
 

@@ -25,6 +25,28 @@ otel__log_record_t *otel__log_record_new(uint64_t time_unix_ns, otel_severity_t 
                                          const otel_span_context_t *sc);
 void otel__log_record_free(otel__log_record_t *r);
 
+/* The same record written in otel_log()'s pass over its attributes, as it
+ * writes the JSON line: begin, then attr for each attribute (NULL keys too),
+ * then, unless failed, end. It fails where the record needs what
+ * otel__log_record_new() does: a key given twice, a limit that drops or
+ * cuts, an array, more than the buffer holds; the caller then calls that. */
+#define OTEL__LOG_WRITER_ATTRS 16
+typedef struct otel__log_writer {
+  bool failed;
+  uint8_t *p, *end;
+  size_t n;
+  const char *keys[OTEL__LOG_WRITER_ATTRS];
+  size_t key_len[OTEL__LOG_WRITER_ATTRS];
+  uint8_t buf[1024];
+} otel__log_writer_t;
+
+void otel__log_writer_begin(otel__log_writer_t *w, uint64_t time_unix_ns, otel_severity_t severity,
+                            const char *severity_text, const char *message, size_t n);
+void otel__log_writer_attr(otel__log_writer_t *w, const otel_attr_t *a);
+/* The record, NULL when out of memory. */
+otel__log_record_t *otel__log_writer_end(otel__log_writer_t *w, uint64_t time_unix_ns,
+                                         const char *logger, const otel_span_context_t *sc);
+
 /* Encodes n records as an ExportLogsServiceRequest into w (after a reset),
  * grouped by logger. 0 or -ENOMEM. */
 int otel__otlp_logs_encode(otel__pbw_t *w, const otel__resource_t *resource,

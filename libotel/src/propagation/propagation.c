@@ -29,15 +29,14 @@ void otel_propagation_extract(otel_context_t *out, otel_carrier_get_fn get, void
   int which = active_propagators();
   const char *lines[LINES_MAX + 1];
   if (which & OTEL__PROPAGATE_TRACECONTEXT) {
-    otel_span_context_t sc;
+    otel_span_context_t *sc = &out->span_context; /* left as it is on failure */
     /* A traceparent sent twice is invalid: the trace starts anew. */
     if (field_lines(get, carrier, "traceparent", lines) == 1 &&
-        otel_traceparent_parse(lines[0], &sc) == 0) {
+        otel_traceparent_parse(lines[0], sc) == 0) {
       size_t n = field_lines(get, carrier, "tracestate", lines);
       /* An invalid tracestate is dropped; the parent stays. */
-      if (n > LINES_MAX || (n && otel__tracestate_parse_lines(lines, n, sc.trace_state) != 0))
-        sc.trace_state[0] = '\0';
-      out->span_context = sc;
+      if (n > LINES_MAX || (n && otel__tracestate_parse_lines(lines, n, sc->trace_state) != 0))
+        sc->trace_state[0] = '\0';
     }
   }
   if (which & OTEL__PROPAGATE_BAGGAGE) {

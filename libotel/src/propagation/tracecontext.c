@@ -37,18 +37,18 @@ int otel_traceparent_parse(const char *v, otel_span_context_t *out) {
    * after another '-', which this parser ignores as the specification says. */
   if (version == 0 ? n != TRACEPARENT_LEN : (n > TRACEPARENT_LEN && v[TRACEPARENT_LEN] != '-'))
     return -EINVAL;
-  otel_span_context_t sc;
-  memset(&sc, 0, sizeof(sc));
-  uint8_t flags;
-  if (otlp_hex_decode(v + 3, OTEL_TRACE_ID_SIZE, sc.trace_id) ||
-      otlp_hex_decode(v + 36, OTEL_SPAN_ID_SIZE, sc.span_id) || otlp_hex_decode(v + 53, 1, &flags))
+  uint8_t trace_id[OTEL_TRACE_ID_SIZE], span_id[OTEL_SPAN_ID_SIZE], flags;
+  if (otlp_hex_decode(v + 3, OTEL_TRACE_ID_SIZE, trace_id) ||
+      otlp_hex_decode(v + 36, OTEL_SPAN_ID_SIZE, span_id) || otlp_hex_decode(v + 53, 1, &flags))
     return -EINVAL;
-  if (otel__is_zero(sc.trace_id, OTEL_TRACE_ID_SIZE) ||
-      otel__is_zero(sc.span_id, OTEL_SPAN_ID_SIZE))
+  if (otel__is_zero(trace_id, OTEL_TRACE_ID_SIZE) || otel__is_zero(span_id, OTEL_SPAN_ID_SIZE))
     return -EINVAL;
-  sc.flags = flags & OTEL_TRACE_FLAG_SAMPLED; /* the only flag this SDK acts on */
-  sc.is_remote = true;
-  *out = sc;
+  /* Field by field: the tracestate buffer, most of the struct, needs only its terminator. */
+  memcpy(out->trace_id, trace_id, sizeof(trace_id));
+  memcpy(out->span_id, span_id, sizeof(span_id));
+  out->flags = flags & OTEL_TRACE_FLAG_SAMPLED; /* the only flag this SDK acts on */
+  out->is_remote = true;
+  out->trace_state[0] = '\0';
   return 0;
 }
 
