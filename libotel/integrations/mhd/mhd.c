@@ -147,17 +147,63 @@ static void *make_server_block(void *arg) {
   return otel_attr_block_new(attrs, n);
 }
 
+/* Whether a and b are the same text, NULL only like NULL. */
+static bool same_text(const char *a, const char *b) { return a == b || (a && b && !strcmp(a, b)); }
+
+/* What a thread last looked up, kept to skip the lookup when the next
+ * request repeats it (as requests on one connection do): the strings it was
+ * looked up by, short enough to keep, and what it found. */
+#define LAST_TEXT 128
+typedef struct {
+  const void *found; /* NULL: nothing kept */
+  const char *method;
+  int64_t number;
+  char a[LAST_TEXT], b[LAST_TEXT];
+  bool a_null, b_null;
+} last_t;
+
+static bool last_is(const last_t *l, const char *method, int64_t number, const char *a,
+                    const char *b) {
+  return l->found && l->method == method && l->number == number &&
+         same_text(l->a_null ? NULL : l->a, a) && same_text(l->b_null ? NULL : l->b, b);
+}
+
+static void keep_text(char *dst, bool *null, const char *src) {
+  *null = !src;
+  size_t n = src ? strlen(src) : 0;
+  memcpy(dst, src ? src : "", n + 1);
+}
+
+static void last_keep(last_t *l, const void *found, const char *method, int64_t number,
+                      const char *a, const char *b) {
+  l->found = NULL;
+  if (!found || (a && strlen(a) >= LAST_TEXT) || (b && strlen(b) >= LAST_TEXT))
+    return;
+  l->method = method;
+  l->number = number;
+  keep_text(l->a, &l->a_null, a);
+  keep_text(l->b, &l->b_null, b);
+  l->found = found;
+}
+
 /* The server's attributes on s: a block made once per method, protocol
  * version and Host header, and kept; one by one when it cannot be kept (a
  * client sending endless Host headers fills the table, and no more). */
 static void set_server_attrs(otel_span_t *s, const server_set_t *set) {
+  static _Thread_local last_t last;
   static otel__keyed_cache_t blocks;
-  otel__cache_key_t key;
-  key.len = 0;
-  otel__key_text(&key, set->method);
-  otel__key_text(&key, set->version);
-  otel__key_text(&key, set->host);
-  otel_attr_block_t *block = otel__keyed_cache_get(&blocks, &key, make_server_block, (void *)set);
+  otel_attr_block_t *block = NULL;
+  if (last_is(&last, set->method, 0, set->version, set->host)) {
+    block = (otel_attr_block_t *)last.found;
+  } else {
+    otel__cache_key_t key;
+    key.len = 0;
+    otel__key_text(&key, set->method);
+    otel__key_text(&key, set->version);
+    otel__key_text(&key, set->host);
+    block = otel__keyed_cache_get(&blocks, &key, make_server_block, (void *)set);
+    last_keep(&last, block, set->method, 0, set->version, set->host);
+  }
   if (block) {
     otel_span_set_block(s, block);
     return;
@@ -284,14 +330,21 @@ void otel_mhd_end(otel_mhd_request_t *r, unsigned status) {
     set.attrs[set.n++] = OTEL_ATTR_STR("http.route", r->route);
   /* Before the span ends: an exemplar of the duration points to it. The
    * set is the method, the route and the status: bound once, kept. */
+  static _Thread_local last_t last;
   static otel__keyed_cache_t durations;
-  otel__cache_key_t key;
-  key.len = 0;
-  otel__key_number(&key, status);
-  otel__key_text(&key, r->method);
-  otel__key_text(&key, r->route);
   double seconds = otel__integration_seconds(r->start_ns, otel__integration_now_ns());
-  otel_bound_histogram_t *bound = otel__keyed_cache_get(&durations, &key, bind_duration, &set);
+  otel_bound_histogram_t *bound;
+  if (last_is(&last, r->method, status, r->route, NULL)) {
+    bound = (otel_bound_histogram_t *)last.found;
+  } else {
+    otel__cache_key_t key;
+    key.len = 0;
+    otel__key_number(&key, status);
+    otel__key_text(&key, r->method);
+    otel__key_text(&key, r->route);
+    bound = otel__keyed_cache_get(&durations, &key, bind_duration, &set);
+    last_keep(&last, bound, r->method, status, r->route, NULL);
+  }
   if (bound)
     otel_bound_histogram_record_in(bound, seconds, r->span);
   else

@@ -53,25 +53,36 @@ static void seed(void) {
   rng.generation = atomic_load_explicit(&fork_generation, memory_order_relaxed);
 }
 
-uint64_t otel__random_u64(void) {
+/* The generator's next `words` outputs, its state kept in registers
+ * between them and stored once. */
+static inline void next_words(uint64_t *out, size_t words) {
   if (rng.generation != atomic_load_explicit(&fork_generation, memory_order_relaxed))
     seed();
-  uint64_t *s = rng.s;
-  uint64_t result = rotl(s[1] * 5, 7) * 9;
-  uint64_t t = s[1] << 17;
-  s[2] ^= s[0];
-  s[3] ^= s[1];
-  s[1] ^= s[2];
-  s[0] ^= s[3];
-  s[2] ^= t;
-  s[3] = rotl(s[3], 45);
-  return result;
+  uint64_t s0 = rng.s[0], s1 = rng.s[1], s2 = rng.s[2], s3 = rng.s[3];
+  for (size_t i = 0; i < words; i++) {
+    out[i] = rotl(s1 * 5, 7) * 9;
+    uint64_t t = s1 << 17;
+    s2 ^= s0;
+    s3 ^= s1;
+    s1 ^= s2;
+    s0 ^= s3;
+    s2 ^= t;
+    s3 = rotl(s3, 45);
+  }
+  rng.s[0] = s0, rng.s[1] = s1, rng.s[2] = s2, rng.s[3] = s3;
+}
+
+uint64_t otel__random_u64(void) {
+  uint64_t r;
+  next_words(&r, 1);
+  return r;
 }
 
 void otel__random_id(uint8_t *p, size_t n) {
   do {
     for (size_t i = 0; i < n; i += 8) {
-      uint64_t r = otel__random_u64();
+      uint64_t r;
+      next_words(&r, 1);
       if (n - i >= 8)
         memcpy(p + i, &r, 8); /* a store, where a length known only at run time is a call */
       else
