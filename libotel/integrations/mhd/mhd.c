@@ -147,9 +147,6 @@ static void *make_server_block(void *arg) {
   return otel_attr_block_new(attrs, n);
 }
 
-/* Whether a and b are the same text, NULL only like NULL. */
-static bool same_text(const char *a, const char *b) { return a == b || (a && b && !strcmp(a, b)); }
-
 /* What a thread last looked up, kept to skip the lookup when the next
  * request repeats it (as requests on one connection do): the strings it was
  * looked up by, short enough to keep, and what it found. */
@@ -165,7 +162,7 @@ typedef struct {
 static bool last_is(const last_t *l, const char *method, int64_t number, const char *a,
                     const char *b) {
   return l->found && l->method == method && l->number == number &&
-         same_text(l->a_null ? NULL : l->a, a) && same_text(l->b_null ? NULL : l->b, b);
+         otel__same_text(l->a_null ? NULL : l->a, a) && otel__same_text(l->b_null ? NULL : l->b, b);
 }
 
 static void keep_text(char *dst, bool *null, const char *src) {

@@ -28,6 +28,7 @@ typedef struct {
 
 typedef struct {
   char *sql, *operation, *collection; /* what the statement was when kept */
+  char *db, *host, *port;             /* and the server */
   otel_attr_block_t *block;
   otel_bound_histogram_t *duration;
 } kept_statement_t;
@@ -72,11 +73,16 @@ static void *keep_statement(void *arg) {
   k->sql = copy(on->st->sql);
   k->operation = copy(on->st->operation);
   k->collection = copy(on->st->collection);
+  k->db = copy(on->db);
+  k->host = copy(on->host);
+  k->port = copy(on->port);
   k->block = otel_attr_block_new(attrs, span_attrs(on, attrs));
   k->duration =
       otel_histogram_bind(otel__db_client_duration(), attrs, duration_attrs(on->st, NULL, attrs));
-  if (!k->sql || !k->operation || (on->st->collection && !k->collection) || !k->block) {
+  if (!k->sql || !k->operation || (on->st->collection && !k->collection) || (on->db && !k->db) ||
+      (on->host && !k->host) || (on->port && !k->port) || !k->block) {
     free(k->sql), free(k->operation), free(k->collection);
+    free(k->db), free(k->host), free(k->port);
     otel_attr_block_release(k->block);
     free(k); /* (the bound handle is the SDK's) */
     return NULL;
@@ -84,12 +90,27 @@ static void *keep_statement(void *arg) {
   return k;
 }
 
-static bool same_text(const char *a, const char *b) { return a == b || (a && b && !strcmp(a, b)); }
+/* Whether k was kept for what on says: the statement as it is now (an
+ * address may be reused by another statement) on the same server. */
+static bool kept_for(const kept_statement_t *k, const statement_on_t *on) {
+  return otel__same_text(k->sql, on->st->sql) && otel__same_text(k->operation, on->st->operation) &&
+         otel__same_text(k->collection, on->st->collection) && otel__same_text(k->db, on->db) &&
+         otel__same_text(k->host, on->host) && otel__same_text(k->port, on->port);
+}
 
 /* What was kept for st on conn's server: found by st's address and the
- * server, and still what st says (an address may be reused by another
- * statement). NULL when nothing can be kept. */
+ * server, or first among the few this thread used last. NULL when nothing
+ * can be kept. */
 static const kept_statement_t *kept_statement(const statement_on_t *on) {
+  enum { RECENT = 4 };
+  static _Thread_local struct {
+    const otel_pq_statement_t *st;
+    const kept_statement_t *kept;
+  } recent[RECENT];
+  static _Thread_local unsigned next;
+  for (unsigned i = 0; i < RECENT; i++)
+    if (recent[i].st == on->st && recent[i].kept && kept_for(recent[i].kept, on))
+      return recent[i].kept;
   static otel__keyed_cache_t statements;
   otel__cache_key_t key;
   key.len = 0;
@@ -98,10 +119,12 @@ static const kept_statement_t *kept_statement(const statement_on_t *on) {
   otel__key_text(&key, on->host);
   otel__key_text(&key, on->port);
   const kept_statement_t *k = otel__keyed_cache_get(&statements, &key, keep_statement, (void *)on);
-  if (k && same_text(k->sql, on->st->sql) && same_text(k->operation, on->st->operation) &&
-      same_text(k->collection, on->st->collection))
-    return k;
-  return NULL;
+  if (!k || !kept_for(k, on))
+    return NULL;
+  recent[next].st = on->st;
+  recent[next].kept = k;
+  next = (next + 1) % RECENT;
+  return k;
 }
 
 /* ERROR status with the SQLSTATE, or a connection error when there is none. */

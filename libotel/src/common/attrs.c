@@ -28,21 +28,15 @@ static const char *copy_string(otel__arena_t *arena, const char *s, uint32_t max
   return otel__arena_strndup(arena, s, n);
 }
 
-/* Copies attr's value into *out, arrays into the arena. A string is left
- * where it is, with *slen its length within the limit: its copy is the one
- * in the encoded AnyValue. */
+/* Copies attr's value into *out, arrays into the arena; *slen is 0 (strings
+ * are keep()'s own). */
 static bool copy_value(otel_attr_t *out, size_t *slen, const otel_attr_t *attr,
                        otel__arena_t *arena, uint32_t max_chars) {
   out->type = attr->type;
   *slen = 0;
   switch (attr->type) {
-  case OTEL_VALUE_STRING: {
-    const char *s = attr->v.s ? attr->v.s : "";
-    size_t n = strlen(s);
-    *slen = max_chars ? otel__utf8_prefix(s, n, max_chars) : n;
-    out->v.s = s;
-    return true;
-  }
+  case OTEL_VALUE_STRING: /* encoded by keep() itself */
+    return false;
   case OTEL_VALUE_BOOL:
   case OTEL_VALUE_INT:
   case OTEL_VALUE_DOUBLE:
@@ -83,17 +77,31 @@ static bool copy_value(otel_attr_t *out, size_t *slen, const otel_attr_t *attr,
 static bool keep(otel__attr_item_t *item, const char *key, size_t klen, const otel_attr_t *attr,
                  otel__arena_t *arena, uint32_t max_chars) {
   otel_attr_t value;
-  size_t slen;
-  if (!key || !copy_value(&value, &slen, attr, arena, max_chars))
+  size_t slen, n;
+  uint8_t *encoded;
+  if (!key)
     return false;
-  size_t n = otel__otlp_value_size(&value, slen);
-  uint8_t *encoded = otel__arena_bytes(arena, n + 1);
-  if (!encoded || n > UINT32_MAX)
+  if (attr->type == OTEL_VALUE_STRING) { /* most values: encoded here in one go */
+    const char *s = attr->v.s ? attr->v.s : "";
+    slen = strlen(s);
+    if (max_chars && slen > max_chars) /* (no more characters than bytes) */
+      slen = otel__utf8_prefix(s, slen, max_chars);
+    n = otel__pb_delimited_size(slen);
+    if (!(encoded = otel__arena_bytes(arena, n + 1)))
+      return false;
+    value.type = OTEL_VALUE_STRING;
+    value.v.s = (const char *)otel__pb_put_bytes(encoded, OTLP_ANY_VALUE_STRING, s, slen) - slen;
+  } else {
+    if (!copy_value(&value, &slen, attr, arena, max_chars))
+      return false;
+    n = otel__otlp_value_size(&value, slen);
+    if (!(encoded = otel__arena_bytes(arena, n + 1)))
+      return false;
+    otel__otlp_value_write(encoded, &value, slen);
+  }
+  if (n > UINT32_MAX)
     return false;
-  otel__otlp_value_write(encoded, &value, slen);
-  encoded[n] = '\0';
-  if (value.type == OTEL_VALUE_STRING) /* its last slen bytes */
-    value.v.s = (const char *)encoded + n - slen;
+  encoded[n] = '\0'; /* a string value is a C string too */
   value.key = key;
   item->attr = value;
   item->value = encoded;
@@ -146,22 +154,22 @@ static void set(otel__attrs_t *a, otel__arena_t *arena, const otel_attr_t *attr,
     return;
   }
   otel__attr_item_t *slot = find(a, attr->key, klen);
+  const char *key;
   if (slot) { /* a new value for the key; on failure the old one stays */
-    otel__attr_item_t item;
-    if (keep(&item, slot->attr.key, klen, attr, arena, limits.value_length))
-      *slot = item;
-    return;
-  }
-  if (!room(a, arena, 1, limits)) {
+    key = slot->attr.key;
+  } else if ((a->n < a->cap && a->n < limits.count) || room(a, arena, 1, limits)) {
+    key = copy_key ? otel__arena_strndup(arena, attr->key, klen) : attr->key;
+  } else {
     a->dropped++;
     return;
   }
-  const char *key = copy_key ? otel__arena_strndup(arena, attr->key, klen) : attr->key;
-  if (!keep(&a->items[a->n], key, klen, attr, arena, limits.value_length)) {
-    a->dropped++;
-    return;
-  }
-  a->n++;
+  otel__attr_item_t item;
+  if (!keep(&item, key, klen, attr, arena, limits.value_length))
+    a->dropped += !slot;
+  else if (slot)
+    *slot = item;
+  else
+    a->items[a->n++] = item;
 }
 
 void otel__attrs_set(otel__attrs_t *a, otel__arena_t *arena, const otel_attr_t *attr,
