@@ -18,6 +18,7 @@
 #include "export/otlp_fields.h"
 #include "otlp_codec.h"
 #include "export/otlp_value.h"
+#include "logs/record_slab.h"
 
 #define REQUEST_DESCRIPTOR                                                                         \
   opentelemetry__proto__collector__logs__v1__export_logs_service_request__descriptor
@@ -89,9 +90,11 @@ static uint8_t *put_tail(uint8_t *p, uint32_t dropped, const otel_span_context_t
 static otel__log_record_t *record_alloc(size_t len, const char *logger) {
   const char *scope = logger ? logger : "";
   size_t scope_len = strlen(scope);
-  otel__log_record_t *r = malloc(sizeof(*r) + len + scope_len + 1);
+  otel__record_slab_t *slab;
+  otel__log_record_t *r = otel__record_slab_alloc(sizeof(*r) + len + scope_len + 1, &slab);
   if (!r)
     return NULL;
+  r->slab = slab;
   r->len = len;
   memcpy(r->bytes + len, scope, scope_len + 1);
   r->scope = (const char *)r->bytes + len;
@@ -197,7 +200,10 @@ otel__log_record_t *otel__log_writer_end(otel__log_writer_t *w, uint64_t time_un
   return r;
 }
 
-void otel__log_record_free(otel__log_record_t *r) { free(r); }
+void otel__log_record_free(otel__log_record_t *r) {
+  if (r)
+    otel__record_slab_free(r, r->slab);
+}
 
 int otel__otlp_logs_encode(otel__pbw_t *w, const otel__resource_t *resource,
                            otel__log_record_t *const *records, size_t n) {

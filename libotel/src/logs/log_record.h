@@ -12,7 +12,8 @@
  * encoded when it was written, and its logger's name, which the message does
  * not carry (records are grouped by it). One allocation. */
 typedef struct otel__log_record {
-  const char *scope; /* the logger's name, after the bytes */
+  struct otel__record_slab *slab; /* where its memory came from (logs/record_slab.h) */
+  const char *scope;              /* the logger's name, after the bytes */
   size_t len;
   uint8_t bytes[];
 } otel__log_record_t;
