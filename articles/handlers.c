@@ -20,13 +20,14 @@
 #define LIMIT_MAX 100
 #define OFFSET_MAX 2147483647LL
 
-static otel_counter_t *created;
-static bool outbox; /* NOTIFY_MODE=outbox */
+static otel_bound_counter_t *created; /* no attributes: bound to its one point */
+static bool outbox;                   /* NOTIFY_MODE=outbox */
 
 void articles_handlers_init(bool notify_outbox) {
   outbox = notify_outbox;
-  created =
-      otel_counter("articles", "articles.created", "1", "Number of articles successfully created");
+  created = otel_counter_bind(
+      otel_counter("articles", "articles.created", "1", "Number of articles successfully created"),
+      NULL, 0);
 }
 
 /* Answers a store failure: 404 for a missing article, 503, or 500. */
@@ -84,7 +85,7 @@ void articles_create(svc_request_t *req, svc_response_t *res) {
     return;
   }
   otel_span_set_int(otel_span_current(), "article.id", a.id);
-  otel_counter_add(created, 1, NULL, 0);
+  otel_bound_counter_add(created, 1);
   otel_log(OTEL_SEVERITY_INFO, "articles", "article created", &OTEL_ATTR_INT("article_id", a.id),
            1);
   if (!outbox)

@@ -10,14 +10,18 @@
 #include "idempotency.h"
 #include "service.h"
 
-static otel_counter_t *received;
-static otel_counter_t *duplicates;
+/* Counters without attributes: each bound to its one point once. */
+static otel_bound_counter_t *received;
+static otel_bound_counter_t *duplicates;
 
 void notify_handlers_init(void) {
-  received = otel_counter("notify", "notifications.received", "1",
-                          "Number of article notifications received");
-  duplicates = otel_counter("notify", "notifications.duplicates", "1",
-                            "Notifications received again under an Idempotency-Key, not counted");
+  received = otel_counter_bind(otel_counter("notify", "notifications.received", "1",
+                                            "Number of article notifications received"),
+                               NULL, 0);
+  duplicates = otel_counter_bind(
+      otel_counter("notify", "notifications.duplicates", "1",
+                   "Notifications received again under an Idempotency-Key, not counted"),
+      NULL, 0);
   if (notify_keys_init((size_t)svc_env_long("NOTIFY_IDEMPOTENCY_KEYS", 65536, 1, 16777216)))
     otel_log(OTEL_SEVERITY_ERROR, "notify", "no memory for idempotency keys", NULL, 0);
 }
@@ -65,11 +69,11 @@ void notify_receive(svc_request_t *req, svc_response_t *res) {
     svc_error(res, 422, "Idempotency-Key already used for another notification", NULL);
   } else if (verdict == NOTIFY_KEY_SEEN) { /* answered as the first time, not counted */
     otel_log(OTEL_SEVERITY_INFO, "notify", "duplicate notification ignored", fields, 1);
-    otel_counter_add(duplicates, 1, NULL, 0);
+    otel_bound_counter_add(duplicates, 1);
     res->body = json_pack("{s:b,s:I}", "received", 1, "article_id", article_id);
   } else {
     otel_log(OTEL_SEVERITY_INFO, "notify", "article notification received", fields, 2);
-    otel_counter_add(received, 1, NULL, 0);
+    otel_bound_counter_add(received, 1);
     res->body = json_pack("{s:b,s:I}", "received", 1, "article_id", article_id);
   }
   json_decref(obj);

@@ -345,30 +345,32 @@ const char *otlp_buf_cstr(otlp_buf_t *b) {
   return b->data;
 }
 
-/* Each byte's value as a lowercase hex digit, plus one; 0 for any other
- * byte (uppercase included). The ids of every traceparent a server reads
- * are decoded here. A row is 32 bytes, as above. */
-static const uint8_t LOWER_HEX_PLUS_1[256] = {
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  0,  0,  0,  0,  0,  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  0,  0,  0,  0,  0,  0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  0,  0,  0,  0,  0,  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 11, 12, 13, 14, 15, 16, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  0,  0,  0,  0,  0,  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  0,  0,  0,  0,  0,  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  0,  0,  0,  0,  0,  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  0,  0,  0,  0,  0,  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  0,  0,  0,  0,  0,  0, 0, 0, 0, 0, 0, 0, 0,
+/* Each byte's value as a lowercase hex digit; 16 (a bit no digit has) for
+ * any other byte, uppercase included. The ids of every traceparent a server
+ * reads are decoded here. */
+static const uint8_t LOWER_HEX_VALUE[256] = {
+    16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16,
+    16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16,
+    0,  1,  2,  3,  4,  5,  6,  7,  8,  9,  16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16,
+    16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16,
+    16, 10, 11, 12, 13, 14, 15, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16,
+    16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16,
+    16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16,
+    16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16,
+    16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16,
+    16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16,
+    16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16,
 };
 
 int otlp_hex_decode(const char *s, size_t n, uint8_t *out) {
   const unsigned char *p = (const unsigned char *)s;
-  bool bad = false;
+  unsigned seen = 0; /* every digit's value or'ed: 16 in it means a byte was no digit */
   for (size_t i = 0; i < n; i++) {
-    unsigned hi = LOWER_HEX_PLUS_1[p[2 * i]], lo = LOWER_HEX_PLUS_1[p[2 * i + 1]];
-    bad |= !hi | !lo;
-    out[i] = (uint8_t)((hi - 1) << 4 | ((lo - 1) & 0x0f));
+    unsigned hi = LOWER_HEX_VALUE[p[2 * i]], lo = LOWER_HEX_VALUE[p[2 * i + 1]];
+    seen |= hi | lo;
+    out[i] = (uint8_t)(hi << 4 | lo);
   }
-  return bad ? -1 : 0;
+  return seen & 16 ? -1 : 0;
 }
 
 int otlp_hex_value(char c) {

@@ -39,7 +39,7 @@ TEST(records_from_blocks_freed_elsewhere) {
     shared += i && r.slab[i] == r.slab[i - 1];
   }
   CHECK_INT(in_blocks, N);
-  CHECK(shared > N / 2); /* several records to a block */
+  CHECK(shared > N / 2);         /* several records to a block */
   for (size_t i = 0; i < N; i++) /* freed on this thread, in another order */
     otel__record_slab_free(r.p[(i * 7) % N], r.slab[(i * 7) % N]);
 }

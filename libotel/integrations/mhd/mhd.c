@@ -78,10 +78,19 @@ static enum MHD_Result find_nth(void *cls, enum MHD_ValueKind kind, const char *
   return MHD_NO;
 }
 
+/* Which of HEADER_NAMES a propagator's field name is: a lowercase name, so
+ * compared as it is; H_COUNT for none. */
+static int field_index(const char *name) {
+  for (int i = 0; i < H_COUNT; i++)
+    if (name[0] == HEADER_NAMES[i][0] && !strcmp(name, HEADER_NAMES[i]))
+      return i;
+  return H_COUNT;
+}
+
 /* The carrier of otel_propagation_extract(): every line of each header. */
 static const char *header_line(void *carrier, const char *name, size_t index) {
   const headers_t *h = carrier;
-  int i = name[0] ? header_index(name) : H_COUNT;
+  int i = field_index(name);
   if (i == H_COUNT || index >= h->lines[i])
     return NULL;
   if (index == 0)

@@ -62,6 +62,8 @@ void otel__resource_init(otel__resource_t *r, const char *default_service, const
   if (r->attrs.dropped)
     otel__warn("resource: %u attributes dropped (over %d, or out of memory)", r->attrs.dropped,
                RESOURCE_ATTR_LIMIT);
+  const otel_attr_t *name = otel__attrs_find(&r->attrs, "service.name");
+  r->service_name = name && name->type == OTEL_VALUE_STRING ? name->v.s : NULL;
 }
 
 void otel__resource_free(otel__resource_t *r) {

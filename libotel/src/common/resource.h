@@ -8,7 +8,8 @@
 typedef struct otel__resource {
   otel__attrs_t attrs;
   otel__arena_t arena;
-  char instance_id[37]; /* the service.instance.id made here (a UUID) */
+  char instance_id[37];     /* the service.instance.id made here (a UUID) */
+  const char *service_name; /* service.name's value in attrs (every log line carries it), or NULL */
 } otel__resource_t;
 
 /*
