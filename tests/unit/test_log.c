@@ -205,9 +205,12 @@ TEST(a_long_line_is_shortened_not_dropped) {
 static const char *writer_matches(const otel_attr_t *attrs, size_t n,
                                   const otel_span_context_t *sc) {
   otel__log_writer_t w;
-  otel__log_writer_begin(&w, 1700000000123456789u, OTEL_SEVERITY_WARN, "WARNING", "a message", n);
-  for (size_t i = 0; i < n; i++)
-    otel__log_writer_attr(&w, &attrs[i]);
+  otel__log_writer_begin(&w, 1700000000123456789u, OTEL_SEVERITY_WARN, "WARNING", "a message", 9,
+                         n);
+  for (size_t i = 0; i < n; i++) {
+    const char *s = attrs[i].type == OTEL_VALUE_STRING && attrs[i].v.s ? attrs[i].v.s : "";
+    otel__log_writer_attr(&w, &attrs[i], attrs[i].key ? strlen(attrs[i].key) : 0, strlen(s));
+  }
   if (w.failed)
     return "failed";
   otel__log_record_t *fast = otel__log_writer_end(&w, 1700000000123456789u, "logger", sc);

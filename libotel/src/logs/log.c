@@ -70,18 +70,17 @@ static void put_asctime(otlp_buf_t *b, uint64_t ns) {
  * append of its text with the comma, quotes and colon around it. */
 #define PUT_OWN_KEY(b, key) otlp_buf_append((b), ",\"" key "\":", sizeof(",\"" key "\":") - 1)
 
-static void put_key(otlp_buf_t *b, const char *key) {
+static void put_key(otlp_buf_t *b, const char *key, size_t n) {
   otlp_buf_putc(b, ',');
-  otlp_buf_json_string(b, key, strlen(key));
+  otlp_buf_json_string(b, key, n);
   otlp_buf_putc(b, ':');
 }
 
 static void put_str(otlp_buf_t *b, const char *s) { otlp_buf_json_string(b, s, strlen(s)); }
 
-/* s as a JSON string of at most cut bytes of it (at a UTF-8 boundary), with
- * "... [shortened from N bytes]" at the end of one that was cut. */
-static void put_text(otlp_buf_t *b, const char *s, size_t cut) {
-  size_t n = strlen(s);
+/* s[0..n) as a JSON string of at most cut bytes of it (at a UTF-8
+ * boundary), with "... [shortened from N bytes]" at the end of one that was cut. */
+static void put_text(otlp_buf_t *b, const char *s, size_t n, size_t cut) {
   if (n <= cut) {
     otlp_buf_json_string(b, s, n);
     return;
@@ -97,9 +96,11 @@ static void put_text(otlp_buf_t *b, const char *s, size_t cut) {
 
 static void put_scalar(otlp_buf_t *b, otel_value_type_t type, const void *v, size_t cut) {
   switch (type) {
-  case OTEL_VALUE_STRING:
-    put_text(b, *(const char *const *)v ? *(const char *const *)v : "", cut);
+  case OTEL_VALUE_STRING: {
+    const char *s = *(const char *const *)v ? *(const char *const *)v : "";
+    put_text(b, s, strlen(s), cut);
     break;
+  }
   case OTEL_VALUE_BOOL:
     otlp_buf_puts(b, *(const bool *)v ? "true" : "false");
     break;
@@ -143,40 +144,60 @@ static size_t strings_in(const otel_attr_t *attrs, size_t n) {
   return count;
 }
 
+/* What one otel_log() call writes. */
+typedef struct {
+  otel_severity_t severity;
+  const char *level; /* the severity's name */
+  const char *logger;
+  const char *message;
+  size_t message_len;
+  const otel_attr_t *attrs;
+  size_t n;
+  const otel_span_context_t *sc; /* NULL outside a span */
+  uint64_t now;
+} entry_t;
+
 /* The JSON line, its strings cut to cut bytes each (SIZE_MAX: whole), and,
- * when record is not NULL, the OTLP record's attributes in the same pass. */
-static void format_line(otlp_buf_t *line, otel__log_writer_t *record, otel_severity_t severity,
-                        const char *logger, const char *message, const otel_attr_t *attrs, size_t n,
-                        const otel_span_context_t *sc, uint64_t now, size_t cut) {
+ * when record is not NULL, the OTLP record's attributes in the same pass:
+ * each key's and string's length is taken once for both. */
+static void format_line(otlp_buf_t *line, otel__log_writer_t *record, const entry_t *e,
+                        size_t cut) {
   otlp_buf_puts(line, "{\"asctime\":");
-  put_asctime(line, now);
+  put_asctime(line, e->now);
   PUT_OWN_KEY(line, "levelname");
-  put_str(line, level_name(severity));
+  put_str(line, e->level);
   PUT_OWN_KEY(line, "name");
-  put_str(line, logger ? logger : "");
+  put_str(line, e->logger);
   PUT_OWN_KEY(line, "message");
-  put_text(line, message ? message : "", cut);
+  put_text(line, e->message, e->message_len, cut);
   PUT_OWN_KEY(line, "otelTraceID");
-  if (sc) {
+  if (e->sc) {
     otlp_buf_putc(line, '"');
-    otlp_buf_hex(line, sc->trace_id, OTEL_TRACE_ID_SIZE);
+    otlp_buf_hex(line, e->sc->trace_id, OTEL_TRACE_ID_SIZE);
     otlp_buf_puts(line, "\",\"otelSpanID\":\"");
-    otlp_buf_hex(line, sc->span_id, OTEL_SPAN_ID_SIZE);
+    otlp_buf_hex(line, e->sc->span_id, OTEL_SPAN_ID_SIZE);
     otlp_buf_putc(line, '"');
   } else {
     otlp_buf_puts(line, "\"0\",\"otelSpanID\":\"0\"");
   }
   PUT_OWN_KEY(line, "otelTraceSampled");
-  otlp_buf_puts(line, sc && (sc->flags & OTEL_TRACE_FLAG_SAMPLED) ? "true" : "false");
+  otlp_buf_puts(line, e->sc && (e->sc->flags & OTEL_TRACE_FLAG_SAMPLED) ? "true" : "false");
   PUT_OWN_KEY(line, "otelServiceName");
   put_str(line, otel__sdk_service_name());
-  for (size_t i = 0; i < n; i++) {
+  for (size_t i = 0; i < e->n; i++) {
+    const otel_attr_t *a = &e->attrs[i];
+    size_t klen = a->key ? strlen(a->key) : 0;
+    const char *s = a->type == OTEL_VALUE_STRING ? (a->v.s ? a->v.s : "") : NULL;
+    size_t slen = s ? strlen(s) : 0;
     if (record)
-      otel__log_writer_attr(record, &attrs[i]);
-    if (!attrs[i].key)
+      otel__log_writer_attr(record, a, klen, slen);
+    if (!a->key)
       continue;
-    put_key(line, attrs[i].key);
-    put_value(line, &attrs[i], cut);
+    put_key(line, a->key, klen);
+    if (s)
+      put_text(line, s, slen, cut);
+    else
+      put_value(line, a, cut);
   }
   otlp_buf_puts(line, "}\n");
 }
@@ -188,24 +209,29 @@ void otel_log(otel_severity_t severity, const char *logger, const char *message,
   otlp_buf_reserve(&line, LINE_USUAL_BYTES); /* one allocation for most lines */
 
   const otel_span_context_t *sc = otel__current_span_context();
-  bool valid = otel_span_context_is_valid(sc);
-  uint64_t now = otel__now_unix_ns();
+  entry_t e = {.severity = severity,
+               .level = level_name(severity),
+               .logger = logger ? logger : "",
+               .message = message ? message : "",
+               .attrs = attrs,
+               .n = n,
+               .sc = otel_span_context_is_valid(sc) ? sc : NULL,
+               .now = otel__now_unix_ns()};
+  e.message_len = strlen(e.message);
   otel__batch_t *logs = otel__sdk_enabled() ? otel__sdk.logs : NULL;
   otel__log_writer_t record; /* over OTLP too, by the log record processor */
   if (logs)
-    otel__log_writer_begin(&record, now, severity, level_name(severity), message, n);
-  format_line(&line, logs ? &record : NULL, severity, logger, message, attrs, n, valid ? sc : NULL,
-              now, SIZE_MAX);
+    otel__log_writer_begin(&record, e.now, severity, e.level, e.message, e.message_len, n);
+  format_line(&line, logs ? &record : NULL, &e, SIZE_MAX);
   for (size_t cut = LINE_TEXT_BUDGET / strings_in(attrs, n); line.failed && cut >= SHORTEST_CUT;
        cut /= 2) { /* too long: shortened, the longest strings first */
     otlp_buf_clear(&line);
-    format_line(&line, NULL, severity, logger, message, attrs, n, valid ? sc : NULL, now, cut);
+    format_line(&line, NULL, &e, cut);
   }
   if (logs) {
-    otel__log_record_t *r = record.failed
-                                ? otel__log_record_new(now, severity, level_name(severity), logger,
-                                                       message, attrs, n, valid ? sc : NULL)
-                                : otel__log_writer_end(&record, now, logger, valid ? sc : NULL);
+    otel__log_record_t *r = record.failed ? otel__log_record_new(e.now, severity, e.level, logger,
+                                                                 message, attrs, n, e.sc)
+                                          : otel__log_writer_end(&record, e.now, logger, e.sc);
     if (r && otel__batch_push(logs, r) != 0)
       otel__log_record_free(r);
   }

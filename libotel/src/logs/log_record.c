@@ -139,10 +139,10 @@ otel__log_record_t *otel__log_record_new(uint64_t time_unix_ns, otel_severity_t 
 /* --- written alongside the JSON line --- */
 
 void otel__log_writer_begin(otel__log_writer_t *w, uint64_t time_unix_ns, otel_severity_t severity,
-                            const char *severity_text, const char *message, size_t n) {
+                            const char *severity_text, const char *body, size_t body_len,
+                            size_t n) {
   const otel__span_limits_t *l = &otel__sdk.config.span_limits;
-  const char *body = message ? message : "";
-  size_t body_len = strlen(body), text_len = strlen(severity_text);
+  size_t text_len = strlen(severity_text);
   w->n = 0;
   w->end = w->buf + sizeof(w->buf);
   /* Attributes that a limit drops or cuts, or a message longer than the buffer. */
@@ -153,8 +153,7 @@ void otel__log_writer_begin(otel__log_writer_t *w, uint64_t time_unix_ns, otel_s
 }
 
 /* Writes a; false when it needs otel__log_record_new(). */
-static bool write_attr(otel__log_writer_t *w, const otel_attr_t *a) {
-  size_t klen = a->key ? strlen(a->key) : 0;
+static bool write_attr(otel__log_writer_t *w, const otel_attr_t *a, size_t klen, size_t slen) {
   if (!klen) /* dropped and counted */
     return false;
   for (size_t i = 0; i < w->n; i++) /* a key given twice, of which one is kept */
@@ -163,11 +162,9 @@ static bool write_attr(otel__log_writer_t *w, const otel_attr_t *a) {
   w->keys[w->n] = a->key;
   w->key_len[w->n++] = klen;
   otel_attr_t value = *a;
-  size_t slen = 0;
   if (value.type == OTEL_VALUE_STRING) {
     if (!value.v.s)
       value.v.s = "";
-    slen = strlen(value.v.s);
   } else if (value.type > OTEL_VALUE_DOUBLE) {
     return false; /* an array, whose NULL strings a copy makes "" */
   }
@@ -182,8 +179,8 @@ static bool write_attr(otel__log_writer_t *w, const otel_attr_t *a) {
   return true;
 }
 
-void otel__log_writer_attr(otel__log_writer_t *w, const otel_attr_t *a) {
-  if (!w->failed && !write_attr(w, a))
+void otel__log_writer_attr(otel__log_writer_t *w, const otel_attr_t *a, size_t klen, size_t slen) {
+  if (!w->failed && !write_attr(w, a, klen, slen))
     w->failed = true;
 }
 

@@ -41,9 +41,11 @@ typedef struct otel__log_writer {
   uint8_t buf[1024];
 } otel__log_writer_t;
 
+/* body[0..body_len) is the message; n the number of attributes to come. */
 void otel__log_writer_begin(otel__log_writer_t *w, uint64_t time_unix_ns, otel_severity_t severity,
-                            const char *severity_text, const char *message, size_t n);
-void otel__log_writer_attr(otel__log_writer_t *w, const otel_attr_t *a);
+                            const char *severity_text, const char *body, size_t body_len, size_t n);
+/* a, its key klen bytes long (0 for NULL), a string value slen bytes long. */
+void otel__log_writer_attr(otel__log_writer_t *w, const otel_attr_t *a, size_t klen, size_t slen);
 /* The record, NULL when out of memory. */
 otel__log_record_t *otel__log_writer_end(otel__log_writer_t *w, uint64_t time_unix_ns,
                                          const char *logger, const otel_span_context_t *sc);
