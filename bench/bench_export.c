@@ -30,7 +30,7 @@ static otel_span_t *server_span(const otel_tracer_t *t, int i) {
   otel_span_set_str(s, "network.protocol.version", "1.1");
   otel_span_set_str(s, "user_agent.original", "wrk/4.2.0");
   /* ended by hand: the spans stay with the benchmark instead of a pipeline */
-  s->recording = false;
+  s->head.recording = false;
   s->end_unix_ns = s->start_unix_ns + 1234567;
   return s;
 }

@@ -195,6 +195,28 @@ TEST(a_server_span_fits_its_block) {
   test_sdk_stop();
 }
 
+/* The macros read a span's recording flag inline, and evaluate no value
+ * for a span that does not record. */
+TEST(macros_skip_spans_that_do_not_record) {
+  TEST_SDK_START("OTEL_TRACES_SAMPLER=always_off");
+  int evaluated = 0;
+  otel_span_t *s = otel_span_start(tracer(), "dropped", OTEL_SPAN_KIND_INTERNAL, NULL);
+  CHECK(!OTEL_SPAN_RECORDING(s));
+  CHECK(!OTEL_SPAN_RECORDING((otel_span_t *)NULL));
+  OTEL_SPAN_SET_INT(s, "n", ++evaluated);
+  CHECK_INT(evaluated, 0);
+  otel_span_end(s);
+  test_sdk_stop();
+  TEST_SDK_START("X=1");
+  s = otel_span_start(tracer(), "kept", OTEL_SPAN_KIND_INTERNAL, NULL);
+  CHECK(OTEL_SPAN_RECORDING(s) && otel_span_is_recording(s));
+  OTEL_SPAN_SET_INT(s, "n", ++evaluated);
+  CHECK_INT(evaluated, 1);
+  CHECK_INT(otel__attrs_find(&s->attrs, "n")->v.i, 1);
+  otel_span_end(s);
+  test_sdk_stop();
+}
+
 /* A block's attributes are the span's like any others: found, replaced,
  * held to the limits; the span keeps the block alive past its release. */
 TEST(attribute_blocks) {
@@ -413,8 +435,8 @@ TEST(context_crosses_threads) {
 TEST_MAIN("span", TEST_CASE(root_span_has_fresh_ids), TEST_CASE(tracer_is_interned),
           TEST_CASE(child_of_the_current_span), TEST_CASE(remote_parent_from_an_explicit_context),
           TEST_CASE(attributes_of_every_type), TEST_CASE(attribute_limits),
-          TEST_CASE(literal_key_attributes), TEST_CASE(attribute_blocks),
-          TEST_CASE(a_server_span_fits_its_block),
+          TEST_CASE(literal_key_attributes), TEST_CASE(macros_skip_spans_that_do_not_record),
+          TEST_CASE(attribute_blocks), TEST_CASE(a_server_span_fits_its_block),
           TEST_CASE(keys_alike_in_length_or_prefix_stay_apart),
           TEST_CASE(many_attributes_grow_past_the_inline_block), TEST_CASE(events_and_exceptions),
           TEST_CASE(links), TEST_CASE(status_rules),

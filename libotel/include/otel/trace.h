@@ -32,6 +32,17 @@ typedef struct otel_tracer otel_tracer_t;
 typedef struct otel_span otel_span_t;
 typedef struct otel_attr_block otel_attr_block_t;
 
+/* A span's first member, which OTEL_SPAN_RECORDING() reads without a call:
+ * instrumentation then costs a load and a branch while the SDK is off or the
+ * span was not sampled. */
+typedef struct otel_span_head {
+  bool recording;
+} otel_span_head_t;
+
+/* Whether span (which may be NULL) records: otel_span_is_recording(), inline. */
+#define OTEL_SPAN_RECORDING(span)                                                                  \
+  ((span) != NULL && ((const otel_span_head_t *)(const void *)(span))->recording)
+
 /* The tracer for an instrumentation scope (name and version are copied).
  * Returns a pointer valid for the life of the process; the same one for the
  * same name and version. Never NULL. Thread-safe. */
@@ -91,12 +102,21 @@ OTEL_API void otel_span_set_double(otel_span_t *span, const char *key, double va
 /* For a key that is a string literal: kept as given, not copied, its
  * length known when compiled. Instrumentation that sets the same keys on
  * every request saves the copy and the strlen of each. A key that is not a
- * literal does not compile ("" key). */
+ * literal does not compile ("" key). The macros make no call, and do not
+ * evaluate value, when the span does not record. */
 OTEL_API void otel_span_set_literal(otel_span_t *span, const otel_attr_t *attr, size_t key_len);
 #define OTEL_SPAN_SET_STR(span, key, value)                                                        \
-  otel_span_set_literal((span), &OTEL_ATTR_STR("" key, (value)), sizeof(key) - 1)
+  do {                                                                                             \
+    otel_span_t *otel_span_ = (span);                                                              \
+    if (OTEL_SPAN_RECORDING(otel_span_))                                                           \
+      otel_span_set_literal(otel_span_, &OTEL_ATTR_STR("" key, (value)), sizeof(key) - 1);         \
+  } while (0)
 #define OTEL_SPAN_SET_INT(span, key, value)                                                        \
-  otel_span_set_literal((span), &OTEL_ATTR_INT("" key, (value)), sizeof(key) - 1)
+  do {                                                                                             \
+    otel_span_t *otel_span_ = (span);                                                              \
+    if (OTEL_SPAN_RECORDING(otel_span_))                                                           \
+      otel_span_set_literal(otel_span_, &OTEL_ATTR_INT("" key, (value)), sizeof(key) - 1);         \
+  } while (0)
 
 /* --- Constant attribute sets --- */
 

@@ -72,7 +72,7 @@ otel_span_t *otel_span_start_at(const otel_tracer_t *tracer, const char *name,
   if (!sampled)
     return s;
 
-  s->recording = true;
+  s->head.recording = true;
   otel__arena_init(&s->arena, (char *)s + sizeof(*s), OTEL__SPAN_BLOCK_SIZE - sizeof(*s));
   /* Room for the attributes the conventions give a server span, in one array
    * rather than one of 8 outgrown into one of 16. */
@@ -109,11 +109,11 @@ void otel__span_free(otel_span_t *span) {
 void otel_span_end_at(otel_span_t *span, uint64_t end_unix_ns) {
   if (!span || span == &noop_span)
     return;
-  if (!span->recording) {
+  if (!span->head.recording) {
     otel__span_free(span); /* unsampled: it was never queued */
     return;
   }
-  span->recording = false;
+  span->head.recording = false;
   if (end_unix_ns)
     span->end_unix_ns = end_unix_ns;
   else /* the wall clock may step; measure the duration on the monotonic one */
@@ -137,15 +137,15 @@ void otel_span_trace_id_hex(const otel_span_t *span, char out[OTEL_TRACE_ID_HEX_
   otlp_hex_encode(otel_span_context(span)->trace_id, OTEL_TRACE_ID_SIZE, out);
 }
 
-bool otel_span_is_recording(const otel_span_t *span) { return span && span->recording; }
+bool otel_span_is_recording(const otel_span_t *span) { return span && span->head.recording; }
 
 void otel_span_set_attr(otel_span_t *span, const otel_attr_t *attr) {
-  if (span && span->recording && attr)
+  if (span && span->head.recording && attr)
     otel__attrs_set(&span->attrs, &span->arena, attr, span_attr_limits());
 }
 
 void otel_span_set_literal(otel_span_t *span, const otel_attr_t *attr, size_t klen) {
-  if (span && span->recording)
+  if (span && span->head.recording)
     otel__attrs_set_literal_key(&span->attrs, &span->arena, attr, klen, span_attr_limits());
 }
 
@@ -156,7 +156,7 @@ otel_attr_block_t *otel_attr_block_new(const otel_attr_t *attrs, size_t n) {
 void otel_attr_block_release(otel_attr_block_t *block) { otel__attr_block_release(block); }
 
 void otel_span_set_block(otel_span_t *span, otel_attr_block_t *block) {
-  if (!span || !span->recording || !block)
+  if (!span || !span->head.recording || !block)
     return;
   otel__attr_limits_t limits = span_attr_limits();
   int64_t at = span->block ? -1 : otel__attrs_add_block(&span->attrs, &span->arena, block, limits);
@@ -194,7 +194,7 @@ void otel_span_set_double(otel_span_t *span, const char *key, double value) {
 }
 
 void otel_span_update_name(otel_span_t *span, const char *name) {
-  if (!span || !span->recording || !name)
+  if (!span || !span->head.recording || !name)
     return;
   const char *copy = otel__arena_strdup(&span->arena, name);
   if (copy)
@@ -228,7 +228,7 @@ static void *grow(otel_span_t *span, void **items, uint32_t *n, uint32_t *cap, u
 }
 
 void otel_span_add_event(otel_span_t *span, const char *name, const otel_attr_t *attrs, size_t n) {
-  if (!span || !span->recording)
+  if (!span || !span->head.recording)
     return;
   const otel__span_limits_t *l = &otel__sdk.config.span_limits;
   otel__event_t *e = grow(span, (void **)&span->events, &span->n_events, &span->cap_events,
@@ -259,7 +259,7 @@ void otel_span_record_exception(otel_span_t *span, const char *type, const char 
 
 void otel_span_add_link(otel_span_t *span, const otel_span_context_t *link,
                         const otel_attr_t *attrs, size_t n) {
-  if (!span || !span->recording || !link || !otel_span_context_is_valid(link))
+  if (!span || !span->head.recording || !link || !otel_span_context_is_valid(link))
     return;
   const otel__span_limits_t *l = &otel__sdk.config.span_limits;
   otel__link_t *k = grow(span, (void **)&span->links, &span->n_links, &span->cap_links,
@@ -279,7 +279,7 @@ void otel_span_add_link(otel_span_t *span, const otel_span_context_t *link,
 }
 
 void otel_span_set_status(otel_span_t *span, otel_status_code_t code, const char *description) {
-  if (!span || !span->recording || code == OTEL_STATUS_UNSET || span->status == OTEL_STATUS_OK)
+  if (!span || !span->head.recording || code == OTEL_STATUS_UNSET || span->status == OTEL_STATUS_OK)
     return;
   span->status = code;
   span->status_message = NULL;

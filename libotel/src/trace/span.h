@@ -36,11 +36,11 @@ typedef struct otel__link {
 } otel__link_t;
 
 struct otel_span {
+  otel_span_head_t head; /* first: <otel/trace.h>'s macros read it without a call */
   otel_span_context_t ctx;
   uint8_t parent_span_id[OTEL_SPAN_ID_SIZE]; /* all zero for a root span */
   bool has_parent;
   bool parent_is_remote;
-  bool recording;
   otel_span_kind_t kind;
   otel_status_code_t status;
   const char *status_message;
