@@ -1,6 +1,6 @@
 /*
- * What a request thread pays to record a measurement: a counter add with one
- * attribute, and a histogram record with the four attributes of
+ * What a request thread pays to record a measurement: a counter add with two
+ * attributes, and a histogram record with the four attributes of
  * http.server.request.duration, on one thread and then on several threads at
  * once recording into the same points (the case where a shared lock or a
  * shared cache line would show); and a histogram record made within a
@@ -46,8 +46,8 @@ static void one_call(const worker_t *w, int i) {
                            OTEL_ATTR_STR("url.scheme", "http")};
     otel_histogram_record(histogram, 0.0004 * (i & 63), attrs, 4);
   } else {
-    otel_attr_t attrs[] = {OTEL_ATTR_STR("outcome", "created")};
-    otel_counter_add(w->counter, 1, attrs, 1);
+    otel_attr_t attrs[] = {OTEL_ATTR_STR("outcome", "created"), OTEL_ATTR_STR("mode", "sync")};
+    otel_counter_add(w->counter, 1, attrs, 2);
   }
 }
 
@@ -138,12 +138,12 @@ int main(void) {
     run("histogram record", true, counts[k], false, false, false);
   for (int k = 0; k < 2; k++) /* an exemplar offered at each call */
     run("histogram in span", true, counts[k], false, true, false);
-  otel_attr_t counted[] = {OTEL_ATTR_STR("outcome", "created")};
+  otel_attr_t counted[] = {OTEL_ATTR_STR("outcome", "created"), OTEL_ATTR_STR("mode", "sync")};
   otel_attr_t timed[] = {OTEL_ATTR_STR("http.request.method", "GET"),
                          OTEL_ATTR_STR("http.route", "/api/articles/{id}"),
                          OTEL_ATTR_INT("http.response.status_code", 200),
                          OTEL_ATTR_STR("url.scheme", "http")};
-  bound_counter = otel_counter_bind(shared_counter, counted, 1);
+  bound_counter = otel_counter_bind(shared_counter, counted, 2);
   bound_histogram = otel_histogram_bind(histogram, timed, 4);
   for (int k = 0; k < 2; k++)
     run("bound counter add", false, counts[k], false, false, true);

@@ -77,17 +77,17 @@ int main(void) {
 
   printf("span start + 6 attributes + end, calling thread (%d x %d spans)\n", ROUNDS, PER_ROUND);
   run("sampled, queued for export", t, one_span);
-  run("  the same, literal keys (OTEL_SPAN_SET_*)", t, one_span_literal);
+  run("sampled, literal keys (OTEL_SPAN_SET_*)", t, one_span_literal);
   otel__batch_stats_t st = otel__batch_stats(otel__sdk.spans);
   if (st.dropped)
     printf("  (%llu of %llu spans dropped: the discarding thread fell behind)\n",
            (unsigned long long)st.dropped, (unsigned long long)(st.queued + st.dropped));
   otel__sampler_init(&otel__sdk.sampler, OTEL__SAMPLER_ALWAYS_OFF, 0);
   run("not sampled", t, one_span);
-  run("  the same, literal keys", t, one_span_literal);
+  run("not sampled, literal keys", t, one_span_literal);
   otel_shutdown(5000);
   run("SDK off (after shutdown)", t, one_span);
-  run("  the same, literal keys", t, one_span_literal);
+  run("SDK off, literal keys", t, one_span_literal);
   otel__interrupt_destroy(&intr);
   return 0;
 }

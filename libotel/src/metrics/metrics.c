@@ -126,8 +126,13 @@ static bool same_set(const otel__point_t *p, const otel_attr_t *attrs, size_t n)
     const otel_attr_t *mine = &p->attrs.items[i].attr;
     if (strcmp(mine->key, key) && !(mine = otel__attrs_find(&p->attrs, key)))
       return false;
-    if (!otel__attr_value_equal(mine, &attrs[i]))
+    if (mine->type == OTEL_VALUE_STRING && attrs[i].type == OTEL_VALUE_STRING) {
+      /* the usual value, compared here rather than through the general case */
+      if (strcmp(mine->v.s, attrs[i].v.s ? attrs[i].v.s : ""))
+        return false;
+    } else if (!otel__attr_value_equal(mine, &attrs[i])) {
       return false;
+    }
   }
   return true;
 }
