@@ -22,6 +22,8 @@ request GET "$API/articles/$ID"
 GET_TRACE=$(header X-Trace-Id)
 request GET "$API/articles/999999"
 MISSING_TRACE=$(header X-Trace-Id)
+request GET "http://127.0.0.1:$AP/no/such/route"
+UNROUTED_TRACE=$(header X-Trace-Id)
 PARENT_TRACE=4bf92f3577b34da6a3ce929d0e0e4736
 STATUS=$(curl -s -o /dev/null -w '%{http_code}' \
   -H "traceparent: 00-$PARENT_TRACE-00f067aa0ba902b7-01" -H "tracestate: congo=t61rcWkgMzE" \
@@ -84,6 +86,9 @@ check get_named_by_template eq "$(one "$GET_TRACE" articles "GET /api/articles/{
 check get_has_select_child eq "$(one "$GET_TRACE" articles "SELECT articles" | jq -r '.attrs."db.operation.name"')" SELECT
 check missing_is_404_not_error eq "$(one "$MISSING_TRACE" articles "GET /api/articles/{id}" | jq -c '[.attrs."http.response.status_code",.status]')" \
   "[404,0]"
+# A request no route took: the server's attributes all the same, no http.route.
+check unrouted_has_server_attrs eq "$(one "$UNROUTED_TRACE" articles GET | jq -c '.attrs|[."http.request.method",."url.scheme",."network.protocol.version",."server.address",."server.port",."http.route",."http.response.status_code"]')" \
+  "[\"GET\",\"http\",\"1.1\",\"127.0.0.1\",$AP,null,404]"
 check no_transaction_spans eq "$(jq -r 'select(.name|test("^(BEGIN|COMMIT|ROLLBACK|PREPARE)"))' "$WORK/spans" | wc -l)" 0
 
 # --- propagation in and out ---

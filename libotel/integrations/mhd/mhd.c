@@ -132,16 +132,24 @@ static otel_bound_counter_t *active_requests(const char *method) {
 }
 
 /* What a server span shares with the requests before it: the method, the
- * scheme, the protocol version and the address the client asked for. */
+ * scheme, the protocol version, the address the client asked for and the
+ * route. */
 typedef struct {
   const char *method;
   const char *version; /* "1.1", or NULL */
   const char *host;    /* the Host header, or NULL */
+  const char *route;   /* or NULL */
 } server_set_t;
 
-static void *make_server_block(void *arg) {
+/* Those as a block of attributes, and the span's name. */
+typedef struct {
+  otel_attr_block_t *block;
+  char name[]; /* "{method} {route}", or the method */
+} server_kept_t;
+
+static void *keep_server(void *arg) {
   const server_set_t *set = arg;
-  otel_attr_t attrs[5] = {OTEL_ATTR_STR("http.request.method", set->method),
+  otel_attr_t attrs[6] = {OTEL_ATTR_STR("http.request.method", set->method),
                           OTEL_ATTR_STR("url.scheme", "http")};
   size_t n = 2;
   if (set->version)
@@ -153,70 +161,96 @@ static void *make_server_block(void *arg) {
     attrs[n++] = OTEL_ATTR_STR("server.address", parts.host);
   if (parts.port)
     attrs[n++] = OTEL_ATTR_INT("server.port", parts.port);
-  return otel_attr_block_new(attrs, n);
+  if (set->route)
+    attrs[n++] = OTEL_ATTR_STR("http.route", set->route);
+  size_t size = strlen(set->method) + (set->route ? strlen(set->route) + 1 : 0) + 1;
+  server_kept_t *k = malloc(sizeof(*k) + size);
+  if (!k || !(k->block = otel_attr_block_new(attrs, n)))
+    return free(k), NULL;
+  if (set->route)
+    otel__str_join(k->name, size, set->method, ' ', set->route);
+  else
+    otel__str_copy(k->name, size, set->method, strlen(set->method));
+  return k;
 }
 
 /* What a thread last looked up, kept to skip the lookup when the next
  * request repeats it (as requests on one connection do): the strings it was
  * looked up by, short enough to keep, and what it found. */
+#define LAST_TEXTS 3
 #define LAST_TEXT 128
 typedef struct {
   const void *found; /* NULL: nothing kept */
   const char *method;
   int64_t number;
-  char a[LAST_TEXT], b[LAST_TEXT];
-  bool a_null, b_null;
+  char text[LAST_TEXTS][LAST_TEXT];
+  bool null[LAST_TEXTS];
 } last_t;
 
-static bool last_is(const last_t *l, const char *method, int64_t number, const char *a,
-                    const char *b) {
-  return l->found && l->method == method && l->number == number &&
-         otel__same_text(l->a_null ? NULL : l->a, a) && otel__same_text(l->b_null ? NULL : l->b, b);
-}
-
-static void keep_text(char *dst, bool *null, const char *src) {
-  *null = !src;
-  size_t n = src ? strlen(src) : 0;
-  memcpy(dst, src ? src : "", n + 1);
+static bool last_is(const last_t *l, const char *method, int64_t number,
+                    const char *const text[LAST_TEXTS]) {
+  if (!l->found || l->method != method || l->number != number)
+    return false;
+  for (int i = 0; i < LAST_TEXTS; i++)
+    if (!otel__same_text(l->null[i] ? NULL : l->text[i], text[i]))
+      return false;
+  return true;
 }
 
 static void last_keep(last_t *l, const void *found, const char *method, int64_t number,
-                      const char *a, const char *b) {
+                      const char *const text[LAST_TEXTS]) {
   l->found = NULL;
-  if (!found || (a && strlen(a) >= LAST_TEXT) || (b && strlen(b) >= LAST_TEXT))
-    return;
+  for (int i = 0; i < LAST_TEXTS; i++)
+    if (text[i] && strlen(text[i]) >= LAST_TEXT)
+      return;
   l->method = method;
   l->number = number;
-  keep_text(l->a, &l->a_null, a);
-  keep_text(l->b, &l->b_null, b);
+  for (int i = 0; i < LAST_TEXTS; i++) {
+    l->null[i] = !text[i];
+    memcpy(l->text[i], text[i] ? text[i] : "", text[i] ? strlen(text[i]) + 1 : 1);
+  }
   l->found = found;
 }
 
-/* The server's attributes on s: a block made once per method, protocol
- * version and Host header, and kept; one by one when it cannot be kept (a
- * client sending endless Host headers fills the table, and no more). */
+/* The server's attributes and the span's name on s: made once per method,
+ * protocol version, Host header and route, and kept; one by one when they
+ * cannot be kept (a client sending endless Host headers fills the table,
+ * and no more). */
 static void set_server_attrs(otel_span_t *s, const server_set_t *set) {
   static _Thread_local last_t last;
-  static otel__keyed_cache_t blocks;
-  otel_attr_block_t *block = NULL;
-  if (last_is(&last, set->method, 0, set->version, set->host)) {
-    block = (otel_attr_block_t *)last.found;
+  static otel__keyed_cache_t kept;
+  const char *text[LAST_TEXTS] = {set->version, set->host, set->route};
+  const server_kept_t *k;
+  if (last_is(&last, set->method, 0, text)) {
+    k = last.found;
   } else {
     otel__cache_key_t key;
     key.len = 0;
     otel__key_text(&key, set->method);
-    otel__key_text(&key, set->version);
-    otel__key_text(&key, set->host);
-    block = otel__keyed_cache_get(&blocks, &key, make_server_block, (void *)set);
-    last_keep(&last, block, set->method, 0, set->version, set->host);
+    for (int i = 0; i < LAST_TEXTS; i++)
+      otel__key_text(&key, text[i]);
+    k = otel__keyed_cache_get(&kept, &key, keep_server, (void *)set);
+    last_keep(&last, k, set->method, 0, text);
   }
-  if (block) {
-    otel_span_set_block(s, block);
+  server_kept_t *made = k ? NULL : keep_server((void *)set);
+  if (!k && !(k = made))
     return;
+  otel_span_set_block(s, k->block);
+  if (set->route)
+    otel_span_update_name(s, k->name);
+  if (made) {
+    otel_attr_block_release(made->block);
+    free(made);
   }
-  block = make_server_block((void *)set);
-  otel_span_set_block(s, block);
-  otel_attr_block_release(block);
+}
+
+/* Once per request, when the route is known or at its end without one. */
+static void set_server(otel_mhd_request_t *r) {
+  if (r->server_set || !OTEL_SPAN_RECORDING(r->span))
+    return;
+  server_set_t set = {r->method, r->version, r->host, r->route};
+  set_server_attrs(r->span, &set);
+  r->server_set = true;
 }
 
 static void set_client_address(otel_span_t *s, struct MHD_Connection *c) {
@@ -250,9 +284,8 @@ void otel_mhd_begin(otel_mhd_request_t *r, struct MHD_Connection *c, const char 
                             OTEL_SPAN_KIND_SERVER, &r->parent);
   if (!otel_span_is_recording(r->span))
     return;
-  server_set_t set = {m, version && !strncmp(version, "HTTP/", 5) ? version + 5 : NULL,
-                      h.first[H_HOST]};
-  set_server_attrs(r->span, &set);
+  r->version = version && !strncmp(version, "HTTP/", 5) ? version + 5 : NULL;
+  r->host = h.first[H_HOST];
   if (m[0] == '_')
     OTEL_SPAN_SET_STR(r->span, "http.request.method_original", method);
   const char *query = uri ? strchr(uri, '?') : NULL;
@@ -271,13 +304,9 @@ void otel_mhd_begin(otel_mhd_request_t *r, struct MHD_Connection *c, const char 
 }
 
 void otel_mhd_set_route(otel_mhd_request_t *r, const char *method, const char *route) {
+  (void)method; /* the request's, as otel_mhd_begin() was given it */
   r->route = route;
-  if (!otel_span_is_recording(r->span))
-    return;
-  char name[512];
-  otel_span_update_name(r->span,
-                        otel__str_join(name, sizeof(name), known_method(method), ' ', route));
-  OTEL_SPAN_SET_STR(r->span, "http.route", route);
+  set_server(r);
 }
 
 void otel_mhd_enter(otel_mhd_request_t *r) {
@@ -319,6 +348,7 @@ void otel_mhd_end(otel_mhd_request_t *r, unsigned status) {
   if (!r->span)
     return;
   otel_mhd_leave(r);
+  set_server(r); /* a request that found no route */
   if (status) {
     OTEL_SPAN_SET_INT(r->span, "http.response.status_code", status);
     if (status >= 500) {
@@ -340,7 +370,8 @@ void otel_mhd_end(otel_mhd_request_t *r, unsigned status) {
   static otel__keyed_cache_t durations;
   double seconds = otel__integration_seconds(r->start_ns, otel__integration_now_ns());
   otel_bound_histogram_t *bound;
-  if (last_is(&last, r->method, status, r->route, NULL)) {
+  const char *text[LAST_TEXTS] = {r->route, NULL, NULL};
+  if (last_is(&last, r->method, status, text)) {
     bound = (otel_bound_histogram_t *)last.found;
   } else {
     otel__cache_key_t key;
@@ -349,7 +380,7 @@ void otel_mhd_end(otel_mhd_request_t *r, unsigned status) {
     otel__key_text(&key, r->method);
     otel__key_text(&key, r->route);
     bound = otel__keyed_cache_get(&durations, &key, bind_duration, &set);
-    last_keep(&last, bound, r->method, status, r->route, NULL);
+    last_keep(&last, bound, r->method, status, text);
   }
   if (bound)
     otel_bound_histogram_record_in(bound, seconds, r->span);

@@ -21,6 +21,9 @@ typedef struct otel_mhd_request {
   uint64_t start_ns;     /* monotonic, for http.server.request.duration */
   const char *method;    /* the semantic conventions' method (static) */
   const char *route;     /* borrowed from otel_mhd_set_route, or NULL */
+  const char *version;   /* "1.1", or NULL; borrowed, as the next */
+  const char *host;      /* the Host header, or NULL */
+  bool server_set;       /* the server's attributes are on the span */
   otel_context_t parent; /* extracted from the request; owns its baggage */
   otel_scope_t scopes[2];
   bool entered;
@@ -34,8 +37,11 @@ typedef struct otel_mhd_request {
 void otel_mhd_begin(otel_mhd_request_t *r, struct MHD_Connection *c, const char *method,
                     const char *uri, const char *version);
 
-/* Names the span "{method} {route}" and sets http.route. route is a template
- * and must stay valid until otel_mhd_end() (a route table's string). */
+/* Names the span "{method} {route}" and sets http.route, with the server's
+ * attributes (method, scheme, protocol version, address and port): those of
+ * a request without a route are set when it ends. method is the one
+ * otel_mhd_begin() was given. route is a template and must stay valid until
+ * otel_mhd_end() (a route table's string). */
 void otel_mhd_set_route(otel_mhd_request_t *r, const char *method, const char *route);
 
 /* Makes the request's context and span current on this thread, until
