@@ -167,7 +167,7 @@ static void set(otel__attrs_t *a, otel__arena_t *arena, const otel_attr_t *attr,
   if (!keep(&item, key, klen, attr, arena, limits.value_length))
     a->dropped += !slot;
   else if (slot)
-    *slot = item;
+    *slot = item, a->replaced = true;
   else
     a->items[a->n++] = item;
 }
@@ -263,12 +263,7 @@ int64_t otel__attrs_add_block(otel__attrs_t *a, otel__arena_t *arena,
 
 bool otel__attrs_block_intact(const otel__attrs_t *a, uint32_t at,
                               const struct otel_attr_block *b) {
-  if (at > a->n || a->n - at < b->attrs.n)
-    return false;
-  for (uint32_t i = 0; i < b->attrs.n; i++)
-    if (a->items[at + i].value != b->attrs.items[i].value)
-      return false;
-  return true;
+  return !a->replaced && at <= a->n && a->n - at >= b->attrs.n;
 }
 
 /* --- identity of attribute sets, for metric points --- */

@@ -26,6 +26,7 @@ typedef struct otel__attrs {
   uint32_t n;
   uint32_t cap;
   uint32_t dropped;
+  bool replaced; /* a key was set again (a block's bytes may no longer hold) */
 } otel__attrs_t;
 
 typedef struct otel__attr_limits {
@@ -72,7 +73,7 @@ void otel__attr_block_release(struct otel_attr_block *b);
 int64_t otel__attrs_add_block(otel__attrs_t *a, otel__arena_t *arena,
                               const struct otel_attr_block *b, otel__attr_limits_t limits);
 
-/* Whether a's items from `at` on are still b's, none replaced since. */
+/* Whether a's items from `at` on are still b's: none replaced since. */
 bool otel__attrs_block_intact(const otel__attrs_t *a, uint32_t at, const struct otel_attr_block *b);
 
 /* The value of key, or NULL. Borrowed. */

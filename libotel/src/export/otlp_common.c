@@ -8,18 +8,20 @@
 #include "otlp_codec.h"
 #include "export/otlp_value.h"
 
-/* a's items [from, to), backward. */
+/* a's items [from, to), backward: each reserved whole, its field's tag and
+ * length included, and written forward. */
 static void put_items(otel__pbw_t *w, uint32_t field, const otel__attrs_t *a, uint32_t from,
                       uint32_t to) {
+  size_t tag = otel__pb_varint_size((uint64_t)field << 3 | OTEL__WIRE_LEN);
   for (uint32_t i = to; i-- > from;) {
     const otel__attr_item_t *item = &a->items[i];
     size_t size = otel__otlp_kv_size(item->key_len, item->value_len);
-    uint8_t *p = otel__pbw_reserve(w, size);
-    if (p)
-      memcpy(otel__otlp_kv_head(p, item->attr.key, item->key_len, item->value_len), item->value,
-             item->value_len);
-    otel__pbw_raw_varint(w, size);
-    otel__pbw_tag(w, field, OTEL__WIRE_LEN);
+    uint8_t *p = otel__pbw_reserve(w, tag + otel__pb_varint_size(size) + size);
+    if (!p)
+      return; /* the writer has failed */
+    p = otel__pb_put_varint(otel__pb_put_tag(p, field, OTEL__WIRE_LEN), size);
+    otel__pb_copy(otel__otlp_kv_head(p, item->attr.key, item->key_len, item->value_len),
+                  item->value, item->value_len);
   }
 }
 

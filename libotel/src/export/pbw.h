@@ -52,9 +52,35 @@ static inline uint8_t *otel__pb_put_varint(uint8_t *p, uint64_t v) {
 
 /* Writes the low n bytes of v at p, least significant first; returns the byte after. */
 static inline uint8_t *otel__pb_put_le(uint8_t *p, uint64_t v, size_t n) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  memcpy(p, &v, n); /* one store where n is a constant: the byte loop was not merged into one */
+  return p + n;
+#else
   for (size_t i = 0; i < n; i++)
     *p++ = (uint8_t)(v >> (8 * i));
   return p;
+#endif
+}
+
+/* Copies n bytes to d: inline for the short keys and values attributes
+ * mostly are (two overlapping moves), memcpy beyond. */
+static inline void otel__pb_copy(uint8_t *d, const void *src, size_t n) {
+  const uint8_t *s = src;
+  if (n > 32) {
+    memcpy(d, s, n);
+  } else if (n >= 16) {
+    memcpy(d, s, 16);
+    memcpy(d + n - 16, s + n - 16, 16);
+  } else if (n >= 8) {
+    memcpy(d, s, 8);
+    memcpy(d + n - 8, s + n - 8, 8);
+  } else if (n >= 4) {
+    memcpy(d, s, 4);
+    memcpy(d + n - 4, s + n - 4, 4);
+  } else {
+    for (size_t i = 0; i < n; i++)
+      d[i] = s[i];
+  }
 }
 
 /* A length-delimited field of n bytes, its tag (a field number under 16) and
@@ -69,8 +95,7 @@ static inline uint8_t *otel__pb_put_tag(uint8_t *p, uint32_t field, int wire) {
 static inline uint8_t *otel__pb_put_bytes(uint8_t *p, uint32_t field, const void *data, size_t n) {
   p = otel__pb_put_tag(p, field, OTEL__WIRE_LEN);
   p = otel__pb_put_varint(p, n);
-  if (n)
-    memcpy(p, data, n);
+  otel__pb_copy(p, data, n);
   return p + n;
 }
 
