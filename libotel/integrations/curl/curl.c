@@ -2,36 +2,89 @@
 #include <otel/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "keyed_cache.h"
 #include "support.h"
 #include "durations.h"
 #include "url_parts.h"
 
 static _Atomic(const otel_tracer_t *) tracer;
 
+/* The trace headers of one request, put in front of its own: libcurl reads
+ * a header list during the transfer and keeps none of it, so the nodes and
+ * their lines live here, on the caller's stack, for the call. */
+#define TRACE_HEADERS 3 /* traceparent, tracestate, baggage */
 typedef struct {
-  struct curl_slist *list;
-  bool failed;
-} header_list_t;
-
-static void append_line(header_list_t *h, const char *line) {
-  struct curl_slist *next = curl_slist_append(h->list, line);
-  if (next)
-    h->list = next;
-  else
-    h->failed = true;
-}
+  struct curl_slist node[TRACE_HEADERS];
+  size_t n, used;
+  char text[9216]; /* a baggage header is at most 8192 bytes */
+} trace_headers_t;
 
 static void add_header(void *carrier, const char *name, const char *value) {
-  char line[8300]; /* a baggage header is at most 8192 bytes */
-  snprintf(line, sizeof(line), "%s: %s", name, value);
-  append_line(carrier, line);
+  trace_headers_t *t = carrier;
+  size_t name_len = strlen(name), value_len = strlen(value);
+  if (t->n == TRACE_HEADERS || name_len + 2 + value_len + 1 > sizeof(t->text) - t->used)
+    return; /* no room: the header is left out */
+  char *line = t->text + t->used;
+  memcpy(line, name, name_len);
+  memcpy(line + name_len, ": ", 2);
+  memcpy(line + name_len + 2, value, value_len + 1);
+  t->used += name_len + 2 + value_len + 1;
+  t->node[t->n++] = (struct curl_slist){.data = line};
 }
 
-static void set_server_attrs(otel_span_t *s, const char *url) {
+/* What a request shares with the ones before it to the same URL. */
+typedef struct {
+  const char *method;
+  const char *url;
+} client_set_t;
+
+/* Its method, url.full (redacted), server.address and server.port, as a block. */
+static void *make_client_block(void *arg) {
+  const client_set_t *set = arg;
+  char redacted[2048];
+  const char *full = otel_url_needs_redaction(set->url)
+                         ? otel_url_redact(set->url, redacted, sizeof(redacted))
+                         : set->url;
   otel__url_parts_t parts;
-  otel__url_parts(url, &parts);
-  otel__span_set_server(s, &parts);
+  otel__url_parts(set->url, &parts);
+  otel_attr_t attrs[4] = {OTEL_ATTR_STR("http.request.method", set->method),
+                          OTEL_ATTR_STR("url.full", full)};
+  size_t n = 2;
+  if (parts.host[0])
+    attrs[n++] = OTEL_ATTR_STR("server.address", parts.host);
+  if (parts.port)
+    attrs[n++] = OTEL_ATTR_INT("server.port", parts.port);
+  return otel_attr_block_new(attrs, n);
+}
+
+/* The request's attributes on s: a block made once per method and URL and
+ * kept; made for this request alone when it cannot be kept. */
+static void set_client_attrs(otel_span_t *s, const char *method, const char *url) {
+  static _Thread_local otel__cache_last_t last;
+  static otel__keyed_cache_t blocks;
+  client_set_t set = {method, url};
+  otel__cache_query_t q = {{method, url}, 0};
+  otel_attr_block_t *b = otel__keyed_cache_find(&blocks, &last, &q, make_client_block, &set);
+  if (b) {
+    otel_span_set_block(s, b);
+    return;
+  }
+  b = make_client_block(&set);
+  otel_span_set_block(s, b);
+  otel_attr_block_release(b);
+}
+
+/* http.client.request.duration's attribute set for one request. */
+typedef struct {
+  otel_attr_t attrs[3];
+  size_t n;
+} duration_set_t;
+
+static void *bind_duration(void *arg) {
+  const duration_set_t *set = arg;
+  return otel_histogram_bind(otel__http_client_duration(), set->attrs, set->n);
 }
 
 static const char *protocol_version(long v) {
@@ -71,22 +124,16 @@ CURLcode otel_curl_perform(CURL *h, const char *method, const char *url,
                            struct curl_slist *headers) {
   otel_span_t *s = otel_span_start(otel__integration_tracer(&tracer, "libotel.curl"), method,
                                    OTEL_SPAN_KIND_CLIENT, NULL);
-  if (otel_span_is_recording(s)) {
-    OTEL_SPAN_SET_STR(s, "http.request.method", method);
-    char redacted[2048];
-    OTEL_SPAN_SET_STR(
-        s, "url.full",
-        otel_url_needs_redaction(url) ? otel_url_redact(url, redacted, sizeof(redacted)) : url);
-    set_server_attrs(s, url);
-  }
-  /* The request's headers plus the trace headers, for this request only. */
-  header_list_t list = {NULL, false};
-  for (struct curl_slist *p = headers; p; p = p->next)
-    append_line(&list, p->data);
+  if (OTEL_SPAN_RECORDING(s))
+    set_client_attrs(s, method, url);
+  trace_headers_t trace;
+  trace.n = trace.used = 0;
   otel_scope_t scope = otel_span_attach(s);
-  otel_propagation_inject(NULL, add_header, &list);
+  otel_propagation_inject(NULL, add_header, &trace);
   otel_scope_end(&scope);
-  curl_easy_setopt(h, CURLOPT_HTTPHEADER, list.failed ? headers : list.list);
+  for (size_t i = 0; i < trace.n; i++)
+    trace.node[i].next = i + 1 < trace.n ? &trace.node[i + 1] : headers;
+  curl_easy_setopt(h, CURLOPT_HTTPHEADER, trace.n ? trace.node : headers);
 
   uint64_t t0 = otel__integration_now_ns();
   CURLcode rc = curl_easy_perform(h);
@@ -94,7 +141,6 @@ CURLcode otel_curl_perform(CURL *h, const char *method, const char *url,
   long status = 0;
 
   curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
-  curl_slist_free_all(list.list);
   if (rc == CURLE_OK) {
     long version = 0;
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
@@ -115,14 +161,23 @@ CURLcode otel_curl_perform(CURL *h, const char *method, const char *url,
   }
   char code[24];
   snprintf(code, sizeof(code), "%ld", status);
-  otel_attr_t attrs[3] = {OTEL_ATTR_STR("http.request.method", method)};
-  size_t n = 1;
+  duration_set_t set = {{OTEL_ATTR_STR("http.request.method", method)}, 1};
   if (status)
-    attrs[n++] = OTEL_ATTR_INT("http.response.status_code", status);
-  if (rc != CURLE_OK || status >= 400)
-    attrs[n++] = OTEL_ATTR_STR("error.type", rc != CURLE_OK ? transport_error(rc) : code);
-  /* Before the span ends: an exemplar of the duration points to it. */
-  otel_histogram_record_in(otel__http_client_duration(), seconds, attrs, n, s);
+    set.attrs[set.n++] = OTEL_ATTR_INT("http.response.status_code", status);
+  bool failed = rc != CURLE_OK || status >= 400;
+  if (failed)
+    set.attrs[set.n++] = OTEL_ATTR_STR("error.type", rc != CURLE_OK ? transport_error(rc) : code);
+  /* Before the span ends: an exemplar of the duration points to it. A
+   * success's set, the method and the status, is bound once and kept. */
+  static _Thread_local otel__cache_last_t last;
+  static otel__keyed_cache_t durations;
+  otel__cache_query_t q = {{method}, status};
+  otel_bound_histogram_t *bound =
+      failed ? NULL : otel__keyed_cache_find(&durations, &last, &q, bind_duration, &set);
+  if (bound)
+    otel_bound_histogram_record_in(bound, seconds, s);
+  else
+    otel_histogram_record_in(otel__http_client_duration(), seconds, set.attrs, set.n, s);
   otel_span_end(s);
   return rc;
 }

@@ -174,64 +174,15 @@ static void *keep_server(void *arg) {
   return k;
 }
 
-/* What a thread last looked up, kept to skip the lookup when the next
- * request repeats it (as requests on one connection do): the strings it was
- * looked up by, short enough to keep, and what it found. */
-#define LAST_TEXTS 3
-#define LAST_TEXT 128
-typedef struct {
-  const void *found; /* NULL: nothing kept */
-  const char *method;
-  int64_t number;
-  char text[LAST_TEXTS][LAST_TEXT];
-  bool null[LAST_TEXTS];
-} last_t;
-
-static bool last_is(const last_t *l, const char *method, int64_t number,
-                    const char *const text[LAST_TEXTS]) {
-  if (!l->found || l->method != method || l->number != number)
-    return false;
-  for (int i = 0; i < LAST_TEXTS; i++)
-    if (!otel__same_text(l->null[i] ? NULL : l->text[i], text[i]))
-      return false;
-  return true;
-}
-
-static void last_keep(last_t *l, const void *found, const char *method, int64_t number,
-                      const char *const text[LAST_TEXTS]) {
-  l->found = NULL;
-  for (int i = 0; i < LAST_TEXTS; i++)
-    if (text[i] && strlen(text[i]) >= LAST_TEXT)
-      return;
-  l->method = method;
-  l->number = number;
-  for (int i = 0; i < LAST_TEXTS; i++) {
-    l->null[i] = !text[i];
-    memcpy(l->text[i], text[i] ? text[i] : "", text[i] ? strlen(text[i]) + 1 : 1);
-  }
-  l->found = found;
-}
-
 /* The server's attributes and the span's name on s: made once per method,
  * protocol version, Host header and route, and kept; one by one when they
  * cannot be kept (a client sending endless Host headers fills the table,
  * and no more). */
 static void set_server_attrs(otel_span_t *s, const server_set_t *set) {
-  static _Thread_local last_t last;
+  static _Thread_local otel__cache_last_t last;
   static otel__keyed_cache_t kept;
-  const char *text[LAST_TEXTS] = {set->version, set->host, set->route};
-  const server_kept_t *k;
-  if (last_is(&last, set->method, 0, text)) {
-    k = last.found;
-  } else {
-    otel__cache_key_t key;
-    key.len = 0;
-    otel__key_text(&key, set->method);
-    for (int i = 0; i < LAST_TEXTS; i++)
-      otel__key_text(&key, text[i]);
-    k = otel__keyed_cache_get(&kept, &key, keep_server, (void *)set);
-    last_keep(&last, k, set->method, 0, text);
-  }
+  otel__cache_query_t q = {{set->method, set->version, set->host, set->route}, 0};
+  const server_kept_t *k = otel__keyed_cache_find(&kept, &last, &q, keep_server, (void *)set);
   server_kept_t *made = k ? NULL : keep_server((void *)set);
   if (!k && !(k = made))
     return;
@@ -366,22 +317,12 @@ void otel_mhd_end(otel_mhd_request_t *r, unsigned status) {
     set.attrs[set.n++] = OTEL_ATTR_STR("http.route", r->route);
   /* Before the span ends: an exemplar of the duration points to it. The
    * set is the method, the route and the status: bound once, kept. */
-  static _Thread_local last_t last;
+  static _Thread_local otel__cache_last_t last;
   static otel__keyed_cache_t durations;
   double seconds = otel__integration_seconds(r->start_ns, otel__integration_now_ns());
-  otel_bound_histogram_t *bound;
-  const char *text[LAST_TEXTS] = {r->route, NULL, NULL};
-  if (last_is(&last, r->method, status, text)) {
-    bound = (otel_bound_histogram_t *)last.found;
-  } else {
-    otel__cache_key_t key;
-    key.len = 0;
-    otel__key_number(&key, status);
-    otel__key_text(&key, r->method);
-    otel__key_text(&key, r->route);
-    bound = otel__keyed_cache_get(&durations, &key, bind_duration, &set);
-    last_keep(&last, bound, r->method, status, text);
-  }
+  otel__cache_query_t q = {{r->method, r->route}, status};
+  otel_bound_histogram_t *bound =
+      otel__keyed_cache_find(&durations, &last, &q, bind_duration, &set);
   if (bound)
     otel_bound_histogram_record_in(bound, seconds, r->span);
   else

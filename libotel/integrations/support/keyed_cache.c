@@ -63,3 +63,42 @@ void *otel__keyed_cache_get(otel__keyed_cache_t *c, const otel__cache_key_t *k,
   }
   return NULL;
 }
+
+static bool same(const char *a, const char *b) { return a == b || (a && b && !strcmp(a, b)); }
+
+static bool last_is(const otel__cache_last_t *l, const otel__cache_query_t *q) {
+  if (!l->found || l->number != q->number)
+    return false;
+  for (int i = 0; i < OTEL__CACHE_TEXTS; i++)
+    if (!same(l->null[i] ? NULL : l->text[i], q->text[i]))
+      return false;
+  return true;
+}
+
+static void last_keep(otel__cache_last_t *l, const void *found, const otel__cache_query_t *q) {
+  l->found = NULL;
+  size_t len[OTEL__CACHE_TEXTS];
+  for (int i = 0; i < OTEL__CACHE_TEXTS; i++)
+    if ((len[i] = q->text[i] ? strlen(q->text[i]) : 0) >= OTEL__CACHE_LAST_TEXT)
+      return;
+  for (int i = 0; i < OTEL__CACHE_TEXTS; i++) {
+    l->null[i] = !q->text[i];
+    memcpy(l->text[i], q->text[i] ? q->text[i] : "", len[i] + 1);
+  }
+  l->number = q->number;
+  l->found = found;
+}
+
+void *otel__keyed_cache_find(otel__keyed_cache_t *c, otel__cache_last_t *last,
+                             const otel__cache_query_t *q, void *(*make)(void *arg), void *arg) {
+  if (last_is(last, q))
+    return (void *)last->found;
+  otel__cache_key_t key;
+  key.len = 0;
+  otel__key_number(&key, q->number);
+  for (int i = 0; i < OTEL__CACHE_TEXTS; i++)
+    otel__key_text(&key, q->text[i]);
+  void *found = otel__keyed_cache_get(c, &key, make, arg);
+  last_keep(last, found, q);
+  return found;
+}

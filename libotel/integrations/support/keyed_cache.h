@@ -50,4 +50,28 @@ void otel__key_bytes(otel__cache_key_t *k, const void *p, size_t n);
 void *otel__keyed_cache_get(otel__keyed_cache_t *c, const otel__cache_key_t *k,
                             void *(*make)(void *arg), void *arg);
 
+/* A lookup by up to OTEL__CACHE_TEXTS strings (NULL is a value of its own)
+ * and a number. */
+#define OTEL__CACHE_TEXTS 4
+typedef struct otel__cache_query {
+  const char *text[OTEL__CACHE_TEXTS];
+  int64_t number;
+} otel__cache_query_t;
+
+/* A thread's last query and what it found, kept to skip the table when the
+ * next one repeats it, as requests on one connection do (strings of up to
+ * OTEL__CACHE_LAST_TEXT - 1 bytes). */
+#define OTEL__CACHE_LAST_TEXT 128
+typedef struct otel__cache_last {
+  const void *found; /* NULL: nothing kept */
+  int64_t number;
+  bool null[OTEL__CACHE_TEXTS];
+  char text[OTEL__CACHE_TEXTS][OTEL__CACHE_LAST_TEXT];
+} otel__cache_last_t;
+
+/* The value kept for q in c, as otel__keyed_cache_get() gives it; last is
+ * the calling thread's own (a _Thread_local per call site). */
+void *otel__keyed_cache_find(otel__keyed_cache_t *c, otel__cache_last_t *last,
+                             const otel__cache_query_t *q, void *(*make)(void *arg), void *arg);
+
 #endif

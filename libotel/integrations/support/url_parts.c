@@ -27,13 +27,6 @@ void otel__host_header_parts(const char *host, otel__url_parts_t *out) {
   }
 }
 
-void otel__span_set_server(otel_span_t *s, const otel__url_parts_t *parts) {
-  if (parts->host[0])
-    OTEL_SPAN_SET_STR(s, "server.address", parts->host);
-  if (parts->port)
-    OTEL_SPAN_SET_INT(s, "server.port", parts->port);
-}
-
 static _Thread_local struct {
   char url[512];
   otel__url_parts_t parts;

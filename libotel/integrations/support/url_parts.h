@@ -20,7 +20,4 @@ void otel__url_parts(const char *url, otel__url_parts_t *out);
 /* A Host header's "host[:port]" ("[v6]:port" for IPv6); port 0 when absent. */
 void otel__host_header_parts(const char *host, otel__url_parts_t *out);
 
-/* server.address and server.port on s, each when known. */
-void otel__span_set_server(otel_span_t *s, const otel__url_parts_t *parts);
-
 #endif

@@ -18,8 +18,9 @@ extern "C" {
 /*
  * Performs h, already set up for method and url (both borrowed, and used
  * for the span only), as a child of the current span. headers are the
- * request's own (borrowed, may be NULL): the trace headers are added to a
- * copy for this request, and h's header list is left as headers afterwards.
+ * request's own (borrowed, may be NULL): the trace headers are put in front
+ * of them for this request (in nodes of its own, on the stack: libcurl keeps
+ * no header list), and h's header list is left as headers afterwards.
  * Returns what curl_easy_perform returned.
  */
 CURLcode otel_curl_perform(CURL *h, const char *method, const char *url,
