@@ -31,6 +31,7 @@ typedef struct {
   char *db, *host, *port;             /* and the server */
   otel_attr_block_t *block;
   otel_bound_histogram_t *duration;
+  char name[]; /* the span's: "{operation} {collection}" */
 } kept_statement_t;
 
 /* attrs[0..n) of a span of st on that server (at most 7). */
@@ -62,13 +63,23 @@ static size_t duration_attrs(const otel_pq_statement_t *st, const char *error, o
   return n;
 }
 
+/* The span's name for st, in out[256]. */
+static const char *span_name(const otel_pq_statement_t *st, char out[256]) {
+  return st->collection ? otel__str_join(out, 256, st->operation, ' ', st->collection)
+                        : otel__str_copy(out, 256, st->operation, strlen(st->operation));
+}
+
 static char *copy(const char *s) { return s ? strdup(s) : NULL; }
 
 static void *keep_statement(void *arg) {
   const statement_on_t *on = arg;
-  kept_statement_t *k = calloc(1, sizeof(*k));
+  char name[256];
+  span_name(on->st, name);
+  size_t size = strlen(name) + 1;
+  kept_statement_t *k = calloc(1, sizeof(*k) + size);
   if (!k)
     return NULL;
+  memcpy(k->name, name, size);
   otel_attr_t attrs[7];
   k->sql = copy(on->st->sql);
   k->operation = copy(on->st->operation);
@@ -144,18 +155,16 @@ static void record_failure(otel_span_t *s, PGconn *conn, const PGresult *r) {
 }
 
 PGresult *otel_pq_exec(PGconn *conn, const otel_pq_statement_t *st, const char *const *values) {
-  char joined[256];
-  const char *name =
-      st->collection ? otel__str_join(joined, sizeof(joined), st->operation, ' ', st->collection)
-                     : st->operation;
-  otel_span_t *s = otel_span_start(otel__integration_tracer(&tracer, "libotel.pq"), name,
-                                   OTEL_SPAN_KIND_CLIENT, NULL);
   const kept_statement_t *kept = NULL;
   statement_on_t on = {st, NULL, NULL, NULL};
   if (otel_enabled()) { /* (else there is nothing to record) */
     on.db = PQdb(conn), on.host = PQhost(conn), on.port = PQport(conn);
     kept = kept_statement(&on);
   }
+  char name[256];
+  otel_span_t *s =
+      otel_span_start(otel__integration_tracer(&tracer, "libotel.pq"),
+                      kept ? kept->name : span_name(st, name), OTEL_SPAN_KIND_CLIENT, NULL);
   if (kept) {
     otel_span_set_block(s, kept->block);
   } else if (otel_span_is_recording(s)) {

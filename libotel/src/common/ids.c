@@ -91,6 +91,16 @@ void otel__random_id(uint8_t *p, size_t n) {
   } while (otel__is_zero(p, n));
 }
 
+void otel__random_ids(uint8_t trace_id[OTEL_TRACE_ID_SIZE], uint8_t span_id[OTEL_SPAN_ID_SIZE]) {
+  uint64_t words[3];
+  do {
+    next_words(words, 3);
+    memcpy(trace_id, words, OTEL_TRACE_ID_SIZE);
+    memcpy(span_id, words + 2, OTEL_SPAN_ID_SIZE);
+  } while (otel__is_zero(trace_id, OTEL_TRACE_ID_SIZE) ||
+           otel__is_zero(span_id, OTEL_SPAN_ID_SIZE));
+}
+
 bool otel_span_context_is_valid(const otel_span_context_t *sc) {
   return sc && !otel__is_zero(sc->trace_id, OTEL_TRACE_ID_SIZE) &&
          !otel__is_zero(sc->span_id, OTEL_SPAN_ID_SIZE);

@@ -8,8 +8,13 @@
 #include <stdint.h>
 #include <string.h>
 
+#include <otel/context.h>
+
 /* Fills p with n random bytes that are not all zero. Thread-safe. */
 void otel__random_id(uint8_t *p, size_t n);
+
+/* A root span's two ids at once: one draw of the generator. Thread-safe. */
+void otel__random_ids(uint8_t trace_id[OTEL_TRACE_ID_SIZE], uint8_t span_id[OTEL_SPAN_ID_SIZE]);
 
 /* A uniformly random 64-bit value (for jitter and ids). Thread-safe. */
 uint64_t otel__random_u64(void);

@@ -41,11 +41,13 @@ otel_span_t *otel_span_start_at(const otel_tracer_t *tracer, const char *name,
   const otel_span_context_t *p = parent ? &parent->span_context : otel__current_span_context();
   bool has_parent = p && otel_span_context_is_valid(p);
 
-  uint8_t trace_id[OTEL_TRACE_ID_SIZE];
-  if (has_parent)
+  uint8_t trace_id[OTEL_TRACE_ID_SIZE], span_id[OTEL_SPAN_ID_SIZE];
+  if (has_parent) {
     memcpy(trace_id, p->trace_id, sizeof(trace_id));
-  else
-    otel__random_id(trace_id, sizeof(trace_id));
+    otel__random_id(span_id, sizeof(span_id));
+  } else {
+    otel__random_ids(trace_id, span_id);
+  }
   bool sampled = otel__sampler_should_sample(&otel__sdk.sampler, has_parent ? p : NULL, trace_id);
 
   /* A sampled span lives in a pool block sized so that a server span with a
@@ -60,7 +62,7 @@ otel_span_t *otel_span_start_at(const otel_tracer_t *tracer, const char *name,
   s->ctx.trace_state[0] = '\0';
   memset((char *)s + OTEL__SPAN_AFTER_CONTEXT, 0, sizeof(*s) - OTEL__SPAN_AFTER_CONTEXT);
   memcpy(s->ctx.trace_id, trace_id, sizeof(trace_id));
-  otel__random_id(s->ctx.span_id, sizeof(s->ctx.span_id));
+  memcpy(s->ctx.span_id, span_id, sizeof(span_id));
   s->ctx.flags = sampled ? OTEL_TRACE_FLAG_SAMPLED : 0;
   if (has_parent) {
     memcpy(s->parent_span_id, p->span_id, sizeof(s->parent_span_id));
