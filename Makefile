@@ -144,7 +144,7 @@ soak: deps ## The soak alone: RSS under creates for SOAK_SECONDS, failing past S
 	@$(MAKE) -s --no-print-directory VARIANT=release services
 	@bench/soak.sh
 
-bench-instructions: deps ## Instructions per request in articles and per notification in notify, under callgrind (about 1.5 minutes)
+bench-instructions: deps ## Instructions per request in articles and per notification in notify, under callgrind (about 4 minutes)
 	@$(MAKE) -s --no-print-directory VARIANT=release services
 	@bench/instructions.sh
 

@@ -21,7 +21,7 @@ done
 if [ -n "${BENCH_FROM:-}" ]; then
   grep '^instructions:' "$BENCH_FROM" >"$WORK/instructions.txt" || true
 else
-  echo "bench: instructions per request, telemetry on and off (bench/instructions.sh, about 1.5 minutes)"
+  echo "bench: instructions per request, telemetry on and off (bench/instructions.sh, about 4 minutes)"
   bash "$TOP/bench/instructions.sh" | tee "$WORK/instructions.txt"
 fi
 
@@ -184,7 +184,7 @@ share() { jq -n "$1 / $2 * 100 | round / 100"; }
   echo
   echo "Issue 22's targets: telemetry on against \`OTEL_SDK_DISABLED=true\`, in this run. Instructions" \
     "per request are counted under callgrind by \`make bench-instructions\` (\`bench/instructions.sh\`)," \
-    "on minus off, both threads of the service included; the nanoseconds are the microbenchmarks'" \
+    "on minus off (each the median of three runs), both threads of the service included; the nanoseconds are the microbenchmarks'" \
     "medians (below); the ratios are each round's, then their median."
   echo
   echo "| measure | measured | target | |"

@@ -209,16 +209,27 @@ static void set_client_address(otel_span_t *s, struct MHD_Connection *c) {
       MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
   if (!info || !info->client_addr)
     return;
-  char text[INET6_ADDRSTRLEN] = "";
   const struct sockaddr *sa = info->client_addr;
-  if (sa->sa_family == AF_INET)
-    otel__ipv4_text((const uint8_t *)&((const struct sockaddr_in *)(const void *)sa)->sin_addr,
-                    text);
-  else if (sa->sa_family == AF_INET6)
-    inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, text,
-              sizeof(text));
-  if (text[0])
-    OTEL_SPAN_SET_STR(s, "client.address", text);
+  if (sa->sa_family == AF_INET) {
+    /* The address of a thread's last IPv4 client, as text: the next request
+     * on a connection comes from the same one. */
+    static _Thread_local struct {
+      uint32_t addr; /* 0: none kept */
+      char text[16];
+    } last;
+    uint32_t addr;
+    memcpy(&addr, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, sizeof(addr));
+    if (!addr || addr != last.addr) {
+      otel__ipv4_text((const uint8_t *)&addr, last.text);
+      last.addr = addr;
+    }
+    OTEL_SPAN_SET_STR(s, "client.address", last.text);
+  } else if (sa->sa_family == AF_INET6) {
+    char text[INET6_ADDRSTRLEN];
+    if (inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, text,
+                  sizeof(text)))
+      OTEL_SPAN_SET_STR(s, "client.address", text);
+  }
 }
 
 void otel_mhd_begin(otel_mhd_request_t *r, struct MHD_Connection *c, const char *method,
@@ -227,7 +238,10 @@ void otel_mhd_begin(otel_mhd_request_t *r, struct MHD_Connection *c, const char 
   r->start_ns = otel__integration_now_ns();
   headers_t h = {.c = c};
   MHD_get_connection_values(c, MHD_HEADER_KIND, gather, &h);
-  otel_propagation_extract(&r->parent, header_line, &h);
+  /* A request without any of the fields read has nothing to extract: its
+   * parent stays the empty context. */
+  if (h.lines[H_TRACEPARENT] || h.lines[H_TRACESTATE] || h.lines[H_BAGGAGE])
+    otel_propagation_extract(&r->parent, header_line, &h);
   const char *m = known_method(method);
   r->method = m;
   otel_bound_counter_add(active_requests(m), 1);
