@@ -105,17 +105,13 @@ OTEL_API void otel_span_set_double(otel_span_t *span, const char *key, double va
  * literal does not compile ("" key). The macros make no call, and do not
  * evaluate value, when the span does not record. */
 OTEL_API void otel_span_set_literal(otel_span_t *span, const otel_attr_t *attr, size_t key_len);
-#define OTEL_SPAN_SET_STR(span, key, value)                                                        \
+#define OTEL_SPAN_SET_STR(span, key, value) OTEL__SPAN_SET(span, OTEL_ATTR_STR, key, value)
+#define OTEL_SPAN_SET_INT(span, key, value) OTEL__SPAN_SET(span, OTEL_ATTR_INT, key, value)
+#define OTEL__SPAN_SET(span, make, key, value)                                                     \
   do {                                                                                             \
     otel_span_t *otel_span_ = (span);                                                              \
     if (OTEL_SPAN_RECORDING(otel_span_))                                                           \
-      otel_span_set_literal(otel_span_, &OTEL_ATTR_STR("" key, (value)), sizeof(key) - 1);         \
-  } while (0)
-#define OTEL_SPAN_SET_INT(span, key, value)                                                        \
-  do {                                                                                             \
-    otel_span_t *otel_span_ = (span);                                                              \
-    if (OTEL_SPAN_RECORDING(otel_span_))                                                           \
-      otel_span_set_literal(otel_span_, &OTEL_ATTR_INT("" key, (value)), sizeof(key) - 1);         \
+      otel_span_set_literal(otel_span_, &make("" key, (value)), sizeof(key) - 1);                  \
   } while (0)
 
 /* --- Constant attribute sets --- */

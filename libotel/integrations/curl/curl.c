@@ -76,17 +76,6 @@ static void set_client_attrs(otel_span_t *s, const char *method, const char *url
   otel_attr_block_release(b);
 }
 
-/* http.client.request.duration's attribute set for one request. */
-typedef struct {
-  otel_attr_t attrs[3];
-  size_t n;
-} duration_set_t;
-
-static void *bind_duration(void *arg) {
-  const duration_set_t *set = arg;
-  return otel_histogram_bind(otel__http_client_duration(), set->attrs, set->n);
-}
-
 static const char *protocol_version(long v) {
   switch (v) {
   case CURL_HTTP_VERSION_1_0:
@@ -161,7 +150,8 @@ CURLcode otel_curl_perform(CURL *h, const char *method, const char *url,
   }
   char code[24];
   snprintf(code, sizeof(code), "%ld", status);
-  duration_set_t set = {{OTEL_ATTR_STR("http.request.method", method)}, 1};
+  otel__duration_set_t set = {
+      otel__http_client_duration(), {OTEL_ATTR_STR("http.request.method", method)}, 1};
   if (status)
     set.attrs[set.n++] = OTEL_ATTR_INT("http.response.status_code", status);
   bool failed = rc != CURLE_OK || status >= 400;
@@ -173,11 +163,11 @@ CURLcode otel_curl_perform(CURL *h, const char *method, const char *url,
   static otel__keyed_cache_t durations;
   otel__cache_query_t q = {{method}, status};
   otel_bound_histogram_t *bound =
-      failed ? NULL : otel__keyed_cache_find(&durations, &last, &q, bind_duration, &set);
+      failed ? NULL : otel__keyed_cache_find(&durations, &last, &q, otel__bind_duration, &set);
   if (bound)
     otel_bound_histogram_record_in(bound, seconds, s);
   else
-    otel_histogram_record_in(otel__http_client_duration(), seconds, set.attrs, set.n, s);
+    otel_histogram_record_in(set.histogram, seconds, set.attrs, set.n, s);
   otel_span_end(s);
   return rc;
 }

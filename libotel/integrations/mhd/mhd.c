@@ -298,17 +298,6 @@ void otel_mhd_add_trace_header(const otel_mhd_request_t *r, struct MHD_Response 
   MHD_add_response_header(response, "X-Trace-Id", hex);
 }
 
-/* http.server.request.duration's attribute set for one request. */
-typedef struct {
-  otel_attr_t attrs[4];
-  size_t n;
-} duration_set_t;
-
-static void *bind_duration(void *arg) {
-  const duration_set_t *set = arg;
-  return otel_histogram_bind(otel__http_server_duration(), set->attrs, set->n);
-}
-
 void otel_mhd_end(otel_mhd_request_t *r, unsigned status) {
   if (!r->span)
     return;
@@ -323,7 +312,7 @@ void otel_mhd_end(otel_mhd_request_t *r, unsigned status) {
       otel_span_set_status(r->span, OTEL_STATUS_ERROR, NULL);
     }
   }
-  duration_set_t set = {.n = status ? 3 : 2};
+  otel__duration_set_t set = {.histogram = otel__http_server_duration(), .n = status ? 3 : 2};
   set.attrs[0] = OTEL_ATTR_STR("http.request.method", r->method);
   set.attrs[1] = OTEL_ATTR_STR("url.scheme", "http");
   set.attrs[2] = OTEL_ATTR_INT("http.response.status_code", status);
@@ -336,11 +325,11 @@ void otel_mhd_end(otel_mhd_request_t *r, unsigned status) {
   double seconds = otel__integration_seconds(r->start_ns, otel__integration_now_ns());
   otel__cache_query_t q = {{r->method, r->route}, status};
   otel_bound_histogram_t *bound =
-      otel__keyed_cache_find(&durations, &last, &q, bind_duration, &set);
+      otel__keyed_cache_find(&durations, &last, &q, otel__bind_duration, &set);
   if (bound)
     otel_bound_histogram_record_in(bound, seconds, r->span);
   else
-    otel_histogram_record_in(otel__http_server_duration(), seconds, set.attrs, set.n, r->span);
+    otel_histogram_record_in(set.histogram, seconds, set.attrs, set.n, r->span);
   otel_span_end(r->span);
   r->span = NULL;
   otel_context_release(&r->parent);

@@ -48,3 +48,8 @@ otel_counter_t *otel__http_server_active_requests(void) {
   }
   return p;
 }
+
+void *otel__bind_duration(void *arg) {
+  const otel__duration_set_t *set = arg;
+  return otel_histogram_bind(set->histogram, set->attrs, set->n);
+}

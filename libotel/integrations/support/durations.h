@@ -14,6 +14,16 @@ otel_histogram_t *otel__http_client_duration(void);
 otel_histogram_t *otel__db_client_duration(void);
 otel_counter_t *otel__http_server_active_requests(void);
 
+/* A duration histogram's attribute set for one measurement, and the
+ * instrument: what otel__bind_duration() binds (a keyed cache's make). */
+typedef struct otel__duration_set {
+  otel_histogram_t *histogram;
+  otel_attr_t attrs[4];
+  size_t n;
+} otel__duration_set_t;
+
+void *otel__bind_duration(void *set);
+
 /* Seconds between two monotonic readings. */
 static inline double otel__seconds(uint64_t from_ns, uint64_t to_ns) {
   return (double)(to_ns - from_ns) / 1e9;
