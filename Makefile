@@ -83,7 +83,7 @@ SERVICES    := articles notify receiver
 SERVICE_BIN := $(SERVICES:%=$(OUT)/bin/%)
 
 .PHONY: help deps build test unit-tests lint format bench bench-instructions soak fuzz install clean run \
-        test-api verify-collector docker-up docker-down docker-logs test-containers
+        test-api verify-collector docker-up docker-down docker-logs test-containers test-k8s
 .DEFAULT_GOAL := help
 .SECONDARY:
 
@@ -122,6 +122,10 @@ docker-logs: ## Follow the compose stack's logs
 test-containers: deps ## Build the images and run the compose stack's checks in it (Podman or Docker)
 	@scripts/install-deps.sh containers
 	@tests/containers/check-containers.sh
+
+test-k8s: ## Render deploy/kubernetes's overlays and check them: the API's schemas, then the invariants (docs/kubernetes.md)
+	@scripts/install-deps.sh kubernetes
+	@tests/kubernetes/check-kubernetes.sh
 
 test: deps ## Run every test suite, in a release and an ASan+UBSan build
 	@$(MAKE) --no-print-directory VARIANT=release unit-tests services examples

@@ -6,6 +6,9 @@
 #   containers  the compose stack with Podman (make docker-up where Docker
 #            is not installed, make test-containers): Podman with runc and
 #            netavark, podman-compose, debootstrap for the base image
+#   kubernetes  make test-k8s: jq and yq, and Node.js with npm unless the
+#            machine has them (kubectl, with its kustomize, is not among
+#            Debian's packages: the check says so when it is missing)
 # Idempotent: when every package is present it only checks and returns.
 set -euo pipefail
 
@@ -28,14 +31,19 @@ tools=(clang clang-format cppcheck shellcheck postgresql curl jq yq wrk valgrind
 # (netavark sets up the containers' networks with iptables, which nothing
 # else here is sure to pull in.)
 containers=(podman runc netavark aardvark-dns iptables podman-compose debootstrap)
+# (a Node.js installed otherwise, with its own npm, is kept: Debian's npm
+# package would conflict with it)
+kubernetes=(jq yq)
+command -v node >/dev/null && command -v npm >/dev/null || kubernetes+=(nodejs npm)
 
 case ${1:-all} in
   all) packages=("${build[@]}" "${tools[@]}") ;;
   build) packages=("${build[@]}") ;;
   runtime) packages=("${runtime[@]}") ;;
   containers) packages=("${containers[@]}") ;;
+  kubernetes) packages=("${kubernetes[@]}") ;;
   *)
-    echo "usage: $0 [all|build|runtime|containers]" >&2
+    echo "usage: $0 [all|build|runtime|containers|kubernetes]" >&2
     exit 2
     ;;
 esac

@@ -129,7 +129,7 @@ check dockerfile_runs_unprivileged eq "$(awk '/^FROM .* AS runtime$/{on=1} on &&
 for svc in articles notify; do
   check "${svc}_image_has_healthcheck" healthy "$svc"
 done
-check dockerignore_skips_outputs eq "$(grep -vE '^(#|$)' .dockerignore | sort | paste -sd,)" ".data,.env,.git,build"
+check dockerignore_skips_outputs eq "$(grep -vE '^(#|$)' .dockerignore | sort | paste -sd,)" ".data,.env,.git,build,tests/kubernetes/node_modules"
 
 # --- the collector's configuration ---
 base=config/otel-config.yaml
@@ -212,6 +212,40 @@ collector_env_ok() {
   done
 }
 check collector_env_given collector_env_ok
+
+# --- the Kubernetes collectors' configurations (deploy/kubernetes) ---
+# The agent's, and the gateway's with each backend.yaml merged over it (the
+# base's, none; overlays/prod's, the backend): the same rules as above.
+k8s=deploy/kubernetes
+agent=$k8s/base/collector/agent.yaml
+gateway() { yq -cs '.[0] * .[1]' $k8s/base/collector/gateway.yaml "$1"; }
+check k8s_agent_resolves pipelines_ok "$(q $agent .)"
+check k8s_agent_extensions_resolve extensions_ok "$(q $agent .)"
+for backend in base/collector/backend.yaml overlays/prod/collector/backend.yaml; do
+  name=base
+  [[ $backend == overlays/* ]] && name=prod
+  check "k8s_gateway_with_${name}_backend_resolves" pipelines_ok "$(gateway $k8s/$backend)"
+  check "k8s_gateway_with_${name}_backend_extensions_resolve" extensions_ok "$(gateway $k8s/$backend)"
+done
+check k8s_gateway_without_backend_is_the_gateway eq "$(gateway $k8s/base/collector/backend.yaml)" \
+  "$(q $k8s/base/collector/gateway.yaml .)"
+check k8s_gateway_prod_adds_only_the_backend eq \
+  "$(gateway $k8s/overlays/prod/collector/backend.yaml | jq -c '.service.pipelines | map_values(.exporters)')" \
+  "$(q $k8s/base/collector/gateway.yaml '.service.pipelines | map_values(.exporters + ["otlphttp/backend"])')"
+check k8s_gateway_backend_queue_retry_compression_explicit eq \
+  "$(q $k8s/overlays/prod/collector/backend.yaml '[.exporters[] | [.sending_queue.enabled, .retry_on_failure.enabled, .compression]] | unique')" \
+  '[[true,true,"gzip"]]'
+# The agent filters and labels as the compose collector does: the same
+# processor definitions, in the same order in each pipeline.
+for processor in filter/noise resource memory_limiter batch; do
+  check "k8s_agent_${processor//\//_}_as_compose" eq "$(q $agent ".processors[\"$processor\"]")" \
+    "$(q $base ".processors[\"$processor\"]")"
+done
+check k8s_agent_processors_as_compose eq "$(q $agent '.service.pipelines | map_values(.processors)')" \
+  "$(q $base '.service.pipelines | map_values(.processors)')"
+check k8s_gateway_tail_samples_traces_only eq \
+  "$(q $k8s/base/collector/gateway.yaml '[.service.pipelines | to_entries[] | select(.value.processors | index("tail_sampling")) | .key]')" \
+  '["traces"]'
 
 # --- the Dockerfile's build step, on a copy of the tree ---
 # (the files .dockerignore lets through, and the command of its RUN line)
