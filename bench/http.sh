@@ -14,6 +14,7 @@
 #   {"mode","round","request","rps","p50_ms","p99_ms","max_ms","non_2xx","socket_errors",
 #    "timeouts","read_errors" (two kinds of socket error),
 #    "idle_pct","iowait_pct","interrupts_per_s" (the machine's, during the run),
+#    "articles_cpu_us","notify_cpu_us","postgres_cpu_us" (CPU time per request),
 #    "articles_rss_kb","notify_rss_kb","spans_received"}
 # (RSS is the service's peak, VmHWM, over the whole run; spans are those
 # its receiver counted over the whole run.)
@@ -52,6 +53,6 @@ while read -r run; do
     --argjson spans "${SPANS[$mode]:-0}" \
     '{mode: .name, round, request, rps, p50_ms: (.p50_us / 1000), p99_ms: (.p99_us / 1000),
       max_ms: (.max_us / 1000), non_2xx, socket_errors, timeouts, read_errors,
-      idle_pct, iowait_pct, interrupts_per_s,
+      idle_pct, iowait_pct, interrupts_per_s, articles_cpu_us, notify_cpu_us, postgres_cpu_us,
       articles_rss_kb: $ra, notify_rss_kb: $rn, spans_received: $spans}' <<<"$run"
 done <"$WORK/runs.jsonl"

@@ -120,7 +120,7 @@ instructions() { awk -v r="$1" -v m="$2" '$2 == r && $3 == m { print $4 }' "$WOR
 telemetry() {
   local on off
   on=$(instructions "$1" on) off=$(instructions "$1" off)
-  [ -n "$on" ] && [ -n "$off" ] && echo $((on - off))
+  if [ -n "$on" ] && [ -n "$off" ]; then echo $((on - off)); fi
 }
 # micro LABEL: the median (ns) of the microbenchmark row that starts with LABEL.
 micro() { awk -v l="$1" 'index($0, l) == 1 { for (i = 1; i < NF; i++) if ($i == "median") { print $(i + 1); exit } }' "$WORK/micro.txt"; }
@@ -227,6 +227,25 @@ share() { jq -n "$1 / $2 * 100 | round / 100"; }
     echo "| PostgreSQL alone: articles' \`INSERT ... RETURNING\`, prepared, pgbench, 16 clients | $(fmt "$(scale insert)") | \`POST\` $(fmt "$post_rps") | $(share "$post_rps" "$(scale insert)") | $(share 5000 9000) |"
     echo "| PostgreSQL alone: articles' \`SELECT\` by id, the same | $(fmt "$(scale select)") | \`GET\` $(fmt "$get_rps") | $(share "$get_rps" "$(scale select)") | $(share 20000 31000) |"
     echo "| a bare libmicrohttpd server, fixed body, keep-alive, wrk as above | $(fmt "$(scale bare_http)") | \`GET\` $(fmt "$get_rps") | $(share "$get_rps" "$(scale bare_http)") | $(share 20000 70000) |"
+  fi
+  if [ "$(jq -s 'map(select(.articles_cpu_us != null)) | length' "$WORK/http.jsonl")" -gt 0 ]; then
+    echo
+    echo "## Sizing"
+    echo
+    echo "CPU time per request of each process of the telemetry-on stack (user and system, from" \
+      "/proc, over each counted run), the median over the rounds, and what one core would" \
+      "serve at that cost. A create's notify time is its notification's. docs/scaling.md" \
+      "turns these into replicas, connections and collector sizes."
+    echo
+    echo "| request | process | CPU per request | requests per core-second |"
+    echo "|---|---|---|---|"
+    jq -s -r 'def median: sort | (.[(length - 1) / 2 | floor] + .[length / 2 | floor]) / 2;
+      map(select(.mode == "on" and .articles_cpu_us != null)) | group_by(.request) | reverse | .[]
+      | .[0].request as $r | ["articles", "notify", "postgres"][] as $p
+      | (map(.[$p + "_cpu_us"]) | median) as $us
+      | select($us > 0)
+      | "| \(if $r == "post" then "`POST /api/articles`" else "`GET /api/articles/{id}`" end) | \($p)"
+        + " | \($us) µs | \(1e6 / $us | floor) |"' "$WORK/http.jsonl" | sed ':a;s/\B[0-9]\{3\}\>/,&/;ta'
   fi
   if [ -s "$WORK/notify.jsonl" ]; then
     echo

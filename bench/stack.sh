@@ -61,11 +61,29 @@ stack_stop() {
 }
 trap 'stack_stop; rm -rf "$WORK"' EXIT
 
-# stack_pid NAME SERVICE: the pid of the stack's articles or notify.
+# stack_pid NAME SERVICE: the pid of the stack's articles, notify or
+# postgres (its postmaster).
 stack_pid() {
   local port=${STACK_ARTICLES[$1]}
   [ "$2" = notify ] && port=${STACK_NOTIFY[$1]}
+  [ "$2" = postgres ] && port=${STACK_POSTGRES[$1]}
   ss -Hltnp "( sport = :$port )" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2
+}
+
+# stack_cpu_ticks NAME: the CPU time (user and system, in clock ticks) the
+# stack's articles, notify and PostgreSQL have used so far: "articles
+# notify postgres". PostgreSQL's is its postmaster's, its living
+# backends' and its ended ones' (counted into the postmaster's children's
+# time once reaped).
+stack_cpu_ticks() {
+  local postmaster children
+  postmaster=$(stack_pid "$1" postgres)
+  children=$(pgrep -P "$postmaster" | sed 's|.*|/proc/&/stat|' | paste -sd' ')
+  # (the second field, the command's name, holds no space for these three)
+  echo "$(awk '{print $14 + $15}' "/proc/$(stack_pid "$1" articles)/stat")" \
+    "$(awk '{print $14 + $15}' "/proc/$(stack_pid "$1" notify)/stat")" \
+    "$(awk 'FNR == 1 && NR == 1 {t += $16 + $17} FNR == 1 {t += $14 + $15} END {print t}' \
+      "/proc/$postmaster/stat" $children 2>/dev/null)"
 }
 
 # stack_wrk NAME REQUEST SECONDS [MAX_ID]: wrk's closing JSON line for
@@ -99,9 +117,11 @@ machine_ticks() {
 # (BENCH_DURATION s, after 1 s uncounted) of REQUEST against each named
 # stack in turn, the first moving on by one each round (warm the stacks up
 # first). A JSON line per run: wrk's figures with "name", "round",
-# "request", "rps", "wal_flushes" (per request), and the machine's
-# "idle_pct" and "iowait_pct" (of its cores' time, while loaded) and
-# "interrupts_per_s" added. A machine with work waiting leaves no core
+# "request", "rps", "wal_flushes" (per request), the CPU time per
+# request of the stack's articles, notify and PostgreSQL
+# ("articles_cpu_us", "notify_cpu_us", "postgres_cpu_us"), and the
+# machine's "idle_pct" and "iowait_pct" (of its cores' time, while loaded)
+# and "interrupts_per_s" added. A machine with work waiting leaves no core
 # idle but while commits wait on the disk (iowait), so idle time in a run
 # is time the virtual machine's cores were not running.
 stack_runs() {
@@ -113,22 +133,28 @@ stack_runs() {
       n=${names[$(((i + round - 1) % ${#names[@]}))]}
       max=1
       [ "$request" = get ] && max=$(stack_rows "$n")
-      local before out idle0 iowait0 total0 intr0 idle1 iowait1 total1 intr1
+      local before out idle0 iowait0 total0 intr0 idle1 iowait1 total1 intr1 a0 n0 p0 a1 n1 p1
       stack_wrk "$n" "$request" 1 "$max" >/dev/null # caches warm again after the others' runs
       before=$(stack_wal_flushes "$n")
       read -r idle0 iowait0 total0 intr0 < <(machine_ticks)
+      read -r a0 n0 p0 < <(stack_cpu_ticks "$n")
       out=$(stack_wrk "$n" "$request" "$BENCH_DURATION" "$max")
+      read -r a1 n1 p1 < <(stack_cpu_ticks "$n")
       read -r idle1 iowait1 total1 intr1 < <(machine_ticks)
       jq -c --arg name "$n" --argjson round "$round" --arg request "$request" \
         --argjson flushes $(($(stack_wal_flushes "$n") - before)) \
         --argjson idle $((idle1 - idle0)) --argjson iowait $((iowait1 - iowait0)) \
         --argjson total $((total1 - total0)) --argjson intr $((intr1 - intr0)) \
+        --argjson cpu "[$((a1 - a0)), $((n1 - n0)), $((p1 - p0))]" --argjson hz "$(getconf CLK_TCK)" \
         '. + {name: $name, round: $round, request: $request,
               rps: (.requests / (.duration_us / 1e6) | floor),
               wal_flushes: ($flushes / .requests * 100 | round / 100),
               idle_pct: ($idle / $total * 1000 | round / 10),
               iowait_pct: ($iowait / $total * 1000 | round / 10),
-              interrupts_per_s: ($intr / (.duration_us / 1e6) | floor)}' <<<"$out"
+              interrupts_per_s: ($intr / (.duration_us / 1e6) | floor),
+              articles_cpu_us: ($cpu[0] / $hz * 1e6 / .requests | round),
+              notify_cpu_us: ($cpu[1] / $hz * 1e6 / .requests | round),
+              postgres_cpu_us: ($cpu[2] / $hz * 1e6 / .requests | round)}' <<<"$out"
     done
   done
 }
