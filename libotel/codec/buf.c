@@ -269,36 +269,8 @@ void otlp_buf_json_string(otlp_buf_t *b, const char *str, size_t n) {
 #define PAIRS64(b) PAIRS16(b), PAIRS16((b) + 16), PAIRS16((b) + 32), PAIRS16((b) + 48)
 static const char HEX_PAIRS[256][2] = {PAIRS64(0), PAIRS64(64), PAIRS64(128), PAIRS64(192)};
 
-/* On a little-endian host, ids are encoded and decoded a word at a time: a
- * byte's lane in a 64-bit word is then its place in memory. */
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-#define HEX_BY_WORDS 1
-#endif
-#define EACH_BYTE(b) ((uint64_t)(b)*0x0101010101010101u)
-
-#ifdef HEX_BY_WORDS
-/* p[0..4)'s eight digits, the first in the lowest byte. */
-static uint64_t hex_digits4(const uint8_t *p) {
-  uint32_t x;
-  memcpy(&x, p, sizeof(x));
-  uint64_t v = x;
-  v = (v | v << 16) & 0x0000ffff0000ffffu;
-  v = (v | v << 8) & 0x00ff00ff00ff00ffu; /* p[i] in byte 2i */
-  uint64_t nibbles = (v >> 4 & 0x000f000f000f000fu) | (v & 0x000f000f000f000fu) << 8;
-  uint64_t letters = (nibbles + EACH_BYTE(6)) >> 4 & EACH_BYTE(1); /* 1 where 10 to 15 */
-  return nibbles + EACH_BYTE('0') + letters * ('a' - '0' - 10);
-}
-#endif
-
 void otlp_hex_encode(const uint8_t *p, size_t n, char *out) {
-  size_t i = 0;
-#ifdef HEX_BY_WORDS
-  for (; i + 4 <= n; i += 4) {
-    uint64_t digits = hex_digits4(p + i);
-    memcpy(out + 2 * i, &digits, sizeof(digits));
-  }
-#endif
-  for (; i < n; i++)
+  for (size_t i = 0; i < n; i++)
     memcpy(out + 2 * i, HEX_PAIRS[p[i]], 2);
   out[2 * n] = '\0';
 }
@@ -390,38 +362,10 @@ static const uint8_t LOWER_HEX_VALUE[256] = {
     16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16,
 };
 
-#ifdef HEX_BY_WORDS
-/* s[0..8)'s four bytes into out; false, out unspecified, when one of the
- * eight is no lowercase hex digit. Each range test adds a bias that carries
- * into a byte's top bit exactly when the byte is at or past the bound (no
- * byte carries into the next while all are below 0x80, which is checked). */
-static bool hex_value8(const char *s, uint8_t *out) {
-  uint64_t x;
-  memcpy(&x, s, sizeof(x));
-  const uint64_t top = EACH_BYTE(0x80);
-  uint64_t digit = (x + EACH_BYTE(0x80 - '0')) & ~(x + EACH_BYTE(0x80 - '9' - 1));
-  uint64_t letter = (x + EACH_BYTE(0x80 - 'a')) & ~(x + EACH_BYTE(0x80 - 'f' - 1));
-  if ((x & top) || ((digit | letter) & top) != top)
-    return false;
-  uint64_t nibbles = (x & EACH_BYTE(0x0f)) + (x >> 6 & EACH_BYTE(1)) * 9; /* 'a' is 0x61 */
-  uint64_t w = (nibbles << 4 | nibbles >> 8) & 0x00ff00ff00ff00ffu;       /* byte i in byte 2i */
-  w = (w | w >> 8) & 0x0000ffff0000ffffu;
-  uint32_t bytes = (uint32_t)(w | w >> 16);
-  memcpy(out, &bytes, sizeof(bytes));
-  return true;
-}
-#endif
-
 int otlp_hex_decode(const char *s, size_t n, uint8_t *out) {
   const unsigned char *p = (const unsigned char *)s;
   unsigned seen = 0; /* every digit's value or'ed: 16 in it means a byte was no digit */
-  size_t i = 0;
-#ifdef HEX_BY_WORDS
-  for (; i + 4 <= n; i += 4)
-    if (!hex_value8(s + 2 * i, out + i))
-      return -1;
-#endif
-  for (; i < n; i++) {
+  for (size_t i = 0; i < n; i++) {
     unsigned hi = LOWER_HEX_VALUE[p[2 * i]], lo = LOWER_HEX_VALUE[p[2 * i + 1]];
     seen |= hi | lo;
     out[i] = (uint8_t)(hi << 4 | lo);
