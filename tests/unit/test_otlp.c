@@ -525,6 +525,45 @@ TEST(base64_and_hex) {
   otlp_buf_free(&b);
 }
 
+/* Hex ids: every length, every byte value, and each character that is no
+ * lowercase hex digit at each place, against printf. */
+TEST(hex_every_byte_length_and_bad_digit) {
+  uint8_t in[20], back[20];
+  char out[41], want[41];
+  for (int round = 0; round < 64; round++) {
+    for (size_t i = 0; i < sizeof(in); i++)
+      in[i] = (uint8_t)(round * 4 + i * 37 + (round * i) % 251);
+    for (size_t n = 0; n <= sizeof(in); n++) {
+      otlp_hex_encode(in, n, out);
+      for (size_t i = 0; i < n; i++)
+        snprintf(want + 2 * i, 3, "%02x", in[i]);
+      want[2 * n] = '\0';
+      CHECK_STR(out, want);
+      memset(back, 0xaa, sizeof(back));
+      CHECK(otlp_hex_decode(out, n, back) == 0);
+      CHECK(memcmp(back, in, n) == 0);
+    }
+  }
+  static const char bad[] = {'A', 'F', 'g',  'G',    '/',    ':',   '`',
+                             '@', ' ', '\0', '\x80', '\xe0', '\xff'};
+  char digits[33];
+  for (size_t at = 0; at < 32; at++)
+    for (size_t k = 0; k < sizeof(bad); k++) {
+      memcpy(digits, "0123456789abcdef0123456789abcdef", 33);
+      digits[at] = bad[k];
+      CHECK(otlp_hex_decode(digits, 16, back) == -1);
+    }
+  for (int c = 0; c < 256; c++) { /* each byte value, once in a word and once in a tail */
+    memcpy(digits, "00000000000", 11);
+    digits[3] = (char)c, digits[9] = (char)c;
+    bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+    CHECK((otlp_hex_decode(digits, 4, back) == 0) == hex);
+    memcpy(digits, "00000000000", 11);
+    digits[9] = (char)c;
+    CHECK((otlp_hex_decode(digits, 5, back) == 0) == hex);
+  }
+}
+
 /* The reference: the fewest digits, from 15, that read back as d. */
 static void shortest_by_printf(double d, char out[32]) {
   for (int digits = 15; digits <= 17; digits++) {
@@ -676,5 +715,6 @@ TEST_MAIN("otlp", TEST_CASE(attribute_blocks_encode_in_place),
           TEST_CASE(field_numbers_match_the_proto_files), TEST_CASE(zero_attribute_values_survive),
           TEST_CASE(large_batches_encode_across_buffer_growth), TEST_CASE(json_string_escaping),
           TEST_CASE(json_strings_across_blocks), TEST_CASE(base64_and_hex),
+          TEST_CASE(hex_every_byte_length_and_bad_digit),
           TEST_CASE(doubles_written_as_printf_would),
           TEST_CASE(small_strings_written_as_printf_would), TEST_CASE(buffer_cap_fails_cleanly))
