@@ -55,9 +55,8 @@ for (const w of workloads)
         port === undefined || declares(c, port) ? null : `port ${port} is not declared`,
       );
     }
-for (const kind of ["HorizontalPodAutoscaler"])
-  for (const o of of(kind))
-    check(`${o.metadata.name}_hpa_targets_a_deployment`, named(o.spec.scaleTargetRef.kind, o.spec.scaleTargetRef.name) ? null : "no such target");
+for (const o of of("HorizontalPodAutoscaler"))
+  check(`${o.metadata.name}_hpa_targets_a_deployment`, named(o.spec.scaleTargetRef.kind, o.spec.scaleTargetRef.name) ? null : "no such target");
 for (const o of of("PodDisruptionBudget"))
   check(`${o.metadata.name}_pdb_selects_pods`, selected(o.spec.selector.matchLabels).length ? null : "selects no pods");
 
@@ -93,7 +92,7 @@ for (const w of workloads) {
   check(`${w.metadata.name}_references_resolve`, problems);
 }
 
-// --- Images: ours are the Dockerfile's targets; the others are pinned, as in compose.yml ---
+// --- Images: ours are the Dockerfile's targets, the others compose.yml's; each tagged, not latest ---
 for (const w of workloads)
   for (const c of containersOf(w)) {
     const [path, tag] = c.image.split(/:(?=[^/]*$)/);
@@ -103,7 +102,8 @@ for (const w of workloads)
       `${w.metadata.name}_${c.name}_image`,
       thirdParty || facts.targets.includes(target) ? null : `${c.image}: not a Dockerfile target nor compose.yml's image`,
     );
-    if (thirdParty) check(`${w.metadata.name}_${c.name}_image_pinned`, tag && tag !== "latest" ? null : `${c.image} is not pinned`);
+    // A tag, and not latest: the kubelet pulls an untagged or latest image at every start.
+    check(`${w.metadata.name}_${c.name}_image_tagged`, tag && tag !== "latest" ? null : `${c.image} has no tag, or latest`);
   }
 
 // --- Every container unprivileged, read-only, with nothing to gain ---
