@@ -75,16 +75,17 @@ stack_pid() {
 # notify postgres". PostgreSQL's is its postmaster's, its living
 # backends' and its ended ones' (counted into the postmaster's children's
 # time once reaped).
+# (in /proc/PID/stat the second field, the command's name, holds no space
+# for these three)
 stack_cpu_ticks() {
   local postmaster children
   postmaster=$(stack_pid "$1" postgres)
   children=$(pgrep -P "$postmaster" | sed 's|.*|/proc/&/stat|' | paste -sd' ')
-  # (the second field, the command's name, holds no space for these three)
-  echo "$(awk '{print $14 + $15}' "/proc/$(stack_pid "$1" articles)/stat")" \
-    "$(awk '{print $14 + $15}' "/proc/$(stack_pid "$1" notify)/stat")" \
+  echo "$(proc_ticks "$(stack_pid "$1" articles)")" "$(proc_ticks "$(stack_pid "$1" notify)")" \
     "$(awk 'FNR == 1 && NR == 1 {t += $16 + $17} FNR == 1 {t += $14 + $15} END {print t}' \
       "/proc/$postmaster/stat" $children 2>/dev/null)"
 }
+proc_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
 # stack_wrk NAME REQUEST SECONDS [MAX_ID]: wrk's closing JSON line for
 # REQUEST (bench/wrk/articles.lua: post, or get over ids 1..MAX_ID) against
