@@ -29,7 +29,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
       return MHD_NO;
     *con_cls = r;
     otel_mhd_begin(r, c, method, url, version);
-    otel_mhd_set_route(r, method, "/hello");
+    if (!strcmp(url, "/hello")) /* the route served; any other path has none: 404 */
+      otel_mhd_set_route(r, method, "/hello");
     return MHD_YES; /* answering on a later call keeps the connection alive */
   }
   unsigned status = strcmp(url, "/hello") ? MHD_HTTP_NOT_FOUND : MHD_HTTP_OK;

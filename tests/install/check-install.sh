@@ -87,13 +87,15 @@ check integrations_link_with_the_shared_library grep -q "libotel.so.0.1 => $pref
 export OTEL_TRACES_EXPORTER=console OTEL_METRICS_EXPORTER=none OTEL_LOGS_EXPORTER=none
 
 # The client calls the server: one trace, the server's span the child of the client's.
+# Then a path the server does not serve: a 404 named by its method alone.
 source "$top/scripts/lib/ports.sh"
 port=$(free_port)
-"$prefix/mhd_server" "$port" 1 >"$prefix/server.out" 2>&1 &
+"$prefix/mhd_server" "$port" 2 >"$prefix/server.out" 2>&1 &
 server=$!
 for _ in $(seq 50); do port_in_use "$port" && break; sleep 0.1; done
 "$prefix/curl_client" "http://127.0.0.1:$port/hello" >"$prefix/client.out" 2>&1
 check curl_example_runs test $? -eq 0
+check mhd_example_answers_404_elsewhere eq "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/foo")" 404
 wait "$server"
 check mhd_example_runs test $? -eq 0
 check curl_example_got_200 grep -qx 'status 200' "$prefix/client.out"
@@ -102,6 +104,20 @@ client_span=$(span client GET | sed -n 's/.*"spanId":"\([0-9a-f]*\)".*/\1/p')
 client_trace=$(span client GET | sed -n 's/.*"traceId":"\([0-9a-f]*\)".*/\1/p')
 check server_span_in_the_clients_trace grep -q "\"traceId\":\"$client_trace\"" <<<"$(span server 'GET /hello')"
 check server_span_child_of_the_client_span grep -q "\"parentSpanId\":\"$client_span\"" <<<"$(span server 'GET /hello')"
+unrouted=$(grep -h '"name":"GET"' "$prefix/server.out")
+check unserved_path_span_has_no_route eq "$(jq -c '[.kind, (.attributes[] | select(.key == "url.path" or .key == "http.route" or .key == "http.response.status_code") | .key)]' <<<"$unrouted")" \
+  '[2,"url.path","http.response.status_code"]'
+check no_span_names_an_unserved_path_by_the_route eq "$(grep -c '"name":"GET /hello"' "$prefix/server.out")" 1
+
+# The client built by CMake (otel::curl and its link options) against the server.
+port=$(free_port)
+"$prefix/mhd_server" "$port" 1 >"$prefix/server.out" 2>&1 &
+server=$!
+for _ in $(seq 50); do port_in_use "$port" && break; sleep 0.1; done
+"$cmake_build/curl_client" "http://127.0.0.1:$port/hello" >"$prefix/client.out" 2>"$prefix/client.err"
+wait "$server"
+client_span=$(span client GET | sed -n 's/.*"spanId":"\([0-9a-f]*\)".*/\1/p')
+check cmake_curl_client_sends_trace_context grep -q "\"parentSpanId\":\"$client_span\"" <<<"$(span server 'GET /hello')"
 
 # The database client against a PostgreSQL of its own.
 source "$top/scripts/lib/postgres.sh"
