@@ -60,6 +60,11 @@ VERSION := $(shell sed -n 's/^\#define OTEL_SDK_VERSION "\(.*\)"/\1/p' libotel/i
 SOVERSION   := $(shell echo $(VERSION) | cut -d. -f1-2)
 SHARED      := $(OUT)/libotel.so.$(VERSION)
 CORE_PKGS   := libcurl zlib libprotobuf-c jansson
+# libotel-curl's link flags: the program's calls that make, set, reset,
+# copy and free an easy handle go through libotel/integrations/curl/wrap.c,
+# so that it knows each handle's header list. Its .pc file and CMake target
+# carry them; here, every program that links it.
+CURL_WRAP := $(foreach f,init duphandle setopt reset cleanup,-Wl,--wrap=curl_easy_$(f))
 # What a program that uses libotel links, in this order: the integrations
 # it uses, then the core, then the codec.
 LIBOTEL_LIBS := $(LIBOTEL) $(CODEC)
@@ -166,13 +171,15 @@ lint: deps ## Check formatting (clang-format), run cppcheck and shellcheck, that
 format: ## Reformat the sources with clang-format
 	@clang-format -i $(shell git ls-files '*.c' '*.h')
 
-# What each integration instruments: its library's name and pkg-config package.
+# What each integration instruments: its library's name and pkg-config
+# package, and the link flags it needs.
 mhd_LIBRARY  := libmicrohttpd
 mhd_PACKAGE  := libmicrohttpd
 pq_LIBRARY   := libpq
 pq_PACKAGE   := libpq
 curl_LIBRARY := libcurl
 curl_PACKAGE := libcurl
+curl_LINK    := $(CURL_WRAP)
 install: build ## Install libotel and its integrations (archives, headers, pkg-config and CMake files) under PREFIX
 	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/otel
 	install -m 644 $(BUILD)/release/libotel.a $(BUILD)/release/libotel-codec.a \
@@ -189,6 +196,7 @@ install: build ## Install libotel and its integrations (archives, headers, pkg-c
 	  libotel/cmake/$(f).cmake.in > $(DESTDIR)$(PREFIX)/lib/cmake/libotel/$(f).cmake;)
 	$(foreach i,$(INTEGRATIONS),sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' \
 	  -e 's|@NAME@|$(i)|g' -e 's|@LIBRARY@|$($(i)_LIBRARY)|' -e 's|@PACKAGE@|$($(i)_PACKAGE)|' \
+	  -e 's|@LINK@|$($(i)_LINK)|' \
 	  libotel/integrations/integration.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/libotel-$(i).pc;)
 
 clean: ## Remove build outputs
@@ -272,6 +280,7 @@ $(OUT)/bin/%: $$(call service_objs,$$*) $(SERVICE_OBJ) $$(foreach i,$$($$*_INTEG
 	$(link)
 # The integrations each service uses (service/http.c: every one serves with libmicrohttpd).
 articles_INTEGRATIONS := mhd pq curl
+$(OUT)/bin/articles $(OUT)/examples/curl_client $(OUT)/tools/curl_probe: LDFLAGS += $(CURL_WRAP)
 notify_INTEGRATIONS   := mhd
 receiver_INTEGRATIONS := mhd
 

@@ -15,44 +15,56 @@
  * (next_attempt_at moved ahead) keeps a row claimed after the statement
  * ends, and frees it by itself if its dispatcher dies. */
 static const otel_pq_statement_t CLAIM = {
-    "outbox_claim",
-    "WITH due AS (SELECT id FROM notification_outbox "
-    "WHERE delivered_at IS NULL AND next_attempt_at <= now() "
-    "ORDER BY next_attempt_at, id LIMIT $1 FOR UPDATE SKIP LOCKED), "
-    "claimed AS (UPDATE notification_outbox o "
-    "SET next_attempt_at = now() + make_interval(secs => $2::float8 / 1000) "
-    "FROM due WHERE o.id = due.id "
-    "RETURNING o.id, o.article_id, o.attempts, o.title, o.idempotency_key, "
-    "coalesce(o.traceparent, ''), coalesce(o.tracestate, '')) "
-    "SELECT * FROM claimed ORDER BY id",
-    "UPDATE", "notification_outbox", 2};
+    .name = "outbox_claim",
+    .sql = "WITH due AS (SELECT id FROM notification_outbox "
+           "WHERE delivered_at IS NULL AND next_attempt_at <= now() "
+           "ORDER BY next_attempt_at, id LIMIT $1 FOR UPDATE SKIP LOCKED), "
+           "claimed AS (UPDATE notification_outbox o "
+           "SET next_attempt_at = now() + make_interval(secs => $2::float8 / 1000) "
+           "FROM due WHERE o.id = due.id "
+           "RETURNING o.id, o.article_id, o.attempts, o.title, o.idempotency_key, "
+           "coalesce(o.traceparent, ''), coalesce(o.tracestate, '')) "
+           "SELECT * FROM claimed ORDER BY id",
+    .operation = "UPDATE",
+    .collection = "notification_outbox",
+    .n_params = 2};
 static const otel_pq_statement_t DELIVERED = {
-    "outbox_delivered",
-    "UPDATE notification_outbox SET delivered_at = now(), attempts = attempts + 1, "
-    "last_error = NULL WHERE id = $1",
-    "UPDATE", "notification_outbox", 1};
+    .name = "outbox_delivered",
+    .sql = "UPDATE notification_outbox SET delivered_at = now(), attempts = attempts + 1, "
+           "last_error = NULL WHERE id = $1",
+    .operation = "UPDATE",
+    .collection = "notification_outbox",
+    .n_params = 1};
 static const otel_pq_statement_t FAILED = {
-    "outbox_failed",
-    "UPDATE notification_outbox SET attempts = attempts + 1, last_error = $2, "
-    "next_attempt_at = now() + make_interval(secs => $3::float8 / 1000) WHERE id = $1",
-    "UPDATE", "notification_outbox", 3};
+    .name = "outbox_failed",
+    .sql = "UPDATE notification_outbox SET attempts = attempts + 1, last_error = $2, "
+           "next_attempt_at = now() + make_interval(secs => $3::float8 / 1000) WHERE id = $1",
+    .operation = "UPDATE",
+    .collection = "notification_outbox",
+    .n_params = 3};
 static const otel_pq_statement_t RELEASE = {
-    "outbox_release",
-    "UPDATE notification_outbox SET next_attempt_at = now() WHERE id = ANY($1::bigint[])", "UPDATE",
-    "notification_outbox", 1};
+    .name = "outbox_release",
+    .sql = "UPDATE notification_outbox SET next_attempt_at = now() WHERE id = ANY($1::bigint[])",
+    .operation = "UPDATE",
+    .collection = "notification_outbox",
+    .n_params = 1};
 static const otel_pq_statement_t PURGE = {
-    "outbox_purge",
-    "DELETE FROM notification_outbox "
-    "WHERE delivered_at < now() - make_interval(hours => $1::int)",
-    "DELETE", "notification_outbox", 1};
+    .name = "outbox_purge",
+    .sql = "DELETE FROM notification_outbox "
+           "WHERE delivered_at < now() - make_interval(hours => $1::int)",
+    .operation = "DELETE",
+    .collection = "notification_outbox",
+    .n_params = 1};
 
 /* How long until the next pending row is due (negative: overdue), from the
  * index on (next_attempt_at, id); NULL when nothing is pending. */
 static const otel_pq_statement_t NEXT_DUE = {
-    "outbox_next_due",
-    "SELECT ceil(extract(epoch FROM min(next_attempt_at) - now()) * 1000)::bigint "
-    "FROM notification_outbox WHERE delivered_at IS NULL",
-    "SELECT", "notification_outbox", 0};
+    .name = "outbox_next_due",
+    .sql = "SELECT ceil(extract(epoch FROM min(next_attempt_at) - now()) * 1000)::bigint "
+           "FROM notification_outbox WHERE delivered_at IS NULL",
+    .operation = "SELECT",
+    .collection = "notification_outbox",
+    .n_params = 0};
 
 static const otel_pq_statement_t *const PREPARED[] = {&CLAIM,   &DELIVERED, &FAILED,
                                                       &RELEASE, &PURGE,     &NEXT_DUE};

@@ -17,9 +17,12 @@ int main(void) {
     fprintf(stderr, "pq_probe: %s", PQerrorMessage(c));
     return 1;
   }
-  static const otel_pq_statement_t FAILS = {NULL, "SELECT 1 / $1::int", "SELECT", NULL, 1};
-  static const otel_pq_statement_t WORKS = {NULL, "SELECT count(*) FROM articles", "SELECT",
-                                            "articles", 0};
+  static const otel_pq_statement_t FAILS = {
+      .sql = "SELECT 1 / $1::int", .operation = "SELECT", .n_params = 1};
+  static const otel_pq_statement_t WORKS = {.sql = "SELECT count(*) FROM articles",
+                                            .operation = "SELECT",
+                                            .collection = "articles",
+                                            .n_params = 0};
   const char *zero[] = {"0"};
   PQclear(otel_pq_exec(c, &FAILS, zero));
   PQclear(otel_pq_exec(c, &WORKS, NULL));

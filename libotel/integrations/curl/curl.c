@@ -1,12 +1,14 @@
 /* libcurl client spans, with trace context injected into the request's headers. */
 #include <otel/curl.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "durations.h"
+#include "handles.h"
 #include "keyed_cache.h"
 #include "support.h"
-#include "durations.h"
 #include "url_parts.h"
 
 static _Atomic(const otel_tracer_t *) tracer;
@@ -109,27 +111,54 @@ static const char *transport_error(CURLcode rc) {
   }
 }
 
+/* h's header list for a transfer, set by this integration, not the program. */
+static void set_headers(CURL *h, struct curl_slist *list) {
+  otel__curl_performing = true;
+  curl_easy_setopt(h, CURLOPT_HTTPHEADER, list);
+  otel__curl_performing = false;
+}
+
+/* Said once per process: a transfer went without trace headers. */
+static void warn_unknown_handle(void) {
+  static atomic_flag said = ATOMIC_FLAG_INIT;
+  if (!atomic_flag_test_and_set(&said))
+    fprintf(stderr, "libotel-curl: a handle's own header list is unknown, so no trace context "
+                    "was sent with it; link with the flags of pkg-config's libotel-curl or "
+                    "CMake's otel::curl, or pass the list to otel_curl_perform\n");
+}
+
 CURLcode otel_curl_perform(CURL *h, const char *method, const char *url,
                            struct curl_slist *headers) {
   otel_span_t *s = otel_span_start(otel__integration_tracer(&tracer, "libotel.curl"), method,
                                    OTEL_SPAN_KIND_CLIENT, NULL);
   if (OTEL_SPAN_RECORDING(s))
     set_client_attrs(s, method, url);
+  /* The program's header list for this request, and the one h carries. */
+  struct curl_slist *carried = NULL;
+  bool known = otel__curl_handle_headers(h, &carried);
+  struct curl_slist *own = headers ? headers : carried;
   trace_headers_t trace;
   trace.n = trace.used = 0;
-  otel_scope_t scope = otel_span_attach(s);
-  otel_propagation_inject(NULL, add_header, &trace);
-  otel_scope_end(&scope);
+  if (headers || known) {
+    otel_scope_t scope = otel_span_attach(s);
+    otel_propagation_inject(NULL, add_header, &trace);
+    otel_scope_end(&scope);
+  } else if (otel_span_context_is_valid(otel_span_context(s))) {
+    warn_unknown_handle(); /* its list may hold anything: it is left as it is */
+  }
   for (size_t i = 0; i < trace.n; i++)
-    trace.node[i].next = i + 1 < trace.n ? &trace.node[i + 1] : headers;
-  curl_easy_setopt(h, CURLOPT_HTTPHEADER, trace.n ? trace.node : headers);
+    trace.node[i].next = i + 1 < trace.n ? &trace.node[i + 1] : own;
+  bool relist = trace.n || headers;
+  if (relist)
+    set_headers(h, trace.n ? trace.node : own);
 
   uint64_t t0 = otel__integration_now_ns();
   CURLcode rc = curl_easy_perform(h);
   double seconds = otel__integration_seconds(t0, otel__integration_now_ns());
   long status = 0;
 
-  curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
+  if (relist) /* h carries its own list again */
+    set_headers(h, known ? carried : headers);
   if (rc == CURLE_OK) {
     long version = 0;
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);

@@ -115,18 +115,30 @@ static size_t method_index(const char *m) {
 
 static const char *known_method(const char *m) { return METHODS[method_index(m)]; }
 
+/* url.scheme: a daemon's, by whether it speaks TLS (the index). */
+static const char *const SCHEMES[2] = {"http", "https"};
+
+static const char *daemon_scheme(struct MHD_Connection *c) {
+  const union MHD_ConnectionInfo *conn = MHD_get_connection_info(c, MHD_CONNECTION_INFO_DAEMON);
+  const union MHD_DaemonInfo *daemon =
+      conn && conn->daemon ? MHD_get_daemon_info(conn->daemon, MHD_DAEMON_INFO_FLAGS) : NULL;
+  return SCHEMES[daemon && (daemon->flags & MHD_USE_TLS)];
+}
+
+static bool is_tls(const char *scheme) { return scheme == SCHEMES[1]; }
+
 /* http.server.active_requests, bound to each method's set (the method and
  * the scheme) on first use: a request adds and takes away one without a
  * lookup. */
-static otel_bound_counter_t *active_requests(const char *method) {
-  static _Atomic(otel_bound_counter_t *) bound[N_METHODS];
-  size_t i = method_index(method);
-  otel_bound_counter_t *b = atomic_load_explicit(&bound[i], memory_order_acquire);
+static otel_bound_counter_t *active_requests(const char *method, const char *scheme) {
+  static _Atomic(otel_bound_counter_t *) bound[2][N_METHODS];
+  size_t i = method_index(method), tls = is_tls(scheme);
+  otel_bound_counter_t *b = atomic_load_explicit(&bound[tls][i], memory_order_acquire);
   if (!b) { /* racing first calls bind the same point */
     otel_attr_t set[] = {OTEL_ATTR_STR("http.request.method", METHODS[i]),
-                         OTEL_ATTR_STR("url.scheme", "http")};
+                         OTEL_ATTR_STR("url.scheme", scheme)};
     b = otel_counter_bind(otel__http_server_active_requests(), set, 2);
-    atomic_store_explicit(&bound[i], b, memory_order_release);
+    atomic_store_explicit(&bound[tls][i], b, memory_order_release);
   }
   return b;
 }
@@ -136,6 +148,7 @@ static otel_bound_counter_t *active_requests(const char *method) {
  * route. */
 typedef struct {
   const char *method;
+  const char *scheme;  /* "http" or "https" */
   const char *version; /* "1.1", or NULL */
   const char *host;    /* the Host header, or NULL */
   const char *route;   /* or NULL */
@@ -150,7 +163,7 @@ typedef struct {
 static void *keep_server(void *arg) {
   const server_set_t *set = arg;
   otel_attr_t attrs[6] = {OTEL_ATTR_STR("http.request.method", set->method),
-                          OTEL_ATTR_STR("url.scheme", "http")};
+                          OTEL_ATTR_STR("url.scheme", set->scheme)};
   size_t n = 2;
   if (set->version)
     attrs[n++] = OTEL_ATTR_STR("network.protocol.version", set->version);
@@ -175,13 +188,14 @@ static void *keep_server(void *arg) {
 }
 
 /* The server's attributes and the span's name on s: made once per method,
- * protocol version, Host header and route, and kept; one by one when they
+ * scheme, protocol version, Host header and route, and kept; one by one when they
  * cannot be kept (a client sending endless Host headers fills the table,
  * and no more). */
 static void set_server_attrs(otel_span_t *s, const server_set_t *set) {
   static _Thread_local otel__cache_last_t last;
   static otel__keyed_cache_t kept;
-  otel__cache_query_t q = {{set->method, set->version, set->host, set->route}, 0};
+  otel__cache_query_t q = {{set->method, set->version, set->host, set->route},
+                           is_tls(set->scheme)};
   const server_kept_t *k = otel__keyed_cache_find(&kept, &last, &q, keep_server, (void *)set);
   server_kept_t *made = k ? NULL : keep_server((void *)set);
   if (!k && !(k = made))
@@ -199,7 +213,7 @@ static void set_server_attrs(otel_span_t *s, const server_set_t *set) {
 static void set_server(otel_mhd_request_t *r) {
   if (r->server_set || !OTEL_SPAN_RECORDING(r->span))
     return;
-  server_set_t set = {r->method, r->version, r->host, r->route};
+  server_set_t set = {r->method, r->scheme, r->version, r->host, r->route};
   set_server_attrs(r->span, &set);
   r->server_set = true;
 }
@@ -244,7 +258,8 @@ void otel_mhd_begin(otel_mhd_request_t *r, struct MHD_Connection *c, const char 
     otel_propagation_extract(&r->parent, header_line, &h);
   const char *m = known_method(method);
   r->method = m;
-  otel_bound_counter_add(active_requests(m), 1);
+  r->scheme = daemon_scheme(c);
+  otel_bound_counter_add(active_requests(m, r->scheme), 1);
   r->span = otel_span_start(otel__integration_tracer(&tracer, "libotel.mhd"), m,
                             OTEL_SPAN_KIND_SERVER, &r->parent);
   if (!otel_span_is_recording(r->span))
@@ -314,16 +329,17 @@ void otel_mhd_end(otel_mhd_request_t *r, unsigned status) {
   }
   otel__duration_set_t set = {.histogram = otel__http_server_duration(), .n = status ? 3 : 2};
   set.attrs[0] = OTEL_ATTR_STR("http.request.method", r->method);
-  set.attrs[1] = OTEL_ATTR_STR("url.scheme", "http");
+  set.attrs[1] = OTEL_ATTR_STR("url.scheme", r->scheme);
   set.attrs[2] = OTEL_ATTR_INT("http.response.status_code", status);
   if (r->route)
     set.attrs[set.n++] = OTEL_ATTR_STR("http.route", r->route);
   /* Before the span ends: an exemplar of the duration points to it. The
-   * set is the method, the route and the status: bound once, kept. */
+   * set is the method, the route, the scheme and the status: bound once,
+   * kept. */
   static _Thread_local otel__cache_last_t last;
   static otel__keyed_cache_t durations;
   double seconds = otel__integration_seconds(r->start_ns, otel__integration_now_ns());
-  otel__cache_query_t q = {{r->method, r->route}, status};
+  otel__cache_query_t q = {{r->method, r->route, r->scheme}, status};
   otel_bound_histogram_t *bound =
       otel__keyed_cache_find(&durations, &last, &q, otel__bind_duration, &set);
   if (bound)
@@ -333,5 +349,5 @@ void otel_mhd_end(otel_mhd_request_t *r, unsigned status) {
   otel_span_end(r->span);
   r->span = NULL;
   otel_context_release(&r->parent);
-  otel_bound_counter_add(active_requests(r->method), -1);
+  otel_bound_counter_add(active_requests(r->method, r->scheme), -1);
 }

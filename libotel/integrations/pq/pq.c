@@ -13,7 +13,7 @@
 static _Atomic(const otel_tracer_t *) tracer;
 
 int otel_pq_prepare(PGconn *conn, const otel_pq_statement_t *st) {
-  PGresult *r = PQprepare(conn, st->name, st->sql, st->n_params, NULL);
+  PGresult *r = PQprepare(conn, st->name, st->sql, st->n_params, st->param_types);
   int rc = r && PQresultStatus(r) == PGRES_COMMAND_OK ? 0 : -1;
   PQclear(r);
   return rc;
@@ -155,6 +155,12 @@ static void record_failure(otel_span_t *s, PGconn *conn, const PGresult *r) {
 }
 
 PGresult *otel_pq_exec(PGconn *conn, const otel_pq_statement_t *st, const char *const *values) {
+  return otel_pq_exec_params(conn, st, values, NULL, NULL, 0);
+}
+
+PGresult *otel_pq_exec_params(PGconn *conn, const otel_pq_statement_t *st,
+                              const char *const *values, const int *lengths, const int *formats,
+                              int result_format) {
   const kept_statement_t *kept = NULL;
   statement_on_t on = {st, NULL, NULL, NULL};
   if (otel_enabled()) { /* (else there is nothing to record) */
@@ -174,9 +180,10 @@ PGresult *otel_pq_exec(PGconn *conn, const otel_pq_statement_t *st, const char *
   uint64_t t0 = otel__integration_now_ns();
   PGresult *r;
   if (st->name)
-    r = PQexecPrepared(conn, st->name, st->n_params, values, NULL, NULL, 0);
-  else if (st->n_params)
-    r = PQexecParams(conn, st->sql, st->n_params, NULL, values, NULL, NULL, 0);
+    r = PQexecPrepared(conn, st->name, st->n_params, values, lengths, formats, result_format);
+  else if (st->n_params || result_format)
+    r = PQexecParams(conn, st->sql, st->n_params, st->param_types, values, lengths, formats,
+                     result_format);
   else
     r = PQexec(conn, st->sql);
   ExecStatusType status = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;

@@ -17,11 +17,20 @@ extern "C" {
 
 /*
  * Performs h, already set up for method and url (both borrowed, and used
- * for the span only), as a child of the current span. headers are the
- * request's own (borrowed, may be NULL): the trace headers are put in front
- * of them for this request (in nodes of its own, on the stack: libcurl keeps
- * no header list), and h's header list is left as headers afterwards.
- * Returns what curl_easy_perform returned.
+ * for the span only), as a child of the current span. The trace headers go
+ * in front of the request's own header list, for this transfer only (in
+ * nodes on the stack: libcurl keeps no header list):
+ *   - headers, when not NULL (borrowed);
+ *   - else the list the program set on h with CURLOPT_HTTPHEADER, or none.
+ * libcurl cannot tell that list, so libotel-curl learns it from the
+ * program's calls to curl_easy_init, _setopt, _reset, _duphandle and
+ * _cleanup, which the link flags of its pkg-config package and CMake target
+ * route through it (the linker's --wrap). For a handle it has not learnt,
+ * given NULL, it sends no trace headers rather than lose the program's, and
+ * says so once on stderr.
+ * Afterwards h carries the header list it carried before (headers, for a
+ * handle it has not learnt). Returns what curl_easy_perform returned.
+ * Thread-safe for distinct handles.
  */
 CURLcode otel_curl_perform(CURL *h, const char *method, const char *url,
                            struct curl_slist *headers);

@@ -20,6 +20,7 @@ typedef struct otel_mhd_request {
   otel_span_t *span;
   uint64_t start_ns;     /* monotonic, for http.server.request.duration */
   const char *method;    /* the semantic conventions' method (static) */
+  const char *scheme;    /* "http", or "https" for a TLS daemon (static) */
   const char *route;     /* borrowed from otel_mhd_set_route, or NULL */
   const char *version;   /* "1.1", or NULL; borrowed, as the next */
   const char *host;      /* the Host header, or NULL */

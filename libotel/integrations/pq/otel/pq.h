@@ -15,22 +15,36 @@
 extern "C" {
 #endif
 
-/* What a statement is, for its span. Usually a static constant per query. */
+/* What a statement is, for its span and for libpq. Usually a static
+ * constant per query. */
 typedef struct otel_pq_statement {
   const char *name;       /* prepared statement name; NULL runs sql unprepared */
   const char *sql;        /* the parameterised text ($1, $2, ...) */
   const char *operation;  /* "SELECT", "INSERT", ... */
   const char *collection; /* the table, or NULL */
   int n_params;
+  /* The parameters' type OIDs, n_params of them (PQexecParams' paramTypes,
+   * PQprepare's); NULL, or a 0 among them, lets the server infer. */
+  const Oid *param_types;
 } otel_pq_statement_t;
 
 /* Prepares st on conn (no span: a protocol step, not a statement). Returns
  * 0, or -1 with the error in PQerrorMessage(conn). */
 int otel_pq_prepare(PGconn *conn, const otel_pq_statement_t *st);
 
-/* Runs st with its parameters (text format, borrowed) as a child span of the
- * current span. Returns the result (the caller PQclear()s it), or NULL when
- * the connection failed. Thread-safe for distinct connections. */
+/* Runs st as a child span of the current span, with the arguments of
+ * PQexecParams: the parameters' values, lengths and formats (NULL lengths
+ * and formats: every value is text) and the result's format (0 text, 1
+ * binary). A prepared statement runs through PQexecPrepared, one without
+ * parameters in text through PQexec (which allows several statements),
+ * any other through PQexecParams. Everything is borrowed. Returns the
+ * result (the caller PQclear()s it), or NULL when the connection failed.
+ * Thread-safe for distinct connections. */
+PGresult *otel_pq_exec_params(PGconn *conn, const otel_pq_statement_t *st,
+                              const char *const *values, const int *lengths, const int *formats,
+                              int result_format);
+
+/* otel_pq_exec_params() with text parameters and a text result. */
 PGresult *otel_pq_exec(PGconn *conn, const otel_pq_statement_t *st, const char *const *values);
 
 #ifdef __cplusplus
