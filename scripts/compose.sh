@@ -25,6 +25,7 @@
 set -euo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 cd "$TOP"
+source scripts/lib/ports.sh
 PROJECT=${COMPOSE_PROJECT:-articles-stack}
 read -r -a FILES <<<"${COMPOSE_FILES:-compose.yml}"
 UP_TIMEOUT=${UP_TIMEOUT:-180}
@@ -135,7 +136,36 @@ wait_healthy() {
   done
 }
 
+# Whether the project has containers running (its stack is up already).
+stack_running() {
+  if [ "$ENGINE" = docker ]; then
+    [ -n "$(compose ps -q 2>/dev/null)" ]
+  else
+    [ -n "$(podman ps -q --filter "label=io.podman.compose.project=$PROJECT" 2>/dev/null)" ]
+  fi
+}
+
+# Stops, naming the variable that moves it, when a port compose.yml
+# publishes ("127.0.0.1:${VAR:-default}:port") is held on this machine, so
+# that no container is left half started for it.
+check_ports() {
+  local spec var port
+  stack_running && return 0 # its own containers hold them
+  for spec in $(yq -r '.services[].ports // [] | .[]' "${FILES[0]}"); do
+    if [[ $spec =~ \$\{([A-Z_][A-Z0-9_]*)(:-([0-9]+))?\} ]]; then
+      var=${BASH_REMATCH[1]}
+      port=${!var:-${BASH_REMATCH[3]}}
+    else
+      var='' port=$(cut -d: -f2 <<<"$spec")
+    fi
+    port_in_use "$port" || continue
+    [ -n "$var" ] || die "port $port is in use on 127.0.0.1; free it"
+    die "port $port ($var) is in use on 127.0.0.1; free it, or set $var in .env or the environment"
+  done
+}
+
 up() {
+  check_ports
   mkdir -p .data/collector
   # The collector's image runs as uid 10001, which writes the file exporter's
   # folder (verify-collector.sh reads it).

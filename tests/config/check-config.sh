@@ -32,7 +32,20 @@ check postgres_named_volume eq "$(q compose.yml '[.services.postgres.volumes[] |
 check collector_image_pinned has "$(q compose.yml '.services["otel-collector"].image
   | test("^docker\\.io/otel/opentelemetry-collector-contrib:[0-9]+\\.[0-9]+\\.[0-9]+$")')"
 check collector_ports eq "$(q compose.yml '[.services["otel-collector"].ports[] | split(":")[-1]] | sort')" \
-  '["13133","4317","4318"]'
+  '["4317","4318"]'
+# The host gets the services and the collector's OTLP, on 127.0.0.1 each and
+# on a port its variable moves; the database is reached over the stack's own
+# network only, so Debian's own PostgreSQL on 5432 never collides with it.
+check database_not_published eq "$(q compose.yml '.services.postgres.ports // []')" '[]'
+check published_ports_on_loopback_and_settable eq "$(q compose.yml '[.services[].ports // [] | .[]
+  | select(test("^127\\.0\\.0\\.1:\\$\\{[A-Z_]+:-[0-9]+\\}:[0-9]+$") | not)]')" '[]'
+published_vars_in_env_example() {
+  local var
+  for var in $(yq -r '.services[].ports // [] | .[]' compose.yml | sed -nE 's/.*\$\{([A-Z_]+):-.*/\1/p'); do
+    grep -q "^$var=" .env.example || { echo "    $var is not in .env.example" >&2; return 1; }
+  done
+}
+check published_ports_documented published_vars_in_env_example
 check service_ports eq "$(q compose.yml '[.services.articles.ports[], .services.notify.ports[]] | map(split(":")[-1])')" \
   '["8080","8081"]'
 

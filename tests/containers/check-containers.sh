@@ -14,6 +14,7 @@ set -u
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$TOP" || exit 1
 source "$TOP/tests/support/assert.sh"
+source "$TOP/scripts/lib/ports.sh"
 export COMPOSE_PROJECT=articles-stack-test
 export COMPOSE_FILES="compose.yml tests/containers/compose.stand-ins.yml"
 export CONTAINERS_CONF=$TOP/scripts/containers/containers.conf BUILDAH_FORMAT=docker
@@ -39,6 +40,21 @@ build() { # TAG CONTEXT [ARGS...]: a quiet build; its output only if it fails
 check postgres_stand_in_builds build localhost/articles-stack-stand-in/postgres:15 tests/containers/postgres
 check receiver_stand_in_builds build localhost/articles-stack-stand-in/receiver:latest . --target receiver
 echo "stand-ins built: $(elapsed)"
+
+# --- a port already taken on this machine: one line naming its variable,
+# before anything is built or started ---
+taken=$(free_port)
+python3 -m http.server --bind 127.0.0.1 "$taken" >/dev/null 2>&1 &
+holder=$!
+eventually_listening() { for _ in $(seq 50); do port_in_use "$1" && return 0; sleep 0.1; done; return 1; }
+eventually_listening "$taken"
+out=$(ARTICLES_PORT=$taken scripts/compose.sh up 2>&1)
+rc=$?
+kill "$holder"
+check taken_port_stops_up test "$rc" -ne 0
+check taken_port_named_with_its_variable eq "$out" \
+  "compose: port $taken (ARTICLES_PORT) is in use on 127.0.0.1; free it, or set ARTICLES_PORT in .env or the environment"
+check nothing_started_for_it eq "$("$ENGINE" ps -a -q --filter "name=$COMPOSE_PROJECT" | wc -l)" 0
 
 # --- the stack, up in dependency order and healthy ---
 check stack_up scripts/compose.sh up
