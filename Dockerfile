@@ -16,7 +16,7 @@ WORKDIR /src
 COPY scripts/install-deps.sh scripts/
 RUN scripts/install-deps.sh build && apt-get clean && rm -rf /var/lib/apt/lists/*
 COPY . .
-RUN make build DEPS=build
+RUN make build
 
 FROM ${DEBIAN} AS runtime
 COPY scripts/install-deps.sh /tmp/

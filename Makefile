@@ -88,34 +88,43 @@ SERVICES    := articles notify receiver
 SERVICE_BIN := $(SERVICES:%=$(OUT)/bin/%)
 
 .PHONY: help deps build test unit-tests lint format bench bench-instructions soak fuzz install clean run \
-        test-api verify-collector docker-up docker-down docker-logs test-containers test-k8s
+        test-api verify-collector docker-up docker-down docker-logs docker-traces test-containers test-k8s \
+        $(DEP_SETS:%=deps-%)
 .DEFAULT_GOAL := help
 .SECONDARY:
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' Makefile | awk -F ':.*## ' '{printf "  make %-17s %s\n", $$1, $$2}'
 
-# DEPS picks install-deps.sh's package set: all (build, test, run) or build.
-DEPS ?= all
-deps: ## Install the Debian packages the project needs (idempotent)
+# Each target installs the Debian packages it needs, through
+# scripts/install-deps.sh's sets: build (the compilers and -dev packages),
+# run (build, PostgreSQL, curl, jq), test (run, and the test, lint and
+# benchmark tools), containers (Podman unless Docker answers), kubernetes.
+DEP_SETS := build run test containers kubernetes
+$(DEP_SETS:%=deps-%):
+	@scripts/install-deps.sh $(@:deps-%=%)
+
+# DEPS picks the set make deps installs.
+DEPS ?= test
+deps: ## Install the Debian packages of every target (DEPS=build or run: fewer)
 	@scripts/install-deps.sh $(DEPS)
 
-build: deps ## Build libotel, the services and the examples (release variant)
+build: deps-build ## Build libotel, the services and the examples (release variant)
 	@$(MAKE) -s --no-print-directory VARIANT=release lib services examples
 
-run: build ## Build and run the local stack
+run: deps-run build ## Build and run the local stack
 	@scripts/run-local.sh
 
-test-api: ## Smoke-test a running stack (make run or docker-up): scripts/test-api.sh
+test-api: deps-run ## Smoke-test a running stack (make run or docker-up): scripts/test-api.sh
 	@scripts/test-api.sh
 
-verify-collector: ## Check a running stack's telemetry end to end (DOCKER=1 for compose)
+verify-collector: deps-run ## Check a running stack's telemetry end to end (DOCKER=1 for compose)
 	@scripts/verify-collector.sh $(if $(DOCKER),--docker)
 
 # The compose stack, with Docker (Compose v2) or Podman (podman-compose):
 # scripts/compose.sh picks the engine, brings the services up in dependency
 # order and waits until they are healthy (docs/containers.md).
-docker-up: ## Build the images and start the compose stack (Docker or Podman)
+docker-up: deps-containers ## Build the images and start the compose stack (Docker or Podman)
 	@scripts/compose.sh up
 
 docker-down: ## Stop the compose stack (the database volume is kept)
@@ -124,15 +133,13 @@ docker-down: ## Stop the compose stack (the database volume is kept)
 docker-logs: ## Follow the compose stack's logs
 	@scripts/compose.sh logs
 
-test-containers: deps ## Build the images and run the compose stack's checks in it (Podman or Docker)
-	@scripts/install-deps.sh containers
+test-containers: deps-test deps-containers ## Build the images and run the compose stack's checks in it (Podman or Docker)
 	@tests/containers/check-containers.sh
 
-test-k8s: ## Render deploy/kubernetes's overlays and check them: the API's schemas, then the invariants (docs/kubernetes.md)
-	@scripts/install-deps.sh kubernetes
+test-k8s: deps-kubernetes ## Render deploy/kubernetes's overlays and check them: the API's schemas, then the invariants (docs/kubernetes.md)
 	@tests/kubernetes/check-kubernetes.sh
 
-test: deps ## Run every test suite, in a release and an ASan+UBSan build
+test: deps-test ## Run every test suite, in a release and an ASan+UBSan build
 	@$(MAKE) --no-print-directory VARIANT=release unit-tests services examples
 	@$(MAKE) --no-print-directory VARIANT=asan unit-tests services examples
 	@$(MAKE) --no-print-directory VARIANT=fuzz CC=clang fuzzers
@@ -140,24 +147,24 @@ test: deps ## Run every test suite, in a release and an ASan+UBSan build
 
 # FUZZ_SECONDS per target; the corpus grows in build/fuzz/corpus/ from fuzz/seeds/.
 FUZZ_SECONDS ?= 60
-fuzz: deps ## Run each libFuzzer target for FUZZ_SECONDS (60)
+fuzz: deps-test ## Run each libFuzzer target for FUZZ_SECONDS (60)
 	@$(MAKE) -s --no-print-directory VARIANT=fuzz CC=clang fuzzers
 	@scripts/run-fuzz.sh $(BUILD)/fuzz/fuzz $(FUZZ_SECONDS)
 
-bench: deps ## Benchmarks: libotel's, then the services under wrk; writes bench/results.md
+bench: deps-test ## Benchmarks: libotel's, then the services under wrk; writes bench/results.md
 	@$(MAKE) -s --no-print-directory VARIANT=release bench-bins services
 	@bench/results.sh
 
 # SOAK_SECONDS of creates (300 in make bench; the figures of docs/hardening.md are of 1800).
-soak: deps ## The soak alone: RSS under creates for SOAK_SECONDS, failing past SOAK_GROWTH_KB
+soak: deps-test ## The soak alone: RSS under creates for SOAK_SECONDS, failing past SOAK_GROWTH_KB
 	@$(MAKE) -s --no-print-directory VARIANT=release services
 	@bench/soak.sh
 
-bench-instructions: deps ## Instructions per request in articles and per notification in notify, under callgrind (about 4 minutes)
+bench-instructions: deps-test ## Instructions per request in articles and per notification in notify, under callgrind (about 4 minutes)
 	@$(MAKE) -s --no-print-directory VARIANT=release services
 	@bench/instructions.sh
 
-lint: deps ## Check formatting (clang-format), run cppcheck and shellcheck, that libotel's modules depend one way, its core includes no integration, and the applications use its public API only
+lint: deps-test ## Check formatting (clang-format), run cppcheck and shellcheck, that libotel's modules depend one way, its core includes no integration, and the applications use its public API only
 	@clang-format --dry-run --Werror $(shell git ls-files '*.c' '*.h')
 	@cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance \
 	  --inline-suppr --suppress=missingIncludeSystem $(PUBLIC_INCLUDE) -Ilibotel/codec -Ilibotel/src \

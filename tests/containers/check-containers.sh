@@ -71,6 +71,16 @@ applied=$("$ENGINE" exec "$(ctr postgres)" psql -U articles -d articles -Atc \
   "SELECT count(*) FROM pg_tables WHERE tablename IN ('articles', 'notification_outbox')")
 check migrations_applied_in_the_container eq "$applied" 2
 
+# make build on a clean Debian (the images' build stage, from the layers the
+# stack's build left) installed the build set and nothing more.
+check build_stage_rebuilds build localhost/articles-stack-test/build:latest . --target build
+tools_in_build_stage=$("$ENGINE" run --rm localhost/articles-stack-test/build:latest sh -c \
+  'for p in clang cppcheck valgrind wrk cmake postgresql python3-grpcio; do
+     dpkg-query -W -f "\${Status}\n" "$p" 2>/dev/null | grep -q "install ok installed" && echo "$p"
+   done; true')
+check make_build_installs_the_build_set_only eq "$tools_in_build_stage" ""
+"$ENGINE" rmi localhost/articles-stack-test/build:latest >/dev/null 2>&1
+
 # --- the user's checks ---
 check test_api_passes scripts/test-api.sh
 check verify_collector_passes scripts/verify-collector.sh --docker
