@@ -133,6 +133,10 @@ docker-down: ## Stop the compose stack (the database volume is kept)
 docker-logs: ## Follow the compose stack's logs
 	@scripts/compose.sh logs
 
+docker-traces: deps-build ## Show the compose stack's traces as they arrive, as make run does (the collector's file output)
+	@$(MAKE) -s --no-print-directory VARIANT=release services
+	@$(BUILD)/release/bin/receiver view $(if $(ALL),--all) .data/collector/traces.jsonl
+
 test-containers: deps-test deps-containers ## Build the images and run the compose stack's checks in it (Podman or Docker)
 	@tests/containers/check-containers.sh
 
@@ -205,6 +209,16 @@ install: build ## Install libotel and its integrations (archives, headers, pkg-c
 	  -e 's|@NAME@|$(i)|g' -e 's|@LIBRARY@|$($(i)_LIBRARY)|' -e 's|@PACKAGE@|$($(i)_PACKAGE)|' \
 	  -e 's|@LINK@|$($(i)_LINK)|' \
 	  libotel/integrations/integration.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/libotel-$(i).pc;)
+	@# The loader's cache: refreshed when root installs into this system; else what to do.
+	@if [ -n "$(DESTDIR)" ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && ldconfig && \
+	    ldconfig -p | grep -q " => $(PREFIX)/lib/libotel.so.$(SOVERSION)$$"; then \
+	  echo "install: ldconfig ran: programs find libotel.so in $(PREFIX)/lib"; \
+	else \
+	  echo "install: the loader does not know $(PREFIX)/lib yet: run ldconfig as root if" \
+	    "/etc/ld.so.conf names it (Debian's names /usr/local/lib), else name it in a file of" \
+	    "/etc/ld.so.conf.d/ first, or run programs with LD_LIBRARY_PATH=$(PREFIX)/lib"; \
+	fi
 
 clean: ## Remove build outputs
 	rm -rf $(BUILD)

@@ -4,6 +4,7 @@
  * or not) for traces, metrics and logs; appends each as one OTLP/JSON line
  * (the collector file exporter's format) to RECEIVER_DIR/{traces,metrics,
  * logs}.jsonl; and prints a live view of the traces on stdout (view.h).
+ * `receiver view [--all] FILE` shows that view of a file instead (follow.h).
  *
  * RECEIVER_HOST (127.0.0.1), RECEIVER_PORT (4318; 0 picks a free port),
  * RECEIVER_DIR (telemetry), RECEIVER_KEEP (files; or count: decode and
@@ -29,6 +30,7 @@
 #include "decode.h"
 #include "env.h"
 #include "filter.h"
+#include "follow.h"
 #include "signals.h"
 #include "upload.h"
 #include "view.h"
@@ -169,9 +171,17 @@ static FILE *open_output(const char *dir, const char *name) {
   return f;
 }
 
-int main(void) {
+int main(int argc, char **argv) {
   svc_config_set_program("receiver");
   svc_signals_block();
+  if (argc > 1) { /* receiver view [--all] FILE: follow.h */
+    bool all = argc == 4 && !strcmp(argv[2], "--all");
+    if (strcmp(argv[1], "view") || argc != 3 + all) {
+      fprintf(stderr, "usage: receiver, or receiver view [--all] TRACES_JSONL\n");
+      return 2;
+    }
+    return rx_follow(argv[2 + all], all);
+  }
   const char *host = svc_env_str("RECEIVER_HOST", "127.0.0.1");
   long port = svc_env_long("RECEIVER_PORT", 4318, 0, 65535);
   const char *dir = svc_env_str("RECEIVER_DIR", "telemetry");

@@ -4,7 +4,8 @@
 #   PostgreSQL   a cluster of its own in $DATA_DIR/pg, created on the first run
 #                and kept between runs; migrations applied at each start
 #   receiver     the local OTLP/HTTP receiver (receiver/), in the collector's
-#                place; not started when OTEL_EXPORTER_OTLP_ENDPOINT is set
+#                place, showing the traces as waterfalls; not started (so no
+#                waterfall) when OTEL_EXPORTER_OTLP_ENDPOINT is set
 #   notify, articles
 #
 # Ctrl-C or SIGTERM stops everything it started, PostgreSQL included, and
@@ -155,7 +156,7 @@ if [ -z "${OTEL_EXPORTER_OTLP_ENDPOINT:-}" ]; then
   wait_up receiver port_in_use "$RECEIVER_PORT"
   telemetry="$OTEL_EXPORTER_OTLP_ENDPOINT -> $TELEMETRY/{traces,metrics,logs}.jsonl"
 else
-  telemetry="$OTEL_EXPORTER_OTLP_ENDPOINT (OTEL_EXPORTER_OTLP_ENDPOINT)"
+  telemetry="$OTEL_EXPORTER_OTLP_ENDPOINT (OTEL_EXPORTER_OTLP_ENDPOINT: no receiver, so no waterfall here)"
 fi
 
 # --- the services ---

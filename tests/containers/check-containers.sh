@@ -79,11 +79,24 @@ tools_in_build_stage=$("$ENGINE" run --rm localhost/articles-stack-test/build:la
      dpkg-query -W -f "\${Status}\n" "$p" 2>/dev/null | grep -q "install ok installed" && echo "$p"
    done; true')
 check make_build_installs_the_build_set_only eq "$tools_in_build_stage" ""
+# make install as root under /usr/local, then a program built with pkg-config
+# runs on libotel.so without LD_LIBRARY_PATH: make install ran ldconfig.
+installed=$("$ENGINE" run --rm -e OTEL_TRACES_EXPORTER=console localhost/articles-stack-test/build:latest sh -c \
+  'make -s install 2>&1 | tail -1 &&
+   cc -std=c11 examples/trace_demo.c -o /tmp/demo $(pkg-config --cflags --libs libotel) &&
+   ldd /tmp/demo | grep -o "libotel.so[^ ]* => [^ ]*" && /tmp/demo 2>/dev/null | grep -c "\"traceId\""')
+check make_install_runs_ldconfig eq "$installed" "install: ldconfig ran: programs find libotel.so in /usr/local/lib
+libotel.so.0.1 => /usr/local/lib/libotel.so.0.1
+2"
 "$ENGINE" rmi localhost/articles-stack-test/build:latest >/dev/null 2>&1
 
 # --- the user's checks ---
 check test_api_passes scripts/test-api.sh
 check verify_collector_passes scripts/verify-collector.sh --docker
+# make docker-traces: the waterfall of a create, both services, from the collector's file.
+timeout -s INT 4 make -s docker-traces ALL=1 >"$WORK/traces.view" 2>&1
+check docker_traces_shows_a_create eq "$(grep -A3 '^trace [0-9a-f]\{32\}  4 spans' "$WORK/traces.view" |
+  grep -oE '(articles|notify) (SERVER|CLIENT) (POST /api/articles|INSERT articles|POST /notify|POST)' | sort -u | wc -l)" 4
 
 # --- SIGTERM with requests in flight: each one answered, a clean exit,
 # within compose's grace period (10 s) ---

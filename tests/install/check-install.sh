@@ -10,7 +10,9 @@ prefix=$(mktemp -d)
 trap 'rm -rf "$prefix"' EXIT
 source "$top/tests/support/assert.sh"
 
-make -s -C "$top" install PREFIX="$prefix" >/dev/null
+make -s -C "$top" install PREFIX="$prefix" >"$prefix/install.out"
+# A prefix the loader does not search: make install says what to do.
+check install_names_the_loader_step grep -q "the loader does not know $prefix/lib yet: run ldconfig" "$prefix/install.out"
 export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
 # pkg-config's -lotel links libotel.so, which the programs find here.
 export LD_LIBRARY_PATH=$prefix/lib

@@ -64,6 +64,38 @@ check sigterm_exits_0 eq "$?" 0
 check says_what_it_received grep -q '^receiver: received 8 spans in 4 exports, ' "$WORK/receiver.out"
 files_total=$(sed -n "s/^receiver: received //p" "$WORK/receiver.out")
 
+# `receiver view` (make docker-traces): the same waterfalls from a file that
+# another process writes: what it holds (--all) or only what is added; a file
+# that appears later, or is replaced, is read from its start.
+viewer() { # NAME [--all] FILE: in the background, output in $WORK/NAME.view
+  local name=$1
+  shift
+  "$BIN/receiver" view "$@" >"$WORK/$name.view" 2>&1 &
+  PIDS+=($!)
+  printf -v "${name}_VIEW" '%s' "$!"
+}
+waterfalls_in() { grep -c '^trace [0-9a-f]\{32\}  2 spans' "$WORK/$1.view"; }
+viewer all --all "$WORK/traces.jsonl"
+viewer new "$WORK/traces.jsonl"
+viewer later "$WORK/copy/traces.jsonl"
+shown_all() { [ "$(waterfalls_in all)" = "$1" ]; }
+check viewer_shows_what_the_file_holds eventually shown_all 4
+start_sink || exit 1 # appends to the same files
+URL=http://127.0.0.1:$SINK_PORT demo OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf # a fifth trace
+kill -TERM "$SINK_PID"
+wait "$SINK_PID"
+mkdir -p "$WORK/copy" && cp "$WORK/traces.jsonl" "$WORK/copy/traces.jsonl"
+sleep 1.8
+# shellcheck disable=SC2154 # set by viewer
+kill -TERM "$all_VIEW" "$new_VIEW" "$later_VIEW"
+wait "$all_VIEW"
+check viewer_sigterm_exits_0 eq "$?" 0
+check viewer_follows_the_file eq "$(waterfalls_in all)" 5
+check viewer_without_all_shows_what_is_added eq "$(waterfalls_in new)" 1
+check viewer_waits_for_the_file eq "$(waterfalls_in later)" 5
+check viewer_draws_the_tree eq "$(grep -c '^  └─ trace-demo INTERNAL compute greeting  *|.*█.*| ' "$WORK/new.view")" 1
+
+
 # What it must not trust: nesting, control characters; and what it filters.
 start_sink || exit 1
 URL=http://127.0.0.1:$SINK_PORT

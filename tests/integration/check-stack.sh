@@ -116,6 +116,7 @@ check restarts stack_up OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$SINK_PORT
   OTEL_BSP_SCHEDULE_DELAY=60000
 check reuses_the_cluster not grep -q "creating a PostgreSQL cluster" "$OUT"
 check own_receiver_not_started not port_in_use "$RECEIVER_PORT"
+check says_no_waterfall grep -q "^  telemetry  http://127.0.0.1:$SINK_PORT (OTEL_EXPORTER_OTLP_ENDPOINT: no receiver, so no waterfall here)$" "$OUT"
 request GET "$API_BASE_URL/api/articles/$KEPT"
 check data_kept_between_runs eq "$STATUS:$(jq -r .title <<<"$BODY")" "200:kept between runs"
 TRACE=$(header X-Trace-Id)
