@@ -68,8 +68,8 @@ check server_addresses eq "$(field "$server" '.attrs|[."server.address",."server
   "[\"127.0.0.1\",$AP,\"127.0.0.1\",true]"
 server_id=$(field "$server" .span)
 check insert_span eq "$(field "$insert" '[.kind,.parent]|tostring')" "[3,\"$server_id\"]"
-check insert_db_attrs eq "$(field "$insert" '.attrs|[."db.system.name",."db.namespace",."db.operation.name",."db.collection.name",."server.address",."server.port"]|tostring')" \
-  "[\"postgresql\",\"articles\",\"INSERT\",\"articles\",\"127.0.0.1\",$PG_PORT]"
+check insert_db_attrs eq "$(field "$insert" '.attrs|[."db.system.name",."db.namespace",."db.query.summary",."db.operation.name",."db.collection.name",."server.address",."server.port"]|tostring')" \
+  "[\"postgresql\",\"articles\",\"INSERT articles\",\"INSERT\",\"articles\",\"127.0.0.1\",$PG_PORT]"
 query=$(field "$insert" '.attrs."db.query.text"')
 parameterised() { [[ $query == *'VALUES ($1, $2)'* && $query != *Traced* ]]; }
 check insert_query_is_parameterised parameterised

@@ -34,8 +34,9 @@ typedef struct {
   char name[]; /* the span's: "{operation} {collection}" */
 } kept_statement_t;
 
-/* attrs[0..n) of a span of st on that server (at most 7). */
-static size_t span_attrs(const statement_on_t *on, otel_attr_t *attrs) {
+/* attrs[0..n) of a span of st on that server (at most 8); summary is the
+ * span's name, "{operation} {collection}". */
+static size_t span_attrs(const statement_on_t *on, const char *summary, otel_attr_t *attrs) {
   size_t n = 0;
   attrs[n++] = OTEL_ATTR_STR("db.system.name", "postgresql");
   if (on->db && *on->db)
@@ -44,6 +45,7 @@ static size_t span_attrs(const statement_on_t *on, otel_attr_t *attrs) {
     attrs[n++] = OTEL_ATTR_STR("server.address", on->host);
   if (on->port && *on->port)
     attrs[n++] = OTEL_ATTR_INT("server.port", atoi(on->port));
+  attrs[n++] = OTEL_ATTR_STR("db.query.summary", summary);
   attrs[n++] = OTEL_ATTR_STR("db.query.text", on->st->sql);
   attrs[n++] = OTEL_ATTR_STR("db.operation.name", on->st->operation);
   if (on->st->collection)
@@ -80,14 +82,14 @@ static void *keep_statement(void *arg) {
   if (!k)
     return NULL;
   memcpy(k->name, name, size);
-  otel_attr_t attrs[7];
+  otel_attr_t attrs[8];
   k->sql = copy(on->st->sql);
   k->operation = copy(on->st->operation);
   k->collection = copy(on->st->collection);
   k->db = copy(on->db);
   k->host = copy(on->host);
   k->port = copy(on->port);
-  k->block = otel_attr_block_new(attrs, span_attrs(on, attrs));
+  k->block = otel_attr_block_new(attrs, span_attrs(on, k->name, attrs));
   k->duration =
       otel_histogram_bind(otel__db_client_duration(), attrs, duration_attrs(on->st, NULL, attrs));
   if (!k->sql || !k->operation || (on->st->collection && !k->collection) || (on->db && !k->db) ||
@@ -174,8 +176,8 @@ PGresult *otel_pq_exec_params(PGconn *conn, const otel_pq_statement_t *st,
   if (kept) {
     otel_span_set_block(s, kept->block);
   } else if (otel_span_is_recording(s)) {
-    otel_attr_t attrs[7];
-    otel_span_set_attrs(s, attrs, span_attrs(&on, attrs));
+    otel_attr_t attrs[8];
+    otel_span_set_attrs(s, attrs, span_attrs(&on, name, attrs));
   }
   uint64_t t0 = otel__integration_now_ns();
   PGresult *r;
