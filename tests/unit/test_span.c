@@ -28,6 +28,26 @@ TEST(root_span_has_fresh_ids) {
   test_sdk_stop();
 }
 
+/* The ids as a log line of the host's own writes them: the span's, and
+ * zeroes for no span. */
+TEST(ids_as_hex) {
+  TEST_SDK_START("X=1");
+  otel_span_t *s = otel_span_start(tracer(), "logged", OTEL_SPAN_KIND_INTERNAL, NULL);
+  char trace[OTEL_TRACE_ID_HEX_SIZE], span[OTEL_SPAN_ID_HEX_SIZE], expected[OTEL_SPAN_ID_HEX_SIZE];
+  otel_span_id_hex(s, span);
+  for (int i = 0; i < OTEL_SPAN_ID_SIZE; i++)
+    snprintf(expected + 2 * i, 3, "%02x", s->ctx.span_id[i]);
+  CHECK_STR(span, expected);
+  otel_span_trace_id_hex(s, trace);
+  CHECK_INT(strlen(trace), 32);
+  otel_span_end(s);
+  otel_span_id_hex(NULL, span);
+  otel_span_trace_id_hex(NULL, trace);
+  CHECK_STR(span, "0000000000000000");
+  CHECK_STR(trace, "00000000000000000000000000000000");
+  test_sdk_stop();
+}
+
 TEST(tracer_is_interned) {
   CHECK(otel_tracer_get("a", "1") == otel_tracer_get("a", "1"));
   CHECK(otel_tracer_get("a", "1") != otel_tracer_get("a", "2"));
@@ -432,11 +452,12 @@ TEST(context_crosses_threads) {
   test_sdk_stop();
 }
 
-TEST_MAIN("span", TEST_CASE(root_span_has_fresh_ids), TEST_CASE(tracer_is_interned),
-          TEST_CASE(child_of_the_current_span), TEST_CASE(remote_parent_from_an_explicit_context),
-          TEST_CASE(attributes_of_every_type), TEST_CASE(attribute_limits),
-          TEST_CASE(literal_key_attributes), TEST_CASE(macros_skip_spans_that_do_not_record),
-          TEST_CASE(attribute_blocks), TEST_CASE(a_server_span_fits_its_block),
+TEST_MAIN("span", TEST_CASE(root_span_has_fresh_ids), TEST_CASE(ids_as_hex),
+          TEST_CASE(tracer_is_interned), TEST_CASE(child_of_the_current_span),
+          TEST_CASE(remote_parent_from_an_explicit_context), TEST_CASE(attributes_of_every_type),
+          TEST_CASE(attribute_limits), TEST_CASE(literal_key_attributes),
+          TEST_CASE(macros_skip_spans_that_do_not_record), TEST_CASE(attribute_blocks),
+          TEST_CASE(a_server_span_fits_its_block),
           TEST_CASE(keys_alike_in_length_or_prefix_stay_apart),
           TEST_CASE(many_attributes_grow_past_the_inline_block), TEST_CASE(events_and_exceptions),
           TEST_CASE(links), TEST_CASE(status_rules),

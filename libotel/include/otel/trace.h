@@ -83,8 +83,11 @@ OTEL_API otel_span_t *otel_span_current(void);
 /* The span's context; borrowed, valid until the span ends. */
 OTEL_API const otel_span_context_t *otel_span_context(const otel_span_t *span);
 
-/* Writes the span's trace id as 32 lowercase hex digits and a NUL. */
+/* Write the span's trace id as 32 lowercase hex digits, and its span id as
+ * 16, each with a NUL: what a log line of the host's own carries to tie it
+ * to the span. A NULL span (no current span) writes zeroes. Thread-safe. */
 OTEL_API void otel_span_trace_id_hex(const otel_span_t *span, char out[OTEL_TRACE_ID_HEX_SIZE]);
+OTEL_API void otel_span_id_hex(const otel_span_t *span, char out[OTEL_SPAN_ID_HEX_SIZE]);
 
 /* True when the span records (it was sampled and has not ended). */
 OTEL_API bool otel_span_is_recording(const otel_span_t *span);

@@ -139,6 +139,10 @@ void otel_span_trace_id_hex(const otel_span_t *span, char out[OTEL_TRACE_ID_HEX_
   otlp_hex_encode(otel_span_context(span)->trace_id, OTEL_TRACE_ID_SIZE, out);
 }
 
+void otel_span_id_hex(const otel_span_t *span, char out[OTEL_SPAN_ID_HEX_SIZE]) {
+  otlp_hex_encode(otel_span_context(span)->span_id, OTEL_SPAN_ID_SIZE, out);
+}
+
 bool otel_span_is_recording(const otel_span_t *span) { return span && span->head.recording; }
 
 void otel_span_set_attr(otel_span_t *span, const otel_attr_t *attr) {
