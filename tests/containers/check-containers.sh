@@ -95,7 +95,7 @@ check test_api_passes scripts/test-api.sh
 check verify_collector_passes scripts/verify-collector.sh --docker
 # make docker-traces: the waterfall of a create, both services, from the collector's file.
 timeout -s INT 4 make -s docker-traces ALL=1 >"$WORK/traces.view" 2>&1
-check docker_traces_shows_a_create eq "$(grep -A3 '^trace [0-9a-f]\{32\}  4 spans' "$WORK/traces.view" |
+check docker_traces_shows_a_create eq "$(grep -A4 '^trace [0-9a-f]\{32\}  4 spans' "$WORK/traces.view" |
   grep -oE '(articles|notify) (SERVER|CLIENT) (POST /api/articles|INSERT articles|POST /notify|POST)' | sort -u | wc -l)" 4
 
 # --- SIGTERM with requests in flight: each one answered, a clean exit,
