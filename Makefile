@@ -191,7 +191,8 @@ pq_PACKAGE   := libpq
 curl_LIBRARY := libcurl
 curl_PACKAGE := libcurl
 curl_LINK    := $(CURL_WRAP)
-install: build ## Install libotel and its integrations (archives, headers, pkg-config and CMake files) under PREFIX
+install: deps-build ## Install libotel and its integrations (archives, libotel.so, headers, pkg-config and CMake files) under PREFIX
+	@$(MAKE) -s --no-print-directory VARIANT=release lib
 	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/otel
 	install -m 644 $(BUILD)/release/libotel.a $(BUILD)/release/libotel-codec.a \
 	  $(INTEGRATIONS:%=$(BUILD)/release/libotel-%.a) $(DESTDIR)$(PREFIX)/lib/

@@ -67,6 +67,10 @@ if [ -n "$list" ]; then
   printf '%s\n' "${packages[@]}"
   exit 0
 fi
+if ! command -v dpkg-query >/dev/null || ! command -v apt-get >/dev/null; then
+  echo "install-deps: not Debian: nothing installed; docs/using-libotel.md names what libotel needs" >&2
+  exit 0
+fi
 
 missing=()
 for p in "${packages[@]}"; do

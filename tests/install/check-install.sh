@@ -35,6 +35,24 @@ check example_runs test $? -eq 0
 trace=$(sed -n 's/^trace //p' "$prefix/stderr")
 check two_spans_printed test "$(printf '%s\n' "$out" | grep -c '"traceId"')" -eq 2
 check one_trace test "$(printf '%s\n' "$out" | grep -o "\"traceId\":\"$trace\"" | wc -l)" -eq 2
+# --- docs/using-libotel.md: its complete program, and its static link line ---
+guide=$top/docs/using-libotel.md
+awk '/^<!-- tests\/install\/check-install.sh builds and runs this program -->$/ { on = 1; next }
+     on && /^```c$/ { inside = 1; next } inside && /^```$/ { exit } inside' "$guide" >"$prefix/guide.c"
+# shellcheck disable=SC2046
+check guide_program_builds cc -std=c11 -Wall -Wextra -Werror "$prefix/guide.c" -o "$prefix/guide" \
+  $(pkg-config --cflags --libs libotel)
+out=$(OTEL_TRACES_EXPORTER=console OTEL_METRICS_EXPORTER=console OTEL_LOGS_EXPORTER=none "$prefix/guide" 2>/dev/null)
+check guide_program_runs test $? -eq 0
+span_trace=$(grep '"name":"ship order"' <<<"$out" | sed -n 's/.*"traceId":"\([0-9a-f]*\)".*/\1/p')
+check guide_program_span test -n "$span_trace"
+check guide_program_log_in_its_trace grep -q "\"message\":\"order shipped\",\"otelTraceID\":\"$span_trace\"" <<<"$out"
+check guide_program_metric grep -q '"name":"orders.shipped"' <<<"$out"
+static_link_line=$(sed -n 's/^cc app.c \(.*-l:libotel.a.*\)$/\1/p' "$guide")
+check guide_static_link_line_found test -n "$static_link_line"
+eval "cc -std=c11 '$top/examples/trace_demo.c' -o '$prefix/trace_demo_static' $static_link_line"
+check guide_static_link_line_links_no_libotel_so eval "! ldd '$prefix/trace_demo_static' | grep -q libotel"
+
 # --- the shared library: a SONAME, the public API alone, one SDK state ---
 so=$(readlink -f "$prefix/lib/libotel.so")
 check shared_library_installed test -f "$so"
@@ -135,4 +153,10 @@ else
   check pq_example_cluster_starts false
 fi
 rm -rf "$pgdir"
+
+# The core alone, no integration: nothing of theirs installed, and CMake
+# defines no target for them.
+core=$prefix/core
+make -s -C "$top" install PREFIX="$core" INTEGRATIONS= >/dev/null
+check core_alone_installs_no_integration eq "$(find "$core" -name '*mhd*' -o -name '*pq*' -o -name '*curl*' | wc -l)" 0
 finish install
