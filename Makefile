@@ -168,7 +168,7 @@ bench-instructions: deps-test ## Instructions per request in articles and per no
 	@$(MAKE) -s --no-print-directory VARIANT=release services
 	@bench/instructions.sh
 
-lint: deps-test ## Check formatting (clang-format), run cppcheck and shellcheck, that libotel's modules depend one way, its core includes no integration, and the applications use its public API only
+lint: deps-test ## Check formatting (clang-format), cppcheck, shellcheck, libotel's layout (modules one way, no integration in the core, applications on the public API), and the docs' links and make targets
 	@clang-format --dry-run --Werror $(shell git ls-files '*.c' '*.h')
 	@cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance \
 	  --inline-suppr --suppress=missingIncludeSystem $(PUBLIC_INCLUDE) -Ilibotel/codec -Ilibotel/src \
@@ -177,6 +177,7 @@ lint: deps-test ## Check formatting (clang-format), run cppcheck and shellcheck,
 	@$(MAKE) -s --no-print-directory VARIANT=release lib
 	@python3 scripts/lint/module-cycles.py libotel/src $(BUILD)/release/libotel/src
 	@scripts/lint/boundaries.sh .
+	@python3 scripts/lint/docs.py .
 	@echo "lint: clean"
 
 format: ## Reformat the sources with clang-format

@@ -12,7 +12,7 @@
 /* {"id","title","body","created_at","updated_at"}, in that order. New reference. */
 json_t *article_json(const article_t *a);
 
-/* Checks obj's title and body against the contract's rules. Sets *title and
+/* Checks obj's title and body against the rules of docs/api.md. Sets *title and
  * *body (borrowed from obj) and returns NULL when they pass; otherwise the
  * list of problems (new reference). */
 json_t *article_validate(json_t *obj, const char **title, const char **body);

@@ -1,4 +1,4 @@
-/* articles' endpoints (CONTRACT section 1): validate, call the store, shape the answer. */
+/* articles' endpoints (docs/api.md): validate, call the store, shape the answer. */
 #ifndef ARTICLES_HANDLERS_H
 #define ARTICLES_HANDLERS_H
 

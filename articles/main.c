@@ -1,5 +1,5 @@
 /*
- * articles: the CRUD API of CONTRACT section 1.
+ * articles: the CRUD API of docs/api.md.
  *   articles                         serve (PORT, HOST, DATABASE_URL, NOTIFY_URL,
  *                                    NOTIFY_MODE, ...: docs/services.md, docs/notify.md)
  *   articles migrate up|down|status  manage the schema (DATABASE_URL, MIGRATIONS_DIR)

@@ -54,8 +54,8 @@ static const otel_pq_statement_t PING = {.sql = "SELECT 1", .operation = "SELECT
 static const otel_pq_statement_t *const PREPARED[] = {&INSERT, &GET, &UPDATE, &DELETE, &LIST};
 
 /* NOTIFY_MODE=outbox's create: the article and its outbox row in one
- * statement, so both are written or neither (the contract's "one statement,
- * no BEGIN/COMMIT"). The row carries the create's trace context. */
+ * statement, so both are written or neither (docs/telemetry.md: one statement,
+ * no BEGIN/COMMIT). The row carries the create's trace context. */
 static const otel_pq_statement_t INSERT_NOTIFYING = {
     .name = "article_insert_notifying",
     .sql =

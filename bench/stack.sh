@@ -153,9 +153,9 @@ stack_runs() {
               idle_pct: ($idle / $total * 1000 | round / 10),
               iowait_pct: ($iowait / $total * 1000 | round / 10),
               interrupts_per_s: ($intr / (.duration_us / 1e6) | floor),
-              articles_cpu_us: ($cpu[0] / $hz * 1e6 / .requests | round),
-              notify_cpu_us: ($cpu[1] / $hz * 1e6 / .requests | round),
-              postgres_cpu_us: ($cpu[2] / $hz * 1e6 / .requests | round)}' <<<"$out"
+              articles_cpu_us: ($cpu[0] / $hz * 1e7 / .requests | round / 10),
+              notify_cpu_us: ($cpu[1] / $hz * 1e7 / .requests | round / 10),
+              postgres_cpu_us: ($cpu[2] / $hz * 1e7 / .requests | round / 10)}' <<<"$out"
     done
   done
 }

@@ -1,6 +1,6 @@
 /*
  * libFuzzer target: a create or update body, parsed as the service parses
- * it and validated against the contract's rules. A body that passes must
+ * it and validated against the rules of docs/api.md. A body that passes must
  * have a title of 1 to 255 code points and a body of at most 100,000, both
  * free of NUL.
  */

@@ -1,4 +1,4 @@
-/* notify's endpoints (CONTRACT section 2). */
+/* notify's endpoints (docs/api.md). */
 #ifndef NOTIFY_HANDLERS_H
 #define NOTIFY_HANDLERS_H
 

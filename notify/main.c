@@ -1,4 +1,4 @@
-/* notify: receives article notifications (CONTRACT section 2). */
+/* notify: receives article notifications (docs/api.md). */
 #include "handlers.h"
 #include "service.h"
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Smoke test of a running stack (make run or make docker-up): health of both
 # services, an article's whole life (create, get, list, update, delete), the
-# contract's error answers and the X-Trace-Id header. One PASS or FAIL line per
+# error answers of docs/api.md and the X-Trace-Id header. One PASS or FAIL line per
 # check, then "N passed, M failed"; exits 1 if anything failed.
 #
 #   API_BASE_URL     articles (default http://127.0.0.1:8080)

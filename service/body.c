@@ -1,4 +1,4 @@
-/* JSON request bodies and field validation with the contract's messages. */
+/* JSON request bodies and field validation with the messages of docs/api.md. */
 #include "body.h"
 
 #include <stdio.h>

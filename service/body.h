@@ -1,5 +1,5 @@
 /*
- * Request bodies as JSON objects, and the contract's validation messages:
+ * Request bodies as JSON objects, and the validation messages of docs/api.md:
  * "Object missing required field `title`", "Expected `str`, got `int`".
  */
 #ifndef SVC_BODY_H

@@ -1,7 +1,7 @@
 /*
  * The HTTP server both services run: libmicrohttpd with a thread pool, a
  * route table, bodies read incrementally under a size cap, JSON responses
- * and errors as the contract writes them, one access log line per request,
+ * and errors as docs/api.md writes them, one access log line per request,
  * and a SERVER span per request through libotel.
  *
  * A request's data path: the route is matched once the headers are in (404,
@@ -83,7 +83,7 @@ const char *svc_request_header(const svc_request_t *req, const char *name, size_
 /* The request body (not NUL-terminated) and its length. Borrowed. */
 const char *svc_request_body(const svc_request_t *req, size_t *len);
 
-/* Fills res with the contract's error body {"status_code","detail"[,"extra"]};
+/* Fills res with the error body of docs/api.md {"status_code","detail"[,"extra"]};
  * extra is taken (may be NULL). */
 void svc_error(svc_response_t *res, unsigned status, const char *detail, json_t *extra);
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# articles and notify against a private PostgreSQL: every row of CONTRACT
-# sections 1 and 2, the error cases, notify failing, concurrent creates, the
+# articles and notify against a private PostgreSQL: every answer of docs/api.md
+# (articles and notify), the error cases, notify failing, concurrent creates, the
 # database going away and coming back, and SIGTERM with requests in flight.
 # shellcheck disable=SC2154 # NAME_PID variables are set by start_service
 source "$(dirname "$0")/lib.sh"

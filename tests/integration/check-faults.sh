@@ -2,7 +2,7 @@
 # Faults under load (wrk, 2 threads, 16 connections): the collector down for
 # the whole run, the collector hung (accepting, never answering) and back,
 # the database stopped and restarted, SIGTERM. Every request is still answered as the
-# contract says, memory stays bounded, drops are counted and reported, and
+# docs/api.md says, memory stays bounded, drops are counted and reported, and
 # shutdown stays bounded. (check-articles.sh covers notify down or hung;
 # test_export the exporter's retries of 503 and of a slow collector,
 # request by request.)

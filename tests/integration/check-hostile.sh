@@ -3,7 +3,7 @@
 # body, deep nesting, invalid UTF-8 and surrogates, NUL bytes, huge numbers,
 # oversize bodies, headers and request lines, bad trace context headers,
 # unicode at the length limits, SQL metacharacters, raw garbage on the
-# socket. Each gets the contract's answer, and both services stay up.
+# socket. Each gets the answer docs/api.md gives, and both services stay up.
 # (check-articles.sh covers the ordinary validation errors.)
 # shellcheck disable=SC2154 # NAME_PID variables are set by start_service
 source "$(dirname "$0")/lib.sh"
@@ -15,13 +15,13 @@ start_service notify PORT=$NP HOST=127.0.0.1 "${OTEL[@]}"
 start_service articles PORT=$AP HOST=127.0.0.1 NOTIFY_URL=$NOTIFY/notify "${OTEL[@]}"
 wait_http "$API/health" && wait_http "$NOTIFY/health" || exit 1
 
-# The error body of the contract, for the status just received.
+# The error body of docs/api.md, for the status just received.
 error_body() { jq -e --argjson s "$STATUS" '.status_code == $s and (.detail | type) == "string"' <<<"$BODY" >/dev/null; }
-# STATUS is $1 and the body is the contract's error body.
+# STATUS is $1 and the body is the error body of docs/api.md.
 refused() { [ "$STATUS" = "$1" ] && error_body; }
 
 # post_file NAME FILE STATUS [URL]: the file as a JSON body; the answer is
-# STATUS (with the contract's error body when it is an error).
+# STATUS (with the error body of docs/api.md when it is an error).
 post_file() {
   STATUS=$(curl -s -o "$WORK/body" -w '%{http_code}' -H 'Content-Type: application/json' \
     --data-binary @"$2" "${4:-$API/articles}")

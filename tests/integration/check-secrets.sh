@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Secrets never leave the process (CONTRACT section 5), and the optional
+# Secrets never leave the process (docs/telemetry.md), and the optional
 # bearer tokens (section 1): credentials in url.full, sensitive query values
 # in spans and the access log, DATABASE_URL's password in errors and logs,
 # an endpoint's credentials in the exporter's warnings, API_TOKEN and

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # What the services export, decoded from a local OTLP receiver: the span tree
-# of CONTRACT section 5 for one POST, route templates, database and HTTP
+# of docs/telemetry.md for one POST, route templates, database and HTTP
 # client attributes, W3C propagation in and out, statuses, and log lines that
 # carry the trace ids.
 # shellcheck disable=SC2154 # NAME_PID variables are set by start_service

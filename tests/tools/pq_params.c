@@ -42,10 +42,8 @@ int main(void) {
                                                    .operation = "SELECT",
                                                    .n_params = 1,
                                                    .param_types = int4};
-  static const otel_pq_statement_t LENGTH = {.sql = "SELECT length($1)",
-                                             .operation = "SELECT",
-                                             .n_params = 1,
-                                             .param_types = bytea};
+  static const otel_pq_statement_t LENGTH = {
+      .sql = "SELECT length($1)", .operation = "SELECT", .n_params = 1, .param_types = bytea};
   static const otel_pq_statement_t SEVEN = {.sql = "SELECT 7::int4", .operation = "SELECT"};
 
   uint32_t forty_one = htonl(41);

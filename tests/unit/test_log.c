@@ -1,4 +1,4 @@
-/* Log lines: the contract's keys in order, trace context inside and outside spans, fields. */
+/* Log lines: the keys of docs/telemetry.md in order, trace context in and out of spans, fields. */
 #include <jansson.h>
 #include <otel/log.h>
 #include <otel/trace.h>

@@ -1,6 +1,7 @@
 /*
  * Logs: records with a severity, a logger name, a message and fields, written
- * to stdout as one JSON object per line carrying the current trace context:
+ * to stdout as one JSON object per line carrying the current trace context,
+ * and exported as OTLP log records as OTEL_LOGS_EXPORTER says:
  *   {"asctime":..., "levelname":..., "name":..., "message":...,
  *    "otelTraceID":..., "otelSpanID":..., "otelTraceSampled":...,
  *    "otelServiceName":..., <fields>}

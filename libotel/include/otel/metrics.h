@@ -1,9 +1,10 @@
 /*
  * Metrics: counters, up-down counters and histograms, aggregated per
- * attribute set with cumulative temporality, and observable counters and
- * gauges whose callbacks are asked at each collection; exported periodically
- * (OTEL_METRIC_EXPORT_INTERVAL) by a background thread. Recording takes no
- * lock, returns void and never fails the caller.
+ * attribute set, and observable counters and gauges whose callbacks are
+ * asked at each collection; exported periodically (OTEL_METRIC_EXPORT_INTERVAL)
+ * by a background thread, with cumulative temporality or, as
+ * OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE asks, delta. Recording
+ * takes no lock, returns void and never fails the caller.
  */
 #ifndef OTEL_METRICS_H
 #define OTEL_METRICS_H

@@ -1,7 +1,9 @@
 /*
  * libotel: an OpenTelemetry SDK for C. This header holds the SDK's lifecycle
  * (init, flush, shutdown) and the attribute values every signal records.
- * Signals have their own headers: trace.h, context.h.
+ * The signals have headers of their own: trace.h (spans), context.h
+ * (context, propagation, baggage), metrics.h and log.h; each includes this
+ * one. The integrations' are mhd.h, pq.h and curl.h.
  */
 #ifndef OTEL_OTEL_H
 #define OTEL_OTEL_H

@@ -194,8 +194,7 @@ static void *keep_server(void *arg) {
 static void set_server_attrs(otel_span_t *s, const server_set_t *set) {
   static _Thread_local otel__cache_last_t last;
   static otel__keyed_cache_t kept;
-  otel__cache_query_t q = {{set->method, set->version, set->host, set->route},
-                           is_tls(set->scheme)};
+  otel__cache_query_t q = {{set->method, set->version, set->host, set->route}, is_tls(set->scheme)};
   const server_kept_t *k = otel__keyed_cache_find(&kept, &last, &q, keep_server, (void *)set);
   server_kept_t *made = k ? NULL : keep_server((void *)set);
   if (!k && !(k = made))

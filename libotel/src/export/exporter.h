@@ -1,8 +1,8 @@
 /*
  * A signal's way out, the same for spans and log records: a batch processor
  * thread hands batches to an encoder, and the encoded request goes over
- * OTLP/HTTP and/or to stdout as JSON lines (console), as the signal's
- * OTEL_*_EXPORTER says.
+ * OTLP (HTTP or gRPC) and/or to stdout as JSON lines (console), as the
+ * signal's OTEL_*_EXPORTER and protocol say.
  */
 #ifndef OTEL_EXPORTER_H
 #define OTEL_EXPORTER_H

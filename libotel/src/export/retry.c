@@ -1,4 +1,4 @@
-/* Retry policy of the OTLP/HTTP exporter. */
+/* Retry policy of the OTLP exporters: which answers are retried, and after how long. */
 #include "export/retry.h"
 
 #include <stdio.h>

@@ -1,6 +1,7 @@
 /*
  * The SDK's side of metrics: instruments and their data points, one per
- * attribute set, aggregated cumulatively. The reader walks them to export.
+ * attribute set, aggregated cumulatively (a delta export is the difference
+ * between two collections). The reader walks them to export.
  *
  * Recording takes no lock. A point's numbers live in cells, one per shard;
  * each thread records into the cell of its own shard with relaxed atomic
