@@ -18,6 +18,9 @@ SKIP_DIRS = {".git", "build", "node_modules", ".data"}
 LINK = re.compile(r"\[[^\]]*\]\(([^)\s]+)\)")
 CODE_SPAN = re.compile(r"`([^`]+)`")
 MAKE = re.compile(r"(?:^|[\s(;&|])make\s+((?:-\S+\s+|[A-Z_]+=\S*\s+)*)([a-z][a-z0-9-]*)")
+# In a code block, a command: make at the start of a line (after a prompt),
+# or after && or ;.
+MAKE_COMMAND = re.compile(r"(?:^\s*(?:\$\s+)?|&&\s*|;\s*)make\s+((?:-\S+\s+|[A-Z_]+=\S*\s+)*)([a-z][a-z0-9-]*)")
 OUTSIDE = re.compile(r"\.\./shared/|\bCONTRACT\b")
 
 
@@ -83,9 +86,9 @@ def main():
                     problems.append(f"{shown}:{number}: {target}: no such file")
                 elif fragment and dest.endswith(".md") and fragment not in anchors(dest):
                     problems.append(f"{shown}:{number}: {target}: no such heading")
-        spans = [(n, s) for n, line in prose for s in CODE_SPAN.findall(line)]
-        for number, text in spans + code:
-            for _, target in MAKE.findall(text):
+        spans = [(n, s, MAKE) for n, line in prose for s in CODE_SPAN.findall(line)]
+        for number, text, pattern in spans + [(n, line, MAKE_COMMAND) for n, line in code]:
+            for _, target in pattern.findall(text):
                 if target not in made:
                     problems.append(f"{shown}:{number}: make {target}: no such target")
     for path in sorted(files(top)):

@@ -24,6 +24,7 @@ cat >"$WORK/README.md" <<'MD'
 
 ```sh
 make VARIANT=release missing
+libotel/   what each make target builds (prose in a block: not a command)
 ```
 MD
 printf '# Page\n\n## There\n\nAs ../%s/notes says.\n' shared >"$WORK/docs/page.md"
