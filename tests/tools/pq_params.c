@@ -10,8 +10,9 @@
 #include <otel/pq.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
+
+#include "pq_env.h"
 
 enum { INT4_OID = 23, BYTEA_OID = 17 };
 
@@ -26,13 +27,9 @@ static long binary_int4(const PGresult *r) {
 
 int main(void) {
   otel_init("pq-params");
-  const char *keys[] = {"dbname", NULL};
-  const char *values[] = {getenv("DATABASE_URL"), NULL};
-  PGconn *c = PQconnectdbParams(keys, values, 1);
-  if (PQstatus(c) != CONNECTION_OK) {
-    fprintf(stderr, "pq_params: %s", PQerrorMessage(c));
+  PGconn *c = test_pq_connect("pq_params");
+  if (!c)
     return 1;
-  }
   static const Oid int4[] = {INT4_OID};
   static const Oid bytea[] = {BYTEA_OID};
   static const otel_pq_statement_t ADD = {

@@ -5,18 +5,14 @@
  * OTEL_TRACES_EXPORTER=console).
  */
 #include <otel/pq.h>
-#include <stdio.h>
-#include <stdlib.h>
+
+#include "pq_env.h"
 
 int main(void) {
   otel_init("pq-probe");
-  const char *keys[] = {"dbname", NULL};
-  const char *values[] = {getenv("DATABASE_URL"), NULL};
-  PGconn *c = PQconnectdbParams(keys, values, 1);
-  if (PQstatus(c) != CONNECTION_OK) {
-    fprintf(stderr, "pq_probe: %s", PQerrorMessage(c));
+  PGconn *c = test_pq_connect("pq_probe");
+  if (!c)
     return 1;
-  }
   static const otel_pq_statement_t FAILS = {
       .sql = "SELECT 1 / $1::int", .operation = "SELECT", .n_params = 1};
   static const otel_pq_statement_t WORKS = {.sql = "SELECT count(*) FROM articles",
