@@ -262,7 +262,7 @@ share() { jq -n "$1 / $2 * 100 | round / 100"; }
     jq -s -r 'def median: sort | (.[(length - 1) / 2 | floor] + .[length / 2 | floor]) / 2;
       map(select(.mode == "on" and .articles_cpu_us != null)) | group_by(.request) | reverse | .[]
       | .[0].request as $r | ["articles", "notify", "postgres"][] as $p
-      | (map(.[$p + "_cpu_us"]) | median) as $us
+      | (map(.[$p + "_cpu_us"]) | median * 10 | round / 10) as $us
       | select($us > 0)
       | "| \(if $r == "post" then "`POST /api/articles`" else "`GET /api/articles/{id}`" end) | \($p)"
         + " | \($us) µs | \(1e6 / $us | floor) |"' "$WORK/http.jsonl" | sed ':a;s/\B[0-9]\{3\}\>/,&/;ta'
