@@ -294,6 +294,7 @@ $(OUT)/tests/test_json_text: $(OUT)/service/json_text.o
 $(OUT)/tests/test_breaker: $(OUT)/articles/breaker.o
 $(OUT)/tests/unit/test_breaker.o: INCLUDE += -Iarticles
 $(OUT)/tests/test_idempotency: $(OUT)/notify/idempotency.o
+$(OUT)/tests/unit/test_sql_summary.o: INCLUDE += -Ilibotel/integrations/pq
 $(OUT)/tests/unit/test_idempotency.o: INCLUDE += -Inotify
 
 # A service: its own folder's objects, the shared service/ code, libotel.
@@ -320,7 +321,7 @@ $(OUT)/tools/%: $(OUT)/tests/tools/%.o $(TEST_SUPPORT_OBJ) $(ALL_LIBS)
 $(OUT)/bench/%: $(OUT)/bench/%.o $(ALL_LIBS)
 	$(link)
 
-$(OUT)/fuzz/%.o: INCLUDE += -Iarticles -Ireceiver
+$(OUT)/fuzz/%.o: INCLUDE += -Iarticles -Ireceiver -Ilibotel/integrations/pq
 
 $(OUT)/fuzz/%: $(OUT)/fuzz/%.o $$(addsuffix .o,$$(addprefix $(OUT)/,$$($$*_OBJ))) $(ALL_LIBS)
 	@mkdir -p $(dir $@)

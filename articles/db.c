@@ -94,6 +94,9 @@ static PGconn *connection(void) {
   return conn;
 }
 
+/* A statement that only reads: safe to run again on a new connection. */
+static bool is_read(const otel_pq_statement_t *st) { return !strncmp(st->sql, "SELECT ", 7); }
+
 int articles_db_run(const otel_pq_statement_t *st, const char *const *values, bool traced,
                     PGresult **out) {
   *out = NULL;
@@ -115,7 +118,7 @@ int articles_db_run(const otel_pq_statement_t *st, const char *const *values, bo
       unsigned seen = conn_generation;
       atomic_compare_exchange_strong(&generation, &seen, seen + 1);
     }
-    if (gone && attempt == 0 && !strcmp(st->operation, "SELECT")) {
+    if (gone && attempt == 0 && is_read(st)) {
       PQclear(r);
       continue;
     }

@@ -25,35 +25,25 @@ static const otel_pq_statement_t CLAIM = {
            "RETURNING o.id, o.article_id, o.attempts, o.title, o.idempotency_key, "
            "coalesce(o.traceparent, ''), coalesce(o.tracestate, '')) "
            "SELECT * FROM claimed ORDER BY id",
-    .operation = "UPDATE",
-    .collection = "notification_outbox",
     .n_params = 2};
 static const otel_pq_statement_t DELIVERED = {
     .name = "outbox_delivered",
     .sql = "UPDATE notification_outbox SET delivered_at = now(), attempts = attempts + 1, "
            "last_error = NULL WHERE id = $1",
-    .operation = "UPDATE",
-    .collection = "notification_outbox",
     .n_params = 1};
 static const otel_pq_statement_t FAILED = {
     .name = "outbox_failed",
     .sql = "UPDATE notification_outbox SET attempts = attempts + 1, last_error = $2, "
            "next_attempt_at = now() + make_interval(secs => $3::float8 / 1000) WHERE id = $1",
-    .operation = "UPDATE",
-    .collection = "notification_outbox",
     .n_params = 3};
 static const otel_pq_statement_t RELEASE = {
     .name = "outbox_release",
     .sql = "UPDATE notification_outbox SET next_attempt_at = now() WHERE id = ANY($1::bigint[])",
-    .operation = "UPDATE",
-    .collection = "notification_outbox",
     .n_params = 1};
 static const otel_pq_statement_t PURGE = {
     .name = "outbox_purge",
     .sql = "DELETE FROM notification_outbox "
            "WHERE delivered_at < now() - make_interval(hours => $1::int)",
-    .operation = "DELETE",
-    .collection = "notification_outbox",
     .n_params = 1};
 
 /* How long until the next pending row is due (negative: overdue), from the
@@ -62,8 +52,6 @@ static const otel_pq_statement_t NEXT_DUE = {
     .name = "outbox_next_due",
     .sql = "SELECT ceil(extract(epoch FROM min(next_attempt_at) - now()) * 1000)::bigint "
            "FROM notification_outbox WHERE delivered_at IS NULL",
-    .operation = "SELECT",
-    .collection = "notification_outbox",
     .n_params = 0};
 
 static const otel_pq_statement_t *const PREPARED[] = {&CLAIM,   &DELIVERED, &FAILED,

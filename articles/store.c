@@ -18,27 +18,17 @@
 static const otel_pq_statement_t INSERT = {
     .name = "article_insert",
     .sql = "INSERT INTO articles (title, body) VALUES ($1, $2) RETURNING " COLUMNS,
-    .operation = "INSERT",
-    .collection = "articles",
     .n_params = 2};
-static const otel_pq_statement_t GET = {.name = "article_get",
-                                        .sql = "SELECT " COLUMNS " FROM articles WHERE id = $1",
-                                        .operation = "SELECT",
-                                        .collection = "articles",
-                                        .n_params = 1};
+static const otel_pq_statement_t GET = {
+    .name = "article_get", .sql = "SELECT " COLUMNS " FROM articles WHERE id = $1", .n_params = 1};
 static const otel_pq_statement_t UPDATE = {
     .name = "article_update",
     .sql =
         "UPDATE articles SET title = $2, body = $3, updated_at = clock_timestamp() WHERE id = $1 "
         "RETURNING " COLUMNS,
-    .operation = "UPDATE",
-    .collection = "articles",
     .n_params = 3};
-static const otel_pq_statement_t DELETE = {.name = "article_delete",
-                                           .sql = "DELETE FROM articles WHERE id = $1",
-                                           .operation = "DELETE",
-                                           .collection = "articles",
-                                           .n_params = 1};
+static const otel_pq_statement_t DELETE = {
+    .name = "article_delete", .sql = "DELETE FROM articles WHERE id = $1", .n_params = 1};
 /* One statement, so the page and the total come from one snapshot; the
  * outer join yields a row (with a NULL id) when the page is empty. */
 static const otel_pq_statement_t LIST = {
@@ -46,10 +36,8 @@ static const otel_pq_statement_t LIST = {
     .sql = "SELECT (SELECT count(*) FROM articles), page.* FROM (SELECT 1) AS one LEFT JOIN "
            "(SELECT " COLUMNS " FROM articles ORDER BY id LIMIT $1 OFFSET $2) AS page ON true "
            "ORDER BY page.id",
-    .operation = "SELECT",
-    .collection = "articles",
     .n_params = 2};
-static const otel_pq_statement_t PING = {.sql = "SELECT 1", .operation = "SELECT", .n_params = 0};
+static const otel_pq_statement_t PING = {.sql = "SELECT 1", .n_params = 0};
 
 static const otel_pq_statement_t *const PREPARED[] = {&INSERT, &GET, &UPDATE, &DELETE, &LIST};
 
@@ -63,8 +51,6 @@ static const otel_pq_statement_t INSERT_NOTIFYING = {
         "outbox AS (INSERT INTO notification_outbox (article_id, title, traceparent, tracestate) "
         "SELECT id, title, NULLIF($3, ''), NULLIF($4, '') FROM article) "
         "SELECT " COLUMNS " FROM article",
-    .operation = "INSERT",
-    .collection = "articles",
     .n_params = 4};
 static const otel_pq_statement_t *const PREPARED_NOTIFYING[] = {&INSERT_NOTIFYING};
 

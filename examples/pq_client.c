@@ -14,8 +14,7 @@
 #include <otel/trace.h>
 #include <stdio.h>
 
-static const otel_pq_statement_t ADD = {
-    .sql = "SELECT $1::int + 1", .operation = "SELECT", .n_params = 1};
+static const otel_pq_statement_t ADD = {.sql = "SELECT $1::int + 1", .n_params = 1};
 
 int main(int argc, char **argv) {
   if (argc < 2) {

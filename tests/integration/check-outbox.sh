@@ -72,7 +72,7 @@ parent_is() { [ "$(jq -r .parent <<<"$1")" = "$(jq -r .span <<<"$2")" ]; }
 kind_is() { [ "$(jq .kind <<<"$1")" = "$2" ]; }
 check outbox_producer_under_server parent_is "$producer" "$server"
 check outbox_producer_kind kind_is "$producer" 4
-check outbox_insert_under_producer parent_is "$(span_named "INSERT articles")" "$producer"
+check outbox_insert_under_producer parent_is "$(span_named "INSERT articles INSERT notification_outbox SELECT SELECT")" "$producer"
 check outbox_consumer_continues_producer parent_is "$consumer" "$producer"
 check outbox_consumer_kind kind_is "$consumer" 5
 check outbox_call_under_consumer parent_is "$client" "$consumer"

@@ -33,15 +33,12 @@ int main(void) {
   static const Oid int4[] = {INT4_OID};
   static const Oid bytea[] = {BYTEA_OID};
   static const otel_pq_statement_t ADD = {
-      .sql = "SELECT $1 + 1", .operation = "SELECT", .n_params = 1, .param_types = int4};
-  static const otel_pq_statement_t ADD_PREPARED = {.name = "add_prepared",
-                                                   .sql = "SELECT $1 + 2",
-                                                   .operation = "SELECT",
-                                                   .n_params = 1,
-                                                   .param_types = int4};
+      .sql = "SELECT $1 + 1", .n_params = 1, .param_types = int4};
+  static const otel_pq_statement_t ADD_PREPARED = {
+      .name = "add_prepared", .sql = "SELECT $1 + 2", .n_params = 1, .param_types = int4};
   static const otel_pq_statement_t LENGTH = {
-      .sql = "SELECT length($1)", .operation = "SELECT", .n_params = 1, .param_types = bytea};
-  static const otel_pq_statement_t SEVEN = {.sql = "SELECT 7::int4", .operation = "SELECT"};
+      .sql = "SELECT length($1)", .n_params = 1, .param_types = bytea};
+  static const otel_pq_statement_t SEVEN = {.sql = "SELECT 7::int4"};
 
   uint32_t forty_one = htonl(41);
   const char *binary[] = {(const char *)&forty_one};

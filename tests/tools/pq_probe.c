@@ -13,12 +13,8 @@ int main(void) {
   PGconn *c = test_pq_connect("pq_probe");
   if (!c)
     return 1;
-  static const otel_pq_statement_t FAILS = {
-      .sql = "SELECT 1 / $1::int", .operation = "SELECT", .n_params = 1};
-  static const otel_pq_statement_t WORKS = {.sql = "SELECT count(*) FROM articles",
-                                            .operation = "SELECT",
-                                            .collection = "articles",
-                                            .n_params = 0};
+  static const otel_pq_statement_t FAILS = {.sql = "SELECT 1 / $1::int", .n_params = 1};
+  static const otel_pq_statement_t WORKS = {.sql = "SELECT count(*) FROM articles", .n_params = 0};
   const char *zero[] = {"0"};
   PQclear(otel_pq_exec(c, &FAILS, zero));
   PQclear(otel_pq_exec(c, &WORKS, NULL));

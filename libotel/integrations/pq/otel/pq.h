@@ -1,9 +1,12 @@
 /*
  * libpq instrumentation: each statement the code runs is one CLIENT span
- * named "{operation} {collection}", with the database semantic conventions
- * (db.system.name, db.namespace, db.query.text without bound values,
- * db.operation.name, db.collection.name, server.address, server.port) and,
- * on failure, ERROR status, error.type and db.response.status_code (SQLSTATE).
+ * named by its query summary ("SELECT articles", "INSERT shipping_details
+ * SELECT orders"), read from the SQL itself, with the database semantic
+ * conventions (db.system.name, db.namespace, db.query.summary, db.query.text
+ * without bound values and with the literals of unparameterised text as "?",
+ * db.operation.name and db.collection.name when the statement has one,
+ * server.address, server.port) and, on failure, ERROR status, error.type and
+ * db.response.status_code (SQLSTATE); and db.client.operation.duration.
  */
 #ifndef OTEL_PQ_H
 #define OTEL_PQ_H
@@ -15,13 +18,15 @@
 extern "C" {
 #endif
 
-/* What a statement is, for its span and for libpq. Usually a static
- * constant per query. */
+/* What a statement is, for libpq and its span. Usually a static constant
+ * per query: {.sql = "SELECT title FROM articles WHERE id = $1", .n_params = 1}. */
 typedef struct otel_pq_statement {
-  const char *name;       /* prepared statement name; NULL runs sql unprepared */
-  const char *sql;        /* the parameterised text ($1, $2, ...) */
-  const char *operation;  /* "SELECT", "INSERT", ... */
-  const char *collection; /* the table, or NULL */
+  const char *name; /* prepared statement name; NULL runs sql unprepared */
+  const char *sql;  /* the text, parameterised ($1, $2, ...) or not */
+  /* Optional: the operation ("SELECT") and its table, for a statement whose
+   * text does not say them plainly; NULL reads both from sql. */
+  const char *operation;
+  const char *collection;
   int n_params;
   /* The parameters' type OIDs, n_params of them (PQexecParams' paramTypes,
    * PQprepare's); NULL, or a 0 among them, lets the server infer. */
