@@ -140,8 +140,8 @@ static void *keep_statement(void *arg) {
   k->duration =
       otel_histogram_bind(otel__db_client_duration(), attrs, duration_attrs(op, coll, NULL, attrs));
   if (!k->original || !k->recorded || (on->text->operation && !k->operation) ||
-      (on->text->collection && !k->collection) || (on->db && !k->db) ||
-      (on->host && !k->host) || (on->port && !k->port) || !k->block) {
+      (on->text->collection && !k->collection) || (on->db && !k->db) || (on->host && !k->host) ||
+      (on->port && !k->port) || !k->block) {
     free_kept(k);
     return NULL;
   }
@@ -182,8 +182,8 @@ static const otel__pq_kept_t *kept_statement(statement_on_t *on, char buf[TEXT_M
       on->recorded = recent[i].kept->recorded;
       return recent[i].kept;
     }
-  on->recorded = on->text->parameterised ? on->text->sql
-                                         : otel__sql_sanitize(on->text->sql, buf, TEXT_MAX);
+  on->recorded =
+      on->text->parameterised ? on->text->sql : otel__sql_sanitize(on->text->sql, buf, TEXT_MAX);
   static otel__keyed_cache_t statements;
   otel__cache_key_t key;
   key.len = 0;
@@ -226,9 +226,9 @@ void otel__pq_call_begin(otel__pq_call_t *c, PGconn *conn, const otel__pq_text_t
     c->span = otel_span_start(t, name, OTEL_SPAN_KIND_CLIENT, NULL);
     if (otel_span_is_recording(c->span)) {
       otel_attr_t attrs[8];
-      otel_span_set_attrs(c->span, attrs,
-                          span_attrs(&on, summary ? name : NULL, c->operation, c->collection,
-                                     attrs));
+      otel_span_set_attrs(
+          c->span, attrs,
+          span_attrs(&on, summary ? name : NULL, c->operation, c->collection, attrs));
     }
   }
   c->start_ns = otel__integration_now_ns();
@@ -239,8 +239,7 @@ static const char *error_type(const PGresult *r) {
   const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
   if (state)
     return state;
-  return r && PQresultStatus(r) == PGRES_PIPELINE_ABORTED ? "pipeline_aborted"
-                                                          : "connection_error";
+  return r && PQresultStatus(r) == PGRES_PIPELINE_ABORTED ? "pipeline_aborted" : "connection_error";
 }
 
 /* ERROR status with the SQLSTATE, or a connection error when there is none. */
@@ -266,10 +265,9 @@ void otel__pq_call_end(otel__pq_call_t *c, PGconn *conn, const PGresult *r) {
     otel_bound_histogram_record_in(c->kept->duration, seconds, c->span);
   } else if (otel_enabled()) {
     otel_attr_t attrs[4];
-    size_t n = c->kept ? duration_attrs(c->kept->op, c->kept->coll, failed ? error_type(r) : NULL,
-                                        attrs)
-                       : duration_attrs(c->operation, c->collection,
-                                        failed ? error_type(r) : NULL, attrs);
+    size_t n =
+        c->kept ? duration_attrs(c->kept->op, c->kept->coll, failed ? error_type(r) : NULL, attrs)
+                : duration_attrs(c->operation, c->collection, failed ? error_type(r) : NULL, attrs);
     otel_histogram_record_in(otel__db_client_duration(), seconds, attrs, n, c->span);
   }
   otel_span_end(c->span);
