@@ -70,6 +70,19 @@ CURL_WRAP := $(foreach f,init duphandle setopt reset cleanup,-Wl,--wrap=curl_eas
 LIBOTEL_LIBS := $(LIBOTEL) $(CODEC)
 ALL_LIBS     := $(INTEGRATION_LIBS) $(LIBOTEL_LIBS)
 
+# otel-instrument and the library it preloads (libotel/instrument/): the
+# core's objects, the integrations' compiled again with hidden visibility
+# (and libpq's and libmicrohttpd's functions as weak references), and the
+# interposers; the launcher stands alone.
+INSTRUMENT_SRC := $(filter-out %/launcher.c,$(wildcard libotel/instrument/*.c)) \
+                  $(wildcard libotel/integrations/support/*.c) \
+                  $(filter-out %/wrap.c,$(wildcard $(INTEGRATIONS:%=libotel/integrations/%/*.c)))
+INSTRUMENT_OBJ := $(patsubst %.c,$(OUT)/instrument/%.o,$(INSTRUMENT_SRC))
+INSTRUMENT_INCLUDE := $(PUBLIC_INCLUDE) $(INTEGRATIONS:%=-Ilibotel/integrations/%) \
+                      -Ilibotel/integrations/support -Ilibotel/src $(CODEC_INCLUDE) -Ilibotel/instrument
+PRELOAD  := $(OUT)/libotel-instrument.so
+LAUNCHER := $(OUT)/bin/otel-instrument
+
 TEST_SUPPORT_SRC := $(wildcard tests/support/*.c)
 # The tests' receiver gathers bodies as receiver/ does (service/upload.c).
 TEST_SUPPORT_OBJ := $(patsubst %.c,$(OUT)/%.o,$(TEST_SUPPORT_SRC)) $(OUT)/service/upload.o
@@ -233,8 +246,9 @@ define link
 	@$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 endef
 
-.PHONY: lib services examples unit-tests bench-bins fuzzers
-lib: $(ALL_LIBS) $(SHARED)
+.PHONY: lib services examples unit-tests bench-bins fuzzers instrument
+lib: $(ALL_LIBS) $(SHARED) instrument
+instrument: $(PRELOAD) $(LAUNCHER)
 services: $(SERVICE_BIN)
 examples: $(EXAMPLES)
 unit-tests: $(UNIT_TESTS) $(TEST_TOOLS)
@@ -285,6 +299,23 @@ $(SHARED): $(LIBOTEL_OBJ) $(CODEC_OBJ)
 	  $(shell pkg-config --libs $(CORE_PKGS) 2>/dev/null) -lm -o $@
 	@ln -sf libotel.so.$(VERSION) $(OUT)/libotel.so.$(SOVERSION)
 	@ln -sf libotel.so.$(SOVERSION) $(OUT)/libotel.so
+
+$(OUT)/instrument/%.o: %.c $(PROTO_H)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	@$(CC) $(CFLAGS) -fPIC -fvisibility=hidden $(WARN) -include libotel/instrument/weak.h \
+	  $(INSTRUMENT_INCLUDE) -MMD -MP -c $< -o $@
+
+$(PRELOAD): $(INSTRUMENT_OBJ) $(LIBOTEL_OBJ) $(CODEC_OBJ) libotel/instrument/exports.map
+	@echo "  LD      $@"
+	@$(CC) -shared -pthread $(filter -fsanitize=%,$(CFLAGS_$(VARIANT))) -Wl,-z,relro \
+	  -Wl,--version-script=libotel/instrument/exports.map $(filter %.o,$^) \
+	  $(shell pkg-config --libs $(CORE_PKGS) 2>/dev/null) -lm -o $@
+
+$(LAUNCHER): libotel/instrument/launcher.c
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	@$(CC) $(CFLAGS) $(WARN) -DOTEL_SDK_VERSION_TEXT='"$(VERSION)"' $(LDFLAGS) $< -o $@
 
 $(OUT)/tests/%: $(OUT)/tests/unit/%.o $(TEST_SUPPORT_OBJ) $(ALL_LIBS)
 	$(link)

@@ -43,29 +43,10 @@ CURL *__wrap_curl_easy_duphandle(CURL *h) {
   return copy;
 }
 
-/* The option's number says the type of its argument (CURLOPTTYPE_* in
- * curl/curl.h): below 10000 a long, then an object pointer, a function
- * pointer, a curl_off_t and a blob pointer, 10000 numbers each. */
 CURLcode __wrap_curl_easy_setopt(CURL *h, CURLoption option, ...) {
   va_list ap;
   va_start(ap, option);
-  CURLcode rc;
-  if (option < CURLOPTTYPE_OBJECTPOINT) {
-    rc = __real_curl_easy_setopt(h, option, va_arg(ap, long));
-  } else if (option < CURLOPTTYPE_FUNCTIONPOINT) {
-    void *p = va_arg(ap, void *);
-    rc = __real_curl_easy_setopt(h, option, p);
-    int saved = errno;
-    if (option == CURLOPT_HTTPHEADER && rc == CURLE_OK && !otel__curl_performing)
-      otel__curl_handle_set_headers(h, p);
-    errno = saved;
-  } else if (option < CURLOPTTYPE_OFF_T) {
-    rc = __real_curl_easy_setopt(h, option, va_arg(ap, void (*)(void)));
-  } else if (option < CURLOPTTYPE_BLOB) {
-    rc = __real_curl_easy_setopt(h, option, va_arg(ap, curl_off_t));
-  } else {
-    rc = __real_curl_easy_setopt(h, option, va_arg(ap, void *));
-  }
+  CURLcode rc = otel__curl_setopt_forward(__real_curl_easy_setopt, h, option, ap);
   va_end(ap);
   return rc;
 }

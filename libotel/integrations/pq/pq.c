@@ -208,7 +208,8 @@ static const otel__pq_kept_t *kept_statement(statement_on_t *on, char buf[TEXT_M
 void otel__pq_call_begin(otel__pq_call_t *c, PGconn *conn, const otel__pq_text_t *text) {
   const otel_tracer_t *t = otel__integration_tracer(&tracer, "libotel.pq");
   c->kept = NULL;
-  c->operation[0] = c->collection[0] = '\0';
+  c->operation[0] = c->collection[0] = c->error_type[0] = '\0';
+  c->failed = false;
   if (!otel_enabled()) { /* nothing to record: a span that records nothing */
     c->span = otel_span_start(t, "postgresql", OTEL_SPAN_KIND_CLIENT, NULL);
     c->start_ns = otel__integration_now_ns();
@@ -255,23 +256,34 @@ static void record_failure(otel_span_t *s, PGconn *conn, const PGresult *r) {
   otel_span_set_status(s, OTEL_STATUS_ERROR, line);
 }
 
-void otel__pq_call_end(otel__pq_call_t *c, PGconn *conn, const PGresult *r) {
-  bool failed = otel__pq_failed(r);
-  if (failed && OTEL_SPAN_RECORDING(c->span))
+void otel__pq_call_result(otel__pq_call_t *c, PGconn *conn, const PGresult *r) {
+  if (c->failed || !otel__pq_failed(r))
+    return;
+  c->failed = true;
+  otel__str_copy(c->error_type, sizeof(c->error_type), error_type(r), strlen(error_type(r)));
+  if (OTEL_SPAN_RECORDING(c->span))
     record_failure(c->span, conn, r);
+}
+
+void otel__pq_call_finish(otel__pq_call_t *c) {
   /* Before the span ends: an exemplar of the duration points to it. */
   double seconds = otel__integration_seconds(c->start_ns, otel__integration_now_ns());
-  if (!failed && c->kept && c->kept->duration) {
+  const char *error = c->failed ? c->error_type : NULL;
+  if (!c->failed && c->kept && c->kept->duration) {
     otel_bound_histogram_record_in(c->kept->duration, seconds, c->span);
   } else if (otel_enabled()) {
     otel_attr_t attrs[4];
-    size_t n =
-        c->kept ? duration_attrs(c->kept->op, c->kept->coll, failed ? error_type(r) : NULL, attrs)
-                : duration_attrs(c->operation, c->collection, failed ? error_type(r) : NULL, attrs);
+    size_t n = c->kept ? duration_attrs(c->kept->op, c->kept->coll, error, attrs)
+                       : duration_attrs(c->operation, c->collection, error, attrs);
     otel_histogram_record_in(otel__db_client_duration(), seconds, attrs, n, c->span);
   }
   otel_span_end(c->span);
   c->span = NULL;
+}
+
+void otel__pq_call_end(otel__pq_call_t *c, PGconn *conn, const PGresult *r) {
+  otel__pq_call_result(c, conn, r);
+  otel__pq_call_finish(c);
 }
 
 /* --- the hand-written API (<otel/pq.h>) --- */

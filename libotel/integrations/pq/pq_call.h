@@ -35,15 +35,22 @@ typedef struct otel__pq_call {
   uint64_t start_ns;
   char operation[64]; /* for its duration, when nothing was kept */
   char collection[128];
+  bool failed;
+  char error_type[24]; /* when failed: the SQLSTATE, or why there is none */
 } otel__pq_call_t;
 
 /* Starts the span of text on conn, a child of the current span. */
 void otel__pq_call_begin(otel__pq_call_t *c, PGconn *conn, const otel__pq_text_t *text);
 
-/* Ends it: r is the result that tells how the statement went (for several
- * results, the first failed one, else the last), NULL when none came (the
- * connection failed). Records ERROR, error.type and the SQLSTATE on
- * failure, and db.client.operation.duration. */
+/* A result of the statement (it may have several), or NULL when none came
+ * (the connection failed): the first that failed sets ERROR, error.type and
+ * db.response.status_code (the SQLSTATE). */
+void otel__pq_call_result(otel__pq_call_t *c, PGconn *conn, const PGresult *r);
+
+/* Records db.client.operation.duration and ends the span. */
+void otel__pq_call_finish(otel__pq_call_t *c);
+
+/* Both, for a statement with one result r (NULL: none came). */
 void otel__pq_call_end(otel__pq_call_t *c, PGconn *conn, const PGresult *r);
 
 /* Whether a result says the statement failed (NULL: no result came). */

@@ -66,6 +66,11 @@ void otel__resource_init(otel__resource_t *r, const char *default_service, const
   r->service_name = name && name->type == OTEL_VALUE_STRING ? name->v.s : NULL;
 }
 
+void otel__resource_set_executable(otel__resource_t *r, const char *name) {
+  if (!otel__attrs_find(&r->attrs, "process.executable.name"))
+    set_str(r, "process.executable.name", name);
+}
+
 void otel__resource_free(otel__resource_t *r) {
   otel__arena_reset(&r->arena);
   memset(r, 0, sizeof(*r));

@@ -23,6 +23,10 @@ void otel__resource_init(otel__resource_t *r, const char *default_service, const
                          const char *resource_attributes);
 void otel__resource_free(otel__resource_t *r);
 
+/* Adds process.executable.name (copied) unless OTEL_RESOURCE_ATTRIBUTES
+ * named one. */
+void otel__resource_set_executable(otel__resource_t *r, const char *name);
+
 /* In a child after fork(): the child's process.pid, and a service.instance.id
  * of its own unless OTEL_RESOURCE_ATTRIBUTES named one. Single-threaded. */
 void otel__resource_fork_child(otel__resource_t *r);

@@ -1,7 +1,8 @@
 /* SDK lifecycle: init from the environment, flush, shutdown. */
-#include "common/state.h"
+#include "common/sdk.h"
 
 #include <curl/curl.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <stdio.h>
 #include <otel/otel.h>
@@ -14,12 +15,30 @@
 #include "common/fork.h"
 #include "common/resource.h"
 #include "metrics/self_metrics.h"
+#include "common/state.h"
 #include "logs/stdout_writer.h"
 #include "export/trace_exporter.h"
 
 static bool initialised;
+bool otel__preloaded;
+
+/* A program that links libotel instruments itself: a preloaded copy
+ * (otel-instrument's) stands down, so that nothing is recorded twice. */
+static void tell_a_preloaded_copy(void) {
+  if (otel__preloaded)
+    return; /* this is the preloaded copy */
+  void (*stand_down)(void);
+  *(void **)&stand_down = dlsym(RTLD_DEFAULT, "otel_instrument_stand_down");
+  if (stand_down)
+    stand_down();
+}
 
 int otel_init(const char *default_service_name) {
+  tell_a_preloaded_copy();
+  return otel__sdk_start(default_service_name, NULL);
+}
+
+int otel__sdk_start(const char *default_service_name, const otel__start_t *how) {
   if (initialised) {
     otel__warn("otel_init called twice; the second call is ignored");
     return 0;
@@ -34,7 +53,7 @@ int otel_init(const char *default_service_name) {
   const char *name = s->config.service_name ? s->config.service_name : default_service_name;
   snprintf(s->service_name, sizeof(s->service_name), "%s", name ? name : "unknown_service");
   /* Log lines go to stdout from a thread of their own, telemetry or not. */
-  if (otel__stdout_start())
+  if ((!how || !how->no_stdout_writer) && otel__stdout_start())
     otel__warn("no stdout writer thread; log lines are written by their callers");
   /* A child after fork() goes on: its own threads, none of the parent's
    * queued items (fork.c). */
@@ -49,6 +68,8 @@ int otel_init(const char *default_service_name) {
   }
   otel__resource_init(&s->resource, default_service_name, s->config.service_name,
                       s->config.resource_attributes);
+  if (how && how->executable)
+    otel__resource_set_executable(&s->resource, how->executable);
   otel__sampler_init(&s->sampler, s->config.sampler, s->config.sampler_ratio);
   s->spans = otel__trace_pipeline_start(s);
   s->metrics = otel__reader_start(s);

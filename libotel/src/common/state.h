@@ -32,6 +32,10 @@ typedef struct otel__sdk {
 
 extern otel__sdk_t otel__sdk;
 
+/* Set on the threads the SDK starts to export (batch.c, metric_reader.c):
+ * what they do is the SDK's own work, which instrumentation leaves alone. */
+extern _Thread_local bool otel__sdk_thread;
+
 /* service.name, also while the SDK is off (logs still carry it). Borrowed. */
 const char *otel__sdk_service_name(void);
 

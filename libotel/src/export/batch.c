@@ -33,6 +33,8 @@
  */
 #include "export/batch.h"
 
+#include "common/state.h"
+
 #include <errno.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -108,6 +110,7 @@ static void report_drops(otel__batch_t *b, bool force) {
 
 static void *export_thread(void *arg) {
   otel__batch_t *b = arg;
+  otel__sdk_thread = true;
   void **items = b->items;
   pthread_mutex_lock(&b->lock);
   for (;;) {

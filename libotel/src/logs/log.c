@@ -202,6 +202,19 @@ static void format_line(otlp_buf_t *line, otel__log_writer_t *record, const entr
   otlp_buf_puts(line, "}\n");
 }
 
+void otel__log_record_emit(otel_severity_t severity, const char *logger, const char *message,
+                           const otel_attr_t *attrs, size_t n) {
+  otel__batch_t *logs = otel__sdk_enabled() ? otel__sdk.logs : NULL;
+  if (!logs)
+    return;
+  const otel_span_context_t *sc = otel__current_span_context();
+  otel__log_record_t *r =
+      otel__log_record_new(otel__now_unix_ns(), severity, level_name(severity), logger, message,
+                           attrs, n, otel_span_context_is_valid(sc) ? sc : NULL);
+  if (r && otel__batch_push(logs, r) != 0)
+    otel__log_record_free(r);
+}
+
 void otel_log(otel_severity_t severity, const char *logger, const char *message,
               const otel_attr_t *attrs, size_t n) {
   otlp_buf_t line; /* per call: a per-thread buffer would outlive pool threads */

@@ -50,6 +50,12 @@ void otel__log_writer_attr(otel__log_writer_t *w, const otel_attr_t *a, size_t k
 otel__log_record_t *otel__log_writer_end(otel__log_writer_t *w, uint64_t time_unix_ns,
                                          const char *logger, const otel_span_context_t *sc);
 
+/* A record for the OTLP pipeline alone, with no JSON line on stdout: a
+ * message the host already wrote somewhere (syslog, under otel-instrument),
+ * under the current span. Thread-safe; a no-op while the SDK is off. */
+void otel__log_record_emit(otel_severity_t severity, const char *logger, const char *message,
+                           const otel_attr_t *attrs, size_t n);
+
 /* Encodes n records as an ExportLogsServiceRequest into w (after a reset),
  * grouped by logger. 0 or -ENOMEM. */
 int otel__otlp_logs_encode(otel__pbw_t *w, const otel__resource_t *resource,

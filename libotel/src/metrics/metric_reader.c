@@ -83,6 +83,7 @@ otel__reader_stats_t otel__reader_stats(const otel__reader_t *r) {
 
 static void *reader_thread(void *arg) {
   otel__reader_t *r = arg;
+  otel__sdk_thread = true;
   const otel__config_t *cfg = &r->sdk->config;
   pthread_mutex_lock(&r->lock);
   while (!r->stopping) {

@@ -1,0 +1,23 @@
+/*
+ * Starting the SDK: what otel_init() does, with the choices a preloaded copy
+ * of libotel makes differently (libotel/instrument).
+ */
+#ifndef OTEL_SDK_H
+#define OTEL_SDK_H
+
+#include <stdbool.h>
+
+typedef struct otel__start {
+  const char *executable; /* process.executable.name on the resource, or NULL */
+  bool no_stdout_writer;  /* this copy writes no log lines: no writer thread */
+} otel__start_t;
+
+/* otel_init() with how (NULL: otel_init()'s own way). Not thread-safe. */
+int otel__sdk_start(const char *default_service_name, const otel__start_t *how);
+
+/* Set by a preloaded copy of libotel before it starts. A copy linked into
+ * the program leaves it false, and its otel_init() tells the preloaded
+ * copy, if there is one, to stand down: the program instruments itself. */
+extern bool otel__preloaded;
+
+#endif
