@@ -341,6 +341,10 @@ receiver_INTEGRATIONS := mhd
 
 $(OUT)/examples/%: $(OUT)/examples/%.o $$(foreach i,$$($$*_INTEGRATIONS),$(OUT)/libotel-$$(i).a) $(LIBOTEL_LIBS)
 	$(link)
+# A plain program with no telemetry of its own, for otel-instrument: the
+# libraries alone.
+$(OUT)/examples/plain_server: $(OUT)/examples/plain_server.o
+	$(link)
 # One example per integration (tests/install builds each against the installed package).
 mhd_server_INTEGRATIONS  := mhd
 pq_client_INTEGRATIONS   := pq

@@ -132,6 +132,13 @@ bool otel__instr_begin(otel__instr_t which) {
 
 void otel__instr_end(void) { inside = 0; }
 
+bool otel__instr_wanted(otel__instr_t which) {
+  if (otel__sdk_thread)
+    return false;
+  pthread_once(&config_once, read_config);
+  return !disabled[which] && !atomic_load(&stood_down);
+}
+
 bool otel__instr_inside(void) { return inside > 0; }
 
 void otel__instr_quietly(void (*f)(void *arg), void *arg) {

@@ -43,6 +43,11 @@ typedef enum {
 bool otel__instr_begin(otel__instr_t which);
 void otel__instr_end(void);
 
+/* Whether the instrumentation is wanted at all (not disabled, not stood
+ * down), without starting anything: for the bookkeeping a later call needs
+ * (the header lists a program sets on its curl handles). */
+bool otel__instr_wanted(otel__instr_t which);
+
 /* Whether this thread is inside a wrapper that records (otel__instr_begin()
  * returned true and otel__instr_end() has not come yet). */
 bool otel__instr_inside(void);

@@ -1,10 +1,12 @@
-/* libcurl client spans, with trace context injected into the request's headers. */
+/* libcurl client spans, with trace context injected into the request's
+ * headers (curl_call.h), and the hand-written otel_curl_perform() on them. */
 #include <otel/curl.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "curl_call.h"
 #include "durations.h"
 #include "handles.h"
 #include "keyed_cache.h"
@@ -13,20 +15,10 @@
 
 static _Atomic(const otel_tracer_t *) tracer;
 
-/* The trace headers of one request, put in front of its own: libcurl reads
- * a header list during the transfer and keeps none of it, so the nodes and
- * their lines live here, on the caller's stack, for the call. */
-#define TRACE_HEADERS 3 /* traceparent, tracestate, baggage */
-typedef struct {
-  struct curl_slist node[TRACE_HEADERS];
-  size_t n, used;
-  char text[9216]; /* a baggage header is at most 8192 bytes */
-} trace_headers_t;
-
 static void add_header(void *carrier, const char *name, const char *value) {
-  trace_headers_t *t = carrier;
+  otel__trace_headers_t *t = carrier;
   size_t name_len = strlen(name), value_len = strlen(value);
-  if (t->n == TRACE_HEADERS || name_len + 2 + value_len + 1 > sizeof(t->text) - t->used)
+  if (t->n == OTEL__TRACE_HEADERS || name_len + 2 + value_len + 1 > sizeof(t->text) - t->used)
     return; /* no room: the header is left out */
   char *line = t->text + t->used;
   memcpy(line, name, name_len);
@@ -127,38 +119,54 @@ static void warn_unknown_handle(void) {
                     "CMake's otel::curl, or pass the list to otel_curl_perform\n");
 }
 
-CURLcode otel_curl_perform(CURL *h, const char *method, const char *url,
+void otel__curl_call_begin(otel__curl_call_t *c, CURL *h, const char *method, const char *url,
                            struct curl_slist *headers) {
-  otel_span_t *s = otel_span_start(otel__integration_tracer(&tracer, "libotel.curl"), method,
-                                   OTEL_SPAN_KIND_CLIENT, NULL);
-  if (OTEL_SPAN_RECORDING(s))
-    set_client_attrs(s, method, url);
+  c->method = method, c->url = url, c->headers = headers;
+  c->span = otel_span_start(otel__integration_tracer(&tracer, "libotel.curl"),
+                            method ? method : "HTTP", OTEL_SPAN_KIND_CLIENT, NULL);
+  if (method && url && OTEL_SPAN_RECORDING(c->span))
+    set_client_attrs(c->span, method, url);
   /* The program's header list for this request, and the one h carries. */
-  struct curl_slist *carried = NULL;
-  bool known = otel__curl_handle_headers(h, &carried);
-  struct curl_slist *own = headers ? headers : carried;
-  trace_headers_t trace;
-  trace.n = trace.used = 0;
-  if (headers || known) {
-    otel_scope_t scope = otel_span_attach(s);
-    otel_propagation_inject(NULL, add_header, &trace);
+  c->carried = NULL;
+  c->known = otel__curl_handle_headers(h, &c->carried);
+  struct curl_slist *own = headers ? headers : c->carried;
+  c->trace.n = c->trace.used = 0;
+  if (headers || c->known) {
+    otel_scope_t scope = otel_span_attach(c->span);
+    otel_propagation_inject(NULL, add_header, &c->trace);
     otel_scope_end(&scope);
-  } else if (otel_span_context_is_valid(otel_span_context(s))) {
+  } else if (otel_span_context_is_valid(otel_span_context(c->span))) {
     warn_unknown_handle(); /* its list may hold anything: it is left as it is */
   }
-  for (size_t i = 0; i < trace.n; i++)
-    trace.node[i].next = i + 1 < trace.n ? &trace.node[i + 1] : own;
-  bool relist = trace.n || headers;
-  if (relist)
-    set_headers(h, trace.n ? trace.node : own);
+  for (size_t i = 0; i < c->trace.n; i++)
+    c->trace.node[i].next = i + 1 < c->trace.n ? &c->trace.node[i + 1] : own;
+  c->relist = c->trace.n || headers;
+  if (c->relist)
+    set_headers(h, c->trace.n ? c->trace.node : own);
+  c->start_ns = otel__integration_now_ns();
+}
 
-  uint64_t t0 = otel__integration_now_ns();
-  CURLcode rc = curl_easy_perform(h);
-  double seconds = otel__integration_seconds(t0, otel__integration_now_ns());
+void otel__curl_call_end(otel__curl_call_t *c, CURL *h, CURLcode rc) {
+  double seconds = otel__integration_seconds(c->start_ns, otel__integration_now_ns());
+  otel_span_t *s = c->span;
   long status = 0;
-
-  if (relist) /* h carries its own list again */
-    set_headers(h, known ? carried : headers);
+  if (c->relist) /* h carries its own list again */
+    set_headers(h, c->known ? c->carried : c->headers);
+  const char *method = c->method, *url = c->url;
+  if (!method || !url) { /* the handle's: what it did, where it ended */
+    char *effective = NULL;
+    if (!method && curl_easy_getinfo(h, CURLINFO_EFFECTIVE_METHOD, &effective) == CURLE_OK &&
+        effective)
+      method = effective;
+    if (!url && curl_easy_getinfo(h, CURLINFO_EFFECTIVE_URL, &effective) == CURLE_OK && effective)
+      url = effective;
+    method = method ? method : "GET";
+    if (OTEL_SPAN_RECORDING(s)) {
+      otel_span_update_name(s, method);
+      if (url)
+        set_client_attrs(s, method, url);
+    }
+  }
   if (rc == CURLE_OK) {
     long version = 0;
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
@@ -198,5 +206,14 @@ CURLcode otel_curl_perform(CURL *h, const char *method, const char *url,
   else
     otel_histogram_record_in(set.histogram, seconds, set.attrs, set.n, s);
   otel_span_end(s);
+  c->span = NULL;
+}
+
+CURLcode otel_curl_perform(CURL *h, const char *method, const char *url,
+                           struct curl_slist *headers) {
+  otel__curl_call_t call;
+  otel__curl_call_begin(&call, h, method, url, headers);
+  CURLcode rc = curl_easy_perform(h);
+  otel__curl_call_end(&call, h, rc);
   return rc;
 }

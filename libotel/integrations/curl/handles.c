@@ -33,8 +33,9 @@ bool otel__curl_handle_headers(CURL *h, struct curl_slist **list) {
   return known;
 }
 
-CURLcode otel__curl_setopt_forward(CURLcode (*real)(CURL *, CURLoption, ...), CURL *h,
-                                   CURLoption option, va_list ap) {
+/* real(h, option, <ap's argument>), read as the option's number says. */
+static CURLcode forward(CURLcode (*real)(CURL *, CURLoption, ...), CURL *h, CURLoption option,
+                        va_list ap, bool track) {
   CURLcode rc;
   if (option < CURLOPTTYPE_OBJECTPOINT) {
     rc = real(h, option, va_arg(ap, long));
@@ -42,7 +43,7 @@ CURLcode otel__curl_setopt_forward(CURLcode (*real)(CURL *, CURLoption, ...), CU
     void *p = va_arg(ap, void *);
     rc = real(h, option, p);
     int saved = errno;
-    if (option == CURLOPT_HTTPHEADER && rc == CURLE_OK && !otel__curl_performing)
+    if (track && option == CURLOPT_HTTPHEADER && rc == CURLE_OK && !otel__curl_performing)
       otel__curl_handle_set_headers(h, p);
     errno = saved;
   } else if (option < CURLOPTTYPE_OFF_T) {
@@ -53,4 +54,14 @@ CURLcode otel__curl_setopt_forward(CURLcode (*real)(CURL *, CURLoption, ...), CU
     rc = real(h, option, va_arg(ap, void *));
   }
   return rc;
+}
+
+CURLcode otel__curl_setopt_forward(CURLcode (*real)(CURL *, CURLoption, ...), CURL *h,
+                                   CURLoption option, va_list ap) {
+  return forward(real, h, option, ap, true);
+}
+
+CURLcode otel__curl_setopt_forward_untracked(CURLcode (*real)(CURL *, CURLoption, ...), CURL *h,
+                                             CURLoption option, va_list ap) {
+  return forward(real, h, option, ap, false);
 }

@@ -33,6 +33,9 @@ bool otel__curl_handle_headers(CURL *h, struct curl_slist **list);
  * real returned, errno as real left it. */
 CURLcode otel__curl_setopt_forward(CURLcode (*real)(CURL *, CURLoption, ...), CURL *h,
                                    CURLoption option, va_list ap);
+/* The same, recording nothing. */
+CURLcode otel__curl_setopt_forward_untracked(CURLcode (*real)(CURL *, CURLoption, ...), CURL *h,
+                                             CURLoption option, va_list ap);
 
 /* Set on a thread while otel_curl_perform() sets a handle's list around a
  * transfer: those settings are not the program's, and are not recorded. */
