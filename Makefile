@@ -88,6 +88,10 @@ TEST_SUPPORT_SRC := $(wildcard tests/support/*.c)
 TEST_SUPPORT_OBJ := $(patsubst %.c,$(OUT)/%.o,$(TEST_SUPPORT_SRC)) $(OUT)/service/upload.o
 UNIT_TESTS  := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(wildcard tests/unit/test_*.c))
 TEST_TOOLS  := $(patsubst tests/tools/%.c,$(OUT)/tools/%,$(wildcard tests/tools/*.c))
+# Programs with no telemetry of their own, for otel-instrument's suite: the
+# libraries alone; curl_multi once more against Debian's GnuTLS libcurl.
+PLAIN_PROGRAMS := $(patsubst tests/plain/%.c,$(OUT)/plain/%,$(wildcard tests/plain/*.c)) \
+                  $(OUT)/plain/curl_multi_gnutls
 BENCHES     := $(patsubst bench/%.c,$(OUT)/bench/%,$(wildcard bench/bench_*.c))
 # The bare server whose throughput make bench reports as the machine's floor.
 BENCH_TOOLS := $(OUT)/bench/bare_http
@@ -251,7 +255,7 @@ lib: $(ALL_LIBS) $(SHARED) instrument
 instrument: $(PRELOAD) $(LAUNCHER)
 services: $(SERVICE_BIN)
 examples: $(EXAMPLES)
-unit-tests: $(UNIT_TESTS) $(TEST_TOOLS)
+unit-tests: $(UNIT_TESTS) $(TEST_TOOLS) $(PLAIN_PROGRAMS) instrument
 bench-bins: $(BENCHES) $(BENCH_TOOLS)
 fuzzers: $(FUZZERS)
 
@@ -352,6 +356,13 @@ curl_client_INTEGRATIONS := curl
 
 $(OUT)/tools/%: $(OUT)/tests/tools/%.o $(TEST_SUPPORT_OBJ) $(ALL_LIBS)
 	$(link)
+
+$(OUT)/plain/%: $(OUT)/tests/plain/%.o
+	$(link)
+$(OUT)/plain/curl_multi_gnutls: $(OUT)/tests/plain/curl_multi.o
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS) $^ -l:libcurl-gnutls.so.4 -o $@
 
 $(OUT)/bench/%: $(OUT)/bench/%.o $(ALL_LIBS)
 	$(link)

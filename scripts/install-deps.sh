@@ -32,9 +32,11 @@ runtime=(libmicrohttpd12 libpq5 libcurl4 libjansson4 libprotobuf-c1 zlib1g curl 
 # Python for its standard HTTP client, ss (iproute2) for the listeners'
 # accept queues, CMake for the install check's CMake consumer, openssl for
 # the TLS suites' certificates, and the gRPC suite's third-party server:
-# Debian's Python gRPC with the OTLP messages compiled by protoc.
+# Debian's Python gRPC with the OTLP messages compiled by protoc; and
+# Debian's GnuTLS build of libcurl, which otel-instrument's suite links a
+# program against.
 tools=(clang clang-format cppcheck shellcheck yq wrk valgrind python3 iproute2 cmake openssl
-  python3-grpcio python3-protobuf protobuf-compiler)
+  python3-grpcio python3-protobuf protobuf-compiler libcurl3-gnutls)
 
 # (netavark sets up the containers' networks with iptables, which nothing
 # else here is sure to pull in.)

@@ -16,6 +16,7 @@
  */
 #include <curl/curl.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 
@@ -26,6 +27,32 @@
 
 /* Transfers begun by curl_multi_add_handle and not yet ended, by handle. */
 static otel__ptr_map_t transfers = OTEL__PTR_MAP_INIT;
+
+/* A build's functions that a span calls, resolved on first use. */
+typedef struct {
+  const char *version;
+  void *volatile setopt, *volatile getinfo, *volatile strerror;
+  otel__curl_api_t api;
+  pthread_once_t once;
+} build_t;
+
+static build_t openssl_build = {.version = "CURL_OPENSSL_4", .once = PTHREAD_ONCE_INIT};
+static build_t gnutls_build = {.version = "CURL_GNUTLS_3", .once = PTHREAD_ONCE_INIT};
+
+static void resolve(build_t *b) {
+  *(void **)&b->api.setopt = otel__instr_real_version(&b->setopt, "curl_easy_setopt", b->version);
+  *(void **)&b->api.getinfo =
+      otel__instr_real_version(&b->getinfo, "curl_easy_getinfo", b->version);
+  *(void **)&b->api.strerror =
+      otel__instr_real_version(&b->strerror, "curl_easy_strerror", b->version);
+}
+static void resolve_openssl(void) { resolve(&openssl_build); }
+static void resolve_gnutls(void) { resolve(&gnutls_build); }
+
+static const otel__curl_api_t *api_of(build_t *b) {
+  pthread_once(&b->once, b == &openssl_build ? resolve_openssl : resolve_gnutls);
+  return b->api.setopt && b->api.getinfo && b->api.strerror ? &b->api : NULL;
+}
 
 /* A real function of one build. */
 #define REAL(type, name, version)                                                                  \
@@ -48,7 +75,7 @@ static void end_transfer(void *arg) {
     return;
   if (e->guess) {
     long status = 0;
-    curl_easy_getinfo(e->h, CURLINFO_RESPONSE_CODE, &status);
+    ((otel__curl_call_t *)call)->api->getinfo(e->h, CURLINFO_RESPONSE_CODE, &status);
     e->rc = status ? CURLE_OK : CURLE_ABORTED_BY_CALLBACK;
   }
   otel__curl_call_end(call, e->h, e->rc);
@@ -99,11 +126,12 @@ static void easy_cleanup(void (*real)(CURL *), CURL *h) {
   real(h);
 }
 
-static CURLcode easy_perform(CURLcode (*real)(CURL *), CURL *h) {
-  if (!otel__instr_begin(OTEL__INSTR_CURL))
+static CURLcode easy_perform(CURLcode (*real)(CURL *), build_t *b, CURL *h) {
+  const otel__curl_api_t *api = api_of(b);
+  if (!api || !otel__instr_begin(OTEL__INSTR_CURL))
     return real(h);
   otel__curl_call_t call;
-  otel__curl_call_begin(&call, h, NULL, NULL, NULL);
+  otel__curl_call_begin(&call, api, h, NULL, NULL, NULL);
   CURLcode rc = real(h); /* its own multi calls pass through: still inside */
   int saved = errno;
   otel__curl_call_end(&call, h, rc);
@@ -112,12 +140,13 @@ static CURLcode easy_perform(CURLcode (*real)(CURL *), CURL *h) {
   return rc;
 }
 
-static CURLMcode multi_add(CURLMcode (*real)(CURLM *, CURL *), CURLM *m, CURL *h) {
-  if (!otel__instr_begin(OTEL__INSTR_CURL))
+static CURLMcode multi_add(CURLMcode (*real)(CURLM *, CURL *), build_t *b, CURLM *m, CURL *h) {
+  const otel__curl_api_t *api = api_of(b);
+  if (!api || !otel__instr_begin(OTEL__INSTR_CURL))
     return real(m, h);
   otel__curl_call_t *call = malloc(sizeof(*call));
   if (call) {
-    otel__curl_call_begin(call, h, NULL, NULL, NULL);
+    otel__curl_call_begin(call, api, h, NULL, NULL, NULL);
     if (!otel__ptr_map_put(&transfers, h, call)) {
       otel__curl_call_end(call, h, CURLE_OUT_OF_MEMORY);
       free(call), call = NULL;
@@ -148,23 +177,24 @@ static CURLMcode multi_remove(CURLMcode (*real)(CURLM *, CURL *), CURLM *m, CURL
   return rc;
 }
 
-/* The functions of one build: PREFIX_curl_easy_init and the rest, exported
+/* The functions of one build: otel__PREFIX_curl_easy_init and the rest, exported
  * as curl_easy_init@VERSION (@@: the default, for the OpenSSL build). */
 #define BUILD(prefix, version, at)                                                                 \
-  OTEL_INSTRUMENT_API CURL *prefix##_curl_easy_init(void);                                         \
-  OTEL_INSTRUMENT_API CURL *prefix##_curl_easy_init(void) {                                        \
+  OTEL_INSTRUMENT_API CURL *otel__##prefix##_curl_easy_init(void);                                 \
+  OTEL_INSTRUMENT_API CURL *otel__##prefix##_curl_easy_init(void) {                                \
     REAL(CURL *(*)(void), "curl_easy_init", version);                                              \
     return easy_init(real);                                                                        \
   }                                                                                                \
-  __asm__(".symver " #prefix "_curl_easy_init, curl_easy_init" at version);                        \
-  OTEL_INSTRUMENT_API CURL *prefix##_curl_easy_duphandle(CURL *h);                                 \
-  OTEL_INSTRUMENT_API CURL *prefix##_curl_easy_duphandle(CURL *h) {                                \
+  __asm__(".symver otel__" #prefix "_curl_easy_init, curl_easy_init" at version);                  \
+  OTEL_INSTRUMENT_API CURL *otel__##prefix##_curl_easy_duphandle(CURL *h);                         \
+  OTEL_INSTRUMENT_API CURL *otel__##prefix##_curl_easy_duphandle(CURL *h) {                        \
     REAL(CURL *(*)(CURL *), "curl_easy_duphandle", version);                                       \
     return easy_duphandle(real, h);                                                                \
   }                                                                                                \
-  __asm__(".symver " #prefix "_curl_easy_duphandle, curl_easy_duphandle" at version);              \
-  OTEL_INSTRUMENT_API CURLcode prefix##_curl_easy_setopt(CURL *h, CURLoption option, ...);         \
-  OTEL_INSTRUMENT_API CURLcode prefix##_curl_easy_setopt(CURL *h, CURLoption option, ...) {        \
+  __asm__(".symver otel__" #prefix "_curl_easy_duphandle, curl_easy_duphandle" at version);        \
+  OTEL_INSTRUMENT_API CURLcode otel__##prefix##_curl_easy_setopt(CURL *h, CURLoption option, ...); \
+  OTEL_INSTRUMENT_API CURLcode otel__##prefix##_curl_easy_setopt(CURL *h, CURLoption option,       \
+                                                                 ...) {                            \
     REAL(CURLcode (*)(CURL *, CURLoption, ...), "curl_easy_setopt", version);                      \
     va_list ap;                                                                                    \
     va_start(ap, option);                                                                          \
@@ -174,43 +204,44 @@ static CURLMcode multi_remove(CURLMcode (*real)(CURLM *, CURL *), CURLM *m, CURL
     va_end(ap);                                                                                    \
     return rc;                                                                                     \
   }                                                                                                \
-  __asm__(".symver " #prefix "_curl_easy_setopt, curl_easy_setopt" at version);                    \
-  OTEL_INSTRUMENT_API void prefix##_curl_easy_reset(CURL *h);                                      \
-  OTEL_INSTRUMENT_API void prefix##_curl_easy_reset(CURL *h) {                                     \
+  __asm__(".symver otel__" #prefix "_curl_easy_setopt, curl_easy_setopt" at version);              \
+  OTEL_INSTRUMENT_API void otel__##prefix##_curl_easy_reset(CURL *h);                              \
+  OTEL_INSTRUMENT_API void otel__##prefix##_curl_easy_reset(CURL *h) {                             \
     REAL(void (*)(CURL *), "curl_easy_reset", version);                                            \
     easy_reset(real, h);                                                                           \
   }                                                                                                \
-  __asm__(".symver " #prefix "_curl_easy_reset, curl_easy_reset" at version);                      \
-  OTEL_INSTRUMENT_API void prefix##_curl_easy_cleanup(CURL *h);                                    \
-  OTEL_INSTRUMENT_API void prefix##_curl_easy_cleanup(CURL *h) {                                   \
+  __asm__(".symver otel__" #prefix "_curl_easy_reset, curl_easy_reset" at version);                \
+  OTEL_INSTRUMENT_API void otel__##prefix##_curl_easy_cleanup(CURL *h);                            \
+  OTEL_INSTRUMENT_API void otel__##prefix##_curl_easy_cleanup(CURL *h) {                           \
     REAL(void (*)(CURL *), "curl_easy_cleanup", version);                                          \
     easy_cleanup(real, h);                                                                         \
   }                                                                                                \
-  __asm__(".symver " #prefix "_curl_easy_cleanup, curl_easy_cleanup" at version);                  \
-  OTEL_INSTRUMENT_API CURLcode prefix##_curl_easy_perform(CURL *h);                                \
-  OTEL_INSTRUMENT_API CURLcode prefix##_curl_easy_perform(CURL *h) {                               \
+  __asm__(".symver otel__" #prefix "_curl_easy_cleanup, curl_easy_cleanup" at version);            \
+  OTEL_INSTRUMENT_API CURLcode otel__##prefix##_curl_easy_perform(CURL *h);                        \
+  OTEL_INSTRUMENT_API CURLcode otel__##prefix##_curl_easy_perform(CURL *h) {                       \
     REAL(CURLcode (*)(CURL *), "curl_easy_perform", version);                                      \
-    return easy_perform(real, h);                                                                  \
+    return easy_perform(real, &prefix##_build, h);                                                 \
   }                                                                                                \
-  __asm__(".symver " #prefix "_curl_easy_perform, curl_easy_perform" at version);                  \
-  OTEL_INSTRUMENT_API CURLMcode prefix##_curl_multi_add_handle(CURLM *m, CURL *h);                 \
-  OTEL_INSTRUMENT_API CURLMcode prefix##_curl_multi_add_handle(CURLM *m, CURL *h) {                \
+  __asm__(".symver otel__" #prefix "_curl_easy_perform, curl_easy_perform" at version);            \
+  OTEL_INSTRUMENT_API CURLMcode otel__##prefix##_curl_multi_add_handle(CURLM *m, CURL *h);         \
+  OTEL_INSTRUMENT_API CURLMcode otel__##prefix##_curl_multi_add_handle(CURLM *m, CURL *h) {        \
     REAL(CURLMcode (*)(CURLM *, CURL *), "curl_multi_add_handle", version);                        \
-    return multi_add(real, m, h);                                                                  \
+    return multi_add(real, &prefix##_build, m, h);                                                 \
   }                                                                                                \
-  __asm__(".symver " #prefix "_curl_multi_add_handle, curl_multi_add_handle" at version);          \
-  OTEL_INSTRUMENT_API CURLMcode prefix##_curl_multi_remove_handle(CURLM *m, CURL *h);              \
-  OTEL_INSTRUMENT_API CURLMcode prefix##_curl_multi_remove_handle(CURLM *m, CURL *h) {             \
+  __asm__(".symver otel__" #prefix "_curl_multi_add_handle, curl_multi_add_handle" at version);    \
+  OTEL_INSTRUMENT_API CURLMcode otel__##prefix##_curl_multi_remove_handle(CURLM *m, CURL *h);      \
+  OTEL_INSTRUMENT_API CURLMcode otel__##prefix##_curl_multi_remove_handle(CURLM *m, CURL *h) {     \
     REAL(CURLMcode (*)(CURLM *, CURL *), "curl_multi_remove_handle", version);                     \
     return multi_remove(real, m, h);                                                               \
   }                                                                                                \
-  __asm__(".symver " #prefix "_curl_multi_remove_handle, curl_multi_remove_handle" at version);    \
-  OTEL_INSTRUMENT_API CURLMsg *prefix##_curl_multi_info_read(CURLM *m, int *left);                 \
-  OTEL_INSTRUMENT_API CURLMsg *prefix##_curl_multi_info_read(CURLM *m, int *left) {                \
+  __asm__(".symver otel__" #prefix                                                                 \
+          "_curl_multi_remove_handle, curl_multi_remove_handle" at version);                       \
+  OTEL_INSTRUMENT_API CURLMsg *otel__##prefix##_curl_multi_info_read(CURLM *m, int *left);         \
+  OTEL_INSTRUMENT_API CURLMsg *otel__##prefix##_curl_multi_info_read(CURLM *m, int *left) {        \
     REAL(CURLMsg *(*)(CURLM *, int *), "curl_multi_info_read", version);                           \
     return multi_info_read(real, m, left);                                                         \
   }                                                                                                \
-  __asm__(".symver " #prefix "_curl_multi_info_read, curl_multi_info_read" at version)
+  __asm__(".symver otel__" #prefix "_curl_multi_info_read, curl_multi_info_read" at version)
 
 BUILD(openssl, "CURL_OPENSSL_4", "@@");
 BUILD(gnutls, "CURL_GNUTLS_3", "@");

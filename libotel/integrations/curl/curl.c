@@ -103,10 +103,13 @@ static const char *transport_error(CURLcode rc) {
   }
 }
 
+const otel__curl_api_t otel__curl_linked = {curl_easy_setopt, curl_easy_getinfo,
+                                            curl_easy_strerror};
+
 /* h's header list for a transfer, set by this integration, not the program. */
-static void set_headers(CURL *h, struct curl_slist *list) {
+static void set_headers(const otel__curl_api_t *api, CURL *h, struct curl_slist *list) {
   otel__curl_performing = true;
-  curl_easy_setopt(h, CURLOPT_HTTPHEADER, list);
+  api->setopt(h, CURLOPT_HTTPHEADER, list);
   otel__curl_performing = false;
 }
 
@@ -119,8 +122,9 @@ static void warn_unknown_handle(void) {
                     "CMake's otel::curl, or pass the list to otel_curl_perform\n");
 }
 
-void otel__curl_call_begin(otel__curl_call_t *c, CURL *h, const char *method, const char *url,
-                           struct curl_slist *headers) {
+void otel__curl_call_begin(otel__curl_call_t *c, const otel__curl_api_t *api, CURL *h,
+                           const char *method, const char *url, struct curl_slist *headers) {
+  c->api = api;
   c->method = method, c->url = url, c->headers = headers;
   c->span = otel_span_start(otel__integration_tracer(&tracer, "libotel.curl"),
                             method ? method : "HTTP", OTEL_SPAN_KIND_CLIENT, NULL);
@@ -142,7 +146,7 @@ void otel__curl_call_begin(otel__curl_call_t *c, CURL *h, const char *method, co
     c->trace.node[i].next = i + 1 < c->trace.n ? &c->trace.node[i + 1] : own;
   c->relist = c->trace.n || headers;
   if (c->relist)
-    set_headers(h, c->trace.n ? c->trace.node : own);
+    set_headers(api, h, c->trace.n ? c->trace.node : own);
   c->start_ns = otel__integration_now_ns();
 }
 
@@ -151,14 +155,14 @@ void otel__curl_call_end(otel__curl_call_t *c, CURL *h, CURLcode rc) {
   otel_span_t *s = c->span;
   long status = 0;
   if (c->relist) /* h carries its own list again */
-    set_headers(h, c->known ? c->carried : c->headers);
+    set_headers(c->api, h, c->known ? c->carried : c->headers);
   const char *method = c->method, *url = c->url;
   if (!method || !url) { /* the handle's: what it did, where it ended */
     char *effective = NULL;
-    if (!method && curl_easy_getinfo(h, CURLINFO_EFFECTIVE_METHOD, &effective) == CURLE_OK &&
+    if (!method && c->api->getinfo(h, CURLINFO_EFFECTIVE_METHOD, &effective) == CURLE_OK &&
         effective)
       method = effective;
-    if (!url && curl_easy_getinfo(h, CURLINFO_EFFECTIVE_URL, &effective) == CURLE_OK && effective)
+    if (!url && c->api->getinfo(h, CURLINFO_EFFECTIVE_URL, &effective) == CURLE_OK && effective)
       url = effective;
     method = method ? method : "GET";
     if (OTEL_SPAN_RECORDING(s)) {
@@ -169,8 +173,8 @@ void otel__curl_call_end(otel__curl_call_t *c, CURL *h, CURLcode rc) {
   }
   if (rc == CURLE_OK) {
     long version = 0;
-    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-    curl_easy_getinfo(h, CURLINFO_HTTP_VERSION, &version);
+    c->api->getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+    c->api->getinfo(h, CURLINFO_HTTP_VERSION, &version);
     OTEL_SPAN_SET_INT(s, "http.response.status_code", status);
     const char *v = protocol_version(version);
     if (v)
@@ -183,7 +187,7 @@ void otel__curl_call_end(otel__curl_call_t *c, CURL *h, CURLcode rc) {
     }
   } else {
     OTEL_SPAN_SET_STR(s, "error.type", transport_error(rc));
-    otel_span_set_status(s, OTEL_STATUS_ERROR, curl_easy_strerror(rc));
+    otel_span_set_status(s, OTEL_STATUS_ERROR, c->api->strerror(rc));
   }
   char code[24];
   snprintf(code, sizeof(code), "%ld", status);
@@ -212,7 +216,7 @@ void otel__curl_call_end(otel__curl_call_t *c, CURL *h, CURLcode rc) {
 CURLcode otel_curl_perform(CURL *h, const char *method, const char *url,
                            struct curl_slist *headers) {
   otel__curl_call_t call;
-  otel__curl_call_begin(&call, h, method, url, headers);
+  otel__curl_call_begin(&call, &otel__curl_linked, h, method, url, headers);
   CURLcode rc = curl_easy_perform(h);
   otel__curl_call_end(&call, h, rc);
   return rc;

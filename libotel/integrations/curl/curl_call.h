@@ -23,7 +23,20 @@ typedef struct otel__trace_headers {
   char text[9216]; /* a baggage header is at most 8192 bytes */
 } otel__trace_headers_t;
 
+/* The libcurl functions a span calls on its handle: those of the build that
+ * made the handle (a process may hold two builds, otel-instrument's
+ * curl.c). */
+typedef struct otel__curl_api {
+  CURLcode (*setopt)(CURL *, CURLoption, ...);
+  CURLcode (*getinfo)(CURL *, CURLINFO, ...);
+  const char *(*strerror)(CURLcode);
+} otel__curl_api_t;
+
+/* The build this integration is linked with. */
+extern const otel__curl_api_t otel__curl_linked;
+
 typedef struct otel__curl_call {
+  const otel__curl_api_t *api;
   otel_span_t *span;
   uint64_t start_ns;
   const char *method, *url;   /* as given (borrowed), or NULL: the handle's, at the end */
@@ -36,9 +49,10 @@ typedef struct otel__curl_call {
 /* Starts the span of a transfer of h, a child of the current span, and puts
  * the trace headers in front of the request's own: headers when not NULL,
  * else the list h carries (handles.h). method and url, when NULL, are read
- * from h when the transfer ends. c must stay where it is until the end. */
-void otel__curl_call_begin(otel__curl_call_t *c, CURL *h, const char *method, const char *url,
-                           struct curl_slist *headers);
+ * from h when the transfer ends. api is h's build's, borrowed until the
+ * end; c must stay where it is until then. */
+void otel__curl_call_begin(otel__curl_call_t *c, const otel__curl_api_t *api, CURL *h,
+                           const char *method, const char *url, struct curl_slist *headers);
 
 /* Gives h its own header list back, records how the transfer went (rc, and
  * h's response code), http.client.request.duration, and ends the span. */

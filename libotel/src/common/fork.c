@@ -117,8 +117,14 @@ static void in_child(void) {
     each_queue(otel__batch_fork_after, true);
   otel__stdout_fork_after(true);
   otel__metrics_fork_after(true);
-  if (pipelines)
+  if (pipelines) {
+    /* The SDK's own work, though on the program's thread: an instrumented
+     * libcurl (otel-instrument) passes it through, and records nothing
+     * here, where other fork handlers may not have run yet. */
+    otel__sdk_thread = true;
     restart_pipelines();
+    otel__sdk_thread = false;
+  }
 }
 
 static void register_handlers(void) { pthread_atfork(prepare, in_parent, in_child); }
