@@ -1,5 +1,6 @@
 # The images of both services, built the way `make build` builds them on a
-# Debian machine: the same install script, the same make target.
+# Debian machine: the same install script, the same make target. Each also
+# holds otel-instrument and the library it preloads.
 #
 #   docker build --target articles -t articles .
 #   docker build --target notify -t notify .
@@ -22,6 +23,9 @@ FROM ${DEBIAN} AS runtime
 COPY scripts/install-deps.sh /tmp/
 RUN /tmp/install-deps.sh runtime && apt-get clean && rm -rf /var/lib/apt/lists/* /tmp/install-deps.sh \
     && useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin app
+# otel-instrument, for a program of the user's in an image built on these.
+COPY --from=build /src/build/release/bin/otel-instrument /usr/local/bin/
+COPY --from=build /src/build/release/libotel-instrument.so /usr/local/lib/
 USER app
 
 FROM runtime AS notify

@@ -209,12 +209,15 @@ pq_PACKAGE   := libpq
 curl_LIBRARY := libcurl
 curl_PACKAGE := libcurl
 curl_LINK    := $(CURL_WRAP)
-install: deps-build ## Install libotel and its integrations (archives, libotel.so, headers, pkg-config and CMake files) under PREFIX
+install: deps-build ## Install libotel, its integrations and otel-instrument (archives, libotel.so, headers, pkg-config and CMake files) under PREFIX
 	@$(MAKE) -s --no-print-directory VARIANT=release lib
 	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/otel
 	install -m 644 $(BUILD)/release/libotel.a $(BUILD)/release/libotel-codec.a \
 	  $(INTEGRATIONS:%=$(BUILD)/release/libotel-%.a) $(DESTDIR)$(PREFIX)/lib/
-	install -m 755 $(BUILD)/release/libotel.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/
+	install -m 755 $(BUILD)/release/libotel.so.$(VERSION) $(BUILD)/release/libotel-instrument.so \
+	  $(DESTDIR)$(PREFIX)/lib/
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 $(BUILD)/release/bin/otel-instrument $(DESTDIR)$(PREFIX)/bin/
 	ln -sf libotel.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libotel.so.$(SOVERSION)
 	ln -sf libotel.so.$(SOVERSION) $(DESTDIR)$(PREFIX)/lib/libotel.so
 	install -m 644 libotel/include/otel/*.h $(INTEGRATIONS:%=libotel/integrations/%/otel/*.h) \

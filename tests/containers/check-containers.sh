@@ -66,6 +66,9 @@ done
 for svc in articles notify; do
   check "${svc}_runs_unprivileged" eq "$("$ENGINE" exec "$(ctr "$svc")" id -u)" 10001
 done
+# otel-instrument is in the images, and runs a program there.
+check otel_instrument_in_the_images eq "$("$ENGINE" exec "$(ctr notify)" otel-instrument sh -c 'echo "$LD_PRELOAD"')" \
+  /usr/local/lib/libotel-instrument.so
 # articles ran `migrate up` against the containerised database before serving.
 applied=$("$ENGINE" exec "$(ctr postgres)" psql -U articles -d articles -Atc \
   "SELECT count(*) FROM pg_tables WHERE tablename IN ('articles', 'notification_outbox')")

@@ -154,6 +154,20 @@ else
 fi
 rm -rf "$pgdir"
 
+# otel-instrument, installed beside its library, on an unchanged program:
+# the plain example's server and, through libcurl, the curl example.
+check otel_instrument_installed test -x "$prefix/bin/otel-instrument" -a -f "$prefix/lib/libotel-instrument.so"
+port=$(free_port)
+OTEL_TRACES_EXPORTER=console OTEL_C_HTTP_SERVER_ROUTES='/stock/{id}' \
+  "$prefix/bin/otel-instrument" "$top/build/release/examples/plain_server" "$port" "postgresql://127.0.0.1:1/x" \
+  >"$prefix/plain.out" 2>&1 &
+plain=$!
+for _ in $(seq 50); do port_in_use "$port" && break; sleep 0.1; done
+check installed_instrument_serves eq "$(curl -s "http://127.0.0.1:$port/stock/7")" '{"id":7,"stock":7}'
+kill -TERM "$plain"
+wait "$plain"
+check installed_instrument_traces grep -q '"name":"GET /stock/{id}"' "$prefix/plain.out"
+
 # The core alone, no integration: nothing of theirs installed, and CMake
 # defines no target for them.
 core=$prefix/core

@@ -4,7 +4,8 @@
  *   PQexec with literals, PQexecParams, PQprepare + PQexecPrepared,
  *   PQsendQuery with two statements, PQsendQueryParams that fails,
  *   a pipeline of three statements (the second fails) and a sync,
- *   a fork whose child runs a statement of its own.
+ *   a fork whose child runs a statement of its own,
+ *   and a syslog(3) notice of how many results it saw.
  * Prints what each returned, so a suite can compare a run under
  * otel-instrument with one without.
  */
@@ -12,9 +13,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/wait.h>
+#include <syslog.h>
 #include <unistd.h>
 
+static int results;
+
 static void show(const char *what, PGresult *r) {
+  results++;
   printf("%s %s", what, r ? PQresStatus(PQresultStatus(r)) : "NULL");
   if (r && PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) > 0)
     printf(" %s", PQgetvalue(r, 0, 0));
@@ -60,6 +65,7 @@ int main(void) {
   }
   show("pipeline", PQgetResult(c)); /* the sync point */
   PQexitPipelineMode(c);
+  PQfinish(c); /* a child must not share the session: each has its own */
   fflush(stdout);
   pid_t child = fork();
   if (child == 0) {
@@ -70,7 +76,9 @@ int main(void) {
   }
   int status;
   waitpid(child, &status, 0);
+  c = PQconnectdb(getenv("DATABASE_URL"));
   show("parent", PQexec(c, "SELECT 'parent'"));
   PQfinish(c);
+  syslog(LOG_NOTICE, "pq_async: %d results", results);
   return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : 1;
 }
