@@ -71,10 +71,13 @@ LIBOTEL_LIBS := $(LIBOTEL) $(CODEC)
 ALL_LIBS     := $(INTEGRATION_LIBS) $(LIBOTEL_LIBS)
 
 # otel-instrument and the library it preloads (libotel/instrument/): the
-# core's objects, the integrations' compiled again with hidden visibility
-# (and libpq's and libmicrohttpd's functions as weak references), and the
-# interposers; the launcher stands alone.
+# core and the integrations compiled again, with hidden visibility, libpq's
+# and libmicrohttpd's functions as weak references, and the initial-exec
+# model for thread-locals (a preloaded library's are in the static block,
+# so each is one load rather than a call to __tls_get_addr); then the
+# interposers. The launcher stands alone.
 INSTRUMENT_SRC := $(filter-out %/launcher.c,$(wildcard libotel/instrument/*.c)) \
+                  $(wildcard libotel/src/*/*.c) \
                   $(wildcard libotel/integrations/support/*.c) \
                   $(filter-out %/wrap.c,$(wildcard $(INTEGRATIONS:%=libotel/integrations/%/*.c)))
 INSTRUMENT_OBJ := $(patsubst %.c,$(OUT)/instrument/%.o,$(INSTRUMENT_SRC))
@@ -104,7 +107,7 @@ SERVICE_OBJ := $(patsubst %.c,$(OUT)/%.o,$(wildcard service/*.c))
 SERVICES    := articles notify receiver
 SERVICE_BIN := $(SERVICES:%=$(OUT)/bin/%)
 
-.PHONY: help deps build test unit-tests lint format bench bench-instructions soak fuzz install clean run \
+.PHONY: help deps build test unit-tests lint format bench bench-instructions bench-instrument soak fuzz install clean run \
         test-api verify-collector docker-up docker-down docker-logs docker-traces test-containers test-k8s \
         $(DEP_SETS:%=deps-%)
 .DEFAULT_GOAL := help
@@ -173,13 +176,17 @@ fuzz: deps-test ## Run each libFuzzer target for FUZZ_SECONDS (60)
 	@scripts/run-fuzz.sh $(BUILD)/fuzz/fuzz $(FUZZ_SECONDS)
 
 bench: deps-test ## Benchmarks: libotel's, then the services under wrk; writes bench/results.md
-	@$(MAKE) -s --no-print-directory VARIANT=release bench-bins services
+	@$(MAKE) -s --no-print-directory VARIANT=release bench-bins services examples instrument
 	@bench/results.sh
 
 # SOAK_SECONDS of creates (300 in make bench; the figures of docs/hardening.md are of 1800).
 soak: deps-test ## The soak alone: RSS under creates for SOAK_SECONDS, failing past SOAK_GROWTH_KB
 	@$(MAKE) -s --no-print-directory VARIANT=release services
 	@bench/soak.sh
+
+bench-instrument: deps-test ## otel-instrument's cost: the plain example under it, plain, and articles' hand-written integrations, in CPU and instructions per request (about 5 minutes)
+	@$(MAKE) -s --no-print-directory VARIANT=release services examples instrument
+	@bench/instrument.sh
 
 bench-instructions: deps-test ## Instructions per request in articles and per notification in notify, under callgrind (about 4 minutes)
 	@$(MAKE) -s --no-print-directory VARIANT=release services
@@ -310,10 +317,11 @@ $(SHARED): $(LIBOTEL_OBJ) $(CODEC_OBJ)
 $(OUT)/instrument/%.o: %.c $(PROTO_H)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
-	@$(CC) $(CFLAGS) -fPIC -fvisibility=hidden $(WARN) -include libotel/instrument/weak.h \
+	@$(CC) $(CFLAGS) -fPIC -fvisibility=hidden -ftls-model=initial-exec $(WARN) \
+	  -include libotel/instrument/weak.h \
 	  $(INSTRUMENT_INCLUDE) -MMD -MP -c $< -o $@
 
-$(PRELOAD): $(INSTRUMENT_OBJ) $(LIBOTEL_OBJ) $(CODEC_OBJ) libotel/instrument/exports.map
+$(PRELOAD): $(INSTRUMENT_OBJ) $(CODEC_OBJ) libotel/instrument/exports.map
 	@echo "  LD      $@"
 	@$(CC) -shared -pthread $(filter -fsanitize=%,$(CFLAGS_$(VARIANT))) -Wl,-z,relro \
 	  -Wl,--version-script=libotel/instrument/exports.map $(filter %.o,$^) \

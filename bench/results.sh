@@ -26,6 +26,15 @@ else
 fi
 
 if [ -n "${BENCH_FROM:-}" ]; then
+  grep '^{"instrument"' "$BENCH_FROM" >"$WORK/instrument.jsonl" || true
+else
+  echo "bench: otel-instrument's cost (bench/instrument.sh, about 5 minutes)"
+  bash "$TOP/bench/instrument.sh" | tee "$WORK/instrument.out"
+  grep '^instructions:' "$WORK/instrument.out" >>"$WORK/instructions.txt"
+  grep '^{"instrument"' "$WORK/instrument.out" >"$WORK/instrument.jsonl"
+fi
+
+if [ -n "${BENCH_FROM:-}" ]; then
   grep '^{"mode"' "$BENCH_FROM" >"$WORK/http.jsonl"
   grep '^{"scale"' "$BENCH_FROM" >"$WORK/scale.jsonl" || true
   grep '^{"notify_mode"' "$BENCH_FROM" >"$WORK/notify.jsonl" || true
@@ -233,6 +242,43 @@ share() { jq -n "$1 / $2 * 100 | round / 100"; }
   echo "| counter add, 1 thread, unbound with 2 attributes / bound | $(micro "counter add         1 thread") / $(micro "bound counter add   1 thread") ns |"
   echo "| histogram record, 1 thread, unbound (4 attributes) / bound | $(micro "histogram record    1 thread") / $(micro "bound histogram     1 thread") ns |"
   echo "| span with the SDK off, OTEL_SPAN_SET_* / otel_span_set_str and _int | $(micro "SDK off, literal keys") / $(micro "SDK off (after shutdown)") ns |"
+  if [ -s "$WORK/instrument.jsonl" ]; then
+    # instrument_cpu NAME: its median CPU per request (µs); instrument_cpu A B:
+    # each round's A minus B, their median, then the rounds' own.
+    instrument_cpu() {
+      jq -s -r --arg a "$1" --arg b "${2:-}" 'def median: sort | (.[(length - 1) / 2 | floor] + .[length / 2 | floor]) / 2;
+        if $b == "" then map(select(.instrument == $a) | .cpu_us) | median * 10 | round / 10
+        else group_by(.round) | map((map(select(.instrument == $a)) | .[0].cpu_us)
+          - (map(select(.instrument == $b)) | .[0].cpu_us) | . * 10 | round / 10)
+          | "\(median * 10 | round / 10) (\(map(tostring) | join(", ")))" end' "$WORK/instrument.jsonl"
+    }
+    plain_i=$(instructions ITEMS plain) preloaded_i=$(instructions ITEMS preloaded)
+    preloaded_cost=$((preloaded_i - plain_i)) handwritten_cost=$(telemetry GET)
+    preloaded_cpu=$(instrument_cpu preloaded plain) handwritten_cpu=$(instrument_cpu articles_on articles_off)
+    echo
+    echo "## otel-instrument"
+    echo
+    echo "The plain example (\`examples/plain_server.c\`, not one line of telemetry) answering" \
+      "\`GET /items/{id}\` with one \`SELECT\` through libpq, as it is and under \`otel-instrument\`," \
+      "beside articles answering \`GET /api/articles/{id}\` with one \`SELECT\` through its" \
+      "hand-written integrations, telemetry off and on (\`bench/instrument.sh\`, \`make bench-instrument\`)." \
+      "Each request makes the same two spans (server and database) and their two duration points." \
+      "CPU per request: the four servers loaded in turn by wrk as above, for" \
+      "$(jq -s 'map(.round) | max' "$WORK/instrument.jsonl") rounds, medians; telemetry's share" \
+      "is each round's difference, then their median. Instructions under callgrind, medians of three runs."
+    echo
+    echo "| server | CPU per request | instructions per request |"
+    echo "|---|---|---|"
+    echo "| plain example | $(instrument_cpu plain) µs | $(fmt "$plain_i") |"
+    echo "| plain example under \`otel-instrument\` | $(instrument_cpu preloaded) µs | $(fmt "$preloaded_i") |"
+    echo "| articles, \`OTEL_SDK_DISABLED=true\` | $(instrument_cpu articles_off) µs | $(fmt "$(instructions GET off)") |"
+    echo "| articles, hand-written integrations | $(instrument_cpu articles_on) µs | $(fmt "$(instructions GET on)") |"
+    echo
+    echo "| telemetry's cost per request | preloaded | hand-written | preloaded ≤ hand-written |"
+    echo "|---|---|---|---|"
+    echo "| instructions | $(fmt "$preloaded_cost") | $(fmt "$handwritten_cost") | $(verdict "$preloaded_cost <= $handwritten_cost") |"
+    echo "| CPU, µs | $preloaded_cpu | $handwritten_cpu | $(verdict "${preloaded_cpu%% *} <= ${handwritten_cpu%% *}") |"
+  fi
   if [ -n "$(scale insert)" ]; then
     echo
     echo "## The machine's scale"

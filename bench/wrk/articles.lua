@@ -1,11 +1,13 @@
 -- wrk script for the articles service. BENCH_REQUEST picks the request:
 --   post  POST /api/articles with a small valid article
---   get   GET /api/articles/{id}, id uniform in 1..BENCH_MAX_ID
+--   get   GET /api/articles/{id}, id uniform in 1..BENCH_MAX_ID (BENCH_GET_PATH
+--         in place of /api/articles/ for another server's GET by id)
 -- At the end it prints one JSON line: requests, duration, errors, latency
 -- percentiles in microseconds.
 
 local kind = os.getenv("BENCH_REQUEST") or "post"
 local max_id = tonumber(os.getenv("BENCH_MAX_ID") or "1")
+local get_path = os.getenv("BENCH_GET_PATH") or "/api/articles/"
 
 if kind == "post" then
   wrk.method = "POST"
@@ -14,7 +16,7 @@ if kind == "post" then
   wrk.body = '{"title":"A benchmark article","body":"Written by wrk to measure POST /api/articles."}'
 else
   request = function()
-    return wrk.format("GET", "/api/articles/" .. math.random(1, max_id))
+    return wrk.format("GET", get_path .. math.random(1, max_id))
   end
 end
 
