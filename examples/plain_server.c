@@ -21,24 +21,40 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define THREADS 2
+
 static const char *database_url, *peer;
-static PGconn *db; /* one connection, used by one request at a time */
-static pthread_mutex_t db_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* A database connection per serving thread, each used by its thread alone;
+ * kept here so that main can close them. */
+static PGconn *connections[THREADS];
+static pthread_mutex_t connections_lock = PTHREAD_MUTEX_INITIALIZER;
+static _Thread_local PGconn **db;
+
+static PGconn **thread_connection(void) {
+  if (!db) {
+    pthread_mutex_lock(&connections_lock);
+    for (size_t i = 0; i < THREADS && !db; i++)
+      if (!connections[i])
+        db = &connections[i], connections[i] = PQconnectdb(database_url);
+    pthread_mutex_unlock(&connections_lock);
+  }
+  return db;
+}
 
 /* The item's price, or -1. */
 static long price(const char *id) {
+  PGconn **c = thread_connection();
+  if (!c)
+    return -1;
+  if (PQstatus(*c) != CONNECTION_OK)
+    PQreset(*c);
   long result = -1;
-  pthread_mutex_lock(&db_lock);
-  if (!db || PQstatus(db) != CONNECTION_OK) {
-    PQfinish(db);
-    db = PQconnectdb(database_url);
-  }
   const char *values[] = {id};
-  PGresult *r = PQexecParams(db, "SELECT $1::int * 100 AS price", 1, NULL, values, NULL, NULL, 0);
+  PGresult *r = PQexecParams(*c, "SELECT $1::int * 100 AS price", 1, NULL, values, NULL, NULL, 0);
   if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
     result = atol(PQgetvalue(r, 0, 0));
   PQclear(r);
-  pthread_mutex_unlock(&db_lock);
   return result;
 }
 
@@ -127,9 +143,9 @@ int main(int argc, char **argv) {
   curl_global_init(CURL_GLOBAL_DEFAULT);
   struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(argv[1]))};
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  struct MHD_Daemon *d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO, 0, NULL,
-                                          NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, &addr,
-                                          MHD_OPTION_THREAD_POOL_SIZE, 2u, MHD_OPTION_END);
+  struct MHD_Daemon *d = MHD_start_daemon(
+      MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO, 0, NULL, NULL, on_request, NULL,
+      MHD_OPTION_SOCK_ADDR, &addr, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)THREADS, MHD_OPTION_END);
   if (!d) {
     fprintf(stderr, "plain_server: cannot listen on port %s\n", argv[1]);
     return 1;
@@ -139,7 +155,8 @@ int main(int argc, char **argv) {
   int sig;
   sigwait(&stop, &sig);
   MHD_stop_daemon(d);
-  PQfinish(db);
+  for (size_t i = 0; i < THREADS; i++)
+    PQfinish(connections[i]);
   curl_global_cleanup();
   return 0;
 }

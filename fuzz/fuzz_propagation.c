@@ -13,6 +13,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "input.h"
+
 #define LINES_MAX 128
 
 typedef struct {
@@ -86,11 +88,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  char *text = malloc(size + 1);
+  char *text = fuzz_text(data, size);
   if (!text)
     return 0;
-  memcpy(text, data, size);
-  text[size] = '\0';
   headers_t h;
   split_lines(text, &h);
   for (size_t i = 0; i < h.n; i++) {

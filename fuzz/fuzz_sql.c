@@ -8,16 +8,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "input.h"
 #include "sql_summary.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  char *sql = malloc(size + 1);
+  char *sql = fuzz_text(data, size);
   if (!sql)
     return 0;
-  memcpy(sql, data, size);
-  sql[size] = '\0';
   otel__sql_summary_t s;
   otel__sql_summarize(sql, &s);
   if (strlen(s.text) > OTEL__SQL_SUMMARY_MAX || (s.operations == 0 && s.text[0]))

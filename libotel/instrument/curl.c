@@ -19,6 +19,7 @@
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "curl_call.h"
 #include "handles.h"
@@ -39,12 +40,20 @@ typedef struct {
 static build_t openssl_build = {.version = "CURL_OPENSSL_4", .once = PTHREAD_ONCE_INIT};
 static build_t gnutls_build = {.version = "CURL_GNUTLS_3", .once = PTHREAD_ONCE_INIT};
 
+/* A build's function. For the default build, a libcurl whose symbols carry
+ * no version (built elsewhere than Debian) serves as well: a program's
+ * unversioned references to it find the default's functions here. */
+static void *real_of(void *volatile *slot, const char *name, const char *version) {
+  void *f = otel__instr_real_version(slot, name, version);
+  if (!f && !strcmp(version, openssl_build.version))
+    f = otel__instr_real(slot, name);
+  return f;
+}
+
 static void resolve(build_t *b) {
-  *(void **)&b->api.setopt = otel__instr_real_version(&b->setopt, "curl_easy_setopt", b->version);
-  *(void **)&b->api.getinfo =
-      otel__instr_real_version(&b->getinfo, "curl_easy_getinfo", b->version);
-  *(void **)&b->api.strerror =
-      otel__instr_real_version(&b->strerror, "curl_easy_strerror", b->version);
+  *(void **)&b->api.setopt = real_of(&b->setopt, "curl_easy_setopt", b->version);
+  *(void **)&b->api.getinfo = real_of(&b->getinfo, "curl_easy_getinfo", b->version);
+  *(void **)&b->api.strerror = real_of(&b->strerror, "curl_easy_strerror", b->version);
 }
 static void resolve_openssl(void) { resolve(&openssl_build); }
 static void resolve_gnutls(void) { resolve(&gnutls_build); }
@@ -58,7 +67,7 @@ static const otel__curl_api_t *api_of(build_t *b) {
 #define REAL(type, name, version)                                                                  \
   static void *volatile slot;                                                                      \
   __typeof__(type) real;                                                                           \
-  *(void **)&real = otel__instr_real_version(&slot, name, version)
+  *(void **)&real = real_of(&slot, name, version)
 
 /* Ends h's multi transfer, if one was begun: rc, or, when the program took
  * it away before reading its end, what its response code says. */

@@ -16,8 +16,8 @@
  * instruments itself), and a thread's calls made while telemetry is being
  * recorded, or by the SDK's own threads, are passed straight through.
  */
-#ifndef OTEL_INSTRUMENT_H
-#define OTEL_INSTRUMENT_H
+#ifndef OTEL__INSTRUMENT_H
+#define OTEL__INSTRUMENT_H
 
 #include <stdbool.h>
 

@@ -168,6 +168,16 @@ kill -TERM "$plain"
 wait "$plain"
 check installed_instrument_traces grep -q '"name":"GET /stock/{id}"' "$prefix/plain.out"
 
+# <otel/instrument.h>: header only, nothing to link; without otel-instrument
+# its handoff does nothing, and the program runs.
+printf '%s\n' '#include <otel/instrument.h>' '#include <stdio.h>' \
+  'int main(void) { otel_handoff_t h = otel_handoff_capture(); otel_handoff_enter(&h);' \
+  '  otel_handoff_leave(&h); puts("handed"); return 0; }' >"$prefix/handoff.c"
+# shellcheck disable=SC2046
+check instrument_header_links_nothing cc -std=c11 -Wall -Wextra -Werror "$prefix/handoff.c" \
+  $(pkg-config --cflags libotel) -o "$prefix/handoff"
+check instrument_header_inert_alone eq "$("$prefix/handoff")" handed
+
 # The core alone, no integration: nothing of theirs installed, and CMake
 # defines no target for them.
 core=$prefix/core

@@ -13,6 +13,11 @@
 #     async and pipelined calls and a fork; curl's easy and multi interfaces,
 #     against both of Debian's libcurl builds; the plain example, two
 #     instances giving articles' trace shape;
+#   - a libmicrohttpd server in each threading mode, with a suspended and
+#     resumed connection;
+#   - work handed to a thread through the program's own queue, with and
+#     without <otel/instrument.h>'s handoff; calls before main and from
+#     threads that race to start the telemetry;
 #   - articles under otel-instrument: no span twice;
 #   - OTEL_C_DISABLED_INSTRUMENTATIONS for each name; libotel's own export is
 #     never traced.
@@ -190,6 +195,88 @@ client=$(in_trace | jq -r 'select(.svc == "items" and .name == "GET") | .span')
 check plain_example_second_instance_under_the_client eq "$(child_of stock "$client")" "GET /stock/{id}"
 check plain_example_four_spans eq "$(in_trace | wc -l)" 4
 check plain_example_unrouted_by_method eq "$(spans_of items '["http.route","http.response.status_code"]' | grep -c '^\["GET",2,0,null,404\]$')" 1
+
+# --- libmicrohttpd's threading modes, and suspended connections ---
+# In each mode both requests are spans, and the handler runs under its
+# request's span, also after a resume (its syslog record says so); in
+# per-connection mode, where libmicrohttpd cannot suspend, after a wait.
+for mode in external polling pool per-connection; do
+  MP=$(free_port)
+  LD_PRELOAD=$ASAN_RUNTIME OTEL_SERVICE_NAME=mhd-$mode OTEL_C_HTTP_SERVER_ROUTES=/now,/later \
+    "$INSTRUMENT" "$PLAIN/mhd_modes" "$MP" "$mode" >"$WORK/mode.out" 2>&1 &
+  MODE_PID=$!
+  PIDS+=("$MODE_PID")
+  eventually grep -qx listening "$WORK/mode.out"
+  answers=$(curl -s "http://127.0.0.1:$MP/now")/$(curl -s "http://127.0.0.1:$MP/later")
+  kill -TERM "$MODE_PID"
+  wait "$MODE_PID"
+  check "mhd_${mode}_answers" eq "$answers" now/later
+done
+# record_span SERVICE BODY: the span id of that service's log record.
+record_span() {
+  jq -r --arg s "$1" --arg b "$2" '.resourceLogs[]
+    | select(any(.resource.attributes[]; .key == "service.name" and .value.stringValue == $s))
+    | .scopeLogs[].logRecords[] | select(.body.stringValue == $b) | .spanId' "$WORK/logs.jsonl"
+}
+span_named() { spans | jq -r --arg s "$1" --arg n "$2" 'select(.svc == $s and .name == $n) | .span'; }
+for mode in external polling pool per-connection; do
+  eventually_within 5 eval '[ "$(spans_of mhd-$mode | wc -l)" -ge 2 ]'
+  check "mhd_${mode}_spans" eq "$(spans_of "mhd-$mode" '["http.response.status_code"]' | sort | paste -sd' ')" \
+    '["GET /later",2,0,200] ["GET /now",2,0,200]'
+  check "mhd_${mode}_handler_under_its_span" eq "$(record_span "mhd-$mode" 'answered /now')" \
+    "$(span_named "mhd-$mode" 'GET /now')"
+  check "mhd_${mode}_resumed_handler_under_its_span" eq "$(record_span "mhd-$mode" 'answered /later')" \
+    "$(span_named "mhd-$mode" 'GET /later')"
+done
+
+# --- work handed to a thread through the program's own queue ---
+# Without the handoff the worker's statement starts a trace of its own;
+# with <otel/instrument.h>'s it is the request's child; without
+# otel-instrument the handoff does nothing.
+QP=$(free_port)
+LD_PRELOAD=$ASAN_RUNTIME OTEL_SERVICE_NAME=queue OTEL_C_HTTP_SERVER_ROUTES='/direct/{n},/queued/{n},/handed/{n}' \
+  "$INSTRUMENT" "$PLAIN/queue_server" "$QP" "$DATABASE_URL" >"$WORK/queue.out" 2>&1 &
+QUEUE=$!
+PIDS+=("$QUEUE")
+eventually grep -qx listening "$WORK/queue.out"
+for route in direct queued handed; do
+  request GET "http://127.0.0.1:$QP/$route/7"
+  check "queue_${route}_answers" eq "$STATUS $BODY" '200 {"n":7}'
+done
+kill -TERM "$QUEUE"
+wait "$QUEUE"
+eventually_within 5 eval '[ "$(spans_of queue | wc -l)" -ge 6 ]'
+# under_server ROUTE: the names of the spans whose parent is ROUTE's server span.
+under_server() {
+  local server
+  server=$(spans | jq -r --arg n "GET /$1/{n}" 'select(.svc == "queue" and .name == $n) | .span')
+  spans | jq -r --arg p "$server" 'select(.parent == $p) | .name' | paste -sd,
+}
+check queue_direct_statement_under_the_server eq "$(under_server direct)" SELECT
+check queue_queued_statement_loses_its_parent eq "$(under_server queued)" ""
+check queue_queued_statement_is_a_root eq "$(spans | jq -c 'select(.svc == "queue" and .name == "SELECT" and .parent == "")' | wc -l)" 1
+check queue_handed_statement_under_the_server eq "$(under_server handed)" SELECT
+QP=$(free_port)
+"$PLAIN/queue_server" "$QP" "$DATABASE_URL" >"$WORK/queue-plain.out" 2>&1 &
+QUEUE=$!
+PIDS+=("$QUEUE")
+eventually grep -qx listening "$WORK/queue-plain.out"
+request GET "http://127.0.0.1:$QP/handed/5"
+check queue_handoff_without_otel_instrument eq "$STATUS $BODY" '200 {"n":5}'
+kill -TERM "$QUEUE"
+wait "$QUEUE"
+
+# --- calls before main, and from threads older than the telemetry ---
+probe_server 5
+EARLY_URL="http://127.0.0.1:$PROBE/probe" OTEL_SERVICE_NAME=early instrumented "$PLAIN/early_calls" >"$WORK/early.out"
+OTEL_SERVICE_NAME=racers instrumented "$PLAIN/early_calls" "http://127.0.0.1:$PROBE/probe" >>"$WORK/early.out"
+probe_done
+check early_calls_answered eq "$(paste -sd, "$WORK/early.out")" \
+  "before main 200,thread 0 200,thread 1 200,thread 2 200,thread 3 200"
+check early_calls_traceparent_each eq "$(headers_seen 'traceparent: 00-')" 5
+eventually_within 5 eval '[ "$(spans_of racers | wc -l)" -ge 4 ]'
+check early_call_before_main_span eq "$(spans_of early | paste -sd,)" '["GET",3,0]'
+check early_racing_threads_spans eq "$(spans | jq -r 'select(.svc == "racers") | .trace' | sort -u | wc -l)" 4
 
 # --- articles, which links libotel itself: left alone, no span twice ---
 MIGRATIONS_DIR=$TOP/migrations "$BIN/articles" migrate up >/dev/null

@@ -3,7 +3,8 @@
  * (init, flush, shutdown) and the attribute values every signal records.
  * The signals have headers of their own: trace.h (spans), context.h
  * (context, propagation, baggage), metrics.h and log.h; each includes this
- * one. The integrations' are mhd.h, pq.h and curl.h.
+ * one. The integrations' are mhd.h, pq.h and curl.h; instrument.h is for a
+ * program run under otel-instrument.
  */
 #ifndef OTEL_OTEL_H
 #define OTEL_OTEL_H
