@@ -143,6 +143,9 @@ check pq_async_output_unchanged eq "$traced" "$plain"
 eventually_within 5 eval '[ "$(spans_of pq-async | wc -l)" -ge 10 ]'
 check pq_async_spans eq "$(spans_of pq-async '["db.query.text"]' | sort | paste -sd' ')" \
   '["SELECT SELECT",3,0,"SELECT ?; SELECT ?"] ["SELECT",3,0,"SELECT $1::int * 3"] ["SELECT",3,0,"SELECT $1::int * 6"] ["SELECT",3,0,"SELECT $1::int + 1"] ["SELECT",3,0,"SELECT ? AS s, ? AS n"] ["SELECT",3,0,"SELECT ?"] ["SELECT",3,0,"SELECT ?"] ["SELECT",3,2,"SELECT $1::int + 3"] ["SELECT",3,2,"SELECT 1 / $1::int"] ["SELECT",3,2,"SELECT 1 / $1::int"]'
+# What a failed statement carries: from the connection and the server's answer.
+check pq_failure_attributes eq "$(spans_of pq-async '["db.system.name","db.namespace","server.address","server.port","db.response.status_code","error.type"]' | grep -m1 '"22012"')" \
+  "[\"SELECT\",3,2,\"postgresql\",\"$(basename "$DATABASE_URL")\",\"127.0.0.1\",$PG_PORT,\"22012\",\"22012\"]"
 pids=$(resources | jq -r 'select(."service.name" == "pq-async") | ."process.pid"' | sort -u | wc -l)
 check pq_forked_child_exports_as_itself eq "$pids" 2
 check pq_literal_in_no_telemetry eval '! grep -q "secret literal" "$WORK"/*.jsonl'
@@ -169,9 +172,9 @@ done
 # --- the plain example: two instances, articles' trace shape ---
 P1=$(free_port) P2=$(free_port)
 export OTEL_C_HTTP_SERVER_ROUTES='/items/{id},/stock/{id}'
-LD_PRELOAD=$ASAN_RUNTIME OTEL_SERVICE_NAME=stock "$INSTRUMENT" "$OUT/examples/plain_server" "$P2" "$DATABASE_URL" >"$WORK/stock.out" 2>&1 &
+LD_PRELOAD=$ASAN_RUNTIME OTEL_METRICS_EXPORTER=otlp OTEL_SERVICE_NAME=stock "$INSTRUMENT" "$OUT/examples/plain_server" "$P2" "$DATABASE_URL" >"$WORK/stock.out" 2>&1 &
 STOCK=$!
-LD_PRELOAD=$ASAN_RUNTIME OTEL_SERVICE_NAME=items "$INSTRUMENT" "$OUT/examples/plain_server" "$P1" "$DATABASE_URL" \
+LD_PRELOAD=$ASAN_RUNTIME OTEL_METRICS_EXPORTER=otlp OTEL_SERVICE_NAME=items "$INSTRUMENT" "$OUT/examples/plain_server" "$P1" "$DATABASE_URL" \
   "http://127.0.0.1:$P2" >"$WORK/items.out" 2>&1 &
 ITEMS=$!
 PIDS+=("$STOCK" "$ITEMS")
@@ -195,6 +198,16 @@ client=$(in_trace | jq -r 'select(.svc == "items" and .name == "GET") | .span')
 check plain_example_second_instance_under_the_client eq "$(child_of stock "$client")" "GET /stock/{id}"
 check plain_example_four_spans eq "$(in_trace | wc -l)" 4
 check plain_example_unrouted_by_method eq "$(spans_of items '["http.route","http.response.status_code"]' | grep -c '^\["GET",2,0,null,404\]$')" 1
+# The duration metrics, flushed at exit: the server's, the database's and
+# the client's in the first instance, the server's in the second.
+metric_names() {
+  jq -r --arg s "$1" '.resourceMetrics[]
+    | select(any(.resource.attributes[]; .key == "service.name" and .value.stringValue == $s))
+    | .scopeMetrics[].metrics[] | select(.histogram) | .name' "$WORK/metrics.jsonl" | sort -u | paste -sd,
+}
+check plain_example_durations eq "$(metric_names items)" \
+  db.client.operation.duration,http.client.request.duration,http.server.request.duration
+check plain_example_second_instance_duration eq "$(metric_names stock)" http.server.request.duration
 
 # --- libmicrohttpd's threading modes, and suspended connections ---
 # In each mode both requests are spans, and the handler runs under its
