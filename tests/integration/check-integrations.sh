@@ -84,7 +84,7 @@ curl_probe() {
   FIRST=$(requests 1)
   SECOND=$(requests 2)
   TRACEPARENT=$(awk '/^request /{k++} k==1' "$WORK/server.out" |
-    grep -qE '^header traceparent: 00-[0-9a-f]{32}-[0-9a-f]{16}-01$' && echo yes)
+    grep -qE '^header traceparent: 00-[0-9a-f]{32}-[0-9a-f]{16}-03$' && echo yes)
 }
 curl_probe setopt
 check setopt_headers_sent_with_trace_context eq "$FIRST|$TRACEPARENT" "X-App: setopt|yes"

@@ -56,8 +56,9 @@ TRACE=$(header X-Trace-Id)
 echo "$ID" >"$WORK/one"
 check outbox_delivered eventually each_received_once "$WORK/one"
 check outbox_row_marked_delivered eventually nothing_pending
+# (A trace the create began: sampled, and its id random, flags 03.)
 check outbox_row_keeps_trace_context eval \
-  "psql_query 'SELECT traceparent FROM notification_outbox WHERE article_id = $ID' | grep -qE '^00-$TRACE-[0-9a-f]{16}-01$'"
+  "psql_query 'SELECT traceparent FROM notification_outbox WHERE article_id = $ID' | grep -qE '^00-$TRACE-[0-9a-f]{16}-03$'"
 check outbox_row_attempts_one eq "$(psql_query "SELECT attempts FROM notification_outbox WHERE article_id = $ID")" 1
 in_trace() { spans | jq -c --arg t "$TRACE" 'select(.trace == $t)'; }
 span_named() { in_trace | jq -c --arg n "$1" 'select(.name == $n)' | head -1; }

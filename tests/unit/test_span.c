@@ -15,7 +15,11 @@ TEST(root_span_has_fresh_ids) {
   CHECK(otel_span_is_recording(s));
   CHECK(otel_span_context_is_valid(otel_span_context(s)));
   CHECK(!s->has_parent);
-  CHECK_INT(s->ctx.flags, OTEL_TRACE_FLAG_SAMPLED);
+  /* a new trace: its id is random, which Trace Context Level 2 says */
+  CHECK_INT(s->ctx.flags, OTEL_TRACE_FLAG_SAMPLED | OTEL_TRACE_FLAG_RANDOM);
+  char tp[OTEL_TRACEPARENT_SIZE];
+  otel_traceparent_format(&s->ctx, tp);
+  CHECK_STR(tp + 53, "03");
   CHECK_INT(s->kind, OTEL_SPAN_KIND_SERVER);
   CHECK_STR(s->name, "root");
   CHECK_STR(s->tracer->name, "test.scope");
@@ -64,6 +68,7 @@ TEST(child_of_the_current_span) {
   CHECK(!memcmp(child->parent_span_id, parent->ctx.span_id, 8));
   CHECK(memcmp(child->ctx.span_id, parent->ctx.span_id, 8) != 0);
   CHECK(child->has_parent && !child->parent_is_remote);
+  CHECK_INT(child->ctx.flags, OTEL_TRACE_FLAG_SAMPLED | OTEL_TRACE_FLAG_RANDOM);
   otel_span_end(child);
   otel_scope_end(&scope);
   CHECK(otel_span_current() == NULL);
@@ -87,6 +92,15 @@ TEST(remote_parent_from_an_explicit_context) {
   CHECK_INT(s->ctx.trace_id[0], 0x4b);
   CHECK_INT(s->parent_span_id[7], 0xb7);
   CHECK_STR(s->ctx.trace_state, "congo=t61rcWkgMzE");
+  /* the parent did not say its trace id is random: neither does the child */
+  CHECK_INT(s->ctx.flags, OTEL_TRACE_FLAG_SAMPLED);
+  otel_span_end(s);
+  /* a parent that says so passes it on, sampled or not */
+  CHECK_INT(otel_traceparent_parse("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-02",
+                                   &ctx.span_context),
+            0);
+  s = otel_span_start(tracer(), "server", OTEL_SPAN_KIND_SERVER, &ctx);
+  CHECK_INT(s->ctx.flags, OTEL_TRACE_FLAG_RANDOM);
   otel_span_end(s);
   /* an empty context makes a root even when a span is current */
   otel_span_t *cur = otel_span_start(tracer(), "current", OTEL_SPAN_KIND_INTERNAL, NULL);
@@ -395,7 +409,7 @@ TEST(unsampled_spans_propagate_but_record_nothing) {
   otel_span_t *s = otel_span_start(tracer(), "dropped", OTEL_SPAN_KIND_SERVER, NULL);
   CHECK(!otel_span_is_recording(s));
   CHECK(otel_span_context_is_valid(otel_span_context(s)));
-  CHECK_INT(s->ctx.flags, 0);
+  CHECK_INT(s->ctx.flags, OTEL_TRACE_FLAG_RANDOM);
   otel_span_set_str(s, "k", "v");
   otel_span_add_event(s, "e", NULL, 0);
   CHECK_INT(s->attrs.n, 0);

@@ -77,12 +77,22 @@ TEST(accepts_future_versions_per_spec) {
   CHECK_INT(parse("cc-" TID "-" SID "-01x"), -EINVAL);
 }
 
-TEST(keeps_only_the_sampled_flag) {
+/* Level 2's flags, sampled and random, are kept; the reserved ones are
+ * zeroed, read or written. */
+TEST(keeps_the_defined_flags) {
   otel_span_context_t sc;
+  char out[OTEL_TRACEPARENT_SIZE];
   CHECK_INT(otel_traceparent_parse("00-" TID "-" SID "-ff", &sc), 0);
-  CHECK_INT(sc.flags, 1);
+  CHECK_INT(sc.flags, OTEL_TRACE_FLAG_SAMPLED | OTEL_TRACE_FLAG_RANDOM);
   CHECK_INT(otel_traceparent_parse("00-" TID "-" SID "-02", &sc), 0);
+  CHECK_INT(sc.flags, OTEL_TRACE_FLAG_RANDOM);
+  otel_traceparent_format(&sc, out);
+  CHECK_STR(out, "00-" TID "-" SID "-02");
+  CHECK_INT(otel_traceparent_parse("00-" TID "-" SID "-04", &sc), 0);
   CHECK_INT(sc.flags, 0);
+  sc.flags = 0xff;
+  otel_traceparent_format(&sc, out);
+  CHECK_STR(out, "00-" TID "-" SID "-03");
 }
 
 TEST(format_round_trips) {
@@ -200,7 +210,7 @@ TEST_MAIN("tracecontext", TEST_CASE(accepts_valid_version_00),
           TEST_CASE(rejects_all_zero_ids), TEST_CASE(rejects_version_ff),
           TEST_CASE(rejects_wrong_separators),
           TEST_CASE(optional_white_space_around_traceparent_is_trimmed),
-          TEST_CASE(accepts_future_versions_per_spec), TEST_CASE(keeps_only_the_sampled_flag),
+          TEST_CASE(accepts_future_versions_per_spec), TEST_CASE(keeps_the_defined_flags),
           TEST_CASE(format_round_trips), TEST_CASE(tracestate_canonical_form),
           TEST_CASE(tracestate_rejections), TEST_CASE(tracestate_keys_follow_the_level_2_grammar),
           TEST_CASE(tracestate_values_keep_leading_spaces_and_lose_trailing_ones),

@@ -19,6 +19,9 @@ extern "C" {
 #define OTEL_TRACEPARENT_SIZE 56 /* "00-" trace "-" span "-" flags, and a NUL */
 #define OTEL_TRACESTATE_MAX 512
 #define OTEL_TRACE_FLAG_SAMPLED 0x01
+/* Trace Context Level 2: at least the trace id's right-most 7 bytes are
+ * random. Set on the traces this SDK starts, kept from a parent. */
+#define OTEL_TRACE_FLAG_RANDOM 0x02
 
 /* The identity of a span as it travels: W3C trace context. */
 typedef struct otel_span_context {

@@ -17,6 +17,9 @@
 #define TRACESTATE_MAX_MEMBERS 32
 #define TRACESTATE_LONG_MEMBER 128
 
+/* The flags Trace Context Level 2 defines; a vendor sets the others to zero. */
+#define TRACE_FLAGS_KNOWN (OTEL_TRACE_FLAG_SAMPLED | OTEL_TRACE_FLAG_RANDOM)
+
 static bool is_ows(char c) { return c == ' ' || c == '\t'; }
 
 int otel_traceparent_parse(const char *v, otel_span_context_t *out) {
@@ -46,7 +49,7 @@ int otel_traceparent_parse(const char *v, otel_span_context_t *out) {
   /* Field by field: the tracestate buffer, most of the struct, needs only its terminator. */
   memcpy(out->trace_id, trace_id, sizeof(trace_id));
   memcpy(out->span_id, span_id, sizeof(span_id));
-  out->flags = flags & OTEL_TRACE_FLAG_SAMPLED; /* the only flag this SDK acts on */
+  out->flags = flags & TRACE_FLAGS_KNOWN; /* the others are reserved: zero */
   out->is_remote = true;
   out->trace_state[0] = '\0';
   return 0;
@@ -58,7 +61,7 @@ void otel_traceparent_format(const otel_span_context_t *sc, char out[OTEL_TRACEP
   out[35] = '-';
   otlp_hex_encode(sc->span_id, OTEL_SPAN_ID_SIZE, out + 36);
   out[52] = '-';
-  uint8_t flags = sc->flags & OTEL_TRACE_FLAG_SAMPLED;
+  uint8_t flags = sc->flags & TRACE_FLAGS_KNOWN;
   otlp_hex_encode(&flags, 1, out + 53);
 }
 

@@ -63,7 +63,10 @@ otel_span_t *otel_span_start_at(const otel_tracer_t *tracer, const char *name,
   memset((char *)s + OTEL__SPAN_AFTER_CONTEXT, 0, sizeof(*s) - OTEL__SPAN_AFTER_CONTEXT);
   memcpy(s->ctx.trace_id, trace_id, sizeof(trace_id));
   memcpy(s->ctx.span_id, span_id, sizeof(span_id));
-  s->ctx.flags = sampled ? OTEL_TRACE_FLAG_SAMPLED : 0;
+  /* A new trace's id is random (ids.c); a child keeps what its parent says. */
+  s->ctx.flags =
+      (uint8_t)((sampled ? OTEL_TRACE_FLAG_SAMPLED : 0) |
+                (has_parent ? p->flags & OTEL_TRACE_FLAG_RANDOM : OTEL_TRACE_FLAG_RANDOM));
   if (has_parent) {
     memcpy(s->parent_span_id, p->span_id, sizeof(s->parent_span_id));
     s->has_parent = true;
