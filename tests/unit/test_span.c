@@ -366,6 +366,30 @@ TEST(events_and_exceptions) {
   test_sdk_stop();
 }
 
+/* Extra attributes on an exception's event: added beside the three, and
+ * winning over one of them they name. */
+TEST(exception_with_attributes) {
+  TEST_SDK_START("X=1");
+  otel_span_t *s = otel_span_start(tracer(), "failing", OTEL_SPAN_KIND_INTERNAL, NULL);
+  otel_attr_t extra[] = {OTEL_ATTR_STR("exception.message", "no such file: [path]"),
+                         OTEL_ATTR_INT("file.size", 0), OTEL_ATTR_BOOL("exception.escaped", true)};
+  otel_span_record_exception_attrs(s, "ENOENT", "no such file: /etc/secret", "main\nopen", extra,
+                                   3);
+  otel_span_record_exception_attrs(s, NULL, NULL, NULL, NULL, 0);
+  CHECK_INT(s->n_events, 2);
+  const otel__attrs_t *a = &s->events[0].attrs;
+  CHECK_STR(s->events[0].name, "exception");
+  CHECK_INT(a->n, 5);
+  CHECK_STR(otel__attrs_find(a, "exception.type")->v.s, "ENOENT");
+  CHECK_STR(otel__attrs_find(a, "exception.message")->v.s, "no such file: [path]");
+  CHECK_STR(otel__attrs_find(a, "exception.stacktrace")->v.s, "main\nopen");
+  CHECK_INT(otel__attrs_find(a, "file.size")->v.i, 0);
+  CHECK(otel__attrs_find(a, "exception.escaped")->v.b);
+  CHECK_INT(s->events[1].attrs.n, 0);
+  otel_span_end(s);
+  test_sdk_stop();
+}
+
 TEST(links) {
   TEST_SDK_START("OTEL_SPAN_LINK_COUNT_LIMIT=1");
   otel_span_t *a = otel_span_start(tracer(), "a", OTEL_SPAN_KIND_INTERNAL, NULL);
@@ -474,6 +498,6 @@ TEST_MAIN("span", TEST_CASE(root_span_has_fresh_ids), TEST_CASE(ids_as_hex),
           TEST_CASE(a_server_span_fits_its_block),
           TEST_CASE(keys_alike_in_length_or_prefix_stay_apart),
           TEST_CASE(many_attributes_grow_past_the_inline_block), TEST_CASE(events_and_exceptions),
-          TEST_CASE(links), TEST_CASE(status_rules),
+          TEST_CASE(exception_with_attributes), TEST_CASE(links), TEST_CASE(status_rules),
           TEST_CASE(unsampled_spans_propagate_but_record_nothing),
           TEST_CASE(disabled_sdk_is_a_no_op), TEST_CASE(context_crosses_threads))

@@ -149,6 +149,13 @@ OTEL_API void otel_span_add_event(otel_span_t *span, const char *name, const ote
 OTEL_API void otel_span_record_exception(otel_span_t *span, const char *type, const char *message,
                                          const char *stacktrace);
 
+/* As otel_span_record_exception(), with attrs (copied) added to the event,
+ * as otel_span_add_event() adds them. One that names an attribute of the
+ * three (exception.message, say) replaces it. */
+OTEL_API void otel_span_record_exception_attrs(otel_span_t *span, const char *type,
+                                               const char *message, const char *stacktrace,
+                                               const otel_attr_t *attrs, size_t n);
+
 /* Adds a link to another span context, with attrs copied. */
 OTEL_API void otel_span_add_link(otel_span_t *span, const otel_span_context_t *link,
                                  const otel_attr_t *attrs, size_t n);

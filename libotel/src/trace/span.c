@@ -236,7 +236,10 @@ static void *grow(otel_span_t *span, void **items, uint32_t *n, uint32_t *cap, u
   return slot;
 }
 
-void otel_span_add_event(otel_span_t *span, const char *name, const otel_attr_t *attrs, size_t n) {
+/* An event with two lists of attributes; where both name a key, the value
+ * in more wins (it is set later). */
+static void add_event(otel_span_t *span, const char *name, const otel_attr_t *attrs, size_t n,
+                      const otel_attr_t *more, size_t n_more) {
   if (!span || !span->head.recording)
     return;
   const otel__span_limits_t *l = &otel__sdk.config.span_limits;
@@ -251,19 +254,30 @@ void otel_span_add_event(otel_span_t *span, const char *name, const otel_attr_t 
   otel__attr_limits_t limits = {l->event_attr_count, l->attr_value_length};
   for (size_t i = 0; i < n; i++)
     otel__attrs_set(&e->attrs, &span->arena, &attrs[i], limits);
+  for (size_t i = 0; more && i < n_more; i++)
+    otel__attrs_set(&e->attrs, &span->arena, &more[i], limits);
+}
+
+void otel_span_add_event(otel_span_t *span, const char *name, const otel_attr_t *attrs, size_t n) {
+  add_event(span, name, attrs, n, NULL, 0);
+}
+
+void otel_span_record_exception_attrs(otel_span_t *span, const char *type, const char *message,
+                                      const char *stacktrace, const otel_attr_t *attrs, size_t n) {
+  otel_attr_t own[3];
+  size_t n_own = 0;
+  if (type)
+    own[n_own++] = OTEL_ATTR_STR("exception.type", type);
+  if (message)
+    own[n_own++] = OTEL_ATTR_STR("exception.message", message);
+  if (stacktrace)
+    own[n_own++] = OTEL_ATTR_STR("exception.stacktrace", stacktrace);
+  add_event(span, "exception", own, n_own, attrs, n);
 }
 
 void otel_span_record_exception(otel_span_t *span, const char *type, const char *message,
                                 const char *stacktrace) {
-  otel_attr_t attrs[3];
-  size_t n = 0;
-  if (type)
-    attrs[n++] = OTEL_ATTR_STR("exception.type", type);
-  if (message)
-    attrs[n++] = OTEL_ATTR_STR("exception.message", message);
-  if (stacktrace)
-    attrs[n++] = OTEL_ATTR_STR("exception.stacktrace", stacktrace);
-  otel_span_add_event(span, "exception", attrs, n);
+  otel_span_record_exception_attrs(span, type, message, stacktrace, NULL, 0);
 }
 
 void otel_span_add_link(otel_span_t *span, const otel_span_context_t *link,
