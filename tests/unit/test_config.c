@@ -307,6 +307,8 @@ TEST(limits_general_and_span_specific) {
   CHECK_INT(c.span_limits.attr_value_length, 32);
   CHECK_INT(c.span_limits.event_count, 3);
   CHECK_INT(c.span_limits.link_attr_count, 2);
+  CHECK_INT(c.log_attr_count, 10); /* a log record's, from the general ones */
+  CHECK_INT(c.log_attr_value_length, 32);
   otel__config_free(&c);
   TEST_CONFIG_LOAD(&c, "OTEL_ATTRIBUTE_COUNT_LIMIT=10", "OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT=20",
                    "OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT=32",
@@ -316,6 +318,15 @@ TEST(limits_general_and_span_specific) {
   CHECK_INT(c.span_limits.attr_value_length, 64);
   CHECK_INT(c.span_limits.link_count, 4);
   CHECK_INT(c.span_limits.event_attr_count, 5);
+  CHECK_INT(c.log_attr_count, 10); /* the span's own are not a log record's */
+  CHECK_INT(c.log_attr_value_length, 32);
+  otel__config_free(&c);
+  TEST_CONFIG_LOAD(&c, "OTEL_ATTRIBUTE_COUNT_LIMIT=10", "OTEL_LOGRECORD_ATTRIBUTE_COUNT_LIMIT=3",
+                   "OTEL_LOGRECORD_ATTRIBUTE_VALUE_LENGTH_LIMIT=7");
+  CHECK_INT(c.log_attr_count, 3);
+  CHECK_INT(c.log_attr_value_length, 7);
+  CHECK_INT(c.span_limits.attr_count, 10);
+  CHECK_INT(c.span_limits.attr_value_length, 0);
   otel__config_free(&c);
 }
 

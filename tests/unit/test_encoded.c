@@ -129,7 +129,10 @@ static size_t pack_log(log_t *lr, uint8_t *out) {
  * inside a span and outside, its attributes deduplicated (the last value in
  * the first place) and within the limits. */
 TEST(log_records_are_kept_encoded_as_protobuf_c_would_pack_them) {
-  TEST_SDK_START("OTEL_ATTRIBUTE_COUNT_LIMIT=3", "OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT=5");
+  /* a log record's own limits, over the general and the span's */
+  TEST_SDK_START("OTEL_ATTRIBUTE_COUNT_LIMIT=1", "OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT=1",
+                 "OTEL_LOGRECORD_ATTRIBUTE_COUNT_LIMIT=3",
+                 "OTEL_LOGRECORD_ATTRIBUTE_VALUE_LENGTH_LIMIT=5");
   otel_span_context_t sc;
   otel_traceparent_parse("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", &sc);
   otel_attr_t attrs[] = {OTEL_ATTR_INT("article_id", 300),     OTEL_ATTR_STR("title", "truncated"),
@@ -137,7 +140,7 @@ TEST(log_records_are_kept_encoded_as_protobuf_c_would_pack_them) {
                          OTEL_ATTR_DOUBLE("duration_ms", 1.5), OTEL_ATTR_BOOL("over", true)};
   otel__log_record_t *r =
       otel__log_record_new(1700000000123456789ull, OTEL_SEVERITY_WARN, "WARNING", "articles.api",
-                           "dispatch failed", attrs, 6, &sc);
+                           "article.dispatch_failed", "dispatch failed", attrs, 6, &sc);
   CHECK(r);
   CHECK_STR(r->scope, "articles.api");
 
@@ -161,13 +164,14 @@ TEST(log_records_are_kept_encoded_as_protobuf_c_would_pack_them) {
   lr.flags = 1;
   lr.trace_id = (ProtobufCBinaryData){16, sc.trace_id};
   lr.span_id = (ProtobufCBinaryData){8, sc.span_id};
+  lr.event_name = "article.dispatch_failed";
   uint8_t packed[1024];
   size_t n = pack_log(&lr, packed);
   CHECK_INT(r->len, n);
   CHECK(!memcmp(r->bytes, packed, n));
   otel__log_record_free(r);
 
-  r = otel__log_record_new(5, OTEL_SEVERITY_INFO, "INFO", NULL, NULL, NULL, 0, NULL);
+  r = otel__log_record_new(5, OTEL_SEVERITY_INFO, "INFO", NULL, NULL, NULL, NULL, 0, NULL);
   CHECK(r);
   CHECK_STR(r->scope, "");
   body = any_str("");

@@ -512,6 +512,7 @@ static int log_under_a_span(void) {
   otel_scope_t scope = otel_span_attach(s);
   otel_attr_t fields[] = {OTEL_ATTR_INT("article_id", 42), OTEL_ATTR_STR("error", "refused")};
   otel_log(OTEL_SEVERITY_WARN, "articles", "notification dispatch failed", fields, 2);
+  otel_log_event(OTEL_SEVERITY_INFO, "articles", "article.created", "created", fields, 1);
   otel_scope_end(&scope);
   otel_span_end(s);
   otel_log(OTEL_SEVERITY_INFO, "articles.http", "outside", NULL, 0);
@@ -548,6 +549,13 @@ TEST(log_records_are_exported_with_their_trace) {
   CHECK_INT(lr->trace_id.data[0], 0x4b);
   CHECK_INT(lr->span_id.len, 8);
   CHECK_INT(lr->flags, 1);
+  CHECK_STR(lr->event_name, ""); /* otel_log(): no event */
+  CHECK_INT(rl->scope_logs[0]->n_log_records, 2);
+  Opentelemetry__Proto__Logs__V1__LogRecord *event = rl->scope_logs[0]->log_records[1];
+  CHECK_STR(event->event_name, "article.created");
+  CHECK_STR(event->body->string_value, "created");
+  CHECK_INT(event->n_attributes, 1);
+  CHECK_INT(event->span_id.len, 8);
   Opentelemetry__Proto__Logs__V1__LogRecord *outside = rl->scope_logs[1]->log_records[0];
   CHECK_INT(outside->trace_id.len, 0); /* no span: no trace */
   opentelemetry__proto__collector__logs__v1__export_logs_service_request__free_unpacked(req, NULL);

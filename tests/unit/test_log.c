@@ -213,9 +213,11 @@ static const char *writer_matches(const otel_attr_t *attrs, size_t n,
   }
   if (w.failed)
     return "failed";
-  otel__log_record_t *fast = otel__log_writer_end(&w, 1700000000123456789u, "logger", sc);
-  otel__log_record_t *slow = otel__log_record_new(1700000000123456789u, OTEL_SEVERITY_WARN,
-                                                  "WARNING", "logger", "a message", attrs, n, sc);
+  otel__log_record_t *fast =
+      otel__log_writer_end(&w, 1700000000123456789u, "logger", "an.event", sc);
+  otel__log_record_t *slow =
+      otel__log_record_new(1700000000123456789u, OTEL_SEVERITY_WARN, "WARNING", "logger",
+                           "an.event", "a message", attrs, n, sc);
   const char *verdict = fast && slow && fast->len == slow->len &&
                                 !memcmp(fast->bytes, slow->bytes, fast->len) &&
                                 !strcmp(fast->scope, slow->scope)

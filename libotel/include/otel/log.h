@@ -36,6 +36,15 @@ typedef enum otel_severity {
 OTEL_API void otel_log(otel_severity_t severity, const char *logger, const char *message,
                        const otel_attr_t *attrs, size_t n);
 
+/*
+ * As otel_log(), for an event: event_name ("article.created") names the
+ * class of event, which the attributes describe. The OTLP record carries it
+ * as its event name; the JSON line is the same as otel_log()'s. NULL or ""
+ * is no event name. Borrowed. Thread-safe.
+ */
+OTEL_API void otel_log_event(otel_severity_t severity, const char *logger, const char *event_name,
+                             const char *message, const otel_attr_t *attrs, size_t n);
+
 #ifdef __cplusplus
 }
 #endif

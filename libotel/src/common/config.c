@@ -350,9 +350,14 @@ static int parse_otlp(env_t *env, const signal_t *sig, otel__otlp_config_t *o) {
   return rc;
 }
 
-static void parse_limits(const env_t *env, otel__span_limits_t *l) {
+/* The spans' and the log records' limits, each over the general ones. */
+static void parse_limits(const env_t *env, otel__config_t *c) {
+  otel__span_limits_t *l = &c->span_limits;
   uint32_t count = env_uint(env, "OTEL_ATTRIBUTE_COUNT_LIMIT", 128, LIMIT_CAP);
   uint32_t length = env_uint(env, "OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT", 0, UINT32_MAX);
+  c->log_attr_count = env_uint(env, "OTEL_LOGRECORD_ATTRIBUTE_COUNT_LIMIT", count, LIMIT_CAP);
+  c->log_attr_value_length =
+      env_uint(env, "OTEL_LOGRECORD_ATTRIBUTE_VALUE_LENGTH_LIMIT", length, UINT32_MAX);
   l->attr_count = env_uint(env, "OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT", count, LIMIT_CAP);
   l->attr_value_length =
       env_uint(env, "OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT", length, UINT32_MAX);
@@ -424,7 +429,7 @@ int otel__config_load(otel__config_t *c, otel__getenv_fn get, void *ud) {
   parse_batch(&env, "OTEL_BSP", 5000, &c->bsp);
   parse_batch(&env, "OTEL_BLRP", 1000, &c->blrp);
   c->logs_exporters = parse_exporters(&env, "OTEL_LOGS_EXPORTER");
-  parse_limits(&env, &c->span_limits);
+  parse_limits(&env, c);
   c->metrics_exporters = parse_exporters(&env, "OTEL_METRICS_EXPORTER");
   c->metric_interval_ms = env_uint(&env, "OTEL_METRIC_EXPORT_INTERVAL", 60000, 86400000);
   c->metric_timeout_ms = env_uint(&env, "OTEL_METRIC_EXPORT_TIMEOUT", 30000, 3600000);

@@ -105,6 +105,8 @@ typedef struct otel__config {
   otel__temporality_t metrics_temporality; /* OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE */
   otel__exemplar_filter_t exemplar_filter; /* OTEL_METRICS_EXEMPLAR_FILTER */
   otel__span_limits_t span_limits;
+  uint32_t log_attr_count;        /* OTEL_LOGRECORD_ATTRIBUTE_COUNT_LIMIT */
+  uint32_t log_attr_value_length; /* OTEL_LOGRECORD_ATTRIBUTE_VALUE_LENGTH_LIMIT; 0: none */
   char *sensitive_query; /* query parameters whose values are redacted; NULL: the default */
 } otel__config_t;
 

@@ -209,14 +209,16 @@ void otel__log_record_emit(otel_severity_t severity, const char *logger, const c
     return;
   const otel_span_context_t *sc = otel__current_span_context();
   otel__log_record_t *r =
-      otel__log_record_new(otel__now_unix_ns(), severity, level_name(severity), logger, message,
-                           attrs, n, otel_span_context_is_valid(sc) ? sc : NULL);
+      otel__log_record_new(otel__now_unix_ns(), severity, level_name(severity), logger, NULL,
+                           message, attrs, n, otel_span_context_is_valid(sc) ? sc : NULL);
   if (r && otel__batch_push(logs, r) != 0)
     otel__log_record_free(r);
 }
 
-void otel_log(otel_severity_t severity, const char *logger, const char *message,
-              const otel_attr_t *attrs, size_t n) {
+void otel_log_event(otel_severity_t severity, const char *logger, const char *event_name,
+                    const char *message, const otel_attr_t *attrs, size_t n) {
+  if (event_name && !*event_name)
+    event_name = NULL;
   otlp_buf_t line; /* per call: a per-thread buffer would outlive pool threads */
   otlp_buf_init(&line, LINE_MAX_BYTES);
   otlp_buf_reserve(&line, LINE_USUAL_BYTES); /* one allocation for most lines */
@@ -242,13 +244,19 @@ void otel_log(otel_severity_t severity, const char *logger, const char *message,
     format_line(&line, NULL, &e, cut);
   }
   if (logs) {
-    otel__log_record_t *r = record.failed ? otel__log_record_new(e.now, severity, e.level, logger,
-                                                                 message, attrs, n, e.sc)
-                                          : otel__log_writer_end(&record, e.now, logger, e.sc);
+    otel__log_record_t *r = record.failed
+                                ? otel__log_record_new(e.now, severity, e.level, logger, event_name,
+                                                       message, attrs, n, e.sc)
+                                : otel__log_writer_end(&record, e.now, logger, event_name, e.sc);
     if (r && otel__batch_push(logs, r) != 0)
       otel__log_record_free(r);
   }
   if (!line.failed) /* lost only when even the shortest cut does not fit */
     otel__stdout_line(line.data, line.len);
   otlp_buf_free(&line);
+}
+
+void otel_log(otel_severity_t severity, const char *logger, const char *message,
+              const otel_attr_t *attrs, size_t n) {
+  otel_log_event(severity, logger, NULL, message, attrs, n);
 }

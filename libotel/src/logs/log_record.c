@@ -59,9 +59,12 @@ static uint8_t *put_head(uint8_t *p, uint64_t time_unix_ns, otel_severity_t seve
   return otel__pb_put_bytes(p, OTLP_ANY_VALUE_STRING, body, body_len);
 }
 
-/* The fields after them: the dropped count, the span's flags and ids, the observed time. */
-static size_t tail_size(uint32_t dropped, const otel_span_context_t *sc) {
+/* The fields after them: the dropped count, the span's flags and ids, the
+ * observed time, the event name. */
+static size_t tail_size(uint32_t dropped, const otel_span_context_t *sc, size_t event_len) {
   size_t len = 9;
+  if (event_len)
+    len += otel__pb_delimited_size(event_len);
   if (dropped)
     len += 1 + otel__pb_varint_size(dropped);
   if (sc)
@@ -71,7 +74,7 @@ static size_t tail_size(uint32_t dropped, const otel_span_context_t *sc) {
 }
 
 static uint8_t *put_tail(uint8_t *p, uint32_t dropped, const otel_span_context_t *sc,
-                         uint64_t time_unix_ns) {
+                         uint64_t time_unix_ns, const char *event_name, size_t event_len) {
   if (dropped) {
     p = otel__pb_put_tag(p, OTLP_LOG_DROPPED_ATTRIBUTES_COUNT, OTEL__WIRE_VARINT);
     p = otel__pb_put_varint(p, dropped);
@@ -83,8 +86,13 @@ static uint8_t *put_tail(uint8_t *p, uint32_t dropped, const otel_span_context_t
     p = otel__pb_put_bytes(p, OTLP_LOG_SPAN_ID, sc->span_id, OTEL_SPAN_ID_SIZE);
   }
   p = otel__pb_put_tag(p, OTLP_LOG_OBSERVED_TIME_UNIX_NANO, OTEL__WIRE_FIXED64);
-  return otel__pb_put_le(p, time_unix_ns, 8);
+  p = otel__pb_put_le(p, time_unix_ns, 8);
+  if (event_len)
+    p = otel__pb_put_bytes(p, OTLP_LOG_EVENT_NAME, event_name, event_len);
+  return p;
 }
+
+static size_t event_length(const char *event_name) { return event_name ? strlen(event_name) : 0; }
 
 /* A record of len bytes, with its logger's name after them; NULL when out of memory. */
 static otel__log_record_t *record_alloc(size_t len, const char *logger) {
@@ -103,7 +111,8 @@ static otel__log_record_t *record_alloc(size_t len, const char *logger) {
 
 otel__log_record_t *otel__log_record_new(uint64_t time_unix_ns, otel_severity_t severity,
                                          const char *severity_text, const char *logger,
-                                         const char *message, const otel_attr_t *attrs, size_t n,
+                                         const char *event_name, const char *message,
+                                         const otel_attr_t *attrs, size_t n,
                                          const otel_span_context_t *sc) {
   /* The attributes, deduplicated and within the limits, in a set that lives
    * for this call: its keys are borrowed, its values encoded. */
@@ -111,8 +120,8 @@ otel__log_record_t *otel__log_record_new(uint64_t time_unix_ns, otel_severity_t 
   otel__arena_t arena;
   otel__arena_init(&arena, block, sizeof(block));
   otel__attrs_t set = {0};
-  const otel__span_limits_t *l = &otel__sdk.config.span_limits;
-  otel__attr_limits_t limits = {l->attr_count, l->attr_value_length};
+  otel__attr_limits_t limits = {otel__sdk.config.log_attr_count,
+                                otel__sdk.config.log_attr_value_length};
   for (size_t i = 0; i < n; i++)
     otel__attrs_set_literal_key(&set, &arena, &attrs[i], attrs[i].key ? strlen(attrs[i].key) : 0,
                                 limits);
@@ -121,7 +130,8 @@ otel__log_record_t *otel__log_record_new(uint64_t time_unix_ns, otel_severity_t 
   size_t body_len = strlen(body), text_len = strlen(severity_text);
   if (!otel_span_context_is_valid(sc))
     sc = NULL;
-  size_t len = head_size(severity, text_len, body_len) + tail_size(set.dropped, sc);
+  size_t event_len = event_length(event_name);
+  size_t len = head_size(severity, text_len, body_len) + tail_size(set.dropped, sc, event_len);
   for (uint32_t i = 0; i < set.n; i++)
     len += otel__pb_delimited_size(kv_size(&set.items[i]));
   otel__log_record_t *r = record_alloc(len, logger);
@@ -130,7 +140,7 @@ otel__log_record_t *otel__log_record_new(uint64_t time_unix_ns, otel_severity_t 
         put_head(r->bytes, time_unix_ns, severity, severity_text, text_len, body, body_len);
     for (uint32_t i = 0; i < set.n; i++)
       p = put_kv(p, &set.items[i]);
-    put_tail(p, set.dropped, sc, time_unix_ns);
+    put_tail(p, set.dropped, sc, time_unix_ns, event_name, event_len);
   }
   otel__arena_reset(&arena);
   return r;
@@ -141,12 +151,12 @@ otel__log_record_t *otel__log_record_new(uint64_t time_unix_ns, otel_severity_t 
 void otel__log_writer_begin(otel__log_writer_t *w, uint64_t time_unix_ns, otel_severity_t severity,
                             const char *severity_text, const char *body, size_t body_len,
                             size_t n) {
-  const otel__span_limits_t *l = &otel__sdk.config.span_limits;
+  const otel__config_t *c = &otel__sdk.config;
   size_t text_len = strlen(severity_text);
   w->n = 0;
   w->end = w->buf + sizeof(w->buf);
   /* Attributes that a limit drops or cuts, or a message longer than the buffer. */
-  w->failed = n > OTEL__LOG_WRITER_ATTRS || n > l->attr_count || l->attr_value_length ||
+  w->failed = n > OTEL__LOG_WRITER_ATTRS || n > c->log_attr_count || c->log_attr_value_length ||
               head_size(severity, text_len, body_len) > sizeof(w->buf);
   if (!w->failed)
     w->p = put_head(w->buf, time_unix_ns, severity, severity_text, text_len, body, body_len);
@@ -185,14 +195,15 @@ void otel__log_writer_attr(otel__log_writer_t *w, const otel_attr_t *a, size_t k
 }
 
 otel__log_record_t *otel__log_writer_end(otel__log_writer_t *w, uint64_t time_unix_ns,
-                                         const char *logger, const otel_span_context_t *sc) {
+                                         const char *logger, const char *event_name,
+                                         const otel_span_context_t *sc) {
   if (!otel_span_context_is_valid(sc))
     sc = NULL;
-  size_t body = (size_t)(w->p - w->buf);
-  otel__log_record_t *r = record_alloc(body + tail_size(0, sc), logger);
+  size_t body = (size_t)(w->p - w->buf), event_len = event_length(event_name);
+  otel__log_record_t *r = record_alloc(body + tail_size(0, sc, event_len), logger);
   if (r) {
     memcpy(r->bytes, w->buf, body);
-    put_tail(r->bytes + body, 0, sc, time_unix_ns);
+    put_tail(r->bytes + body, 0, sc, time_unix_ns, event_name, event_len);
   }
   return r;
 }

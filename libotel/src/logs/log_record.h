@@ -22,7 +22,8 @@ typedef struct otel__log_record {
  * memory ran out. */
 otel__log_record_t *otel__log_record_new(uint64_t time_unix_ns, otel_severity_t severity,
                                          const char *severity_text, const char *logger,
-                                         const char *message, const otel_attr_t *attrs, size_t n,
+                                         const char *event_name, const char *message,
+                                         const otel_attr_t *attrs, size_t n,
                                          const otel_span_context_t *sc);
 void otel__log_record_free(otel__log_record_t *r);
 
@@ -46,9 +47,10 @@ void otel__log_writer_begin(otel__log_writer_t *w, uint64_t time_unix_ns, otel_s
                             const char *severity_text, const char *body, size_t body_len, size_t n);
 /* a, its key klen bytes long (0 for NULL), a string value slen bytes long. */
 void otel__log_writer_attr(otel__log_writer_t *w, const otel_attr_t *a, size_t klen, size_t slen);
-/* The record, NULL when out of memory. */
+/* The record, with event_name (NULL: none), NULL when out of memory. */
 otel__log_record_t *otel__log_writer_end(otel__log_writer_t *w, uint64_t time_unix_ns,
-                                         const char *logger, const otel_span_context_t *sc);
+                                         const char *logger, const char *event_name,
+                                         const otel_span_context_t *sc);
 
 /* A record for the OTLP pipeline alone, with no JSON line on stdout: a
  * message the host already wrote somewhere (syslog, under otel-instrument),
