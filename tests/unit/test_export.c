@@ -495,6 +495,14 @@ TEST(the_sdk_reports_its_own_exports_and_drops_as_metrics) {
             received);
   CHECK_INT(sdk_count(sm, "otel.sdk.exporter.span.exported", "error.type", "rejected"), -1);
   CHECK_INT(sdk_count(sm, "otel.sdk.processor.log.processed", NULL, NULL), -1); /* no logs */
+  /* the queue: OTEL_BSP_MAX_QUEUE_SIZE, and empty once shutdown has exported it */
+  CHECK_INT(sdk_count(sm, "otel.sdk.processor.span.queue.capacity", "otel.component.name",
+                      "batching_span_processor/0"),
+            4);
+  CHECK_INT(sdk_count(sm, "otel.sdk.processor.span.queue.size", "otel.component.type",
+                      "batching_span_processor"),
+            0);
+  CHECK_INT(sdk_count(sm, "otel.sdk.processor.log.queue.capacity", NULL, NULL), -1);
   opentelemetry__proto__collector__metrics__v1__export_metrics_service_request__free_unpacked(req,
                                                                                               NULL);
   receiver_stop(r);

@@ -283,13 +283,61 @@ TEST(observable_counter_and_gauge_report_what_their_callbacks_see) {
   test_sdk_stop();
 }
 
+static int64_t queued_items;
+static void observe_queue(otel_observer_t *o, void *ud) {
+  (void)ud;
+  otel_observe_int(o, queued_items, &OTEL_ATTR_STR("queue", "a"), 1);
+  otel_observe_double(o, -1.5, &OTEL_ATTR_STR("queue", "b"), 1); /* may be below zero */
+}
+
+typedef Opentelemetry__Proto__Metrics__V1__NumberDataPoint number_t;
+
+/* The point of a sum whose "queue" attribute is q. */
+static const number_t *queue_point(const metric_t *m, const char *q) {
+  for (size_t i = 0; i < m->sum->n_data_points; i++)
+    if (!strcmp(
+            attr(m->sum->data_points[i]->attributes, m->sum->data_points[i]->n_attributes, "queue"),
+            q))
+      return m->sum->data_points[i];
+  return NULL;
+}
+
+/* An observable up-down counter: a non-monotonic sum of what the callback
+ * saw, cumulative even where counters go as deltas, from one start. */
+TEST(observable_updown_counter_is_a_cumulative_sum) {
+  TEST_SDK_START("OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE=delta");
+  otel_observable_updown_counter("test", "queue.items", "{item}", "Items queued", observe_queue,
+                                 NULL);
+  queued_items = 5;
+  request_t *a = test_metrics_collect();
+  queued_items = 2;
+  request_t *b = test_metrics_collect();
+  CHECK(a && b);
+  const metric_t *ma = test_metrics_find(a, "queue.items"),
+                 *mb = test_metrics_find(b, "queue.items");
+  CHECK(ma && mb);
+  CHECK_INT(ma->data_case, OPENTELEMETRY__PROTO__METRICS__V1__METRIC__DATA_SUM);
+  CHECK(!ma->sum->is_monotonic);
+  CHECK_INT(ma->sum->aggregation_temporality, 2); /* cumulative */
+  CHECK_INT(ma->sum->n_data_points, 2);
+  const number_t *a5 = queue_point(ma, "a"), *b5 = queue_point(ma, "b"), *a2 = queue_point(mb, "a");
+  CHECK(a5 && b5 && a2);
+  CHECK_INT(a5->as_int, 5);
+  CHECK(b5->as_double == -1.5);
+  CHECK_INT(a2->as_int, 2); /* the total, not the change */
+  CHECK(a5->start_time_unix_nano > 0);
+  CHECK(a5->start_time_unix_nano == a2->start_time_unix_nano);
+  test_metrics_request_free(a);
+  test_metrics_request_free(b);
+  test_sdk_stop();
+}
+
 static int64_t delta_bytes;
 static void observe_delta_bytes(otel_observer_t *o, void *ud) {
   (void)ud;
   otel_observe_int(o, delta_bytes, &OTEL_ATTR_STR("link", "up"), 1);
 }
 
-typedef Opentelemetry__Proto__Metrics__V1__NumberDataPoint number_t;
 typedef Opentelemetry__Proto__Metrics__V1__HistogramDataPoint bucket_t;
 
 TEST(delta_sums_and_histograms_reset_at_each_export) {
@@ -446,4 +494,5 @@ TEST_MAIN("metrics", TEST_CASE(counter_sums_per_attribute_set_in_any_order),
           TEST_CASE(concurrent_records_add_up_exactly),
           TEST_CASE(repeated_and_empty_keys_name_the_same_set),
           TEST_CASE(an_instrument_without_measurements_is_not_exported),
-          TEST_CASE(observable_counter_and_gauge_report_what_their_callbacks_see))
+          TEST_CASE(observable_counter_and_gauge_report_what_their_callbacks_see),
+          TEST_CASE(observable_updown_counter_is_a_cumulative_sum))

@@ -90,6 +90,10 @@ OTEL_API void otel_observable_counter(const char *scope, const char *name, const
                                       const char *description, otel_observe_fn fn, void *ud);
 OTEL_API void otel_observable_gauge(const char *scope, const char *name, const char *unit,
                                     const char *description, otel_observe_fn fn, void *ud);
+/* A total that may go down (items in a queue, say), observed: exported as a
+ * cumulative, non-monotonic sum under every temporality preference. */
+OTEL_API void otel_observable_updown_counter(const char *scope, const char *name, const char *unit,
+                                             const char *description, otel_observe_fn fn, void *ud);
 
 OTEL_API void otel_observe_int(otel_observer_t *o, int64_t value, const otel_attr_t *attrs,
                                size_t n);

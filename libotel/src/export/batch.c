@@ -276,7 +276,12 @@ otel__batch_stats_t otel__batch_stats(otel__batch_t *b) {
                            atomic_load(&b->exported),
                            atomic_load(&b->dropped),
                            atomic_load(&b->failed),
+                           0,
+                           b->cfg.max_queue_size,
                            {0}};
+  pthread_mutex_lock(&b->lock);
+  s.size = b->count;
+  pthread_mutex_unlock(&b->lock);
   for (int i = 0; i < OTEL__FAILURES; i++)
     s.failed_by[i] = atomic_load(&b->failed_by[i]);
   return s;

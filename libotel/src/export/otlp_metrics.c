@@ -145,7 +145,7 @@ static void observe(otel_observer_t *o, bool is_int, int64_t i, double d, const 
   const otel__instrument_t *inst = o->e->inst;
   if (inst->kind == OTEL__OBSERVABLE_COUNTER && (is_int ? i < 0 : d < 0))
     return; /* a monotonic total cannot be negative */
-  uint64_t start = inst->kind == OTEL__OBSERVABLE_COUNTER ? inst->created_unix_ns : 0;
+  uint64_t start = inst->kind == OTEL__OBSERVABLE_GAUGE ? 0 : inst->created_unix_ns;
   if (o->e->delta && !observed_delta(o->e, is_int, &i, &d, &start, attrs, n))
     return;
   put_number(o->e, is_int, i, d, start, NULL, attrs, n);
@@ -236,8 +236,9 @@ static uint32_t put_data(encoder_t *e, otel__instrument_t *inst) {
     inst->observe(&o, inst->observe_ud);
     return OTLP_METRIC_GAUGE;
   }
-  case OTEL__OBSERVABLE_COUNTER: {
-    otel__pbw_varint_nz(w, OTLP_SUM_IS_MONOTONIC, 1);
+  case OTEL__OBSERVABLE_COUNTER:
+  case OTEL__OBSERVABLE_UPDOWN_COUNTER: {
+    otel__pbw_varint_nz(w, OTLP_SUM_IS_MONOTONIC, inst->kind == OTEL__OBSERVABLE_COUNTER);
     otel__pbw_varint(w, OTLP_SUM_AGGREGATION_TEMPORALITY, temporality);
     otel_observer_t o = {e};
     inst->observe(&o, inst->observe_ud);

@@ -95,6 +95,13 @@ void otel_observable_gauge(const char *scope, const char *name, const char *unit
     find_or_create(OTEL__OBSERVABLE_GAUGE, scope, name, unit, description, NULL, 0, fn, ud);
 }
 
+void otel_observable_updown_counter(const char *scope, const char *name, const char *unit,
+                                    const char *description, otel_observe_fn fn, void *ud) {
+  if (fn)
+    find_or_create(OTEL__OBSERVABLE_UPDOWN_COUNTER, scope, name, unit, description, NULL, 0, fn,
+                   ud);
+}
+
 /* --- points --- */
 
 /* attrs without empty keys and repeated keys (the last one wins), at most

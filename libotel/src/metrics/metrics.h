@@ -34,6 +34,7 @@ typedef enum {
   OTEL__HISTOGRAM,
   OTEL__OBSERVABLE_COUNTER,
   OTEL__OBSERVABLE_GAUGE,
+  OTEL__OBSERVABLE_UPDOWN_COUNTER,
 } otel__instrument_kind_t;
 
 /* One shard's share of a point, on cache lines of its own. */

@@ -2,9 +2,9 @@
  * The SDK's own health as metrics, named as the semantic conventions for SDK
  * metrics name them: for spans and log records, how many each batch processor
  * passed on or dropped (error.type=queue_full) and how many each exporter
- * exported or failed to (error.type says why); for metrics, how many data
- * points were exported or failed. Observable counters read the counts the
- * pipelines keep anyway, so recording costs nothing more.
+ * exported or failed to (error.type says why), and how full each queue is;
+ * for metrics, how many data points were exported or failed. Observable counters read the counts
+ * the pipelines keep anyway, so recording costs nothing more.
  */
 #include "metrics/self_metrics.h"
 
@@ -63,6 +63,18 @@ static void processed(otel_observer_t *o, void *ud) {
     otel_observe_int(o, (int64_t)s.dropped, attrs, 3);
 }
 
+/* otel.sdk.processor.*.queue.size and .capacity. */
+static void queue_observed(otel_observer_t *o, const pipeline_t *p, bool capacity) {
+  if (!*p->batch)
+    return;
+  otel__batch_stats_t s = otel__batch_stats(*p->batch);
+  otel_attr_t attrs[2] = {OTEL_ATTR_STR("otel.component.type", p->processor_type),
+                          OTEL_ATTR_STR("otel.component.name", p->processor_name)};
+  otel_observe_int(o, capacity ? s.capacity : s.size, attrs, 2);
+}
+static void queue_size(otel_observer_t *o, void *ud) { queue_observed(o, ud, false); }
+static void queue_capacity(otel_observer_t *o, void *ud) { queue_observed(o, ud, true); }
+
 /* otel.sdk.exporter.*.exported: one point for success (no error.type), one
  * per cause of failure. */
 static void exported(otel_observer_t *o, void *ud) {
@@ -106,6 +118,22 @@ void otel__self_metrics_register(void) {
                           FINISHED("log records for which the processing"), processed, &LOGS);
   otel_observable_counter(SCOPE, "otel.sdk.exporter.log.exported", "{log_record}",
                           FINISHED("log records for which the export"), exported, &LOGS);
+  otel_observable_updown_counter(SCOPE, "otel.sdk.processor.span.queue.size", "{span}",
+                                 "The number of spans in the queue of a given instance of an SDK "
+                                 "span processor.",
+                                 queue_size, &SPANS);
+  otel_observable_updown_counter(SCOPE, "otel.sdk.processor.span.queue.capacity", "{span}",
+                                 "The maximum number of spans the queue of a given instance of an "
+                                 "SDK span processor can hold.",
+                                 queue_capacity, &SPANS);
+  otel_observable_updown_counter(SCOPE, "otel.sdk.processor.log.queue.size", "{log_record}",
+                                 "The number of log records in the queue of a given instance of "
+                                 "an SDK log processor.",
+                                 queue_size, &LOGS);
+  otel_observable_updown_counter(SCOPE, "otel.sdk.processor.log.queue.capacity", "{log_record}",
+                                 "The maximum number of log records the queue of a given instance "
+                                 "of an SDK log processor can hold.",
+                                 queue_capacity, &LOGS);
   otel_observable_counter(SCOPE, "otel.sdk.exporter.metric_data_point.exported", "{data_point}",
                           FINISHED("metric data points for which the export"), exported, &METRICS);
 }
