@@ -241,6 +241,11 @@ TEST(shutdown_is_bounded_when_the_exporter_hangs) {
   for (int i = 0; i < 100; i++)
     otel__batch_push(fx.batch, item(i));
   nanosleep(&(struct timespec){0, 50000000}, NULL);
+  /* one batch in the hung export, the rest in the queue */
+  otel__batch_stats_t s = otel__batch_stats(fx.batch);
+  CHECK_INT(s.capacity, 1000);
+  CHECK(s.inflight > 0 && s.inflight <= 10);
+  CHECK_INT(s.size + s.inflight, 100);
   uint64_t t0 = otel__now_mono_ns();
   CHECK_INT(otel__batch_shutdown(fx.batch, 300), -ETIMEDOUT);
   uint64_t ms = (otel__now_mono_ns() - t0) / 1000000;
@@ -254,8 +259,11 @@ TEST(flush_times_out_when_the_exporter_hangs) {
   fx.fake->blocked = true;
   otel__batch_push(fx.batch, item(1));
   CHECK_INT(otel__batch_flush(fx.batch, 100), -ETIMEDOUT);
+  CHECK_INT(otel__batch_stats(fx.batch).inflight, 1);
   fake_unblock(fx.fake);
   CHECK_INT(otel__batch_flush(fx.batch, 5000), 0);
+  otel__batch_stats_t s = otel__batch_stats(fx.batch);
+  CHECK_INT(s.inflight + s.size, 0);
   otel__batch_shutdown(fx.batch, 1000);
   finish(&fx);
 }

@@ -503,6 +503,12 @@ TEST(the_sdk_reports_its_own_exports_and_drops_as_metrics) {
                       "batching_span_processor"),
             0);
   CHECK_INT(sdk_count(sm, "otel.sdk.processor.log.queue.capacity", NULL, NULL), -1);
+  /* nothing in an export while the last collection ran (test_batch sees
+   * an export under way) */
+  CHECK_INT(sdk_count(sm, "otel.sdk.exporter.span.inflight", "otel.component.type",
+                      "otlp_http_span_exporter"),
+            0);
+  CHECK_INT(sdk_count(sm, "otel.sdk.exporter.metric_data_point.inflight", NULL, NULL), 0);
   opentelemetry__proto__collector__metrics__v1__export_metrics_service_request__free_unpacked(req,
                                                                                               NULL);
   receiver_stop(r);

@@ -64,6 +64,7 @@ struct otel__batch {
   bool sleeping; /* the export thread waits on `wake`: only then is a signal needed */
 
   atomic_uint_fast64_t queued, exported, dropped, failed;
+  atomic_uint_fast32_t inflight;
   atomic_uint_fast64_t failed_by[OTEL__FAILURES];
   uint64_t dropped_reported; /* export thread only */
   uint64_t reported_at;      /* export thread only: monotonic ns of the last report */
@@ -81,8 +82,10 @@ static size_t take_locked(otel__batch_t *b, void **out) {
 }
 
 static void export_batch(otel__batch_t *b, void **items, size_t n, uint64_t deadline) {
+  atomic_store(&b->inflight, n);
   int rc = b->ops->export_items(b->ud, items, n, deadline);
   atomic_fetch_add(rc == 0 ? &b->exported : &b->failed, n);
+  atomic_store(&b->inflight, 0);
   if (rc)
     atomic_fetch_add(&b->failed_by[otel__failure_of(rc)], n);
   for (size_t i = 0; i < n; i++)
@@ -278,6 +281,7 @@ otel__batch_stats_t otel__batch_stats(otel__batch_t *b) {
                            atomic_load(&b->failed),
                            0,
                            b->cfg.max_queue_size,
+                           (uint32_t)atomic_load(&b->inflight),
                            {0}};
   pthread_mutex_lock(&b->lock);
   s.size = b->count;

@@ -32,6 +32,7 @@ typedef struct otel__batch_ops {
 typedef struct otel__batch_stats {
   uint64_t queued, exported, dropped, failed;
   uint32_t size, capacity;            /* items in the queue now, and how many it holds */
+  uint32_t inflight;                  /* items in an export under way */
   uint64_t failed_by[OTEL__FAILURES]; /* failed, by cause */
 } otel__batch_stats_t;
 

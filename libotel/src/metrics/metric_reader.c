@@ -48,7 +48,7 @@ struct otel__reader {
   pthread_cond_t wake, done;
   uint64_t flush_requested, flush_done;
   bool stopping, stopped;
-  atomic_uint_fast64_t exported, failed_by[OTEL__FAILURES];
+  atomic_uint_fast64_t exported, failed_by[OTEL__FAILURES], inflight;
 };
 
 static void export_once(otel__reader_t *r, uint64_t deadline) {
@@ -65,6 +65,7 @@ static void export_once(otel__reader_t *r, uint64_t deadline) {
       otel__stdout_now(r->json.data, r->json.len);
   }
   int rc = 0;
+  atomic_store(&r->inflight, points);
   if (r->http) {
     rc = otel__otlp_body(&r->pb, &REQUEST_DESCRIPTOR, cfg->protocol == OTEL__PROTOCOL_JSON,
                          &r->json, &body, &len);
@@ -72,10 +73,11 @@ static void export_once(otel__reader_t *r, uint64_t deadline) {
       rc = otel__otlp_http_send(r->http, body, len, deadline);
   }
   atomic_fetch_add(rc ? &r->failed_by[otel__failure_of(rc)] : &r->exported, points);
+  atomic_store(&r->inflight, 0);
 }
 
 otel__reader_stats_t otel__reader_stats(const otel__reader_t *r) {
-  otel__reader_stats_t s = {atomic_load(&r->exported), {0}};
+  otel__reader_stats_t s = {atomic_load(&r->exported), {0}, atomic_load(&r->inflight)};
   for (int i = 0; i < OTEL__FAILURES; i++)
     s.failed_by[i] = atomic_load(&r->failed_by[i]);
   return s;

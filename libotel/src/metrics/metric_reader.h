@@ -19,6 +19,7 @@ int otel__reader_flush(otel__reader_t *r, uint32_t timeout_ms);
 /* Data points exported and failed (by cause) so far. Thread-safe. */
 typedef struct otel__reader_stats {
   uint64_t exported, failed_by[OTEL__FAILURES];
+  uint64_t inflight; /* points in an export under way */
 } otel__reader_stats_t;
 
 otel__reader_stats_t otel__reader_stats(const otel__reader_t *r);

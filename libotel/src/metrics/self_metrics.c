@@ -75,6 +75,31 @@ static void queue_observed(otel_observer_t *o, const pipeline_t *p, bool capacit
 static void queue_size(otel_observer_t *o, void *ud) { queue_observed(o, ud, false); }
 static void queue_capacity(otel_observer_t *o, void *ud) { queue_observed(o, ud, true); }
 
+/* The exporter's otel.component.type, as the registry spells it. */
+static const char *exporter_type(const pipeline_t *p) {
+  return !(*p->kinds & OTEL__EXPORT_OTLP)           ? p->exporter_console
+         : p->otlp->protocol == OTEL__PROTOCOL_JSON ? p->exporter_json
+                                                    : p->exporter_protobuf;
+}
+
+/* otel.sdk.exporter.*.inflight: what an export under way carries. */
+static void inflight(otel_observer_t *o, void *ud) {
+  const pipeline_t *p = ud;
+  uint64_t n;
+  if (p->batch) {
+    if (!*p->batch)
+      return;
+    n = otel__batch_stats(*p->batch).inflight;
+  } else {
+    if (!otel__sdk.metrics)
+      return;
+    n = otel__reader_stats(otel__sdk.metrics).inflight;
+  }
+  otel_attr_t attrs[2] = {OTEL_ATTR_STR("otel.component.type", exporter_type(p)),
+                          OTEL_ATTR_STR("otel.component.name", p->exporter_name)};
+  otel_observe_int(o, (int64_t)n, attrs, 2);
+}
+
 /* otel.sdk.exporter.*.exported: one point for success (no error.type), one
  * per cause of failure. */
 static void exported(otel_observer_t *o, void *ud) {
@@ -93,10 +118,7 @@ static void exported(otel_observer_t *o, void *ud) {
     ok = s.exported;
     memcpy(failed_by, s.failed_by, sizeof(failed_by));
   }
-  const char *type = !(*p->kinds & OTEL__EXPORT_OTLP)           ? p->exporter_console
-                     : p->otlp->protocol == OTEL__PROTOCOL_JSON ? p->exporter_json
-                                                                : p->exporter_protobuf;
-  otel_attr_t attrs[3] = {OTEL_ATTR_STR("otel.component.type", type),
+  otel_attr_t attrs[3] = {OTEL_ATTR_STR("otel.component.type", exporter_type(p)),
                           OTEL_ATTR_STR("otel.component.name", p->exporter_name)};
   otel_observe_int(o, (int64_t)ok, attrs, 2);
   for (int f = 0; f < OTEL__FAILURES; f++) {
@@ -108,6 +130,9 @@ static void exported(otel_observer_t *o, void *ud) {
 }
 
 #define FINISHED(what) "The number of " what " has finished, either successful or failed."
+#define INFLIGHT(what)                                                                             \
+  "The number of " what " which were passed to the exporter, but that have not been exported "     \
+  "yet (neither successful, nor failed)."
 
 void otel__self_metrics_register(void) {
   otel_observable_counter(SCOPE, "otel.sdk.processor.span.processed", "{span}",
@@ -134,6 +159,13 @@ void otel__self_metrics_register(void) {
                                  "The maximum number of log records the queue of a given instance "
                                  "of an SDK log processor can hold.",
                                  queue_capacity, &LOGS);
+  otel_observable_updown_counter(SCOPE, "otel.sdk.exporter.span.inflight", "{span}",
+                                 INFLIGHT("spans"), inflight, &SPANS);
+  otel_observable_updown_counter(SCOPE, "otel.sdk.exporter.log.inflight", "{log_record}",
+                                 INFLIGHT("log records"), inflight, &LOGS);
+  otel_observable_updown_counter(SCOPE, "otel.sdk.exporter.metric_data_point.inflight",
+                                 "{data_point}", INFLIGHT("metric data points"), inflight,
+                                 &METRICS);
   otel_observable_counter(SCOPE, "otel.sdk.exporter.metric_data_point.exported", "{data_point}",
                           FINISHED("metric data points for which the export"), exported, &METRICS);
 }
