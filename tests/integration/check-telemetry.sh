@@ -170,6 +170,16 @@ check active_requests_back_to_zero eq "$(field "$active" '[.value,.monotonic,.un
 sdk=$(latest otel.sdk.exporter.span.exported ' and .attrs."error.type" == null')
 check sdk_spans_exported eq "$(field "$sdk" '[.value > 0,.monotonic,.unit,.attrs."otel.component.type"]|tostring')" \
   '[true,true,"{span}","otlp_http_span_exporter"]'
+# each export's duration, and each collection's (told in the next one)
+ops=$(latest otel.sdk.exporter.operation.duration ' and .attrs."otel.component.type" == "otlp_http_span_exporter"')
+check sdk_export_durations eq "$(field "$ops" '[.value > 0,.kind,.unit,.attrs."otel.component.name"]|tostring')" \
+  '[true,"histogram","s","span_exporter/0"]'
+collections=$(latest otel.sdk.metric_reader.collection.duration)
+check sdk_collection_durations eq "$(field "$collections" '[.value > 0,.kind,.attrs."otel.component.type"]|tostring')" \
+  '[true,"histogram","periodic_metric_reader"]'
+queue=$(latest otel.sdk.processor.span.queue.capacity)
+check sdk_queue_capacity eq "$(field "$queue" '[.value,.monotonic,.attrs."otel.component.name"]|tostring')" \
+  '[2048,false,"batching_span_processor/0"]'
 check sdk_nothing_dropped_or_failed eq "$(jq -s -c 'map(select((.metric | startswith("otel.sdk.")) and .attrs."error.type" != null)) | length' "$WORK/points")" 0
 
 # --- log records over OTLP carry the request's trace and span ---

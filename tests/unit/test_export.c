@@ -430,6 +430,23 @@ static int overflow_the_queue(void) {
 
 /* The value of the point of metric name whose attribute key has value
  * (key NULL: the point without error.type); -1 when there is none. */
+/* The count of the histogram point of libotel's metric name whose
+ * otel.component.type is type; -1 when there is none. */
+static int64_t sdk_histogram_count(const Opentelemetry__Proto__Metrics__V1__ScopeMetrics *sm,
+                                   const char *name, const char *type) {
+  for (size_t m = 0; m < sm->n_metrics; m++) {
+    if (strcmp(sm->metrics[m]->name, name) || !sm->metrics[m]->histogram)
+      continue;
+    const Opentelemetry__Proto__Metrics__V1__Histogram *h = sm->metrics[m]->histogram;
+    for (size_t i = 0; i < h->n_data_points; i++)
+      for (size_t a = 0; a < h->data_points[i]->n_attributes; a++)
+        if (!strcmp(h->data_points[i]->attributes[a]->key, "otel.component.type") &&
+            !strcmp(h->data_points[i]->attributes[a]->value->string_value, type))
+          return (int64_t)h->data_points[i]->count;
+  }
+  return -1;
+}
+
 static int64_t sdk_count(const Opentelemetry__Proto__Metrics__V1__ScopeMetrics *sm,
                          const char *name, const char *key, const char *value) {
   for (size_t m = 0; m < sm->n_metrics; m++) {
@@ -509,6 +526,10 @@ TEST(the_sdk_reports_its_own_exports_and_drops_as_metrics) {
                       "otlp_http_span_exporter"),
             0);
   CHECK_INT(sdk_count(sm, "otel.sdk.exporter.metric_data_point.inflight", NULL, NULL), 0);
+  /* each span export's duration; the collection's is recorded after it */
+  CHECK_INT(
+      sdk_histogram_count(sm, "otel.sdk.exporter.operation.duration", "otlp_http_span_exporter"),
+      n - 1);
   opentelemetry__proto__collector__metrics__v1__export_metrics_service_request__free_unpacked(req,
                                                                                               NULL);
   receiver_stop(r);

@@ -81,9 +81,19 @@ static size_t take_locked(otel__batch_t *b, void **out) {
   return n;
 }
 
+_Atomic(otel__export_hook_t) otel__export_hook;
+
+void otel__export_told(const char *what, size_t n, int rc, uint64_t duration_ns) {
+  otel__export_hook_t hook = atomic_load_explicit(&otel__export_hook, memory_order_acquire);
+  if (hook)
+    hook(what, n, rc, duration_ns);
+}
+
 static void export_batch(otel__batch_t *b, void **items, size_t n, uint64_t deadline) {
   atomic_store(&b->inflight, n);
+  uint64_t t0 = otel__now_mono_ns();
   int rc = b->ops->export_items(b->ud, items, n, deadline);
+  otel__export_told(b->ops->what, n, rc, otel__now_mono_ns() - t0);
   atomic_fetch_add(rc == 0 ? &b->exported : &b->failed, n);
   atomic_store(&b->inflight, 0);
   if (rc)

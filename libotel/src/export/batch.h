@@ -29,6 +29,17 @@ typedef struct otel__batch_ops {
   void (*abandon)(void *ud);
 } otel__batch_ops_t;
 
+/* Told after each export, on the exporting thread: what was exported (a
+ * batch's ops->what, the metric reader's "metric data points"; "collection"
+ * for the reader's collecting), how many, the result (0 or a negative errno)
+ * and how long it took. The SDK's own metrics set it (self_metrics.c);
+ * NULL tells nothing. */
+typedef void (*otel__export_hook_t)(const char *what, size_t n, int rc, uint64_t duration_ns);
+extern _Atomic(otel__export_hook_t) otel__export_hook;
+
+/* Calls the hook, if one is set. */
+void otel__export_told(const char *what, size_t n, int rc, uint64_t duration_ns);
+
 typedef struct otel__batch_stats {
   uint64_t queued, exported, dropped, failed;
   uint32_t size, capacity;            /* items in the queue now, and how many it holds */

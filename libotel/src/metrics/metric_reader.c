@@ -26,6 +26,7 @@
 
 #include "common/clock.h"
 #include "common/diag.h"
+#include "export/batch.h"
 #include "export/interrupt.h"
 #include "otlp/metrics_service.pb-c.h"
 #include "export/otlp_common.h"
@@ -53,7 +54,11 @@ struct otel__reader {
 
 static void export_once(otel__reader_t *r, uint64_t deadline) {
   size_t points = 0;
-  if (otel__otlp_metrics_encode(&r->pb, &r->sdk->resource, &points) || points == 0)
+  uint64_t t0 = otel__now_mono_ns();
+  int collected = otel__otlp_metrics_encode(&r->pb, &r->sdk->resource, &points);
+  uint64_t t1 = otel__now_mono_ns();
+  otel__export_told("collection", points, collected, t1 - t0);
+  if (collected || points == 0)
     return;
   const otel__otlp_config_t *cfg = &r->sdk->config.metrics_otlp;
   const void *body;
@@ -72,6 +77,7 @@ static void export_once(otel__reader_t *r, uint64_t deadline) {
     if (rc == 0)
       rc = otel__otlp_http_send(r->http, body, len, deadline);
   }
+  otel__export_told("metric data points", points, rc, otel__now_mono_ns() - t1);
   atomic_fetch_add(rc ? &r->failed_by[otel__failure_of(rc)] : &r->exported, points);
   atomic_store(&r->inflight, 0);
 }

@@ -335,9 +335,10 @@ static void apply(otel__instrument_t *inst, otel__point_t *p, int64_t ivalue, do
 }
 
 /* Finds (or makes) the point of the set attrs and applies one measurement. */
-static void record(otel__instrument_t *inst, int64_t ivalue, double dvalue,
-                   const otel_attr_t *attrs, size_t n, const otel_span_context_t *span) {
-  if (!inst->name || !otel__sdk_enabled())
+/* A measurement, while the SDK is on or not. */
+static void record_always(otel__instrument_t *inst, int64_t ivalue, double dvalue,
+                          const otel_attr_t *attrs, size_t n, const otel_span_context_t *span) {
+  if (!inst->name)
     return;
   otel__point_t *p = NULL;
   if (n <= OTEL__METRIC_ATTRS_MAX)
@@ -346,6 +347,19 @@ static void record(otel__instrument_t *inst, int64_t ivalue, double dvalue,
   if (!p && !(p = point_slow(inst, attrs, n)))
     return;
   apply(inst, p, ivalue, dvalue, span);
+}
+
+static void record(otel__instrument_t *inst, int64_t ivalue, double dvalue,
+                   const otel_attr_t *attrs, size_t n, const otel_span_context_t *span) {
+  if (otel__sdk_enabled())
+    record_always(inst, ivalue, dvalue, attrs, n, span);
+}
+
+void otel__histogram_record_always(otel_histogram_t *h, double value, const otel_attr_t *attrs,
+                                   size_t n) {
+  otel__instrument_t *inst = (otel__instrument_t *)h;
+  if (inst && inst->kind == OTEL__HISTOGRAM && value == value)
+    record_always(inst, 0, value, attrs, n, NULL);
 }
 
 void otel_counter_add(otel_counter_t *c, int64_t value, const otel_attr_t *attrs, size_t n) {

@@ -122,6 +122,12 @@ void otel__instrument_each_point(const otel__instrument_t *inst,
  * whose points hold the last observation. */
 otel__point_t *otel__instrument_point(otel__instrument_t *inst, const otel_attr_t *attrs, size_t n);
 
+/* As otel_histogram_record(), also while the SDK shuts down: for the SDK's
+ * own measurements of its pipelines' last exports, which the metric
+ * reader's last collection, at shutdown, still sends. */
+void otel__histogram_record_always(otel_histogram_t *h, double value, const otel_attr_t *attrs,
+                                   size_t n);
+
 /* Whether an instrument of this kind exports deltas under the preference
  * (the specification's table: up-down counters and gauges never do). */
 static inline bool otel__delta_for(otel__instrument_kind_t kind, otel__temporality_t pref) {

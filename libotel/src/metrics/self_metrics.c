@@ -9,10 +9,12 @@
 #include "metrics/self_metrics.h"
 
 #include <otel/metrics.h>
+#include <stdatomic.h>
 #include <string.h>
 
 #include "export/batch.h"
 #include "metrics/metric_reader.h"
+#include "metrics/metrics.h"
 
 #define SCOPE "libotel"
 
@@ -129,12 +131,47 @@ static void exported(otel_observer_t *o, void *ud) {
   }
 }
 
+/* Seconds, as the conventions give them for HTTP durations. */
+static const double SECONDS[] = {0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25,
+                                 0.5,   0.75, 1,     2.5,  5,     7.5, 10};
+#define N_SECONDS (sizeof(SECONDS) / sizeof(SECONDS[0]))
+static otel_histogram_t *operation_duration, *collection_duration;
+
+/* otel.sdk.exporter.operation.duration and
+ * otel.sdk.metric_reader.collection.duration, as the pipelines tell them. */
+static void told(const char *what, size_t n, int rc, uint64_t ns) {
+  (void)n;
+  otel_attr_t attrs[3];
+  const pipeline_t *p = !strcmp(what, "spans")                ? &SPANS
+                        : !strcmp(what, "log records")        ? &LOGS
+                        : !strcmp(what, "metric data points") ? &METRICS
+                                                              : NULL;
+  bool collection = !strcmp(what, "collection");
+  if (!p && !collection)
+    return;
+  attrs[0] = OTEL_ATTR_STR("otel.component.type",
+                           collection ? "periodic_metric_reader" : exporter_type(p));
+  attrs[1] = OTEL_ATTR_STR("otel.component.name",
+                           collection ? "periodic_metric_reader/0" : p->exporter_name);
+  if (rc)
+    attrs[2] = OTEL_ATTR_STR("error.type", otel__failure_name(otel__failure_of(rc)));
+  otel__histogram_record_always(collection ? collection_duration : operation_duration,
+                                (double)ns / 1e9, attrs, rc ? 3 : 2);
+}
+
 #define FINISHED(what) "The number of " what " has finished, either successful or failed."
 #define INFLIGHT(what)                                                                             \
   "The number of " what " which were passed to the exporter, but that have not been exported "     \
   "yet (neither successful, nor failed)."
 
 void otel__self_metrics_register(void) {
+  operation_duration =
+      otel_histogram(SCOPE, "otel.sdk.exporter.operation.duration", "s",
+                     "The duration of exporting a batch of telemetry records.", SECONDS, N_SECONDS);
+  collection_duration = otel_histogram(
+      SCOPE, "otel.sdk.metric_reader.collection.duration", "s",
+      "The duration of the collect operation of the metric reader.", SECONDS, N_SECONDS);
+  atomic_store_explicit(&otel__export_hook, told, memory_order_release);
   otel_observable_counter(SCOPE, "otel.sdk.processor.span.processed", "{span}",
                           FINISHED("spans for which the processing"), processed, &SPANS);
   otel_observable_counter(SCOPE, "otel.sdk.exporter.span.exported", "{span}",
