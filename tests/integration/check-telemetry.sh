@@ -177,6 +177,14 @@ check sdk_export_durations eq "$(field "$ops" '[.value > 0,.kind,.unit,.attrs."o
 collections=$(latest otel.sdk.metric_reader.collection.duration)
 check sdk_collection_durations eq "$(field "$collections" '[.value > 0,.kind,.attrs."otel.component.type"]|tostring')" \
   '[true,"histogram","periodic_metric_reader"]'
+# spans started: the services' own roots, and the servers' spans under a remote parent
+roots=$(latest otel.sdk.span.started ' and .attrs."otel.span.parent.origin" == "none"')
+check sdk_spans_started eq "$(field "$roots" '[.value > 0,.monotonic,.attrs."otel.span.sampling_result"]|tostring')" \
+  '[true,true,"RECORD_AND_SAMPLE"]'
+under_remote=$(latest otel.sdk.span.started ' and .attrs."otel.span.parent.origin" == "remote"')
+check sdk_spans_started_under_a_remote_parent eq "$(field "$under_remote" '.value > 0')" true
+live=$(latest otel.sdk.span.live)
+check sdk_spans_live eq "$(field "$live" '[.value >= 0,.monotonic]|tostring')" '[true,false]'
 queue=$(latest otel.sdk.processor.span.queue.capacity)
 check sdk_queue_capacity eq "$(field "$queue" '[.value,.monotonic,.attrs."otel.component.name"]|tostring')" \
   '[2048,false,"batching_span_processor/0"]'

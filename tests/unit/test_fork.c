@@ -352,6 +352,9 @@ TEST(the_child_exports_its_own_and_the_parent_goes_on) {
   CHECK_INT(parent.value, 6);
   CHECK_INT(forked.value, 2);
   CHECK(forked.start > parent.start);
+  /* and the spans it started: its own, not the parent's before the fork */
+  CHECK_INT(last_sum(r, "otel.sdk.span.started", before.pid).value, 2);
+  CHECK_INT(last_sum(r, "otel.sdk.span.started", child.pid).value, 1);
   receiver_stop(r);
 }
 

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "trace/span.h"
+#include "trace/span_pool.h"
 #include "test.h"
 #include "test_sdk.h"
 
@@ -490,6 +491,46 @@ TEST(context_crosses_threads) {
   test_sdk_stop();
 }
 
+static void *start_and_end_a_root(void *unused) {
+  (void)unused;
+  otel_span_end(otel_span_start(tracer(), "in a thread", OTEL_SPAN_KIND_INTERNAL, NULL));
+  return NULL;
+}
+
+/* The counts behind otel.sdk.span.started and .live: by the parent's
+ * origin and the sampler's result, a thread's kept when it exits. */
+TEST(spans_are_counted) {
+  TEST_SDK_START("OTEL_TRACES_SAMPLER=parentbased_always_on");
+  otel__span_counts_t before = otel__span_counts();
+  otel_span_t *root = otel_span_start(tracer(), "root", OTEL_SPAN_KIND_SERVER, NULL);
+  otel_scope_t scope = otel_span_attach(root);
+  otel_span_t *local = otel_span_start(tracer(), "local", OTEL_SPAN_KIND_CLIENT, NULL);
+  otel_scope_end(&scope);
+  otel_context_t remote;
+  memset(&remote, 0, sizeof(remote));
+  /* a remote parent that did not sample: neither does its child */
+  CHECK_INT(otel_traceparent_parse("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00",
+                                   &remote.span_context),
+            0);
+  otel_span_t *dropped = otel_span_start(tracer(), "dropped", OTEL_SPAN_KIND_SERVER, &remote);
+  otel__span_counts_t live = otel__span_counts();
+  otel_span_end(local);
+  otel_span_end(dropped);
+  pthread_t t;
+  pthread_create(&t, NULL, start_and_end_a_root, NULL);
+  pthread_join(t, NULL);
+  otel_span_end(root);
+  otel__span_counts_t after = otel__span_counts();
+  CHECK_INT(live.started[OTEL__ORIGIN_NONE][1] - before.started[OTEL__ORIGIN_NONE][1], 1);
+  CHECK_INT(live.started[OTEL__ORIGIN_LOCAL][1] - before.started[OTEL__ORIGIN_LOCAL][1], 1);
+  CHECK_INT(live.started[OTEL__ORIGIN_REMOTE][0] - before.started[OTEL__ORIGIN_REMOTE][0], 1);
+  CHECK_INT(live.ended - before.ended, 0);
+  CHECK_INT(after.started[OTEL__ORIGIN_NONE][1] - before.started[OTEL__ORIGIN_NONE][1], 2);
+  CHECK_INT(after.ended - before.ended, 3); /* the sampled ones */
+  CHECK_INT(after.started[OTEL__ORIGIN_REMOTE][1], before.started[OTEL__ORIGIN_REMOTE][1]);
+  test_sdk_stop();
+}
+
 TEST_MAIN("span", TEST_CASE(root_span_has_fresh_ids), TEST_CASE(ids_as_hex),
           TEST_CASE(tracer_is_interned), TEST_CASE(child_of_the_current_span),
           TEST_CASE(remote_parent_from_an_explicit_context), TEST_CASE(attributes_of_every_type),
@@ -500,4 +541,5 @@ TEST_MAIN("span", TEST_CASE(root_span_has_fresh_ids), TEST_CASE(ids_as_hex),
           TEST_CASE(many_attributes_grow_past_the_inline_block), TEST_CASE(events_and_exceptions),
           TEST_CASE(exception_with_attributes), TEST_CASE(links), TEST_CASE(status_rules),
           TEST_CASE(unsampled_spans_propagate_but_record_nothing),
-          TEST_CASE(disabled_sdk_is_a_no_op), TEST_CASE(context_crosses_threads))
+          TEST_CASE(disabled_sdk_is_a_no_op), TEST_CASE(context_crosses_threads),
+          TEST_CASE(spans_are_counted))

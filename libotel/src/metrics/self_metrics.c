@@ -15,6 +15,7 @@
 #include "export/batch.h"
 #include "metrics/metric_reader.h"
 #include "metrics/metrics.h"
+#include "trace/span_pool.h"
 
 #define SCOPE "libotel"
 
@@ -76,6 +77,33 @@ static void queue_observed(otel_observer_t *o, const pipeline_t *p, bool capacit
 }
 static void queue_size(otel_observer_t *o, void *ud) { queue_observed(o, ud, false); }
 static void queue_capacity(otel_observer_t *o, void *ud) { queue_observed(o, ud, true); }
+
+/* otel.sdk.span.started: by the parent's origin and the sampler's result. */
+static void spans_started(otel_observer_t *o, void *ud) {
+  (void)ud;
+  static const char *const origin[OTEL__ORIGINS] = {"none", "local", "remote"};
+  static const char *const result[2] = {"DROP", "RECORD_AND_SAMPLE"};
+  otel__span_counts_t c = otel__span_counts();
+  for (int p = 0; p < OTEL__ORIGINS; p++)
+    for (int s = 0; s < 2; s++)
+      if (c.started[p][s]) {
+        otel_attr_t attrs[2] = {OTEL_ATTR_STR("otel.span.parent.origin", origin[p]),
+                                OTEL_ATTR_STR("otel.span.sampling_result", result[s])};
+        otel_observe_int(o, (int64_t)c.started[p][s], attrs, 2);
+      }
+}
+
+/* otel.sdk.span.live: the sampled spans started and not yet ended (the
+ * others never record). */
+static void spans_live(otel_observer_t *o, void *ud) {
+  (void)ud;
+  otel__span_counts_t c = otel__span_counts();
+  uint64_t started = 0;
+  for (int p = 0; p < OTEL__ORIGINS; p++)
+    started += c.started[p][1];
+  otel_observe_int(o, (int64_t)(started - c.ended),
+                   &OTEL_ATTR_STR("otel.span.sampling_result", "RECORD_AND_SAMPLE"), 1);
+}
 
 /* The exporter's otel.component.type, as the registry spells it. */
 static const char *exporter_type(const pipeline_t *p) {
@@ -172,6 +200,12 @@ void otel__self_metrics_register(void) {
       SCOPE, "otel.sdk.metric_reader.collection.duration", "s",
       "The duration of the collect operation of the metric reader.", SECONDS, N_SECONDS);
   atomic_store_explicit(&otel__export_hook, told, memory_order_release);
+  otel_observable_counter(SCOPE, "otel.sdk.span.started", "{span}", "The number of created spans.",
+                          spans_started, NULL);
+  otel_observable_updown_counter(SCOPE, "otel.sdk.span.live", "{span}",
+                                 "The number of created spans with recording=true for which the "
+                                 "end operation has not been called yet.",
+                                 spans_live, NULL);
   otel_observable_counter(SCOPE, "otel.sdk.processor.span.processed", "{span}",
                           FINISHED("spans for which the processing"), processed, &SPANS);
   otel_observable_counter(SCOPE, "otel.sdk.exporter.span.exported", "{span}",

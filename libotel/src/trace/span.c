@@ -56,6 +56,10 @@ otel_span_t *otel_span_start_at(const otel_tracer_t *tracer, const char *name,
   otel_span_t *s = sampled ? otel__span_block_alloc() : malloc(sizeof(otel_span_t));
   if (!s)
     return &noop_span;
+  otel__span_counted_start(!has_parent    ? OTEL__ORIGIN_NONE
+                           : p->is_remote ? OTEL__ORIGIN_REMOTE
+                                          : OTEL__ORIGIN_LOCAL,
+                           sampled);
   /* Clear the struct but for the tracestate buffer, most of which is never
    * used: fewer cache lines touched on every span. */
   memset(s, 0, offsetof(otel_span_t, ctx.trace_state));
@@ -119,6 +123,7 @@ void otel_span_end_at(otel_span_t *span, uint64_t end_unix_ns) {
     return;
   }
   span->head.recording = false;
+  otel__span_counted_end();
   if (end_unix_ns)
     span->end_unix_ns = end_unix_ns;
   else /* the wall clock may step; measure the duration on the monotonic one */
