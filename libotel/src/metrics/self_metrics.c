@@ -10,6 +10,7 @@
 
 #include <otel/metrics.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "export/batch.h"
@@ -22,6 +23,7 @@
 /* One signal's pipeline as its metrics name it, and where its counts are (not
  * const: observable callbacks take a void *). */
 typedef struct pipeline {
+  const char *signal, *unit, *items;           /* in the metrics' names, units and descriptions */
   const char *processor_type, *processor_name; /* otel.component.* of the batch processor */
   const char *exporter_json, *exporter_protobuf, *exporter_console, *exporter_name;
   otel__batch_t *const *batch; /* NULL for metrics: the reader keeps their counts */
@@ -29,7 +31,10 @@ typedef struct pipeline {
   const otel__otlp_config_t *otlp;
 } pipeline_t;
 
-static pipeline_t SPANS = {"batching_span_processor",
+static pipeline_t SPANS = {"span",
+                           "{span}",
+                           "spans",
+                           "batching_span_processor",
                            "batching_span_processor/0",
                            "otlp_http_json_span_exporter",
                            "otlp_http_span_exporter",
@@ -38,11 +43,22 @@ static pipeline_t SPANS = {"batching_span_processor",
                            &otel__sdk.spans,
                            &otel__sdk.config.traces_exporters,
                            &otel__sdk.config.traces_otlp};
-static pipeline_t LOGS = {
-    "batching_log_processor", "batching_log_processor/0",       "otlp_http_json_log_exporter",
-    "otlp_http_log_exporter", "console_log_exporter",           "log_exporter/0",
-    &otel__sdk.logs,          &otel__sdk.config.logs_exporters, &otel__sdk.config.logs_otlp};
-static pipeline_t METRICS = {NULL,
+static pipeline_t LOGS = {"log",
+                          "{log_record}",
+                          "log records",
+                          "batching_log_processor",
+                          "batching_log_processor/0",
+                          "otlp_http_json_log_exporter",
+                          "otlp_http_log_exporter",
+                          "console_log_exporter",
+                          "log_exporter/0",
+                          &otel__sdk.logs,
+                          &otel__sdk.config.logs_exporters,
+                          &otel__sdk.config.logs_otlp};
+static pipeline_t METRICS = {"metric_data_point",
+                             "{data_point}",
+                             "metric data points",
+                             NULL,
                              NULL,
                              "otlp_http_json_metric_exporter",
                              "otlp_http_metric_exporter",
@@ -187,10 +203,46 @@ static void told(const char *what, size_t n, int rc, uint64_t ns) {
                                 (double)ns / 1e9, attrs, rc ? 3 : 2);
 }
 
-#define FINISHED(what) "The number of " what " has finished, either successful or failed."
-#define INFLIGHT(what)                                                                             \
-  "The number of " what " which were passed to the exporter, but that have not been exported "     \
-  "yet (neither successful, nor failed)."
+/* A pipeline's metrics: its batch processor's (none for metrics) and its
+ * exporter's. */
+static void register_pipeline(pipeline_t *p) {
+  char name[96], desc[192];
+#define NAMED(...) (snprintf(name, sizeof(name), __VA_ARGS__), name)
+#define DESCRIBED(...) (snprintf(desc, sizeof(desc), __VA_ARGS__), desc)
+  if (p->batch) {
+    otel_observable_counter(
+        SCOPE, NAMED("otel.sdk.processor.%s.processed", p->signal), p->unit,
+        DESCRIBED("The number of %s for which the processing has finished, either successful "
+                  "or failed.",
+                  p->items),
+        processed, p);
+    otel_observable_updown_counter(
+        SCOPE, NAMED("otel.sdk.processor.%s.queue.size", p->signal), p->unit,
+        DESCRIBED("The number of %s in the queue of a given instance of an SDK %s processor.",
+                  p->items, p->signal),
+        queue_size, p);
+    otel_observable_updown_counter(
+        SCOPE, NAMED("otel.sdk.processor.%s.queue.capacity", p->signal), p->unit,
+        DESCRIBED("The maximum number of %s the queue of a given instance of an SDK %s "
+                  "processor can hold.",
+                  p->items, p->signal),
+        queue_capacity, p);
+  }
+  otel_observable_counter(
+      SCOPE, NAMED("otel.sdk.exporter.%s.exported", p->signal), p->unit,
+      DESCRIBED("The number of %s for which the export has finished, either successful or "
+                "failed.",
+                p->items),
+      exported, p);
+  otel_observable_updown_counter(
+      SCOPE, NAMED("otel.sdk.exporter.%s.inflight", p->signal), p->unit,
+      DESCRIBED("The number of %s which were passed to the exporter, but that have not been "
+                "exported yet (neither successful, nor failed).",
+                p->items),
+      inflight, p);
+#undef NAMED
+#undef DESCRIBED
+}
 
 void otel__self_metrics_register(void) {
   operation_duration =
@@ -206,37 +258,7 @@ void otel__self_metrics_register(void) {
                                  "The number of created spans with recording=true for which the "
                                  "end operation has not been called yet.",
                                  spans_live, NULL);
-  otel_observable_counter(SCOPE, "otel.sdk.processor.span.processed", "{span}",
-                          FINISHED("spans for which the processing"), processed, &SPANS);
-  otel_observable_counter(SCOPE, "otel.sdk.exporter.span.exported", "{span}",
-                          FINISHED("spans for which the export"), exported, &SPANS);
-  otel_observable_counter(SCOPE, "otel.sdk.processor.log.processed", "{log_record}",
-                          FINISHED("log records for which the processing"), processed, &LOGS);
-  otel_observable_counter(SCOPE, "otel.sdk.exporter.log.exported", "{log_record}",
-                          FINISHED("log records for which the export"), exported, &LOGS);
-  otel_observable_updown_counter(SCOPE, "otel.sdk.processor.span.queue.size", "{span}",
-                                 "The number of spans in the queue of a given instance of an SDK "
-                                 "span processor.",
-                                 queue_size, &SPANS);
-  otel_observable_updown_counter(SCOPE, "otel.sdk.processor.span.queue.capacity", "{span}",
-                                 "The maximum number of spans the queue of a given instance of an "
-                                 "SDK span processor can hold.",
-                                 queue_capacity, &SPANS);
-  otel_observable_updown_counter(SCOPE, "otel.sdk.processor.log.queue.size", "{log_record}",
-                                 "The number of log records in the queue of a given instance of "
-                                 "an SDK log processor.",
-                                 queue_size, &LOGS);
-  otel_observable_updown_counter(SCOPE, "otel.sdk.processor.log.queue.capacity", "{log_record}",
-                                 "The maximum number of log records the queue of a given instance "
-                                 "of an SDK log processor can hold.",
-                                 queue_capacity, &LOGS);
-  otel_observable_updown_counter(SCOPE, "otel.sdk.exporter.span.inflight", "{span}",
-                                 INFLIGHT("spans"), inflight, &SPANS);
-  otel_observable_updown_counter(SCOPE, "otel.sdk.exporter.log.inflight", "{log_record}",
-                                 INFLIGHT("log records"), inflight, &LOGS);
-  otel_observable_updown_counter(SCOPE, "otel.sdk.exporter.metric_data_point.inflight",
-                                 "{data_point}", INFLIGHT("metric data points"), inflight,
-                                 &METRICS);
-  otel_observable_counter(SCOPE, "otel.sdk.exporter.metric_data_point.exported", "{data_point}",
-                          FINISHED("metric data points for which the export"), exported, &METRICS);
+  register_pipeline(&SPANS);
+  register_pipeline(&LOGS);
+  register_pipeline(&METRICS);
 }
