@@ -302,6 +302,10 @@ TEST(field_numbers_match_the_proto_files) {
       F(common__v1__key_value, "key", OTLP_KEY_VALUE_KEY),
       F(common__v1__key_value, "value", OTLP_KEY_VALUE_VALUE),
       F(common__v1__instrumentation_scope, "name", OTLP_SCOPE_NAME),
+      F(common__v1__instrumentation_scope, "attributes", OTLP_SCOPE_ATTRIBUTES),
+      F(common__v1__instrumentation_scope, "dropped_attributes_count",
+        OTLP_SCOPE_DROPPED_ATTRIBUTES_COUNT),
+      F(trace__v1__scope_spans, "schema_url", OTLP_SCOPE_SPANS_SCHEMA_URL),
       F(common__v1__instrumentation_scope, "version", OTLP_SCOPE_VERSION),
       F(resource__v1__resource, "attributes", OTLP_RESOURCE_ATTRIBUTES),
       F(resource__v1__resource, "dropped_attributes_count", OTLP_RESOURCE_DROPPED_ATTRIBUTES_COUNT),
@@ -436,6 +440,37 @@ TEST(zero_attribute_values_survive) {
   test_sdk_stop();
 }
 
+/* A tracer's whole scope goes out with its spans: name, version,
+ * attributes, and the schema URL on the ScopeSpans. */
+TEST(a_scope_in_full_is_exported) {
+  TEST_SDK_START("X=1");
+  otel_attr_t attrs[] = {OTEL_ATTR_STR("library.flavour", "plain"), OTEL_ATTR_INT("shard", 3)};
+  const otel_tracer_t *t = otel_tracer_get_scope(&(otel_scope_info_t){
+      "shop.checkout", "2.1.0", "https://opentelemetry.io/schemas/1.26.0", attrs, 2});
+  otel_span_t *s = otel_span_start(t, "pay", OTEL_SPAN_KIND_INTERNAL, NULL);
+  s->end_unix_ns = s->start_unix_ns + 1;
+  otel__pbw_t w;
+  otel__pbw_init(&w);
+  CHECK_INT(otel__otlp_traces_encode(&w, &otel__sdk.resource, &s, 1), 0);
+  request_t *req = opentelemetry__proto__collector__trace__v1__export_trace_service_request__unpack(
+      NULL, otel__pbw_len(&w), otel__pbw_data(&w));
+  CHECK(req);
+  Opentelemetry__Proto__Trace__V1__ScopeSpans *ss = req->resource_spans[0]->scope_spans[0];
+  CHECK_STR(ss->schema_url, "https://opentelemetry.io/schemas/1.26.0");
+  CHECK_STR(ss->scope->name, "shop.checkout");
+  CHECK_STR(ss->scope->version, "2.1.0");
+  CHECK_INT(ss->scope->n_attributes, 2);
+  CHECK_STR(ss->scope->attributes[0]->key, "library.flavour");
+  CHECK_STR(ss->scope->attributes[0]->value->string_value, "plain");
+  CHECK_INT(ss->scope->attributes[1]->value->int_value, 3);
+  CHECK_INT(ss->n_spans, 1);
+  opentelemetry__proto__collector__trace__v1__export_trace_service_request__free_unpacked(req,
+                                                                                          NULL);
+  otel__pbw_free(&w);
+  otel__span_free(s);
+  test_sdk_stop();
+}
+
 /* A request bigger than the writer's first block moves it while writing. */
 TEST(large_batches_encode_across_buffer_growth) {
   TEST_SDK_START("X=1");
@@ -537,4 +572,5 @@ TEST_MAIN("otlp", TEST_CASE(attribute_blocks_encode_in_place),
           TEST_CASE(protobuf_carries_every_field), TEST_CASE(json_follows_the_otlp_mapping),
           TEST_CASE(json_reads_back_into_the_same_message),
           TEST_CASE(field_numbers_match_the_proto_files), TEST_CASE(zero_attribute_values_survive),
-          TEST_CASE(large_batches_encode_across_buffer_growth))
+          TEST_CASE(large_batches_encode_across_buffer_growth),
+          TEST_CASE(a_scope_in_full_is_exported))

@@ -57,6 +57,23 @@ TEST(tracer_is_interned) {
   CHECK(otel_tracer_get("a", "1") == otel_tracer_get("a", "1"));
   CHECK(otel_tracer_get("a", "1") != otel_tracer_get("a", "2"));
   CHECK(otel_tracer_get(NULL, NULL) == otel_tracer_get("", ""));
+  /* a scope in full: the same name, version, schema URL and attributes (in
+   * any order) give the same tracer; any difference another */
+  otel_attr_t ab[] = {OTEL_ATTR_STR("a", "x"), OTEL_ATTR_INT("b", 1)};
+  otel_attr_t ba[] = {OTEL_ATTR_INT("b", 1), OTEL_ATTR_STR("a", "x")};
+  otel_attr_t other[] = {OTEL_ATTR_STR("a", "x"), OTEL_ATTR_INT("b", 2)};
+  const char *schema = "https://opentelemetry.io/schemas/1.26.0";
+  const otel_tracer_t *t = otel_tracer_get_scope(&(otel_scope_info_t){"a", "1", schema, ab, 2});
+  CHECK(t == otel_tracer_get_scope(&(otel_scope_info_t){"a", "1", schema, ba, 2}));
+  CHECK(t != otel_tracer_get("a", "1"));
+  CHECK(t != otel_tracer_get_scope(&(otel_scope_info_t){"a", "1", schema, other, 2}));
+  CHECK(t != otel_tracer_get_scope(&(otel_scope_info_t){"a", "1", NULL, ab, 2}));
+  CHECK(t != otel_tracer_get_scope(&(otel_scope_info_t){"a", "1", schema, ab, 1}));
+  CHECK(otel_tracer_get("a", "1") ==
+        otel_tracer_get_scope(&(otel_scope_info_t){"a", "1", "", NULL, 0}));
+  CHECK_STR(t->schema_url, schema);
+  CHECK_INT(t->attrs.n, 2);
+  CHECK(otel_tracer_get_scope(NULL) == otel_tracer_get(NULL, NULL));
 }
 
 TEST(child_of_the_current_span) {

@@ -66,8 +66,13 @@ void otel__otlp_put_resource(otel__pbw_t *w, uint32_t field, const otel__attrs_t
   otel__pbw_close(w, field, mark);
 }
 
-void otel__otlp_put_scope(otel__pbw_t *w, uint32_t field, const char *name, const char *version) {
+void otel__otlp_put_scope(otel__pbw_t *w, uint32_t field, const char *name, const char *version,
+                          const otel__attrs_t *attrs) {
   size_t mark = otel__pbw_mark(w);
+  if (attrs) {
+    otel__pbw_varint_nz(w, OTLP_SCOPE_DROPPED_ATTRIBUTES_COUNT, attrs->dropped);
+    otel__otlp_put_attrs(w, OTLP_SCOPE_ATTRIBUTES, attrs);
+  }
   otel__pbw_string_nz(w, OTLP_SCOPE_VERSION, version);
   otel__pbw_string_nz(w, OTLP_SCOPE_NAME, name);
   otel__pbw_close(w, field, mark);

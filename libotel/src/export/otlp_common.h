@@ -30,7 +30,9 @@ void otel__otlp_put_attr_array(otel__pbw_t *w, uint32_t field, const otel_attr_t
 void otel__otlp_put_resource(otel__pbw_t *w, uint32_t field, const otel__attrs_t *attrs);
 
 /* Writes an InstrumentationScope as message field `field`. */
-void otel__otlp_put_scope(otel__pbw_t *w, uint32_t field, const char *name, const char *version);
+/* An InstrumentationScope as field `field`; attrs may be NULL. */
+void otel__otlp_put_scope(otel__pbw_t *w, uint32_t field, const char *name, const char *version,
+                          const otel__attrs_t *attrs);
 
 /* Decodes a protobuf message of type d and appends it as OTLP/JSON to out.
  * -EINVAL when it does not decode. */

@@ -69,10 +69,11 @@ static void put_span(otel__pbw_t *w, const otel_span_t *s) {
 static void put_scope_spans(otel__pbw_t *w, const otel_tracer_t *tracer, otel_span_t *const *spans,
                             size_t n) {
   size_t mark = otel__pbw_mark(w);
+  otel__pbw_string_nz(w, OTLP_SCOPE_SPANS_SCHEMA_URL, tracer->schema_url);
   for (size_t i = n; i-- > 0;)
     if (spans[i]->tracer == tracer)
       put_span(w, spans[i]);
-  otel__otlp_put_scope(w, OTLP_SCOPE_SPANS_SCOPE, tracer->name, tracer->version);
+  otel__otlp_put_scope(w, OTLP_SCOPE_SPANS_SCOPE, tracer->name, tracer->version, &tracer->attrs);
   otel__pbw_close(w, OTLP_RESOURCE_SPANS_SCOPE_SPANS, mark);
 }
 

@@ -18,6 +18,9 @@
 struct otel_tracer {
   char *name;
   char *version;
+  char *schema_url;    /* NULL: none */
+  otel__attrs_t attrs; /* the scope's, in arena */
+  otel__arena_t arena;
 };
 
 typedef struct otel__event {
