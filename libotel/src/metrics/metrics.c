@@ -334,8 +334,8 @@ static void apply(otel__instrument_t *inst, otel__point_t *p, int64_t ivalue, do
   }
 }
 
-/* Finds (or makes) the point of the set attrs and applies one measurement. */
-/* A measurement, while the SDK is on or not. */
+/* Finds (or makes) the point of the set attrs and applies one measurement,
+ * while the SDK is on or not. */
 static void record_always(otel__instrument_t *inst, int64_t ivalue, double dvalue,
                           const otel_attr_t *attrs, size_t n, const otel_span_context_t *span) {
   if (!inst->name)
@@ -349,6 +349,7 @@ static void record_always(otel__instrument_t *inst, int64_t ivalue, double dvalu
   apply(inst, p, ivalue, dvalue, span);
 }
 
+/* The same, while the SDK is on. */
 static void record(otel__instrument_t *inst, int64_t ivalue, double dvalue,
                    const otel_attr_t *attrs, size_t n, const otel_span_context_t *span) {
   if (otel__sdk_enabled())
