@@ -8,6 +8,8 @@
 
 #include "test_env.h"
 
+void (*test_child_before_init)(void);
+
 int test_in_child(receiver_t **out, test_setup_fn setup, const char *const *env,
                   int (*body)(void)) {
   int fds[2];
@@ -31,6 +33,8 @@ int test_in_child(receiver_t **out, test_setup_fn setup, const char *const *env,
     for (const char *const *e = env; *e; e++)
       putenv((char *)*e);
     test_diag_capture();
+    if (test_child_before_init)
+      test_child_before_init();
     if (otel_init("export-test") != 0)
       exit(90);
     exit(body());

@@ -24,6 +24,9 @@ typedef void (*test_setup_fn)(receiver_t *r);
  */
 int test_in_child(receiver_t **out, test_setup_fn setup, const char *const *env, int (*body)(void));
 
+/* Called in the child before otel_init() when set: what registers there. */
+extern void (*test_child_before_init)(void);
+
 #define ENV(...) ((const char *const[]){__VA_ARGS__, NULL})
 
 /* Child-side check: report and exit non-zero. */

@@ -78,6 +78,34 @@ OTEL_API otel_span_t *otel_span_start_at(const otel_tracer_t *tracer, const char
                                          otel_span_kind_t kind, const otel_context_t *parent,
                                          uint64_t start_unix_ns);
 
+/* A link to give a span as it starts: another span's context, and
+ * attributes of the link (both borrowed for the call). */
+typedef struct otel_link {
+  const otel_span_context_t *context;
+  const otel_attr_t *attrs;
+  size_t n_attrs;
+} otel_link_t;
+
+/* What otel_span_start_with() takes beside the name, kind and parent. */
+typedef struct otel_span_options {
+  size_t size;            /* sizeof(otel_span_options_t): OTEL_SPAN_OPTIONS sets it */
+  uint64_t start_unix_ns; /* 0: now */
+  const otel_attr_t *attrs;
+  size_t n_attrs;
+  const otel_link_t *links;
+  size_t n_links;
+} otel_span_options_t;
+
+#define OTEL_SPAN_OPTIONS(...)                                                                     \
+  ((otel_span_options_t){.size = sizeof(otel_span_options_t), __VA_ARGS__})
+
+/* As otel_span_start(), with attributes and links known at the start, which
+ * the sampler sees (otel/sampler.h) and the span then carries, and a start
+ * time. opts may be NULL; everything is copied. Thread-safe. */
+OTEL_API otel_span_t *otel_span_start_with(const otel_tracer_t *tracer, const char *name,
+                                           otel_span_kind_t kind, const otel_context_t *parent,
+                                           const otel_span_options_t *opts);
+
 /*
  * Ends the span and hands it to the export pipeline; never waits on I/O.
  * Takes the span: the pointer is invalid afterwards. End a scope the span is

@@ -18,6 +18,8 @@
 #include "common/state.h"
 #include "logs/stdout_writer.h"
 #include "export/trace_exporter.h"
+#include "trace/exporting.h"
+#include "trace/processors.h"
 
 static bool initialised;
 bool otel__preloaded;
@@ -33,9 +35,13 @@ static void tell_a_preloaded_copy(void) {
     stand_down();
 }
 
-int otel_init(const char *default_service_name) {
+int otel__sdk_start_linked(const char *default_service_name, const otel__start_t *how) {
   tell_a_preloaded_copy();
-  return otel__sdk_start(default_service_name, NULL);
+  return otel__sdk_start(default_service_name, how);
+}
+
+int otel_init(const char *default_service_name) {
+  return otel__sdk_start_linked(default_service_name, NULL);
 }
 
 int otel__sdk_start(const char *default_service_name, const otel__start_t *how) {
@@ -44,12 +50,15 @@ int otel__sdk_start(const char *default_service_name, const otel__start_t *how) 
     return 0;
   }
   initialised = true;
+  otel__span_hooks_seal();
   otel__sdk_t *s = &otel__sdk;
   if (otel__config_load(&s->config, NULL, NULL)) {
     otel__error("out of memory reading the configuration; telemetry is off");
     otel__config_free(&s->config);
     return -ENOMEM;
   }
+  if (how && how->no_exporters)
+    s->config.traces_exporters = s->config.logs_exporters = s->config.metrics_exporters = 0;
   const char *name = s->config.service_name ? s->config.service_name : default_service_name;
   snprintf(s->service_name, sizeof(s->service_name), "%s", name ? name : "unknown_service");
   /* Log lines go to stdout from a thread of their own, telemetry or not. */
@@ -72,6 +81,8 @@ int otel__sdk_start(const char *default_service_name, const otel__start_t *how) 
     otel__resource_set_executable(&s->resource, how->executable);
   otel__sampler_init(&s->sampler, s->config.sampler, s->config.sampler_ratio);
   s->spans = otel__trace_pipeline_start(s);
+  otel__span_exporters_start(s);
+  otel__span_hooks_start(s);
   s->metrics = otel__reader_start(s);
   s->logs = otel__logs_pipeline_start(s);
   if (s->metrics)
@@ -86,7 +97,10 @@ int otel_force_flush(uint32_t timeout_ms) {
   if (!otel__sdk_enabled())
     return 0;
   uint64_t deadline = otel__deadline_after_ms(timeout_ms);
-  int rc = otel__sdk.spans ? otel__batch_flush(otel__sdk.spans, timeout_ms) : 0;
+  int prc = otel__span_processors_flush(deadline);
+  int rc =
+      otel__sdk.spans ? otel__batch_flush(otel__sdk.spans, (uint32_t)otel__ms_until(deadline)) : 0;
+  rc = prc ? prc : rc;
   int logs_rc =
       otel__sdk.logs ? otel__batch_flush(otel__sdk.logs, (uint32_t)otel__ms_until(deadline)) : 0;
   int metrics_rc = otel__sdk.metrics
@@ -102,7 +116,9 @@ int otel_shutdown(uint32_t timeout_ms) {
     return 0;
   }
   uint64_t deadline = otel__deadline_after_ms(timeout_ms);
-  int rc = s->spans ? otel__batch_shutdown(s->spans, timeout_ms) : 0;
+  int prc = otel__span_processors_shutdown(deadline);
+  int rc = s->spans ? otel__batch_shutdown(s->spans, (uint32_t)otel__ms_until(deadline)) : 0;
+  rc = prc ? prc : rc;
   if (s->logs) {
     int lrc = otel__batch_shutdown(s->logs, (uint32_t)otel__ms_until(deadline));
     rc = rc ? rc : lrc;

@@ -9,6 +9,7 @@
 #ifndef OTEL_STATE_H
 #define OTEL_STATE_H
 
+#include <otel/sampler.h>
 #include <stdatomic.h>
 
 #include "common/attrs.h"
@@ -19,8 +20,22 @@
 typedef struct otel__batch otel__batch_t;
 typedef struct otel__reader otel__reader_t;
 
+/* What the program plugged into tracing, read on every span start and
+ * end: NULL, spans take the built-in path. trace/processors.c sets them
+ * when the SDK starts. */
+typedef struct otel__span_hooks {
+  /* A span that records has started under parent (NULL: this thread's
+   * current context, which otel__parent_context() makes a value of). */
+  void (*start)(otel_span_t *span, const otel_context_t *parent);
+  /* A span that recorded has ended; takes the span. */
+  void (*end)(otel_span_t *span);
+  /* The program's sampler decides; *r was zeroed. */
+  void (*sample)(const otel_sampling_params_t *params, otel_sampling_result_t *r);
+} otel__span_hooks_t;
+
 typedef struct otel__sdk {
   atomic_bool enabled;
+  otel__span_hooks_t span_hooks;
   char service_name[256];
   otel__config_t config;
   otel__resource_t resource;

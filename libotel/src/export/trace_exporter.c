@@ -36,7 +36,7 @@ static void console_lines(const ProtobufCMessage *m, otlp_buf_t *out) {
   }
 }
 
-static void free_span(void *item) { otel__span_free(item); }
+static void free_span(void *item) { otel__span_release(item); }
 
 static const otel__signal_t SPANS = {"spans", &REQUEST_DESCRIPTOR, encode, console_lines,
                                      free_span};

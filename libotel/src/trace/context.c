@@ -19,6 +19,17 @@ otel_baggage_t *otel__current_baggage(void) { return current.baggage; }
 
 otel_span_t *otel_span_current(void) { return current.span; }
 
+const otel_context_t *otel__parent_context(const otel_context_t *parent, otel_context_t *out) {
+  if (parent)
+    return parent;
+  out->baggage = current.baggage;
+  if (current.span_context)
+    out->span_context = *current.span_context;
+  else
+    memset(&out->span_context, 0, sizeof(out->span_context));
+  return out;
+}
+
 static otel_scope_t save(void) {
   return (otel_scope_t){{current.span, current.span_context, current.baggage}};
 }

@@ -14,4 +14,9 @@ otel_scope_t otel__context_attach_span(otel_span_t *span, const otel_span_contex
 /* This thread's current baggage, or NULL. Borrowed. */
 otel_baggage_t *otel__current_baggage(void);
 
+/* parent, or when it is NULL this thread's current context written into
+ * *current (its baggage borrowed): what a span starting now is started
+ * under, as processors and samplers are given it. */
+const otel_context_t *otel__parent_context(const otel_context_t *parent, otel_context_t *current);
+
 #endif

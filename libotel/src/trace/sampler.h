@@ -1,7 +1,7 @@
 /* Head sampling: the specification's built-in samplers, decided from the parent and the trace id.
  */
-#ifndef OTEL_SAMPLER_H
-#define OTEL_SAMPLER_H
+#ifndef OTEL_SAMPLER_INTERNAL_H
+#define OTEL_SAMPLER_INTERNAL_H
 
 #include <otel/context.h>
 

@@ -18,6 +18,7 @@
 #include "common/ids.h"
 #include "common/state.h"
 #include "trace/span_pool.h"
+#include "common/table.h"
 
 /* Where the span's fields after its context begin. */
 #define OTEL__SPAN_AFTER_CONTEXT (offsetof(otel_span_t, ctx) + sizeof(otel_span_context_t))
@@ -33,9 +34,55 @@ static otel__attr_limits_t span_attr_limits(void) {
   return (otel__attr_limits_t){l->attr_count, l->attr_value_length};
 }
 
-otel_span_t *otel_span_start_at(const otel_tracer_t *tracer, const char *name,
-                                otel_span_kind_t kind, const otel_context_t *parent,
-                                uint64_t start_unix_ns) {
+/* The options as this libotel knows them, from a caller built against any. */
+static otel_span_options_t options_of(const otel_span_options_t *opts) {
+  otel_span_options_t o = {0};
+  otel__table_copy(&o, sizeof(o), opts);
+  return o;
+}
+
+/* The program's sampler's word on a new span (o NULL: no options), under
+ * parent (NULL: this thread's current context). */
+static void __attribute__((noinline))
+ask_sampler(const otel_context_t *parent, const uint8_t *trace_id, const char *name,
+            otel_span_kind_t kind, const otel_span_options_t *o, otel_sampling_result_t *r) {
+  static const otel_span_options_t none;
+  if (!o)
+    o = &none;
+  otel_context_t current;
+  otel_sampling_params_t params = {otel__parent_context(parent, &current),
+                                   trace_id,
+                                   name,
+                                   kind,
+                                   o->attrs,
+                                   o->n_attrs,
+                                   o->links,
+                                   o->n_links};
+  otel__sdk.span_hooks.sample(&params, r);
+}
+
+/* What the caller gave at the start (o NULL: nothing), and what the
+ * sampler added, onto a span that records. */
+static void record_start(otel_span_t *s, const otel_span_options_t *o,
+                         const otel_sampling_result_t *r) {
+  if (o) {
+    otel_span_set_attrs(s, o->attrs, o->n_attrs);
+    for (size_t i = 0; o->links && i < o->n_links; i++)
+      otel_span_add_link(s, o->links[i].context, o->links[i].attrs, o->links[i].n_attrs);
+  }
+  otel_span_set_attrs(s, r->attrs, r->attrs ? r->n_attrs : 0);
+}
+
+/* The tracestate a sampler gave, when it is one (else the parent's stays). */
+static void set_trace_state(otel_span_t *s, const char *value) {
+  char canonical[OTEL_TRACESTATE_MAX + 1];
+  if (otel_tracestate_parse(value, canonical) == 0)
+    memcpy(s->ctx.trace_state, canonical, strlen(canonical) + 1);
+}
+
+static otel_span_t *start(const otel_tracer_t *tracer, const char *name, otel_span_kind_t kind,
+                          const otel_context_t *parent, uint64_t start_unix_ns,
+                          const otel_span_options_t *o) {
   if (!otel__sdk_enabled())
     return &noop_span;
   const otel_span_context_t *p = parent ? &parent->span_context : otel__current_span_context();
@@ -48,12 +95,20 @@ otel_span_t *otel_span_start_at(const otel_tracer_t *tracer, const char *name,
   } else {
     otel__random_ids(trace_id, span_id);
   }
-  bool sampled = otel__sampler_should_sample(&otel__sdk.sampler, has_parent ? p : NULL, trace_id);
+  /* The built-in sampler inline, unless the program set one of its own. */
+  const otel__span_hooks_t *hooks = &otel__sdk.span_hooks;
+  otel_sampling_result_t r = {.decision = OTEL_SAMPLING_DROP};
+  if (__builtin_expect(hooks->sample != NULL, 0))
+    ask_sampler(parent, trace_id, name, kind, o, &r);
+  else if (otel__sampler_should_sample(&otel__sdk.sampler, has_parent ? p : NULL, trace_id))
+    r.decision = OTEL_SAMPLING_RECORD_AND_SAMPLE;
+  bool sampled = r.decision == OTEL_SAMPLING_RECORD_AND_SAMPLE;
+  bool records = sampled || r.decision == OTEL_SAMPLING_RECORD_ONLY;
 
-  /* A sampled span lives in a pool block sized so that a server span with a
-   * dozen attributes needs no second allocation; an unsampled one needs only
-   * its ids and dies on the thread that made it. */
-  otel_span_t *s = sampled ? otel__span_block_alloc() : malloc(sizeof(otel_span_t));
+  /* A span that records lives in a pool block sized so that a server span
+   * with a dozen attributes needs no second allocation; one that does not
+   * needs only its ids and dies on the thread that made it. */
+  otel_span_t *s = records ? otel__span_block_alloc() : malloc(sizeof(otel_span_t));
   if (!s)
     return &noop_span;
   otel__span_counted_start(!has_parent    ? OTEL__ORIGIN_NONE
@@ -78,10 +133,13 @@ otel_span_t *otel_span_start_at(const otel_tracer_t *tracer, const char *name,
     if (p->trace_state[0])
       memcpy(s->ctx.trace_state, p->trace_state, strlen(p->trace_state) + 1);
   }
-  if (!sampled)
+  if (r.trace_state)
+    set_trace_state(s, r.trace_state);
+  if (!records)
     return s;
 
   s->head.recording = true;
+  s->pooled = true;
   otel__arena_init(&s->arena, (char *)s + sizeof(*s), OTEL__SPAN_BLOCK_SIZE - sizeof(*s));
   /* Room for the attributes the conventions give a server span, in one array
    * rather than one of 8 outgrown into one of 16. */
@@ -96,20 +154,37 @@ otel_span_t *otel_span_start_at(const otel_tracer_t *tracer, const char *name,
     s->name = "";
   s->start_mono_ns = otel__now_mono_ns();
   s->start_unix_ns = start_unix_ns ? start_unix_ns : otel__unix_at(s->start_mono_ns);
+  if (o || r.attrs)
+    record_start(s, o, &r);
+  if (hooks->start)
+    hooks->start(s, parent);
   return s;
+}
+
+otel_span_t *otel_span_start_at(const otel_tracer_t *tracer, const char *name,
+                                otel_span_kind_t kind, const otel_context_t *parent,
+                                uint64_t start_unix_ns) {
+  return start(tracer, name, kind, parent, start_unix_ns, NULL);
 }
 
 otel_span_t *otel_span_start(const otel_tracer_t *tracer, const char *name, otel_span_kind_t kind,
                              const otel_context_t *parent) {
-  return otel_span_start_at(tracer, name, kind, parent, 0);
+  return start(tracer, name, kind, parent, 0, NULL);
+}
+
+otel_span_t *otel_span_start_with(const otel_tracer_t *tracer, const char *name,
+                                  otel_span_kind_t kind, const otel_context_t *parent,
+                                  const otel_span_options_t *opts) {
+  otel_span_options_t o = options_of(opts);
+  return start(tracer, name, kind, parent, o.start_unix_ns, &o);
 }
 
 void otel__span_free(otel_span_t *span) {
   if (!span || span == &noop_span)
     return;
   otel__attr_block_release(span->block);
-  otel__arena_reset(&span->arena); /* a no-op for unsampled spans: their arena is empty */
-  if (span->ctx.flags & OTEL_TRACE_FLAG_SAMPLED)
+  otel__arena_reset(&span->arena); /* a no-op for spans that do not record: no arena */
+  if (span->pooled)
     otel__span_block_free(span);
   else
     free(span);
@@ -128,9 +203,25 @@ void otel_span_end_at(otel_span_t *span, uint64_t end_unix_ns) {
     span->end_unix_ns = end_unix_ns;
   else /* the wall clock may step; measure the duration on the monotonic one */
     span->end_unix_ns = span->start_unix_ns + (otel__now_mono_ns() - span->start_mono_ns);
-  otel__batch_t *batch = otel__sdk.spans;
-  if (!batch || !otel__sdk_enabled() || otel__batch_push(batch, span) != 0)
+  if (!otel__sdk_enabled()) {
     otel__span_free(span);
+    return;
+  }
+  if (otel__sdk.span_hooks.end) {
+    otel__sdk.span_hooks.end(span);
+    return;
+  }
+  otel__batch_t *batch = otel__sdk.spans;
+  if (!batch || !(span->ctx.flags & OTEL_TRACE_FLAG_SAMPLED) || otel__batch_push(batch, span) != 0)
+    otel__span_free(span);
+}
+
+bool otel__span_enqueue(otel_span_t *span, otel__batch_t *batch) {
+  otel__span_hold(span);
+  if (otel__batch_push(batch, span) == 0)
+    return true;
+  otel__span_release(span); /* not the last: the caller holds it too */
+  return false;
 }
 
 void otel_span_end(otel_span_t *span) { otel_span_end_at(span, 0); }

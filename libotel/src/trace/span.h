@@ -12,6 +12,8 @@
 #include "common/arena.h"
 #include "common/attrs.h"
 
+typedef struct otel__batch otel__batch_t;
+
 /* Distinct instrumentation scopes; further ones share the default tracer. */
 #define OTEL__MAX_TRACERS 64
 
@@ -59,6 +61,8 @@ struct otel_span {
   uint32_t n_events, cap_events, dropped_events;
   otel__link_t *links;
   uint32_t n_links, cap_links, dropped_links;
+  bool pooled;           /* in a pool block: it records (sampled or not) */
+  _Atomic uint32_t refs; /* holders beside the first, once ended: queues it is in */
   otel__arena_t arena;
 };
 
@@ -71,5 +75,21 @@ void otel__tracers_fork_after(void);
 
 /* Frees a span and everything it recorded. Accepts NULL. */
 void otel__span_free(otel_span_t *span);
+
+/* An ended span may be held by several queues (one per exporter it goes
+ * to): each holder but the first takes a reference, and each lets go with
+ * otel__span_release(), the last one freeing it. Thread-safe. */
+static inline void otel__span_hold(otel_span_t *span) {
+  atomic_fetch_add_explicit(&span->refs, 1, memory_order_relaxed);
+}
+static inline void otel__span_release(otel_span_t *span) {
+  if (atomic_load_explicit(&span->refs, memory_order_acquire) == 0 ||
+      atomic_fetch_sub_explicit(&span->refs, 1, memory_order_acq_rel) == 0)
+    otel__span_free(span);
+}
+
+/* Hands an ended, sampled span to a batch queue as one more holder; false
+ * (and nothing held) when the queue refused it. */
+bool otel__span_enqueue(otel_span_t *span, otel__batch_t *batch);
 
 #endif

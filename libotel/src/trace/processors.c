@@ -1,0 +1,108 @@
+/*
+ * Span processors and the sampler of the program's own. Registered before
+ * otel_init() into fixed tables that never change afterwards, so the
+ * request path reads them without a lock; a span of a program that
+ * registered nothing passes one branch (state.h's span_hooks) and no call.
+ */
+#include "trace/processors.h"
+
+#include <errno.h>
+
+#include "common/clock.h"
+#include "common/table.h"
+#include "export/batch.h"
+#include "trace/context_internal.h"
+#include "trace/sampler.h"
+#include "trace/span.h"
+
+static otel_span_processor_t processors[OTEL__MAX_SPAN_PROCESSORS];
+static size_t n_processors;
+static otel_sampler_t sampler;
+static bool sealed;
+
+int otel__span_processor_add(const otel_span_processor_t *p) {
+  if (sealed)
+    return -EBUSY;
+  if (n_processors == OTEL__MAX_SPAN_PROCESSORS)
+    return -ENOSPC;
+  processors[n_processors++] = *p;
+  return 0;
+}
+
+int otel_add_span_processor(const otel_span_processor_t *p) {
+  otel_span_processor_t copy;
+  if (!p || !otel__table_copy(&copy, sizeof(copy), p))
+    return -EINVAL;
+  return otel__span_processor_add(&copy);
+}
+
+int otel_set_sampler(const otel_sampler_t *s) {
+  if (sealed)
+    return -EBUSY;
+  otel_sampler_t copy;
+  if (!s || !otel__table_copy(&copy, sizeof(copy), s) || !copy.should_sample)
+    return -EINVAL;
+  sampler = copy;
+  return 0;
+}
+
+void otel__span_hooks_seal(void) { sealed = true; }
+
+/* A span that records has started: each processor's on_start in turn. */
+static void on_start(otel_span_t *span, const otel_context_t *parent) {
+  otel_context_t current;
+  parent = otel__parent_context(parent, &current);
+  for (size_t i = 0; i < n_processors; i++)
+    if (processors[i].on_start)
+      processors[i].on_start(processors[i].ud, span, parent);
+}
+
+/* A span that recorded has ended: each processor's on_end in turn, then,
+ * unless one dropped it and if it is sampled, the built-in pipeline. */
+static void on_end(otel_span_t *span) {
+  const otel_span_data_t *view = otel_span_data(span);
+  bool go_on = true;
+  for (size_t i = 0; go_on && i < n_processors; i++)
+    if (processors[i].on_end)
+      go_on = processors[i].on_end(processors[i].ud, view);
+  if (go_on && otel__sdk.spans && (span->ctx.flags & OTEL_TRACE_FLAG_SAMPLED))
+    otel__span_enqueue(span, otel__sdk.spans);
+  otel__span_release(span);
+}
+
+static void should_sample(const otel_sampling_params_t *params, otel_sampling_result_t *r) {
+  sampler.should_sample(sampler.ud, params, r);
+  if (r->decision != OTEL_SAMPLING_RECORD_ONLY && r->decision != OTEL_SAMPLING_RECORD_AND_SAMPLE)
+    r->decision = OTEL_SAMPLING_DROP;
+}
+
+void otel__span_hooks_start(otel__sdk_t *sdk) {
+  if (n_processors) {
+    sdk->span_hooks.start = on_start;
+    sdk->span_hooks.end = on_end;
+  }
+  if (sampler.should_sample)
+    sdk->span_hooks.sample = should_sample;
+}
+
+void otel_sampler_configured(const otel_sampling_params_t *params, otel_sampling_result_t *out) {
+  const otel_span_context_t *p = params->parent ? &params->parent->span_context : NULL;
+  bool sampled = otel__sampler_should_sample(&otel__sdk.sampler, p, params->trace_id);
+  *out = (otel_sampling_result_t){.decision = sampled ? OTEL_SAMPLING_RECORD_AND_SAMPLE
+                                                      : OTEL_SAMPLING_DROP};
+}
+
+/* Each processor's force_flush (or shutdown), in order, each given the time left. */
+static int each(bool shutdown, uint64_t deadline) {
+  int rc = 0;
+  for (size_t i = 0; i < n_processors; i++) {
+    int (*fn)(void *, uint32_t) = shutdown ? processors[i].shutdown : processors[i].force_flush;
+    int r = fn ? fn(processors[i].ud, (uint32_t)otel__ms_until(deadline)) : 0;
+    rc = rc ? rc : r;
+  }
+  return rc;
+}
+
+int otel__span_processors_flush(uint64_t deadline) { return each(false, deadline); }
+
+int otel__span_processors_shutdown(uint64_t deadline) { return each(true, deadline); }

@@ -1,0 +1,29 @@
+/*
+ * The span processors and the sampler a program registers
+ * (<otel/processor.h>, <otel/sampler.h>), and how spans reach them.
+ */
+#ifndef OTEL_PROCESSORS_H
+#define OTEL_PROCESSORS_H
+
+#include <otel/processor.h>
+#include <otel/sampler.h>
+
+#include "common/state.h"
+
+/* Processors and exporters, together. */
+#define OTEL__MAX_SPAN_PROCESSORS 16
+
+/* Adds p (already copied to this libotel's size) to the processors. */
+int otel__span_processor_add(const otel_span_processor_t *p);
+
+/* otel_init(): no more registrations. Then, when the SDK starts, sets
+ * sdk->span_hooks for what was registered. */
+void otel__span_hooks_seal(void);
+void otel__span_hooks_start(otel__sdk_t *sdk);
+
+/* otel_force_flush() and otel_shutdown(), for each processor in order,
+ * by the monotonic deadline. 0 or the first error. */
+int otel__span_processors_flush(uint64_t deadline);
+int otel__span_processors_shutdown(uint64_t deadline);
+
+#endif
