@@ -53,6 +53,33 @@ check guide_static_link_line_found test -n "$static_link_line"
 eval "cc -std=c11 '$top/examples/trace_demo.c' -o '$prefix/trace_demo_static' $static_link_line"
 check guide_static_link_line_links_no_libotel_so eval "! ldd '$prefix/trace_demo_static' | grep -q libotel"
 
+# --- the extension points: one example per interface, against the installed package ---
+extension() { # NAME: built with the core's package alone
+  # shellcheck disable=SC2046
+  cc -std=c11 -Wall -Wextra -Werror "$top/examples/$1.c" -o "$prefix/$1" \
+    $(pkg-config --cflags --libs libotel)
+}
+console() { OTEL_TRACES_EXPORTER=console OTEL_METRICS_EXPORTER=none OTEL_LOGS_EXPORTER=none "$@" 2>/dev/null; }
+names() { grep -o '"name":"[^"]*"' | paste -sd' '; }
+check baggage_processor_builds extension baggage_processor
+check baggage_processor_adds_the_attribute grep -q '"name":"GET /orders".*"key":"baggage.tenant","value":{"stringValue":"acme"}' \
+  <<<"$(console "$prefix/baggage_processor")"
+check drop_health_checks_builds extension drop_health_checks
+check drop_health_checks_keeps_the_rest_only eq "$(console "$prefix/drop_health_checks" | names)" '"name":"GET /orders"'
+check file_exporter_builds extension file_exporter
+OTEL_TRACES_EXPORTER=none OTEL_METRICS_EXPORTER=none OTEL_LOGS_EXPORTER=none "$prefix/file_exporter" "$prefix/spans.txt"
+check file_exporter_runs test $? -eq 0
+check file_exporter_wrote_both_spans eq "$(awk '{ print $5 "/" $6 " " $7 }' "$prefix/spans.txt" | paste -sd,)" \
+  'error/SELECT orders,unset/nightly report'
+check file_exporter_child_under_its_parent eq "$(awk 'NR == 1 { print $3 }' "$prefix/spans.txt")" \
+  "$(awk 'NR == 2 { print $2 }' "$prefix/spans.txt")"
+check keep_errors_sampler_builds extension keep_errors_sampler
+check keep_errors_sampler_keeps_the_error_alone grep -q '"key":"http.response.status_code","value":{"intValue":"503"}' \
+  <<<"$(OTEL_TRACES_SAMPLER=always_off console "$prefix/keep_errors_sampler")"
+check keep_errors_sampler_keeps_nothing_else eq "$(OTEL_TRACES_SAMPLER=always_off console "$prefix/keep_errors_sampler" | grep -c '"traceId"')" 1
+check keep_errors_sampler_defers_to_the_configured_one eq \
+  "$(OTEL_TRACES_SAMPLER=always_on console "$prefix/keep_errors_sampler" | grep -c '"traceId"')" 3
+
 # --- the shared library: a SONAME, the public API alone, one SDK state ---
 so=$(readlink -f "$prefix/lib/libotel.so")
 check shared_library_installed test -f "$so"

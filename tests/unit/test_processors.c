@@ -389,6 +389,55 @@ static int batch_body(void) {
 
 TEST(batch_exporter_is_never_called_concurrently) { CHECK_INT(in_child(batch_body), 0); }
 
+/* --- the simple processor: never concurrent, and no lock held around the exporter --- */
+
+static char order[256];
+
+static otel_export_result_t export_and_trace(void *ud, const otel_span_data_t *const *spans,
+                                             size_t n, uint32_t timeout_ms) {
+  (void)ud;
+  (void)timeout_ms;
+  int now = atomic_fetch_add(&inside, 1) + 1;
+  if (now > atomic_load(&most_inside))
+    atomic_store(&most_inside, now);
+  const char *name = otel_span_data_name(spans[0]);
+  if (n == 1 && strlen(order) < 200) {
+    strcat(order, name);
+    strcat(order, ";");
+  }
+  /* An exporter that traces its own work: ends a span while exporting. */
+  if (!strcmp(name, "outer"))
+    otel_span_end(otel_span_start(tracer(), "exporter's own", OTEL_SPAN_KIND_CLIENT, NULL));
+  atomic_fetch_sub(&inside, 1);
+  return OTEL_EXPORT_SUCCESS;
+}
+
+static void *end_named(void *arg) {
+  for (int i = 0; i < 20; i++)
+    otel_span_end(otel_span_start(tracer(), arg, OTEL_SPAN_KIND_INTERNAL, NULL));
+  return NULL;
+}
+
+static int simple_body(void) {
+  EXPECT(otel_add_span_exporter(&OTEL_SPAN_EXPORTER_INIT(.export_spans = export_and_trace),
+                                OTEL_PROCESSING_SIMPLE) == 0);
+  EXPECT(start_with_memory() == 0);
+  otel_span_end(otel_span_start(tracer(), "outer", OTEL_SPAN_KIND_INTERNAL, NULL));
+  EXPECT(!strcmp(order, "outer;exporter's own;")); /* right after, on this thread */
+  pthread_t threads[3];
+  for (int i = 0; i < 3; i++)
+    pthread_create(&threads[i], NULL, end_named, "threaded");
+  for (int i = 0; i < 3; i++)
+    pthread_join(threads[i], NULL);
+  EXPECT(atomic_load(&most_inside) == 1);
+  EXPECT(otel_memory_spans_count(memory) == 62);
+  EXPECT(otel_shutdown(1000) == 0);
+  otel_memory_spans_free(memory);
+  return 0;
+}
+
+TEST(simple_exporter_may_end_spans_of_its_own) { CHECK_INT(in_child(simple_body), 0); }
+
 /* --- the view: every field --- */
 
 static int view_body(void) {
@@ -480,4 +529,5 @@ TEST_MAIN("processors", TEST_CASE(processors_run_in_order_and_may_write_at_the_s
           TEST_CASE(a_sampler_may_defer_to_the_configured_one),
           TEST_CASE(registration_checks_tables_and_closes_at_init),
           TEST_CASE(batch_exporter_is_never_called_concurrently),
+          TEST_CASE(simple_exporter_may_end_spans_of_its_own),
           TEST_CASE(the_view_reads_every_field), TEST_CASE(the_environments_pipeline_comes_last))

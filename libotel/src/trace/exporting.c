@@ -2,14 +2,23 @@
  * The processors that drive a program's span exporters
  * (otel_add_span_exporter()): the batch one, on the batch queue and thread
  * the built-in pipeline uses (export/batch.c), with the OTEL_BSP_* settings;
- * and the simple one, which exports each sampled span as it ends, under a
- * lock, so that an exporter is never called concurrently with itself.
+ * and the simple one, which exports each sampled span as it ends.
+ *
+ * The simple one's protocol: an exporter is never called concurrently with
+ * itself, and no lock is held while it runs (it may end spans of its own).
+ * A thread that ends a span appends it to the driver's list; if no thread
+ * is exporting, it becomes the one that does, and exports the list one span
+ * at a time, the lock released around each call, until it is empty. So a
+ * span ended while another thread exports is exported by that thread,
+ * right after, in order.
  *
  * A span that goes to several queues (this one's and the built-in
  * pipeline's) is held by each, and freed by the last (span.h).
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "common/clock.h"
 #include "common/table.h"
@@ -21,7 +30,10 @@
 typedef struct driver {
   otel_span_exporter_t e;
   otel_processing_t how;
-  pthread_mutex_t lock;       /* simple: one export at a time */
+  pthread_mutex_t lock;  /* simple: guards pending and exporting */
+  otel_span_t **pending; /* simple: ended, held, not yet exported */
+  size_t n_pending, cap_pending;
+  bool exporting;             /* simple: a thread is draining pending */
   otel__batch_t *batch;       /* batch: NULL until otel_init(), or when it could not start */
   otel__batch_t *left_behind; /* batch: the parent's, in a child after fork() */
   otel__interrupt_t intr;
@@ -48,10 +60,11 @@ static int export_items(void *ud, void *const *items, size_t n, uint64_t deadlin
 static void release(void *item) { otel__span_release(item); }
 
 static void exporter_shutdown(driver_t *d) {
-  if (d->shut)
-    return;
+  pthread_mutex_lock(&d->lock);
+  bool first = !d->shut;
   d->shut = true;
-  if (d->e.shutdown)
+  pthread_mutex_unlock(&d->lock);
+  if (first && d->e.shutdown)
     d->e.shutdown(d->e.ud, (uint32_t)otel__ms_until(d->deadline));
 }
 
@@ -65,6 +78,43 @@ static void destroy(void *ud) {
 static const otel__batch_ops_t BATCH_OPS = {"spans for the program's exporter", export_items,
                                             release, destroy, NULL};
 
+/* Appends span to the list; false (and nothing held) when out of memory. */
+static bool pend_locked(driver_t *d, otel_span_t *span) {
+  if (d->n_pending == d->cap_pending) {
+    size_t cap = d->cap_pending ? d->cap_pending * 2 : 8;
+    otel_span_t **grown = realloc(d->pending, cap * sizeof(*grown));
+    if (!grown)
+      return false;
+    d->pending = grown;
+    d->cap_pending = cap;
+  }
+  otel__span_hold(span);
+  d->pending[d->n_pending++] = span;
+  return true;
+}
+
+/* The simple processor: see the protocol at the top. */
+static void export_simply(driver_t *d, otel_span_t *span) {
+  pthread_mutex_lock(&d->lock);
+  bool queued = !d->shut && pend_locked(d, span);
+  if (!queued || d->exporting) {
+    pthread_mutex_unlock(&d->lock);
+    return;
+  }
+  d->exporting = true;
+  while (d->n_pending) {
+    otel_span_t *next = d->pending[0];
+    memmove(d->pending, d->pending + 1, --d->n_pending * sizeof(*d->pending));
+    pthread_mutex_unlock(&d->lock);
+    const otel_span_data_t *view = otel_span_data(next);
+    d->e.export_spans(d->e.ud, &view, 1, otel__sdk.config.bsp.export_timeout_ms);
+    otel__span_release(next);
+    pthread_mutex_lock(&d->lock);
+  }
+  d->exporting = false;
+  pthread_mutex_unlock(&d->lock);
+}
+
 static bool on_end(void *ud, const otel_span_data_t *view) {
   driver_t *d = ud;
   otel_span_t *span = (otel_span_t *)(const void *)view; /* the SDK's own span */
@@ -75,9 +125,7 @@ static bool on_end(void *ud, const otel_span_data_t *view) {
       otel__span_enqueue(span, d->batch);
     return true;
   }
-  pthread_mutex_lock(&d->lock);
-  d->e.export_spans(d->e.ud, &view, 1, otel__sdk.config.bsp.export_timeout_ms);
-  pthread_mutex_unlock(&d->lock);
+  export_simply(d, span);
   return true;
 }
 
@@ -93,9 +141,17 @@ static int shutdown(void *ud, uint32_t timeout_ms) {
   driver_t *d = ud;
   d->deadline = otel__deadline_after_ms(timeout_ms);
   if (d->how == OTEL_PROCESSING_SIMPLE || !d->batch) {
+    /* (Called once request threads are done with the SDK: nothing is
+     * exporting, and nothing pending, by then.) */
     pthread_mutex_lock(&d->lock);
-    exporter_shutdown(d);
+    bool idle = !d->exporting;
     pthread_mutex_unlock(&d->lock);
+    if (!idle)
+      return -EBUSY;
+    exporter_shutdown(d);
+    free(d->pending);
+    d->pending = NULL;
+    d->cap_pending = 0;
     return 0;
   }
   return otel__batch_shutdown(d->batch, timeout_ms); /* destroy() shuts the exporter down */
@@ -144,6 +200,12 @@ void otel__span_exporters_fork_after(bool child) {
     driver_t *d = &drivers[i];
     if (d->batch)
       otel__batch_fork_after(d->batch, child);
+    if (child) { /* the parent exports what was pending; no thread of the child is exporting */
+      for (size_t k = 0; k < d->n_pending; k++)
+        otel__span_release(d->pending[k]);
+      d->n_pending = 0;
+      d->exporting = false;
+    }
     pthread_mutex_unlock(&d->lock);
   }
 }
