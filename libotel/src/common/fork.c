@@ -46,7 +46,7 @@
 #include "logs/stdout_writer.h"
 #include "metrics/metric_reader.h"
 #include "metrics/metrics.h"
-#include "trace/exporting.h"
+#include "export/driver.h"
 #include "trace/span.h"
 #include "trace/span_pool.h"
 
@@ -77,7 +77,7 @@ static void prepare(void) {
       otel__batch_fork_prepare(otel__sdk.spans);
     if (otel__sdk.logs)
       otel__batch_fork_prepare(otel__sdk.logs);
-    otel__span_exporters_fork_prepare();
+    otel__drivers_fork_prepare();
   }
   otel__tracers_fork_prepare();
   otel__span_pool_fork_prepare();
@@ -87,7 +87,7 @@ static void in_parent(void) {
   otel__span_pool_fork_after(false);
   otel__tracers_fork_after();
   if (pipelines) {
-    otel__span_exporters_fork_after(false);
+    otel__drivers_fork_after(false);
     each_queue(otel__batch_fork_after, false);
   }
   otel__stdout_fork_after(false);
@@ -107,7 +107,7 @@ static void restart_pipelines(void) {
   otel__resource_fork_child(&s->resource);
   if (s->spans)
     s->spans = otel__trace_pipeline_start(s);
-  otel__span_exporters_restart(s);
+  otel__drivers_restart(s);
   if (s->logs)
     s->logs = otel__logs_pipeline_start(s);
   if (s->metrics)
@@ -119,7 +119,7 @@ static void in_child(void) {
   otel__span_pool_fork_after(true);
   otel__tracers_fork_after();
   if (pipelines) {
-    otel__span_exporters_fork_after(true);
+    otel__drivers_fork_after(true);
     each_queue(otel__batch_fork_after, true);
   }
   otel__stdout_fork_after(true);

@@ -8,6 +8,7 @@
 #include <otel/otel.h>
 
 #include "export/batch.h"
+#include "export/driver.h"
 #include "common/clock.h"
 #include "logs/log_record.h"
 #include "metrics/metric_reader.h"
@@ -18,7 +19,7 @@
 #include "common/state.h"
 #include "logs/stdout_writer.h"
 #include "export/trace_exporter.h"
-#include "trace/exporting.h"
+
 #include "trace/processors.h"
 
 static bool initialised;
@@ -81,7 +82,7 @@ int otel__sdk_start(const char *default_service_name, const otel__start_t *how) 
     otel__resource_set_executable(&s->resource, how->executable);
   otel__sampler_init(&s->sampler, s->config.sampler, s->config.sampler_ratio);
   s->spans = otel__trace_pipeline_start(s);
-  otel__span_exporters_start(s);
+  otel__drivers_start(s);
   otel__span_hooks_start(s);
   s->metrics = otel__reader_start(s);
   s->logs = otel__logs_pipeline_start(s);

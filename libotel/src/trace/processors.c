@@ -11,6 +11,7 @@
 #include "common/clock.h"
 #include "common/table.h"
 #include "export/batch.h"
+#include "export/driver.h"
 #include "trace/context_internal.h"
 #include "trace/sampler.h"
 #include "trace/span.h"
@@ -20,7 +21,7 @@ static size_t n_processors;
 static otel_sampler_t sampler;
 static bool sealed;
 
-int otel__span_processor_add(const otel_span_processor_t *p) {
+static int processor_add(const otel_span_processor_t *p) {
   if (sealed)
     return -EBUSY;
   if (n_processors == OTEL__MAX_SPAN_PROCESSORS)
@@ -33,7 +34,7 @@ int otel_add_span_processor(const otel_span_processor_t *p) {
   otel_span_processor_t copy;
   if (!p || !otel__table_copy(&copy, sizeof(copy), p))
     return -EINVAL;
-  return otel__span_processor_add(&copy);
+  return processor_add(&copy);
 }
 
 int otel_set_sampler(const otel_sampler_t *s) {
@@ -44,6 +45,58 @@ int otel_set_sampler(const otel_sampler_t *s) {
     return -EINVAL;
   sampler = copy;
   return 0;
+}
+
+/* --- exporters, behind a driver each (export/driver.c) --- */
+
+typedef otel_export_result_t (*export_spans_fn)(void *, const otel_span_data_t *const *, size_t,
+                                                uint32_t);
+
+static otel_export_result_t call_export(void (*fn)(void), void *ud, void *const *items, size_t n,
+                                        uint32_t timeout_ms) {
+  return ((export_spans_fn)fn)(ud, (const otel_span_data_t *const *)(const void *)items, n,
+                               timeout_ms);
+}
+
+static void hold(void *span) { otel__span_hold(span); }
+static void release(void *span) { otel__span_release(span); }
+static const otel__batch_config_t *bsp(const otel__sdk_t *sdk) { return &sdk->config.bsp; }
+
+static const otel__driver_ops_t SPANS = {"spans for the program's exporter", call_export, hold,
+                                         release, bsp};
+
+static bool driver_end(void *ud, const otel_span_data_t *view) {
+  otel_span_t *span = (otel_span_t *)(const void *)view; /* the SDK's own span */
+  if (span->ctx.flags & OTEL_TRACE_FLAG_SAMPLED)
+    otel__driver_take(ud, span);
+  return true;
+}
+
+static int driver_flush(void *ud, uint32_t timeout_ms) {
+  return otel__driver_flush(ud, timeout_ms);
+}
+
+static int driver_shutdown(void *ud, uint32_t timeout_ms) {
+  return otel__driver_shutdown(ud, timeout_ms);
+}
+
+int otel_add_span_exporter(const otel_span_exporter_t *e, otel_processing_t how) {
+  otel_span_exporter_t copy;
+  if (!e || !otel__table_copy(&copy, sizeof(copy), e) || !copy.export_spans ||
+      (how != OTEL_PROCESSING_BATCH && how != OTEL_PROCESSING_SIMPLE))
+    return -EINVAL;
+  if (sealed)
+    return -EBUSY;
+  if (n_processors == OTEL__MAX_SPAN_PROCESSORS)
+    return -ENOSPC;
+  otel__exporter_fns_t fns = {copy.ud, (void (*)(void))copy.export_spans, copy.force_flush,
+                              copy.shutdown};
+  otel__driver_t *d = otel__driver_new(&SPANS, &fns, how);
+  if (!d)
+    return -ENOSPC;
+  return processor_add(&OTEL_SPAN_PROCESSOR_INIT(.ud = d, .on_end = driver_end,
+                                                 .force_flush = driver_flush,
+                                                 .shutdown = driver_shutdown));
 }
 
 void otel__span_hooks_seal(void) { sealed = true; }

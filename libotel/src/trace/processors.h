@@ -13,9 +13,6 @@
 /* Processors and exporters, together. */
 #define OTEL__MAX_SPAN_PROCESSORS 16
 
-/* Adds p (already copied to this libotel's size) to the processors. */
-int otel__span_processor_add(const otel_span_processor_t *p);
-
 /* otel_init(): no more registrations. Then, when the SDK starts, sets
  * sdk->span_hooks for what was registered. */
 void otel__span_hooks_seal(void);
