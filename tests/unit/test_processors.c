@@ -22,8 +22,11 @@
 static int in_child(int (*body)(void)) {
   fflush(NULL);
   pid_t pid = fork();
-  if (pid == 0)
+  if (pid == 0) {
+    if (!freopen("/dev/null", "w", stdout)) /* the JSON log lines */
+      _exit(99);
     _exit(body());
+  }
   int status;
   waitpid(pid, &status, 0);
   return WIFEXITED(status) ? WEXITSTATUS(status) : 100 + WTERMSIG(status);
@@ -31,11 +34,11 @@ static int in_child(int (*body)(void)) {
 
 static const otel_tracer_t *tracer(void) { return otel_tracer_get("processors.test", "2.0"); }
 
-static otel_memory_spans_t *memory;
+static otel_memory_t *memory;
 
 /* Registers the in-memory exporter (simple) and starts the test's SDK. */
 static int start_with_memory(void) {
-  memory = otel_memory_spans_new();
+  memory = otel_memory_new();
   return memory ? otel_testing_init("processors-test", memory) : -ENOMEM;
 }
 
@@ -102,12 +105,12 @@ static int processors_body(void) {
   otel_context_release(&ctx);
   EXPECT(!strcmp(calls, "1s2s1e2e"));
   EXPECT(count == 11);
-  EXPECT(otel_memory_spans_count(memory) == 1);
-  const otel_attr_list_t *attrs = otel_span_data_attrs(otel_memory_spans_at(memory, 0));
+  EXPECT(otel_memory_span_count(memory) == 1);
+  const otel_attr_list_t *attrs = otel_span_data_attrs(otel_memory_span(memory, 0));
   EXPECT(str_is(str_attr(attrs, "tenant"), "acme"));
   EXPECT(str_is(str_attr(attrs, "seen"), "acme"));
   EXPECT(otel_shutdown(1000) == 0);
-  otel_memory_spans_free(memory);
+  otel_memory_free(memory);
   return 0;
 }
 
@@ -140,11 +143,11 @@ static int drop_body(void) {
   otel_span_end(otel_span_start(tracer(), "GET /items", OTEL_SPAN_KIND_SERVER, NULL));
   EXPECT(before == 2);
   EXPECT(after == 1);
-  EXPECT(otel_memory_spans_count(memory) == 1);
-  EXPECT(otel_memory_spans_find(memory, "GET /items") != NULL);
-  EXPECT(otel_memory_spans_find(memory, "GET /health") == NULL);
+  EXPECT(otel_memory_span_count(memory) == 1);
+  EXPECT(otel_memory_find_span(memory, "GET /items") != NULL);
+  EXPECT(otel_memory_find_span(memory, "GET /health") == NULL);
   otel_shutdown(1000);
-  otel_memory_spans_free(memory);
+  otel_memory_free(memory);
   return 0;
 }
 
@@ -186,7 +189,7 @@ static int sampler_body(void) {
   EXPECT(!strcmp(seen, "consume kind=5 attrs=2 links=1 root=1 messaging.system"));
   otel_span_end(s);
   otel_span_end(other);
-  const otel_span_data_t *d = otel_memory_spans_find(memory, "consume");
+  const otel_span_data_t *d = otel_memory_find_span(memory, "consume");
   EXPECT(d);
   EXPECT(otel_span_data_start_time(d) == 1700000000000000000);
   const otel_attr_list_t *a = otel_span_data_attrs(d);
@@ -201,7 +204,7 @@ static int sampler_body(void) {
   EXPECT(!strcmp(otel_span_data_context(d)->trace_state, "vendor=1"));
   EXPECT(otel_span_data_context(d)->flags & OTEL_TRACE_FLAG_SAMPLED);
   otel_shutdown(1000);
-  otel_memory_spans_free(memory);
+  otel_memory_free(memory);
   return 0;
 }
 
@@ -218,8 +221,8 @@ static int record_only_body(void) {
   EXPECT(otel_span_is_recording(s));
   EXPECT(!(otel_span_context(s)->flags & OTEL_TRACE_FLAG_SAMPLED));
   otel_span_end(s);
-  EXPECT(ended == 1);                           /* processors see it */
-  EXPECT(otel_memory_spans_count(memory) == 0); /* exporters do not */
+  EXPECT(ended == 1);                          /* processors see it */
+  EXPECT(otel_memory_span_count(memory) == 0); /* exporters do not */
   decision = OTEL_SAMPLING_DROP;
   s = otel_span_start(tracer(), "dropped", OTEL_SPAN_KIND_INTERNAL, NULL);
   EXPECT(!otel_span_is_recording(s));
@@ -227,7 +230,7 @@ static int record_only_body(void) {
   otel_span_end(s);
   EXPECT(ended == 1);
   otel_shutdown(1000);
-  otel_memory_spans_free(memory);
+  otel_memory_free(memory);
   return 0;
 }
 
@@ -253,10 +256,10 @@ static int defer_body(void) {
   otel_attr_t error = OTEL_ATTR_STR("error.type", "timeout");
   otel_span_end(otel_span_start_with(tracer(), "failed", OTEL_SPAN_KIND_INTERNAL, NULL,
                                      &OTEL_SPAN_OPTIONS(.attrs = &error, .n_attrs = 1)));
-  EXPECT(otel_memory_spans_count(memory) == 1);
-  EXPECT(otel_memory_spans_find(memory, "failed"));
+  EXPECT(otel_memory_span_count(memory) == 1);
+  EXPECT(otel_memory_find_span(memory, "failed"));
   otel_shutdown(1000);
-  otel_memory_spans_free(memory);
+  otel_memory_free(memory);
   return 0;
 }
 
@@ -318,7 +321,7 @@ static int registration_body(void) {
   EXPECT(shut == 1);
   EXPECT(otel_shutdown(1000) == 0);
   EXPECT(shut == 1);
-  otel_memory_spans_free(memory);
+  otel_memory_free(memory);
   return 0;
 }
 
@@ -379,11 +382,11 @@ static int batch_body(void) {
   EXPECT(atomic_load(&exported) == 200);
   EXPECT(atomic_load(&most_inside) == 1); /* never concurrently */
   EXPECT(atomic_load(&flushed) == 1);
-  EXPECT(otel_memory_spans_count(memory) == 200); /* the same spans, held by both */
-  otel_memory_spans_reset(memory);
+  EXPECT(otel_memory_span_count(memory) == 200); /* the same spans, held by both */
+  otel_memory_reset(memory);
   EXPECT(otel_shutdown(5000) == 0);
   EXPECT(atomic_load(&shutdowns) == 1);
-  otel_memory_spans_free(memory);
+  otel_memory_free(memory);
   return 0;
 }
 
@@ -430,9 +433,9 @@ static int simple_body(void) {
   for (int i = 0; i < 3; i++)
     pthread_join(threads[i], NULL);
   EXPECT(atomic_load(&most_inside) == 1);
-  EXPECT(otel_memory_spans_count(memory) == 62);
+  EXPECT(otel_memory_span_count(memory) == 62);
   EXPECT(otel_shutdown(1000) == 0);
-  otel_memory_spans_free(memory);
+  otel_memory_free(memory);
   return 0;
 }
 
@@ -452,9 +455,9 @@ static int view_body(void) {
   otel_span_end_at(s, 0);
   otel_scope_end(&scope);
   otel_span_end(parent);
-  const otel_span_data_t *d = otel_memory_spans_at(memory, 0);
-  const otel_span_data_t *p = otel_memory_spans_at(memory, 1);
-  EXPECT(d && p && !otel_memory_spans_at(memory, 2));
+  const otel_span_data_t *d = otel_memory_span(memory, 0);
+  const otel_span_data_t *p = otel_memory_span(memory, 1);
+  EXPECT(d && p && !otel_memory_span(memory, 2));
   EXPECT(!strcmp(otel_span_data_name(d), "child"));
   EXPECT(otel_span_data_kind(d) == OTEL_SPAN_KIND_CLIENT);
   EXPECT(!memcmp(otel_span_data_parent_span_id(d), otel_span_data_context(p)->span_id, 8));
@@ -481,21 +484,145 @@ static int view_body(void) {
   EXPECT(otel_span_data_scope_schema_url(d) == NULL);
   EXPECT(otel_attr_list_len(otel_span_data_scope_attrs(d)) == 0);
   EXPECT(str_is(str_attr(otel_span_data_resource(d), "service.name"), "processors-test"));
-  otel_memory_spans_reset(memory);
-  EXPECT(otel_memory_spans_count(memory) == 0 && !otel_memory_spans_find(memory, "child"));
+  otel_memory_reset(memory);
+  EXPECT(otel_memory_span_count(memory) == 0 && !otel_memory_find_span(memory, "child"));
   otel_shutdown(1000);
-  otel_memory_spans_free(memory);
+  otel_memory_free(memory);
   return 0;
 }
 
 TEST(the_view_reads_every_field) { CHECK_INT(in_child(view_body), 0); }
 
+/* --- log records: processors may write or drop, exporters keep a copy --- */
+
+static bool redact(void *ud, otel_log_data_t *record) {
+  (void)ud;
+  if (otel_attr_list_find(otel_log_data_attrs(record), "password")) {
+    otel_log_data_set_attr(record, &OTEL_ATTR_STR("password", "REDACTED"));
+    otel_log_data_set_body(record, "login (redacted)");
+  }
+  return otel_log_data_severity(record) >= OTEL_SEVERITY_INFO; /* debug records go no further */
+}
+
+static int logs_body(void) {
+  setenv("OTEL_LOGRECORD_ATTRIBUTE_COUNT_LIMIT", "2", 1);
+  EXPECT(otel_add_log_processor(&OTEL_LOG_PROCESSOR_INIT(.on_emit = redact)) == 0);
+  EXPECT(start_with_memory() == 0);
+  otel_span_t *span = otel_span_start(tracer(), "request", OTEL_SPAN_KIND_SERVER, NULL);
+  otel_scope_t scope = otel_span_attach(span);
+  char user[16] = "alice";
+  otel_attr_t login[] = {OTEL_ATTR_STR("user", user), OTEL_ATTR_STR("password", "hunter2"),
+                         OTEL_ATTR_INT("attempt", 1)};
+  otel_log_event(OTEL_SEVERITY_WARN, "auth", "user.login", "login", login, 3);
+  strcpy(user, "mallory"); /* the record is a copy */
+  otel_log(OTEL_SEVERITY_DEBUG, "auth", "dropped in process", NULL, 0);
+  otel_scope_end(&scope);
+  otel_log(OTEL_SEVERITY_INFO, "app", "outside", NULL, 0);
+  otel_span_end(span);
+  EXPECT(otel_memory_log_count(memory) == 2);
+  EXPECT(!otel_memory_find_log(memory, "dropped in process"));
+  EXPECT(!otel_memory_find_log(memory, "login"));
+  const otel_log_data_t *r = otel_memory_find_log(memory, "login (redacted)");
+  EXPECT(r && r == otel_memory_log(memory, 0));
+  EXPECT(otel_log_data_severity(r) == OTEL_SEVERITY_WARN);
+  EXPECT(str_is(otel_log_data_severity_text(r), "WARNING"));
+  EXPECT(str_is(otel_log_data_logger(r), "auth"));
+  EXPECT(str_is(otel_log_data_event_name(r), "user.login"));
+  const otel_attr_list_t *attrs = otel_log_data_attrs(r);
+  EXPECT(otel_attr_list_len(attrs) == 2 && otel_attr_list_dropped(attrs) == 1);
+  EXPECT(str_is(str_attr(attrs, "user"), "alice"));
+  EXPECT(str_is(str_attr(attrs, "password"), "REDACTED"));
+  const otel_span_data_t *s = otel_memory_find_span(memory, "request");
+  EXPECT(s && !memcmp(otel_log_data_trace_id(r), otel_span_data_context(s)->trace_id, 16));
+  EXPECT(!memcmp(otel_log_data_span_id(r), otel_span_data_context(s)->span_id, 8));
+  EXPECT(otel_log_data_trace_flags(r) & OTEL_TRACE_FLAG_SAMPLED);
+  EXPECT(otel_log_data_time(r) >= otel_span_data_start_time(s));
+  EXPECT(otel_log_data_observed_time(r) == otel_log_data_time(r));
+  EXPECT(str_is(str_attr(otel_log_data_resource(r), "service.name"), "processors-test"));
+  const otel_log_data_t *outside = otel_memory_find_log(memory, "outside");
+  EXPECT(outside && !otel_log_data_trace_id(outside) && !otel_log_data_span_id(outside));
+  EXPECT(!otel_log_data_event_name(outside));
+  otel_shutdown(1000);
+  otel_memory_free(memory);
+  return 0;
+}
+
+TEST(log_processors_may_redact_and_drop) { CHECK_INT(in_child(logs_body), 0); }
+
+static atomic_int logs_exported;
+
+static otel_export_result_t count_logs(void *ud, const otel_log_data_t *const *records, size_t n,
+                                       uint32_t timeout_ms) {
+  (void)ud;
+  (void)timeout_ms;
+  for (size_t i = 0; i < n; i++)
+    if (strcmp(otel_log_data_body(records[i]), "tick"))
+      return OTEL_EXPORT_FAILURE;
+  atomic_fetch_add(&logs_exported, (int)n);
+  return OTEL_EXPORT_SUCCESS;
+}
+
+static void *log_ticks(void *arg) {
+  (void)arg;
+  for (int i = 0; i < 100; i++)
+    otel_log(OTEL_SEVERITY_INFO, "ticker", "tick", &OTEL_ATTR_INT("i", i), 1);
+  return NULL;
+}
+
+static int log_batch_body(void) {
+  EXPECT(otel_add_log_exporter(&OTEL_LOG_EXPORTER_INIT(.export_logs = count_logs),
+                               OTEL_PROCESSING_BATCH) == 0);
+  EXPECT(otel_testing_init("processors-test", NULL) == 0);
+  pthread_t threads[4];
+  for (int i = 0; i < 4; i++)
+    pthread_create(&threads[i], NULL, log_ticks, NULL);
+  for (int i = 0; i < 4; i++)
+    pthread_join(threads[i], NULL);
+  EXPECT(otel_force_flush(5000) == 0);
+  EXPECT(atomic_load(&logs_exported) == 400);
+  EXPECT(otel_shutdown(5000) == 0);
+  return 0;
+}
+
+TEST(log_exporter_behind_the_batch_processor) { CHECK_INT(in_child(log_batch_body), 0); }
+
+static void register_redaction(void) {
+  otel_add_log_processor(&OTEL_LOG_PROCESSOR_INIT(.on_emit = redact));
+}
+
+static int log_login(void) {
+  EXPECT(freopen("/dev/null", "w", stdout)); /* the JSON log lines */
+  otel_attr_t login[] = {OTEL_ATTR_STR("password", "hunter2")};
+  otel_log(OTEL_SEVERITY_WARN, "auth", "login", login, 1);
+  otel_log(OTEL_SEVERITY_DEBUG, "auth", "dropped in process", NULL, 0);
+  EXPECT(otel_force_flush(5000) == 0);
+  EXPECT(otel_shutdown(5000) == 0);
+  return 0;
+}
+
+TEST(the_environments_log_pipeline_gets_the_processed_record) {
+  receiver_t *r;
+  test_child_before_init = register_redaction;
+  int rc = test_in_child(&r, NULL, ENV("OTEL_LOGS_EXPORTER=otlp", "OTEL_TRACES_EXPORTER=none"),
+                         log_login);
+  test_child_before_init = NULL;
+  CHECK_INT(rc, 0);
+  CHECK_INT(receiver_count(r), 1);
+  const received_t *got = receiver_get(r, 0);
+  CHECK_STR(got->path, "/v1/logs");
+  CHECK(memmem(got->body, got->len, "login (redacted)", 16));
+  CHECK(memmem(got->body, got->len, "REDACTED", 8));
+  CHECK(!memmem(got->body, got->len, "hunter2", 7));
+  CHECK(!memmem(got->body, got->len, "dropped in process", 18));
+  receiver_stop(r);
+}
+
 /* --- beside the pipeline of the environment --- */
 
 static void register_health_filter(void) {
   otel_add_span_processor(&OTEL_SPAN_PROCESSOR_INIT(.on_end = drop_health));
-  memory = otel_memory_spans_new();
-  otel_span_exporter_t e = otel_memory_spans_exporter(memory);
+  memory = otel_memory_new();
+  otel_span_exporter_t e = otel_memory_span_exporter(memory);
   otel_add_span_exporter(&e, OTEL_PROCESSING_BATCH);
 }
 
@@ -503,9 +630,9 @@ static int two_requests(void) {
   otel_span_end(otel_span_start(tracer(), "GET /health", OTEL_SPAN_KIND_SERVER, NULL));
   otel_span_end(otel_span_start(tracer(), "GET /items", OTEL_SPAN_KIND_SERVER, NULL));
   EXPECT(otel_force_flush(5000) == 0);
-  EXPECT(otel_memory_spans_count(memory) == 1);
+  EXPECT(otel_memory_span_count(memory) == 1);
   EXPECT(otel_shutdown(5000) == 0);
-  otel_memory_spans_free(memory);
+  otel_memory_free(memory);
   return 0;
 }
 
@@ -530,4 +657,7 @@ TEST_MAIN("processors", TEST_CASE(processors_run_in_order_and_may_write_at_the_s
           TEST_CASE(registration_checks_tables_and_closes_at_init),
           TEST_CASE(batch_exporter_is_never_called_concurrently),
           TEST_CASE(simple_exporter_may_end_spans_of_its_own),
-          TEST_CASE(the_view_reads_every_field), TEST_CASE(the_environments_pipeline_comes_last))
+          TEST_CASE(the_view_reads_every_field), TEST_CASE(the_environments_pipeline_comes_last),
+          TEST_CASE(log_processors_may_redact_and_drop),
+          TEST_CASE(log_exporter_behind_the_batch_processor),
+          TEST_CASE(the_environments_log_pipeline_gets_the_processed_record))

@@ -62,6 +62,20 @@ typedef struct otel_attr {
 #define OTEL_ATTR_ARRAY(k, t, p, n)                                                                \
   ((otel_attr_t){.key = (k), .type = (t), .v.array = {.items = (p), .len = (n)}})
 
+/* A set of attributes the SDK keeps (a span's, a log record's, the
+ * resource's), as processors and exporters read it: one value per key, in
+ * the order they were first set. Borrowed from what holds it. Thread-safe
+ * to read. */
+typedef struct otel_attr_list otel_attr_list_t;
+
+OTEL_API size_t otel_attr_list_len(const otel_attr_list_t *list);
+/* The i-th attribute (i < len), or NULL. */
+OTEL_API const otel_attr_t *otel_attr_list_at(const otel_attr_list_t *list, size_t i);
+/* The attribute with that key, or NULL. */
+OTEL_API const otel_attr_t *otel_attr_list_find(const otel_attr_list_t *list, const char *key);
+/* How many attributes the limits dropped. */
+OTEL_API uint32_t otel_attr_list_dropped(const otel_attr_list_t *list);
+
 /*
  * Reads the OTEL_* environment and starts the SDK: resource, sampler,
  * propagators, exporters and their background threads. default_service_name

@@ -1,7 +1,8 @@
 /*
- * Span processors and span exporters of the program's own: code that sees
- * each span as it starts and ends (to enrich, filter or redact it), and code
- * that sends finished spans somewhere of its own.
+ * Processors and exporters of the program's own, for spans and log
+ * records: code that sees each span as it starts and ends, or each log
+ * record as it is written (to enrich, filter or redact it), and code that
+ * sends them somewhere of its own.
  *
  * Both are tables of callbacks, registered before otel_init() and called
  * in the order they were registered, before the pipeline the OTEL_*
@@ -14,6 +15,7 @@
 #ifndef OTEL_PROCESSOR_H
 #define OTEL_PROCESSOR_H
 
+#include <otel/log_data.h>
 #include <otel/span_data.h>
 
 #ifdef __cplusplus
@@ -85,6 +87,45 @@ typedef enum otel_processing {
  * borrowed until its shutdown. Returns as otel_add_span_processor(), and
  * -EINVAL without export_spans. Not thread-safe. */
 OTEL_API int otel_add_span_exporter(const otel_span_exporter_t *e, otel_processing_t how);
+
+/* --- log records --- */
+
+typedef struct otel_log_processor {
+  size_t size; /* sizeof(otel_log_processor_t): OTEL_LOG_PROCESSOR_INIT sets it */
+  void *ud;
+  /* A log record was written (otel_log(), otel_log_event()), on the thread
+   * that wrote it, after its JSON line. The record may still be written
+   * (otel_log_data_set_attr(), _set_body()); the view is valid for the
+   * call. Returns true to pass the record on to the processors registered
+   * after this one, false to drop it for them (and for the exporters).
+   * NULL: passes every record on. */
+  bool (*on_emit)(void *ud, otel_log_data_t *record);
+  int (*force_flush)(void *ud, uint32_t timeout_ms);
+  int (*shutdown)(void *ud, uint32_t timeout_ms);
+} otel_log_processor_t;
+
+#define OTEL_LOG_PROCESSOR_INIT(...)                                                               \
+  ((otel_log_processor_t){.size = sizeof(otel_log_processor_t), __VA_ARGS__})
+
+/* As otel_add_span_processor(), for log records (16 at most, exporters included). */
+OTEL_API int otel_add_log_processor(const otel_log_processor_t *p);
+
+typedef struct otel_log_exporter {
+  size_t size; /* sizeof(otel_log_exporter_t): OTEL_LOG_EXPORTER_INIT sets it */
+  void *ud;
+  /* As export_spans, for log records. Required. */
+  otel_export_result_t (*export_logs)(void *ud, const otel_log_data_t *const *records, size_t n,
+                                      uint32_t timeout_ms);
+  int (*force_flush)(void *ud, uint32_t timeout_ms);
+  void (*shutdown)(void *ud, uint32_t timeout_ms);
+} otel_log_exporter_t;
+
+#define OTEL_LOG_EXPORTER_INIT(...)                                                                \
+  ((otel_log_exporter_t){.size = sizeof(otel_log_exporter_t), __VA_ARGS__})
+
+/* As otel_add_span_exporter(), for log records: the batch processor with
+ * the OTEL_BLRP_* settings, or the simple one. */
+OTEL_API int otel_add_log_exporter(const otel_log_exporter_t *e, otel_processing_t how);
 
 #ifdef __cplusplus
 }

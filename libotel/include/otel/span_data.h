@@ -20,17 +20,6 @@ extern "C" {
 
 typedef struct otel_span_data otel_span_data_t;
 
-/* A set of attributes, one value per key, in the order they were first set. */
-typedef struct otel_attr_list otel_attr_list_t;
-
-OTEL_API size_t otel_attr_list_len(const otel_attr_list_t *list);
-/* The i-th attribute (i < len), or NULL. */
-OTEL_API const otel_attr_t *otel_attr_list_at(const otel_attr_list_t *list, size_t i);
-/* The attribute with that key, or NULL. */
-OTEL_API const otel_attr_t *otel_attr_list_find(const otel_attr_list_t *list, const char *key);
-/* How many attributes the limits dropped. */
-OTEL_API uint32_t otel_attr_list_dropped(const otel_attr_list_t *list);
-
 /* The view of a span that has not ended (what on_start may read). */
 OTEL_API const otel_span_data_t *otel_span_data(const otel_span_t *span);
 

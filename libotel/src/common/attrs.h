@@ -89,6 +89,11 @@ bool otel__attr_value_equal(const otel_attr_t *a, const otel_attr_t *b);
  * order, consistent with otel__attr_equal. */
 uint64_t otel__attr_set_hash(const otel_attr_t *attrs, size_t n);
 
+/* A set as the public API reads it (<otel/otel.h>'s otel_attr_list_t). */
+static inline const otel_attr_list_t *otel__attr_list(const otel__attrs_t *a) {
+  return (const otel_attr_list_t *)(const void *)a;
+}
+
 /* Byte length of the longest prefix of s[0..n) with at most max characters. */
 size_t otel__utf8_prefix(const char *s, size_t n, uint32_t max);
 

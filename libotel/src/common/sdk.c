@@ -10,6 +10,7 @@
 #include "export/batch.h"
 #include "export/driver.h"
 #include "common/clock.h"
+#include "logs/log_processors.h"
 #include "logs/log_record.h"
 #include "metrics/metric_reader.h"
 #include "common/diag.h"
@@ -51,8 +52,8 @@ int otel__sdk_start(const char *default_service_name, const otel__start_t *how) 
     return 0;
   }
   initialised = true;
-  otel__span_hooks_seal();
   otel__sdk_t *s = &otel__sdk;
+  s->sealed = true;
   if (otel__config_load(&s->config, NULL, NULL)) {
     otel__error("out of memory reading the configuration; telemetry is off");
     otel__config_free(&s->config);
@@ -86,6 +87,7 @@ int otel__sdk_start(const char *default_service_name, const otel__start_t *how) 
   otel__span_hooks_start(s);
   s->metrics = otel__reader_start(s);
   s->logs = otel__logs_pipeline_start(s);
+  otel__log_hooks_start(s);
   if (s->metrics)
     otel__self_metrics_register();
   atomic_store_explicit(&s->enabled, true, memory_order_release);
@@ -99,6 +101,8 @@ int otel_force_flush(uint32_t timeout_ms) {
     return 0;
   uint64_t deadline = otel__deadline_after_ms(timeout_ms);
   int prc = otel__span_processors_flush(deadline);
+  int lprc = otel__log_processors_flush(deadline);
+  prc = prc ? prc : lprc;
   int rc =
       otel__sdk.spans ? otel__batch_flush(otel__sdk.spans, (uint32_t)otel__ms_until(deadline)) : 0;
   rc = prc ? prc : rc;
@@ -118,6 +122,8 @@ int otel_shutdown(uint32_t timeout_ms) {
   }
   uint64_t deadline = otel__deadline_after_ms(timeout_ms);
   int prc = otel__span_processors_shutdown(deadline);
+  int lprc = otel__log_processors_shutdown(deadline);
+  prc = prc ? prc : lprc;
   int rc = s->spans ? otel__batch_shutdown(s->spans, (uint32_t)otel__ms_until(deadline)) : 0;
   rc = prc ? prc : rc;
   if (s->logs) {

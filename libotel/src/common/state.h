@@ -33,9 +33,19 @@ typedef struct otel__span_hooks {
   void (*sample)(const otel_sampling_params_t *params, otel_sampling_result_t *r);
 } otel__span_hooks_t;
 
+/* The same for log records (logs/log_processors.c). */
+struct otel__log_entry;
+typedef struct otel__log_hooks {
+  /* A record was written: the processors, the exporters and the built-in
+   * pipeline in turn. */
+  void (*emit)(const struct otel__log_entry *e);
+} otel__log_hooks_t;
+
 typedef struct otel__sdk {
   atomic_bool enabled;
+  bool sealed; /* otel_init() was called: processors and samplers can no longer be registered */
   otel__span_hooks_t span_hooks;
+  otel__log_hooks_t log_hooks;
   char service_name[256];
   otel__config_t config;
   otel__resource_t resource;

@@ -118,14 +118,16 @@ void otel__driver_take(otel__driver_t *d, void *item) {
   }
 }
 
-int otel__driver_flush(otel__driver_t *d, uint32_t timeout_ms) {
+int otel__driver_flush(void *ud, uint32_t timeout_ms) {
+  otel__driver_t *d = ud;
   uint64_t deadline = otel__deadline_after_ms(timeout_ms);
   int rc = d->batch ? otel__batch_flush(d->batch, timeout_ms) : 0;
   int erc = d->e.force_flush ? d->e.force_flush(d->e.ud, (uint32_t)otel__ms_until(deadline)) : 0;
   return rc ? rc : erc;
 }
 
-int otel__driver_shutdown(otel__driver_t *d, uint32_t timeout_ms) {
+int otel__driver_shutdown(void *ud, uint32_t timeout_ms) {
+  otel__driver_t *d = ud;
   d->deadline = otel__deadline_after_ms(timeout_ms);
   if (d->batch)
     return otel__batch_shutdown(d->batch, timeout_ms); /* destroy() shuts the exporter down */
@@ -143,16 +145,20 @@ int otel__driver_shutdown(otel__driver_t *d, uint32_t timeout_ms) {
   return 0;
 }
 
-otel__driver_t *otel__driver_new(const otel__driver_ops_t *ops, const otel__exporter_fns_t *e,
-                                 otel_processing_t how) {
-  if ((how != OTEL_PROCESSING_BATCH && how != OTEL_PROCESSING_SIMPLE) ||
-      n_drivers == OTEL__MAX_DRIVERS)
-    return NULL;
+int otel__driver_add(const otel__driver_ops_t *ops, const otel__exporter_fns_t *e,
+                     otel_processing_t how, bool full, otel__driver_t **out) {
+  if (how != OTEL_PROCESSING_BATCH && how != OTEL_PROCESSING_SIMPLE)
+    return -EINVAL;
+  if (otel__sdk.sealed)
+    return -EBUSY;
+  if (full || n_drivers == OTEL__MAX_DRIVERS)
+    return -ENOSPC;
   otel__driver_t *d = &drivers[n_drivers++];
   *d = (otel__driver_t){.ops = ops, .e = *e, .how = how};
   d->batch_ops = (otel__batch_ops_t){ops->what, export_items, ops->release, destroy, NULL};
   pthread_mutex_init(&d->lock, NULL);
-  return d;
+  *out = d;
+  return 0;
 }
 
 static void start(otel__driver_t *d, const otel__sdk_t *sdk) {

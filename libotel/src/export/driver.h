@@ -42,19 +42,25 @@ typedef struct otel__exporter_fns {
 
 typedef struct otel__driver otel__driver_t;
 
-/* A driver of the kind how for the exporter e, ops borrowed (static). NULL
- * when how is not a kind or every driver is taken. Before otel_init(). */
-otel__driver_t *otel__driver_new(const otel__driver_ops_t *ops, const otel__exporter_fns_t *e,
-                                 otel_processing_t how);
+/* Processors of a signal, exporters' drivers included. */
+#define OTEL__MAX_PROCESSORS 16
+
+/* A driver of the kind how for the exporter e (ops borrowed: static) in
+ * *out, for otel_add_*_exporter(): 0; -EINVAL when how is not a kind;
+ * -EBUSY after otel_init(); -ENOSPC when the signal has no room for another
+ * processor (full) or every driver is taken. */
+int otel__driver_add(const otel__driver_ops_t *ops, const otel__exporter_fns_t *e,
+                     otel_processing_t how, bool full, otel__driver_t **out);
 
 /* An item for the exporter: queued (held by the queue), or exported now
  * (held until exported) by the simple driver. The caller keeps its own
  * reference. Thread-safe. */
 void otel__driver_take(otel__driver_t *d, void *item);
 
-/* otel_force_flush() and otel_shutdown() for one driver; 0 or a negative errno. */
-int otel__driver_flush(otel__driver_t *d, uint32_t timeout_ms);
-int otel__driver_shutdown(otel__driver_t *d, uint32_t timeout_ms);
+/* otel_force_flush() and otel_shutdown() for one driver (d, as a
+ * processor's ud); 0 or a negative errno. */
+int otel__driver_flush(void *d, uint32_t timeout_ms);
+int otel__driver_shutdown(void *d, uint32_t timeout_ms);
 
 /* Starts the batch drivers' threads, with sdk's settings. */
 void otel__drivers_start(const otel__sdk_t *sdk);

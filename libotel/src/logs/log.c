@@ -13,6 +13,7 @@
 #include "otlp_codec.h"
 #include "common/clock.h"
 #include "trace/context_internal.h"
+#include "logs/log_data.h"
 #include "logs/log_record.h"
 #include "common/state.h"
 #include "logs/stdout_writer.h"
@@ -202,15 +203,34 @@ static void format_line(otlp_buf_t *line, otel__log_writer_t *record, const entr
   otlp_buf_puts(line, "}\n");
 }
 
+/* The program's log record processors, when it registered any (NULL when
+ * not, or while the SDK is off): they take the record to the pipeline. */
+static void (*hooked(void))(const otel__log_entry_t *) {
+  return otel__sdk_enabled() ? otel__sdk.log_hooks.emit : NULL;
+}
+
 void otel__log_record_emit(otel_severity_t severity, const char *logger, const char *message,
                            const otel_attr_t *attrs, size_t n) {
+  void (*emit)(const otel__log_entry_t *) = hooked();
   otel__batch_t *logs = otel__sdk_enabled() ? otel__sdk.logs : NULL;
-  if (!logs)
+  if (!logs && !emit)
     return;
   const otel_span_context_t *sc = otel__current_span_context();
-  otel__log_record_t *r =
-      otel__log_record_new(otel__now_unix_ns(), severity, level_name(severity), logger, NULL,
-                           message, attrs, n, otel_span_context_is_valid(sc) ? sc : NULL);
+  otel__log_entry_t e = {otel__now_unix_ns(),
+                         severity,
+                         level_name(severity),
+                         logger,
+                         NULL,
+                         message,
+                         attrs,
+                         n,
+                         otel_span_context_is_valid(sc) ? sc : NULL};
+  if (emit) {
+    emit(&e);
+    return;
+  }
+  otel__log_record_t *r = otel__log_record_new(e.time_unix_ns, severity, e.severity_text, logger,
+                                               NULL, message, attrs, n, e.sc);
   if (r && otel__batch_push(logs, r) != 0)
     otel__log_record_free(r);
 }
@@ -233,7 +253,8 @@ void otel_log_event(otel_severity_t severity, const char *logger, const char *ev
                .sc = otel_span_context_is_valid(sc) ? sc : NULL,
                .now = otel__now_unix_ns()};
   e.message_len = strlen(e.message);
-  otel__batch_t *logs = otel__sdk_enabled() ? otel__sdk.logs : NULL;
+  void (*emit)(const otel__log_entry_t *) = hooked();
+  otel__batch_t *logs = otel__sdk_enabled() && !emit ? otel__sdk.logs : NULL;
   otel__log_writer_t record; /* over OTLP too, by the log record processor */
   if (logs)
     otel__log_writer_begin(&record, e.now, severity, e.level, e.message, e.message_len, n);
@@ -254,6 +275,9 @@ void otel_log_event(otel_severity_t severity, const char *logger, const char *ev
   if (!line.failed) /* lost only when even the shortest cut does not fit */
     otel__stdout_line(line.data, line.len);
   otlp_buf_free(&line);
+  if (emit)
+    emit(&(otel__log_entry_t){e.now, severity, e.level, logger, event_name, message, attrs, n,
+                              e.sc});
 }
 
 void otel_log(otel_severity_t severity, const char *logger, const char *message,

@@ -9,6 +9,7 @@
 #include <errno.h>
 
 #include "common/clock.h"
+#include "common/lifecycle.h"
 #include "common/table.h"
 #include "export/batch.h"
 #include "export/driver.h"
@@ -16,16 +17,17 @@
 #include "trace/sampler.h"
 #include "trace/span.h"
 
-static otel_span_processor_t processors[OTEL__MAX_SPAN_PROCESSORS];
+static otel_span_processor_t processors[OTEL__MAX_PROCESSORS];
+static otel__lifecycle_t lifecycles[OTEL__MAX_PROCESSORS];
 static size_t n_processors;
 static otel_sampler_t sampler;
-static bool sealed;
 
 static int processor_add(const otel_span_processor_t *p) {
-  if (sealed)
+  if (otel__sdk.sealed)
     return -EBUSY;
-  if (n_processors == OTEL__MAX_SPAN_PROCESSORS)
+  if (n_processors == OTEL__MAX_PROCESSORS)
     return -ENOSPC;
+  lifecycles[n_processors] = (otel__lifecycle_t){p->ud, p->force_flush, p->shutdown};
   processors[n_processors++] = *p;
   return 0;
 }
@@ -38,7 +40,7 @@ int otel_add_span_processor(const otel_span_processor_t *p) {
 }
 
 int otel_set_sampler(const otel_sampler_t *s) {
-  if (sealed)
+  if (otel__sdk.sealed)
     return -EBUSY;
   otel_sampler_t copy;
   if (!s || !otel__table_copy(&copy, sizeof(copy), s) || !copy.should_sample)
@@ -72,34 +74,19 @@ static bool driver_end(void *ud, const otel_span_data_t *view) {
   return true;
 }
 
-static int driver_flush(void *ud, uint32_t timeout_ms) {
-  return otel__driver_flush(ud, timeout_ms);
-}
-
-static int driver_shutdown(void *ud, uint32_t timeout_ms) {
-  return otel__driver_shutdown(ud, timeout_ms);
-}
-
 int otel_add_span_exporter(const otel_span_exporter_t *e, otel_processing_t how) {
   otel_span_exporter_t copy;
-  if (!e || !otel__table_copy(&copy, sizeof(copy), e) || !copy.export_spans ||
-      (how != OTEL_PROCESSING_BATCH && how != OTEL_PROCESSING_SIMPLE))
+  if (!e || !otel__table_copy(&copy, sizeof(copy), e) || !copy.export_spans)
     return -EINVAL;
-  if (sealed)
-    return -EBUSY;
-  if (n_processors == OTEL__MAX_SPAN_PROCESSORS)
-    return -ENOSPC;
   otel__exporter_fns_t fns = {copy.ud, (void (*)(void))copy.export_spans, copy.force_flush,
                               copy.shutdown};
-  otel__driver_t *d = otel__driver_new(&SPANS, &fns, how);
-  if (!d)
-    return -ENOSPC;
-  return processor_add(&OTEL_SPAN_PROCESSOR_INIT(.ud = d, .on_end = driver_end,
-                                                 .force_flush = driver_flush,
-                                                 .shutdown = driver_shutdown));
+  otel__driver_t *d;
+  int rc = otel__driver_add(&SPANS, &fns, how, n_processors == OTEL__MAX_PROCESSORS, &d);
+  return rc ? rc
+            : processor_add(&OTEL_SPAN_PROCESSOR_INIT(.ud = d, .on_end = driver_end,
+                                                      .force_flush = otel__driver_flush,
+                                                      .shutdown = otel__driver_shutdown));
 }
-
-void otel__span_hooks_seal(void) { sealed = true; }
 
 /* A span that records has started: each processor's on_start in turn. */
 static void on_start(otel_span_t *span, const otel_context_t *parent) {
@@ -145,17 +132,10 @@ void otel_sampler_configured(const otel_sampling_params_t *params, otel_sampling
                                                       : OTEL_SAMPLING_DROP};
 }
 
-/* Each processor's force_flush (or shutdown), in order, each given the time left. */
-static int each(bool shutdown, uint64_t deadline) {
-  int rc = 0;
-  for (size_t i = 0; i < n_processors; i++) {
-    int (*fn)(void *, uint32_t) = shutdown ? processors[i].shutdown : processors[i].force_flush;
-    int r = fn ? fn(processors[i].ud, (uint32_t)otel__ms_until(deadline)) : 0;
-    rc = rc ? rc : r;
-  }
-  return rc;
+int otel__span_processors_flush(uint64_t deadline) {
+  return otel__lifecycles_run(lifecycles, n_processors, false, deadline);
 }
 
-int otel__span_processors_flush(uint64_t deadline) { return each(false, deadline); }
-
-int otel__span_processors_shutdown(uint64_t deadline) { return each(true, deadline); }
+int otel__span_processors_shutdown(uint64_t deadline) {
+  return otel__lifecycles_run(lifecycles, n_processors, true, deadline);
+}

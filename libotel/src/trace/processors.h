@@ -10,12 +10,7 @@
 
 #include "common/state.h"
 
-/* Processors and exporters, together. */
-#define OTEL__MAX_SPAN_PROCESSORS 16
-
-/* otel_init(): no more registrations. Then, when the SDK starts, sets
- * sdk->span_hooks for what was registered. */
-void otel__span_hooks_seal(void);
+/* When the SDK starts: sets sdk->span_hooks for what was registered. */
 void otel__span_hooks_start(otel__sdk_t *sdk);
 
 /* otel_force_flush() and otel_shutdown(), for each processor in order,

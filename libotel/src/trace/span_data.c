@@ -9,28 +9,6 @@ static const otel_span_t *span_of(const otel_span_data_t *d) {
   return (const otel_span_t *)(const void *)d;
 }
 
-static const otel_attr_list_t *list_of(const otel__attrs_t *a) {
-  return (const otel_attr_list_t *)(const void *)a;
-}
-
-static const otel__attrs_t *attrs_of(const otel_attr_list_t *l) {
-  return (const otel__attrs_t *)(const void *)l;
-}
-
-size_t otel_attr_list_len(const otel_attr_list_t *list) { return list ? attrs_of(list)->n : 0; }
-
-const otel_attr_t *otel_attr_list_at(const otel_attr_list_t *list, size_t i) {
-  return i < otel_attr_list_len(list) ? &attrs_of(list)->items[i].attr : NULL;
-}
-
-const otel_attr_t *otel_attr_list_find(const otel_attr_list_t *list, const char *key) {
-  return list && key ? otel__attrs_find(attrs_of(list), key) : NULL;
-}
-
-uint32_t otel_attr_list_dropped(const otel_attr_list_t *list) {
-  return list ? attrs_of(list)->dropped : 0;
-}
-
 const otel_span_data_t *otel_span_data(const otel_span_t *span) {
   return (const otel_span_data_t *)(const void *)span;
 }
@@ -65,7 +43,7 @@ otel_status_code_t otel_span_data_status(const otel_span_data_t *d, const char *
 }
 
 const otel_attr_list_t *otel_span_data_attrs(const otel_span_data_t *d) {
-  return list_of(&span_of(d)->attrs);
+  return otel__attr_list(&span_of(d)->attrs);
 }
 
 size_t otel_span_data_event_count(const otel_span_data_t *d) { return span_of(d)->n_events; }
@@ -83,7 +61,7 @@ uint64_t otel_span_data_event_time(const otel_span_data_t *d, size_t i) {
 }
 
 const otel_attr_list_t *otel_span_data_event_attrs(const otel_span_data_t *d, size_t i) {
-  return event(d, i) ? list_of(&event(d, i)->attrs) : NULL;
+  return event(d, i) ? otel__attr_list(&event(d, i)->attrs) : NULL;
 }
 
 uint32_t otel_span_data_dropped_events(const otel_span_data_t *d) {
@@ -112,7 +90,7 @@ bool otel_span_data_link_context(const otel_span_data_t *d, size_t i, otel_span_
 }
 
 const otel_attr_list_t *otel_span_data_link_attrs(const otel_span_data_t *d, size_t i) {
-  return link_at(d, i) ? list_of(&link_at(d, i)->attrs) : NULL;
+  return link_at(d, i) ? otel__attr_list(&link_at(d, i)->attrs) : NULL;
 }
 
 uint32_t otel_span_data_dropped_links(const otel_span_data_t *d) {
@@ -132,10 +110,10 @@ const char *otel_span_data_scope_schema_url(const otel_span_data_t *d) {
 }
 
 const otel_attr_list_t *otel_span_data_scope_attrs(const otel_span_data_t *d) {
-  return list_of(&tracer(d)->attrs);
+  return otel__attr_list(&tracer(d)->attrs);
 }
 
 const otel_attr_list_t *otel_span_data_resource(const otel_span_data_t *d) {
   (void)d;
-  return list_of(&otel__sdk.resource.attrs);
+  return otel__attr_list(&otel__sdk.resource.attrs);
 }

@@ -1,0 +1,23 @@
+/*
+ * The force_flush and shutdown of a program's processors, whatever their
+ * signal: kept beside each registry, and called in order by
+ * otel_force_flush() and otel_shutdown().
+ */
+#ifndef OTEL_LIFECYCLE_H
+#define OTEL_LIFECYCLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct otel__lifecycle {
+  void *ud;
+  int (*force_flush)(void *ud, uint32_t timeout_ms); /* NULL: nothing to do */
+  int (*shutdown)(void *ud, uint32_t timeout_ms);    /* NULL: nothing to do */
+} otel__lifecycle_t;
+
+/* Each one's force_flush (or shutdown), in order, each given the time left
+ * until the monotonic deadline. 0 or the first error. */
+int otel__lifecycles_run(const otel__lifecycle_t *l, size_t n, bool shutdown, uint64_t deadline);
+
+#endif
