@@ -87,7 +87,7 @@ check shared_library_soname eq "$(readelf -d "$so" | sed -n 's/.*Library soname:
 exports=$(nm -D --defined-only "$so" | awk '{ print $3 }')
 check shared_library_exports_the_public_api_only eq "$(grep -cv '^otel_[a-z]' <<<"$exports")" 0
 check shared_library_exports_every_public_function eq "$(wc -l <<<"$exports")" \
-  "$(grep -h '^OTEL_API ' "$prefix"/include/otel/{otel,trace,context,metrics,log,span_data,log_data,processor,sampler,testing}.h | wc -l)"
+  "$(grep -h '^OTEL_API ' "$prefix"/include/otel/{otel,trace,context,metrics,log,span_data,log_data,metric_data,processor,sampler,testing}.h | wc -l)"
 shared=$prefix/shared
 mkdir -p "$shared"
 # shellcheck disable=SC2046

@@ -1,8 +1,9 @@
 /*
  * Processors and exporters of the program's own, for spans and log
- * records: code that sees each span as it starts and ends, or each log
- * record as it is written (to enrich, filter or redact it), and code that
- * sends them somewhere of its own.
+ * records, and exporters for metrics: code that sees each span as it
+ * starts and ends, or each log record as it is written (to enrich, filter
+ * or redact it), and code that sends them, or each collection of metrics,
+ * somewhere of its own.
  *
  * Both are tables of callbacks, registered before otel_init() and called
  * in the order they were registered, before the pipeline the OTEL_*
@@ -16,6 +17,7 @@
 #define OTEL_PROCESSOR_H
 
 #include <otel/log_data.h>
+#include <otel/metric_data.h>
 #include <otel/span_data.h>
 
 #ifdef __cplusplus
@@ -126,6 +128,30 @@ typedef struct otel_log_exporter {
 /* As otel_add_span_exporter(), for log records: the batch processor with
  * the OTEL_BLRP_* settings, or the simple one. */
 OTEL_API int otel_add_log_exporter(const otel_log_exporter_t *e, otel_processing_t how);
+
+/* --- metrics --- */
+
+typedef struct otel_metric_exporter {
+  size_t size; /* sizeof(otel_metric_exporter_t): OTEL_METRIC_EXPORTER_INIT sets it */
+  void *ud;
+  /* Exports one collection: the aggregated points of every instrument, made
+   * by the periodic reader every OTEL_METRIC_EXPORT_INTERVAL, at
+   * otel_force_flush() and at shutdown. Called on the reader's thread,
+   * never concurrently; it must return within timeout_ms. Required. */
+  otel_export_result_t (*export_metrics)(void *ud, const otel_metrics_data_t *data,
+                                         uint32_t timeout_ms);
+  int (*force_flush)(void *ud, uint32_t timeout_ms);
+  void (*shutdown)(void *ud, uint32_t timeout_ms);
+} otel_metric_exporter_t;
+
+#define OTEL_METRIC_EXPORTER_INIT(...)                                                             \
+  ((otel_metric_exporter_t){.size = sizeof(otel_metric_exporter_t), __VA_ARGS__})
+
+/* Registers e beside the exporters OTEL_METRICS_EXPORTER names: each
+ * collection goes to all of them. The table is copied; ud is borrowed
+ * until its shutdown. Returns 0; -EINVAL without export_metrics; -EBUSY
+ * after otel_init(); -ENOSPC past 16. Not thread-safe. */
+OTEL_API int otel_add_metric_exporter(const otel_metric_exporter_t *e);
 
 #ifdef __cplusplus
 }

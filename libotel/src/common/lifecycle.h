@@ -10,6 +10,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Processors of a signal (exporters' drivers included), or metric exporters. */
+#define OTEL__MAX_PROCESSORS 16
+
 typedef struct otel__lifecycle {
   void *ud;
   int (*force_flush)(void *ud, uint32_t timeout_ms); /* NULL: nothing to do */

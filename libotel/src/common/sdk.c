@@ -12,6 +12,7 @@
 #include "common/clock.h"
 #include "logs/log_processors.h"
 #include "logs/log_record.h"
+#include "metrics/metric_exporters.h"
 #include "metrics/metric_reader.h"
 #include "common/diag.h"
 #include "common/fork.h"
@@ -59,8 +60,10 @@ int otel__sdk_start(const char *default_service_name, const otel__start_t *how) 
     otel__config_free(&s->config);
     return -ENOMEM;
   }
-  if (how && how->no_exporters)
+  if (how && how->no_exporters) {
     s->config.traces_exporters = s->config.logs_exporters = s->config.metrics_exporters = 0;
+    s->threadless = true;
+  }
   const char *name = s->config.service_name ? s->config.service_name : default_service_name;
   snprintf(s->service_name, sizeof(s->service_name), "%s", name ? name : "unknown_service");
   /* Log lines go to stdout from a thread of their own, telemetry or not. */
@@ -111,6 +114,8 @@ int otel_force_flush(uint32_t timeout_ms) {
   int metrics_rc = otel__sdk.metrics
                        ? otel__reader_flush(otel__sdk.metrics, (uint32_t)otel__ms_until(deadline))
                        : 0;
+  int mexp_rc = otel__metric_exporters_flush(deadline);
+  metrics_rc = metrics_rc ? metrics_rc : mexp_rc;
   return rc ? rc : logs_rc ? logs_rc : metrics_rc;
 }
 
@@ -135,6 +140,7 @@ int otel_shutdown(uint32_t timeout_ms) {
     s->metrics = NULL;
     rc = rc ? rc : mrc;
   }
+  otel__metric_exporters_shutdown(deadline);
   otel__stdout_stop(); /* last: the pipelines' own lines are written too */
   /* The resource and configuration stay: spans still in a host thread's
    * hands may read the limits until they end. */

@@ -43,7 +43,8 @@ typedef struct otel__log_hooks {
 
 typedef struct otel__sdk {
   atomic_bool enabled;
-  bool sealed; /* otel_init() was called: processors and samplers can no longer be registered */
+  bool sealed;     /* otel_init() was called: processors and samplers can no longer be registered */
+  bool threadless; /* a test's SDK (<otel/testing.h>): the metric reader has no thread */
   otel__span_hooks_t span_hooks;
   otel__log_hooks_t log_hooks;
   char service_name[256];

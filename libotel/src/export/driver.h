@@ -10,6 +10,7 @@
 
 #include <otel/processor.h>
 
+#include "common/lifecycle.h"
 #include "common/state.h"
 #include "export/batch.h"
 
@@ -41,9 +42,6 @@ typedef struct otel__exporter_fns {
 } otel__exporter_fns_t;
 
 typedef struct otel__driver otel__driver_t;
-
-/* Processors of a signal, exporters' drivers included. */
-#define OTEL__MAX_PROCESSORS 16
 
 /* A driver of the kind how for the exporter e (ops borrowed: static) in
  * *out, for otel_add_*_exporter(): 0; -EINVAL when how is not a kind;

@@ -10,6 +10,9 @@
  * interrupt's hard deadline, the thread makes one last export within it and
  * exits, and is joined. Request threads never wait on any of this.
  *
+ * A test's SDK (<otel/testing.h>) has no thread: a flush collects and
+ * exports on the thread that asks, under the lock, and so does shutdown.
+ *
  * fork() (common/fork.c): a child has no reader thread; it abandons this
  * reader, which the thread may have left mid-export, and starts its own.
  */
@@ -32,6 +35,7 @@
 #include "export/otlp_common.h"
 #include "export/otlp_http.h"
 #include "export/otlp_metrics.h"
+#include "metrics/metric_exporters.h"
 #include "logs/stdout_writer.h"
 
 #define REQUEST_DESCRIPTOR                                                                         \
@@ -44,6 +48,7 @@ struct otel__reader {
   bool console;
   otel__pbw_t pb;
   otlp_buf_t json;
+  bool threadless; /* a test's SDK: collections run on the thread that flushes */
   pthread_t thread;
   pthread_mutex_t lock;
   pthread_cond_t wake, done;
@@ -60,6 +65,9 @@ static void export_once(otel__reader_t *r, uint64_t deadline) {
   otel__export_told("collection", points, collected, t1 - t0);
   if (collected || points == 0)
     return;
+  if (otel__metric_exporters_any()) /* the program's own, first: the encoded bytes are as made */
+    otel__metric_exporters_export(otel__pbw_data(&r->pb), otel__pbw_len(&r->pb),
+                                  (uint32_t)otel__ms_until(deadline));
   const otel__otlp_config_t *cfg = &r->sdk->config.metrics_otlp;
   const void *body;
   size_t len;
@@ -132,7 +140,7 @@ static void reader_free(otel__reader_t *r) {
 
 otel__reader_t *otel__reader_start(const otel__sdk_t *sdk) {
   int kinds = sdk->config.metrics_exporters;
-  if (!kinds)
+  if (!kinds && !otel__metric_exporters_any())
     return NULL;
   otel__reader_t *r = calloc(1, sizeof(*r));
   if (!r || otel__interrupt_init(&r->intr)) {
@@ -149,6 +157,9 @@ otel__reader_t *otel__reader_start(const otel__sdk_t *sdk) {
   otel__cond_init_monotonic(&r->done);
   if (kinds & OTEL__EXPORT_OTLP)
     r->http = otel__otlp_http_new(&sdk->config.metrics_otlp, &r->intr);
+  r->threadless = sdk->threadless;
+  if (r->threadless)
+    return r;
   sigset_t all, old;
   sigfillset(&all);
   pthread_sigmask(SIG_SETMASK, &all, &old);
@@ -166,6 +177,12 @@ otel__reader_t *otel__reader_start(const otel__sdk_t *sdk) {
 
 int otel__reader_flush(otel__reader_t *r, uint32_t timeout_ms) {
   uint64_t deadline = otel__deadline_after_ms(timeout_ms);
+  if (r->threadless) { /* one collection at a time, as the thread would make them */
+    pthread_mutex_lock(&r->lock);
+    export_once(r, deadline);
+    pthread_mutex_unlock(&r->lock);
+    return 0;
+  }
   pthread_mutex_lock(&r->lock);
   uint64_t ticket = ++r->flush_requested;
   pthread_cond_signal(&r->wake);
@@ -180,11 +197,15 @@ int otel__reader_flush(otel__reader_t *r, uint32_t timeout_ms) {
 int otel__reader_shutdown(otel__reader_t *r, uint32_t timeout_ms) {
   uint64_t deadline = otel__deadline_after_ms(timeout_ms);
   otel__interrupt_stop(&r->intr, deadline);
-  pthread_mutex_lock(&r->lock);
-  r->stopping = true;
-  pthread_cond_signal(&r->wake);
-  pthread_mutex_unlock(&r->lock);
-  pthread_join(r->thread, NULL);
+  if (r->threadless) {
+    export_once(r, deadline); /* the last collection */
+  } else {
+    pthread_mutex_lock(&r->lock);
+    r->stopping = true;
+    pthread_cond_signal(&r->wake);
+    pthread_mutex_unlock(&r->lock);
+    pthread_join(r->thread, NULL);
+  }
   reader_free(r);
   return otel__now_mono_ns() >= deadline ? -ETIMEDOUT : 0;
 }
