@@ -1,4 +1,5 @@
-/* Spans: ids and parents, every attribute type, limits, events, links, status, and context. */
+/* Spans: ids, every attribute type, limits, exceptions, and context. Parents, status, events and
+ * links, read back as a program would, are in test_testing.c. */
 #include <otel/trace.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -74,63 +75,6 @@ TEST(tracer_is_interned) {
   CHECK_STR(t->schema_url, schema);
   CHECK_INT(t->attrs.n, 2);
   CHECK(otel_tracer_get_scope(NULL) == otel_tracer_get(NULL, NULL));
-}
-
-TEST(child_of_the_current_span) {
-  TEST_SDK_START("X=1");
-  otel_span_t *parent = otel_span_start(tracer(), "parent", OTEL_SPAN_KIND_SERVER, NULL);
-  otel_scope_t scope = otel_span_attach(parent);
-  CHECK(otel_span_current() == parent);
-  otel_span_t *child = otel_span_start(tracer(), "child", OTEL_SPAN_KIND_CLIENT, NULL);
-  CHECK(!memcmp(child->ctx.trace_id, parent->ctx.trace_id, 16));
-  CHECK(!memcmp(child->parent_span_id, parent->ctx.span_id, 8));
-  CHECK(memcmp(child->ctx.span_id, parent->ctx.span_id, 8) != 0);
-  CHECK(child->has_parent && !child->parent_is_remote);
-  CHECK_INT(child->ctx.flags, OTEL_TRACE_FLAG_SAMPLED | OTEL_TRACE_FLAG_RANDOM);
-  otel_span_end(child);
-  otel_scope_end(&scope);
-  CHECK(otel_span_current() == NULL);
-  otel_span_t *other = otel_span_start(tracer(), "other", OTEL_SPAN_KIND_INTERNAL, NULL);
-  CHECK(!other->has_parent);
-  otel_span_end(other);
-  otel_span_end(parent);
-  test_sdk_stop();
-}
-
-TEST(remote_parent_from_an_explicit_context) {
-  TEST_SDK_START("X=1");
-  otel_context_t ctx;
-  memset(&ctx, 0, sizeof(ctx));
-  CHECK_INT(otel_traceparent_parse("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
-                                   &ctx.span_context),
-            0);
-  strcpy(ctx.span_context.trace_state, "congo=t61rcWkgMzE");
-  otel_span_t *s = otel_span_start(tracer(), "server", OTEL_SPAN_KIND_SERVER, &ctx);
-  CHECK(s->has_parent && s->parent_is_remote);
-  CHECK_INT(s->ctx.trace_id[0], 0x4b);
-  CHECK_INT(s->parent_span_id[7], 0xb7);
-  CHECK_STR(s->ctx.trace_state, "congo=t61rcWkgMzE");
-  /* the parent did not say its trace id is random: neither does the child */
-  CHECK_INT(s->ctx.flags, OTEL_TRACE_FLAG_SAMPLED);
-  otel_span_end(s);
-  /* a parent that says so passes it on, sampled or not */
-  CHECK_INT(otel_traceparent_parse("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-02",
-                                   &ctx.span_context),
-            0);
-  s = otel_span_start(tracer(), "server", OTEL_SPAN_KIND_SERVER, &ctx);
-  CHECK_INT(s->ctx.flags, OTEL_TRACE_FLAG_RANDOM);
-  otel_span_end(s);
-  /* an empty context makes a root even when a span is current */
-  otel_span_t *cur = otel_span_start(tracer(), "current", OTEL_SPAN_KIND_INTERNAL, NULL);
-  otel_scope_t scope = otel_span_attach(cur);
-  otel_context_t root;
-  memset(&root, 0, sizeof(root));
-  otel_span_t *r = otel_span_start(tracer(), "root", OTEL_SPAN_KIND_INTERNAL, &root);
-  CHECK(!r->has_parent);
-  otel_span_end(r);
-  otel_scope_end(&scope);
-  otel_span_end(cur);
-  test_sdk_stop();
 }
 
 TEST(attributes_of_every_type) {
@@ -365,25 +309,6 @@ TEST(many_attributes_grow_past_the_inline_block) {
   test_sdk_stop();
 }
 
-TEST(events_and_exceptions) {
-  TEST_SDK_START("OTEL_SPAN_EVENT_COUNT_LIMIT=2", "OTEL_EVENT_ATTRIBUTE_COUNT_LIMIT=1");
-  otel_span_t *s = otel_span_start(tracer(), "events", OTEL_SPAN_KIND_INTERNAL, NULL);
-  otel_attr_t attrs[] = {OTEL_ATTR_INT("n", 1), OTEL_ATTR_INT("m", 2)};
-  otel_span_add_event(s, "first", attrs, 2);
-  otel_span_record_exception(s, "ENOENT", "no such file", NULL);
-  otel_span_add_event(s, "third", NULL, 0);
-  CHECK_INT(s->n_events, 2);
-  CHECK_INT(s->dropped_events, 1);
-  CHECK_STR(s->events[0].name, "first");
-  CHECK_INT(s->events[0].attrs.n, 1);
-  CHECK_INT(s->events[0].attrs.dropped, 1);
-  CHECK(s->events[0].time_unix_ns >= s->start_unix_ns);
-  CHECK_STR(s->events[1].name, "exception");
-  CHECK_STR(otel__attrs_find(&s->events[1].attrs, "exception.type")->v.s, "ENOENT");
-  otel_span_end(s);
-  test_sdk_stop();
-}
-
 /* Extra attributes on an exception's event: added beside the three, and
  * winning over one of them they name. */
 TEST(exception_with_attributes) {
@@ -404,44 +329,6 @@ TEST(exception_with_attributes) {
   CHECK_INT(otel__attrs_find(a, "file.size")->v.i, 0);
   CHECK(otel__attrs_find(a, "exception.escaped")->v.b);
   CHECK_INT(s->events[1].attrs.n, 0);
-  otel_span_end(s);
-  test_sdk_stop();
-}
-
-TEST(links) {
-  TEST_SDK_START("OTEL_SPAN_LINK_COUNT_LIMIT=1");
-  otel_span_t *a = otel_span_start(tracer(), "a", OTEL_SPAN_KIND_INTERNAL, NULL);
-  otel_span_t *b = otel_span_start(tracer(), "b", OTEL_SPAN_KIND_INTERNAL, NULL);
-  otel_attr_t attr = OTEL_ATTR_STR("why", "batch");
-  otel_span_add_link(b, otel_span_context(a), &attr, 1);
-  otel_span_add_link(b, otel_span_context(a), NULL, 0);
-  otel_span_context_t invalid;
-  memset(&invalid, 0, sizeof(invalid));
-  otel_span_add_link(b, &invalid, NULL, 0); /* ignored, not counted */
-  CHECK_INT(b->n_links, 1);
-  CHECK_INT(b->dropped_links, 1);
-  CHECK(!memcmp(b->links[0].span_id, a->ctx.span_id, 8));
-  CHECK_STR(otel__attrs_find(&b->links[0].attrs, "why")->v.s, "batch");
-  otel_span_end(b);
-  otel_span_end(a);
-  test_sdk_stop();
-}
-
-TEST(status_rules) {
-  TEST_SDK_START("X=1");
-  otel_span_t *s = otel_span_start(tracer(), "status", OTEL_SPAN_KIND_INTERNAL, NULL);
-  otel_span_set_status(s, OTEL_STATUS_ERROR, "boom");
-  CHECK_INT(s->status, OTEL_STATUS_ERROR);
-  CHECK_STR(s->status_message, "boom");
-  otel_span_set_status(s, OTEL_STATUS_UNSET, "ignored");
-  CHECK_INT(s->status, OTEL_STATUS_ERROR);
-  otel_span_set_status(s, OTEL_STATUS_OK, "description dropped for OK");
-  CHECK_INT(s->status, OTEL_STATUS_OK);
-  CHECK(s->status_message == NULL);
-  otel_span_set_status(s, OTEL_STATUS_ERROR, "OK is final");
-  CHECK_INT(s->status, OTEL_STATUS_OK);
-  otel_span_update_name(s, "renamed");
-  CHECK_STR(s->name, "renamed");
   otel_span_end(s);
   test_sdk_stop();
 }
@@ -549,14 +436,13 @@ TEST(spans_are_counted) {
 }
 
 TEST_MAIN("span", TEST_CASE(root_span_has_fresh_ids), TEST_CASE(ids_as_hex),
-          TEST_CASE(tracer_is_interned), TEST_CASE(child_of_the_current_span),
-          TEST_CASE(remote_parent_from_an_explicit_context), TEST_CASE(attributes_of_every_type),
+          TEST_CASE(tracer_is_interned), TEST_CASE(attributes_of_every_type),
           TEST_CASE(attribute_limits), TEST_CASE(literal_key_attributes),
           TEST_CASE(macros_skip_spans_that_do_not_record), TEST_CASE(attribute_blocks),
           TEST_CASE(a_server_span_fits_its_block),
           TEST_CASE(keys_alike_in_length_or_prefix_stay_apart),
-          TEST_CASE(many_attributes_grow_past_the_inline_block), TEST_CASE(events_and_exceptions),
-          TEST_CASE(exception_with_attributes), TEST_CASE(links), TEST_CASE(status_rules),
+          TEST_CASE(many_attributes_grow_past_the_inline_block),
+          TEST_CASE(exception_with_attributes),
           TEST_CASE(unsampled_spans_propagate_but_record_nothing),
           TEST_CASE(disabled_sdk_is_a_no_op), TEST_CASE(context_crosses_threads),
           TEST_CASE(spans_are_counted))
