@@ -11,7 +11,7 @@ GEN     := $(BUILD)/gen
 PREFIX  ?= /usr/local
 
 CC      ?= cc
-PKGS    := libcurl zlib libprotobuf-c jansson libmicrohttpd libpq
+PKGS    := libcurl zlib libprotobuf-c jansson yaml-0.1 libmicrohttpd libpq
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
            -Wpedantic -Wno-overlength-strings
 # The release variant (what make build, make run and the images ship) is
@@ -59,7 +59,7 @@ VERSION := $(shell sed -n 's/^\#define OTEL_SDK_VERSION "\(.*\)"/\1/p' libotel/i
 # carries the minor version while the major is 0: each 0.x may change the ABI.
 SOVERSION   := $(shell echo $(VERSION) | cut -d. -f1-2)
 SHARED      := $(OUT)/libotel.so.$(VERSION)
-CORE_PKGS   := libcurl zlib libprotobuf-c jansson
+CORE_PKGS   := libcurl zlib libprotobuf-c jansson yaml-0.1
 # libotel-curl's link flags: the program's calls that make, set, reset,
 # copy and free an easy handle go through libotel/integrations/curl/wrap.c,
 # so that it knows each handle's header list. Its .pc file and CMake target

@@ -21,12 +21,12 @@ set -euo pipefail
 build=(
   build-essential pkg-config
   libmicrohttpd-dev libpq-dev libcurl4-openssl-dev libjansson-dev
-  libprotobuf-c-dev protobuf-c-compiler zlib1g-dev
+  libprotobuf-c-dev protobuf-c-compiler zlib1g-dev libyaml-dev
 )
 # The local stack: its PostgreSQL server, and the HTTP and JSON tools that
 # make run, scripts/test-api.sh and scripts/verify-collector.sh call.
 run=(postgresql curl jq)
-runtime=(libmicrohttpd12 libpq5 libcurl4 libjansson4 libprotobuf-c1 zlib1g curl ca-certificates)
+runtime=(libmicrohttpd12 libpq5 libcurl4 libjansson4 libprotobuf-c1 zlib1g libyaml-0-2 curl ca-certificates)
 # Tests, lint and benchmarks: the sanitizer and lint tools, YAML for the
 # compose checks, the load generator, valgrind (make bench-instructions),
 # Python for its standard HTTP client, ss (iproute2) for the listeners'

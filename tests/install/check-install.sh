@@ -18,7 +18,7 @@ export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
 export LD_LIBRARY_PATH=$prefix/lib
 check pc_file_found pkg-config --exists libotel
 requires() { pkg-config --print-requires "$1" | awk '{ print $1 }' | sort | paste -sd' '; }
-check core_requires_no_instrumented_library eq "$(requires libotel)" "jansson libcurl libprotobuf-c zlib"
+check core_requires_no_instrumented_library eq "$(requires libotel)" "jansson libcurl libprotobuf-c yaml-0.1 zlib"
 check mhd_package_requires_libmicrohttpd eq "$(requires libotel-mhd)" "libmicrohttpd libotel"
 check pq_package_requires_libpq eq "$(requires libotel-pq)" "libotel libpq"
 check curl_package_requires_libcurl eq "$(requires libotel-curl)" "libcurl libotel"

@@ -10,7 +10,41 @@ prepare_services || exit 1
 start_sink || { echo "  the receiver did not start"; exit 1; }
 OTEL=("OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:$SINK_PORT" OTEL_BSP_SCHEDULE_DELAY=100
   OTEL_METRIC_EXPORT_INTERVAL=500)
-start_service notify PORT=$NP HOST=127.0.0.1 "${OTEL[@]}"
+# notify reads a configuration file (docs/configuration.md): it is the whole
+# configuration, so the console exporter and service name of the
+# environment are ignored; the endpoint comes through a ${...} reference.
+cat >"$WORK/notify-otel.yaml" <<'YAML'
+file_format: "1.0"
+resource:
+  schema_url: https://opentelemetry.io/schemas/1.26.0
+  attributes:
+    - name: deployment.environment.name
+      value: file-config
+propagator:
+  composite: [tracecontext: , baggage: ]
+tracer_provider:
+  processors:
+    - batch:
+        schedule_delay: 100
+        exporter:
+          otlp_http:
+            endpoint: ${OTEL_EXPORTER_OTLP_ENDPOINT}/v1/traces
+meter_provider:
+  readers:
+    - periodic:
+        interval: 500
+        exporter:
+          otlp_http:
+            endpoint: ${OTEL_EXPORTER_OTLP_ENDPOINT}/v1/metrics
+logger_provider:
+  processors:
+    - batch:
+        exporter:
+          otlp_http:
+            endpoint: ${env:OTEL_EXPORTER_OTLP_ENDPOINT}/v1/logs
+YAML
+start_service notify PORT=$NP HOST=127.0.0.1 "${OTEL[@]}" OTEL_CONFIG_FILE="$WORK/notify-otel.yaml" \
+  OTEL_TRACES_EXPORTER=console OTEL_SERVICE_NAME=ignored
 start_service articles PORT=$AP HOST=127.0.0.1 NOTIFY_URL=http://127.0.0.1:$NP/notify \
   NOTIFY_TIMEOUT_MS=1000 "${OTEL[@]}"
 wait_http "$API/health" && wait_http "http://127.0.0.1:$NP/health" || exit 1
@@ -54,6 +88,16 @@ spans >"$WORK/spans"
 in_trace() { jq -c "select(.trace == \"$1\")" "$WORK/spans"; }
 one() { in_trace "$1" | jq -c "select(.svc == \"$2\" and .name == \"$3\")"; }
 field() { jq -r "$2" <<<"$1"; }
+
+# --- notify's configuration file: its resource, and nothing from the environment ---
+notify_resource=$(jq -c 'select(.resourceSpans) | .resourceSpans[]
+  | select(any(.resource.attributes[]; .key == "service.name" and .value.stringValue == "notify"))
+  | {schema: .schemaUrl, env: (.resource.attributes[] | select(.key == "deployment.environment.name") | .value.stringValue)}' \
+  "$WORK/traces.jsonl" | head -1)
+check notify_resource_from_its_config_file eq "$notify_resource" \
+  '{"schema":"https://opentelemetry.io/schemas/1.26.0","env":"file-config"}'
+check notify_ignores_the_environment_beside_its_file eq "$(grep -c '"traceId"' "$WORK/notify.log")" 0
+check no_span_of_a_service_named_by_the_environment eq "$(spans | grep -c '"svc":"ignored"')" 0
 
 # --- one POST: four spans in one trace ---
 check post_trace_has_four_spans eq "$(in_trace "$TRACE" | wc -l)" 4

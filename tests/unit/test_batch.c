@@ -1,6 +1,7 @@
 /* The batch processor: batching, flush, the schedule delay, a full queue, shutdown. */
 #include <errno.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "export/batch.h"
@@ -130,6 +131,29 @@ TEST(schedule_delay_exports_without_a_flush) {
   otel__batch_push(fx.batch, item(1));
   wait_exported(&fx, 1);
   CHECK_INT(otel__batch_stats(fx.batch).exported, 1);
+  otel__batch_shutdown(fx.batch, 1000);
+  finish(&fx);
+}
+
+/* A delay of 0 (the configuration file's simple processor): each item is
+ * exported as it comes, and the idle thread sleeps rather than spins. */
+TEST(no_delay_exports_each_item_and_sleeps_between) {
+  fixture_t fx;
+  start(&fx, 0, 100, 10);
+  otel__batch_push(fx.batch, item(1));
+  wait_exported(&fx, 1);
+  otel__batch_push(fx.batch, item(2));
+  wait_exported(&fx, 2);
+  CHECK_INT(otel__batch_stats(fx.batch).exported, 2);
+  struct rusage before, after;
+  getrusage(RUSAGE_SELF, &before);
+  nanosleep(&(struct timespec){0, 200000000}, NULL);
+  getrusage(RUSAGE_SELF, &after);
+  long cpu_us = (after.ru_utime.tv_sec - before.ru_utime.tv_sec) * 1000000L +
+                (after.ru_utime.tv_usec - before.ru_utime.tv_usec) +
+                (after.ru_stime.tv_sec - before.ru_stime.tv_sec) * 1000000L +
+                (after.ru_stime.tv_usec - before.ru_stime.tv_usec);
+  CHECK(cpu_us < 50000); /* a spinning thread would take the whole 200 ms */
   otel__batch_shutdown(fx.batch, 1000);
   finish(&fx);
 }
@@ -270,6 +294,7 @@ TEST(flush_times_out_when_the_exporter_hangs) {
 
 TEST_MAIN("batch", TEST_CASE(flush_exports_everything_in_order_in_batches),
           TEST_CASE(schedule_delay_exports_without_a_flush),
+          TEST_CASE(no_delay_exports_each_item_and_sleeps_between),
           TEST_CASE(a_full_batch_is_exported_at_once),
           TEST_CASE(a_full_queue_drops_and_counts_without_waiting),
           TEST_CASE(drop_warnings_are_rate_limited), TEST_CASE(failed_exports_are_counted),

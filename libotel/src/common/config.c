@@ -26,6 +26,13 @@ typedef struct {
   int n_warned;
 } env_t;
 
+const otel__sampler_branch_t otel__parent_defaults[OTEL__PARENT_BRANCHES] = {
+    [OTEL__PARENT_REMOTE_SAMPLED] = {OTEL__SAMPLER_ALWAYS_ON, 1.0},
+    [OTEL__PARENT_REMOTE_NOT_SAMPLED] = {OTEL__SAMPLER_ALWAYS_OFF, 1.0},
+    [OTEL__PARENT_LOCAL_SAMPLED] = {OTEL__SAMPLER_ALWAYS_ON, 1.0},
+    [OTEL__PARENT_LOCAL_NOT_SAMPLED] = {OTEL__SAMPLER_ALWAYS_OFF, 1.0},
+};
+
 static const char *sys_getenv(void *ud, const char *name) {
   (void)ud;
   return getenv(name);
@@ -144,6 +151,7 @@ static void parse_sampler(const env_t *env, otel__config_t *c) {
   char buf[64];
   c->sampler = OTEL__SAMPLER_PARENT_ALWAYS_ON;
   c->sampler_ratio = 1.0;
+  memcpy(c->sampler_parent, otel__parent_defaults, sizeof(c->sampler_parent));
   const char *v = env_str(env, "OTEL_TRACES_SAMPLER", buf, sizeof(buf));
   if (v) {
     size_t i = 0;
@@ -413,10 +421,11 @@ static void apply_log_level(const env_t *env) {
   otel__warn("OTEL_LOG_LEVEL=%s is not supported; using info", v);
 }
 
-int otel__config_load(otel__config_t *c, otel__getenv_fn get, void *ud) {
+int otel__config_load_env(otel__config_t *c, otel__getenv_fn get, void *ud) {
   env_t env = {.get = get ? get : sys_getenv, .ud = ud};
   char buf[1024];
   memset(c, 0, sizeof(*c));
+  otel__arena_init(&c->resource_arena, NULL, 0);
   apply_log_level(&env);
   c->disabled = env_bool(&env, "OTEL_SDK_DISABLED");
   c->service_name = dup_or_null(env_str(&env, "OTEL_SERVICE_NAME", buf, sizeof(buf)));
@@ -479,6 +488,8 @@ void otel__config_free(otel__config_t *c) {
   free(c->service_name);
   free(c->resource_attributes);
   free(c->sensitive_query);
+  free(c->resource_schema_url);
+  otel__arena_reset(&c->resource_arena);
   otlp_free(&c->traces_otlp);
   otlp_free(&c->metrics_otlp);
   otlp_free(&c->logs_otlp);

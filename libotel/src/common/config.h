@@ -9,6 +9,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "common/arena.h"
+#include "common/attrs.h"
+
 /* Where the exporters send (a set: OTEL_TRACES_EXPORTER may list several). */
 enum {
   OTEL__EXPORT_OTLP = 1 << 0,
@@ -26,6 +29,25 @@ typedef enum {
   OTEL__SAMPLER_PARENT_ALWAYS_OFF,
   OTEL__SAMPLER_PARENT_RATIO,
 } otel__sampler_kind_t;
+
+/* A parent-based sampler's decision for a span with a valid parent, by
+ * where the parent is and whether it was sampled: always, never, or by the
+ * trace id's ratio (kind OTEL__SAMPLER_ALWAYS_ON, _ALWAYS_OFF or _RATIO). */
+typedef enum {
+  OTEL__PARENT_REMOTE_SAMPLED,
+  OTEL__PARENT_REMOTE_NOT_SAMPLED,
+  OTEL__PARENT_LOCAL_SAMPLED,
+  OTEL__PARENT_LOCAL_NOT_SAMPLED,
+  OTEL__PARENT_BRANCHES
+} otel__parent_branch_t;
+
+typedef struct otel__sampler_branch {
+  otel__sampler_kind_t kind;
+  double ratio;
+} otel__sampler_branch_t;
+
+/* The branches that follow the parent: the specification's defaults. */
+extern const otel__sampler_branch_t otel__parent_defaults[OTEL__PARENT_BRANCHES];
 
 enum {
   OTEL__PROPAGATE_TRACECONTEXT = 1 << 0,
@@ -68,6 +90,9 @@ typedef enum {
   OTEL__EXEMPLARS_ALWAYS_OFF,
 } otel__exemplar_filter_t;
 
+/* Instrument kinds, for their cardinality limits. */
+#define OTEL__CARDINALITY_KINDS 6
+
 typedef struct otel__batch_config {
   uint32_t schedule_delay_ms;
   uint32_t max_queue_size;
@@ -92,6 +117,9 @@ typedef struct otel__config {
   int propagators;
   otel__sampler_kind_t sampler;
   double sampler_ratio;
+  /* A parent-based sampler's four branches: the specification's defaults
+   * (follow the parent) unless the configuration file names others. */
+  otel__sampler_branch_t sampler_parent[OTEL__PARENT_BRANCHES];
   int traces_exporters;
   otel__otlp_config_t traces_otlp;
   otel__batch_config_t bsp;
@@ -104,18 +132,34 @@ typedef struct otel__config {
   uint32_t metric_timeout_ms;
   otel__temporality_t metrics_temporality; /* OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE */
   otel__exemplar_filter_t exemplar_filter; /* OTEL_METRICS_EXEMPLAR_FILTER */
+  /* The configuration file's cardinality limits: its default, and by
+   * instrument kind (metrics.h's otel__instrument_kind_t order); 0 where
+   * it names none (2000 then). */
+  uint32_t cardinality_limit;
+  uint32_t cardinality_by_kind[OTEL__CARDINALITY_KINDS];
   otel__span_limits_t span_limits;
   uint32_t log_attr_count;        /* OTEL_LOGRECORD_ATTRIBUTE_COUNT_LIMIT */
   uint32_t log_attr_value_length; /* OTEL_LOGRECORD_ATTRIBUTE_VALUE_LENGTH_LIMIT; 0: none */
   char *sensitive_query; /* query parameters whose values are redacted; NULL: the default */
+  /* The configuration file's resource: typed attributes (over
+   * OTEL_RESOURCE_ATTRIBUTES' and the detected ones) and a schema URL. */
+  otel__attrs_t resource_attrs;
+  otel__arena_t resource_arena;
+  char *resource_schema_url;
 } otel__config_t;
 
 /* Returns the value of an environment variable, or NULL (borrowed). */
 typedef const char *(*otel__getenv_fn)(void *ud, const char *name);
 
-/* Fills *c from get (getenv when NULL). Returns 0, or -ENOMEM. Free with
- * otel__config_free() in either case. */
+/* Fills *c from get (getenv when NULL): from the file OTEL_CONFIG_FILE
+ * names when it is set, else from the OTEL_* variables (config_file.c).
+ * Returns 0; -ENOMEM; or -EINVAL for a file that cannot be used, after one
+ * error line. Free with otel__config_free() in every case. */
 int otel__config_load(otel__config_t *c, otel__getenv_fn get, void *ud);
+
+/* The same from the OTEL_* variables get returns (NULL: getenv), never
+ * from a file (config.c). */
+int otel__config_load_env(otel__config_t *c, otel__getenv_fn get, void *ud);
 void otel__config_free(otel__config_t *c);
 
 #endif

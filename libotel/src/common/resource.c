@@ -35,6 +35,11 @@ static void uuid4(char out[37]) {
            b[15]);
 }
 
+static void find_service_name(otel__resource_t *r) {
+  const otel_attr_t *name = otel__attrs_find(&r->attrs, "service.name");
+  r->service_name = name && name->type == OTEL_VALUE_STRING ? name->v.s : NULL;
+}
+
 void otel__resource_init(otel__resource_t *r, const char *default_service, const char *service_name,
                          const char *resource_attributes) {
   memset(r, 0, sizeof(*r));
@@ -62,8 +67,15 @@ void otel__resource_init(otel__resource_t *r, const char *default_service, const
   if (r->attrs.dropped)
     otel__warn("resource: %u attributes dropped (over %d, or out of memory)", r->attrs.dropped,
                RESOURCE_ATTR_LIMIT);
-  const otel_attr_t *name = otel__attrs_find(&r->attrs, "service.name");
-  r->service_name = name && name->type == OTEL_VALUE_STRING ? name->v.s : NULL;
+  find_service_name(r);
+}
+
+void otel__resource_add(otel__resource_t *r, const otel__attrs_t *attrs, const char *schema_url) {
+  for (uint32_t i = 0; i < attrs->n; i++)
+    otel__attrs_set(&r->attrs, &r->arena, &attrs->items[i].attr, LIMITS);
+  if (schema_url && *schema_url)
+    r->schema_url = otel__arena_strdup(&r->arena, schema_url);
+  find_service_name(r);
 }
 
 void otel__resource_set_executable(otel__resource_t *r, const char *name) {

@@ -10,6 +10,7 @@ typedef struct otel__resource {
   otel__arena_t arena;
   char instance_id[37];     /* the service.instance.id made here (a UUID) */
   const char *service_name; /* service.name's value in attrs (every log line carries it), or NULL */
+  const char *schema_url;   /* in arena, or NULL */
 } otel__resource_t;
 
 /*
@@ -22,6 +23,10 @@ typedef struct otel__resource {
 void otel__resource_init(otel__resource_t *r, const char *default_service, const char *service_name,
                          const char *resource_attributes);
 void otel__resource_free(otel__resource_t *r);
+
+/* The configuration file's resource: typed attributes, over those
+ * otel__resource_init() set, and a schema URL (NULL: none). Copied. */
+void otel__resource_add(otel__resource_t *r, const otel__attrs_t *attrs, const char *schema_url);
 
 /* Adds process.executable.name (copied) unless OTEL_RESOURCE_ATTRIBUTES
  * named one. */

@@ -55,10 +55,12 @@ int otel__sdk_start(const char *default_service_name, const otel__start_t *how) 
   initialised = true;
   otel__sdk_t *s = &otel__sdk;
   s->sealed = true;
-  if (otel__config_load(&s->config, NULL, NULL)) {
-    otel__error("out of memory reading the configuration; telemetry is off");
+  int rc = otel__config_load(&s->config, NULL, NULL);
+  if (rc) { /* a file that cannot be used was reported by its reader */
+    if (rc == -ENOMEM)
+      otel__error("out of memory reading the configuration; telemetry is off");
     otel__config_free(&s->config);
-    return -ENOMEM;
+    return rc;
   }
   if (how && how->no_exporters) {
     s->config.traces_exporters = s->config.logs_exporters = s->config.metrics_exporters = 0;
@@ -82,9 +84,11 @@ int otel__sdk_start(const char *default_service_name, const otel__start_t *how) 
   }
   otel__resource_init(&s->resource, default_service_name, s->config.service_name,
                       s->config.resource_attributes);
+  otel__resource_add(&s->resource, &s->config.resource_attrs, s->config.resource_schema_url);
   if (how && how->executable)
     otel__resource_set_executable(&s->resource, how->executable);
   otel__sampler_init(&s->sampler, s->config.sampler, s->config.sampler_ratio);
+  otel__sampler_set_branches(&s->sampler, s->config.sampler_parent);
   s->spans = otel__trace_pipeline_start(s);
   otel__drivers_start(s);
   otel__span_hooks_start(s);

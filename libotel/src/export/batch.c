@@ -127,9 +127,11 @@ static void *export_thread(void *arg) {
   void **items = b->items;
   pthread_mutex_lock(&b->lock);
   for (;;) {
-    uint64_t next = otel__deadline_after_ms(b->cfg.schedule_delay_ms);
+    /* A delay of 0 exports each item as it comes: no timer, a wake-up per push. */
+    uint64_t next =
+        b->cfg.schedule_delay_ms ? otel__deadline_after_ms(b->cfg.schedule_delay_ms) : UINT64_MAX;
     while (!b->stopping && b->count < b->cfg.max_export_batch_size &&
-           b->flush_requested == b->flush_done) {
+           !(b->count && !b->cfg.schedule_delay_ms) && b->flush_requested == b->flush_done) {
       b->sleeping = true;
       int rc = otel__cond_wait_until(&b->wake, &b->lock, next);
       b->sleeping = false;
@@ -241,7 +243,8 @@ int otel__batch_push(otel__batch_t *b, void *item) {
   }
   b->ring[(b->head + b->count) % b->cfg.max_queue_size] = item;
   b->count++;
-  bool wake = b->sleeping && b->count == b->cfg.max_export_batch_size;
+  bool wake =
+      b->sleeping && (b->count == b->cfg.max_export_batch_size || !b->cfg.schedule_delay_ms);
   pthread_mutex_unlock(&b->lock);
   atomic_fetch_add_explicit(&b->queued, 1, memory_order_relaxed);
   if (wake)

@@ -59,7 +59,9 @@ void otel__otlp_put_attr_array(otel__pbw_t *w, uint32_t field, const otel_attr_t
   }
 }
 
-void otel__otlp_put_resource(otel__pbw_t *w, uint32_t field, const otel__attrs_t *attrs) {
+void otel__otlp_put_resource(otel__pbw_t *w, uint32_t field, const otel__resource_t *resource) {
+  const otel__attrs_t *attrs = &resource->attrs;
+  otel__pbw_string_nz(w, OTLP_RESOURCE_SIGNAL_SCHEMA_URL, resource->schema_url);
   size_t mark = otel__pbw_mark(w);
   otel__pbw_varint_nz(w, OTLP_RESOURCE_DROPPED_ATTRIBUTES_COUNT, attrs->dropped);
   otel__otlp_put_attrs(w, OTLP_RESOURCE_ATTRIBUTES, attrs);

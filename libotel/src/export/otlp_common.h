@@ -9,6 +9,7 @@
 #include <protobuf-c/protobuf-c.h>
 
 #include "common/attrs.h"
+#include "common/resource.h"
 #include "otlp_codec.h"
 #include "export/pbw.h"
 #include <stdbool.h>
@@ -26,8 +27,9 @@ void otel__otlp_put_attrs_block(otel__pbw_t *w, uint32_t field, const otel__attr
  * (a NULL key or string as ""). */
 void otel__otlp_put_attr_array(otel__pbw_t *w, uint32_t field, const otel_attr_t *attrs, size_t n);
 
-/* Writes a Resource with attrs as message field `field`. */
-void otel__otlp_put_resource(otel__pbw_t *w, uint32_t field, const otel__attrs_t *attrs);
+/* Writes the resource's attributes as a Resource, message field `field`,
+ * and its schema URL beside it (ResourceSpans' and its twins' field). */
+void otel__otlp_put_resource(otel__pbw_t *w, uint32_t field, const otel__resource_t *resource);
 
 /* Writes an InstrumentationScope as message field `field`. */
 /* An InstrumentationScope as field `field`; attrs may be NULL. */

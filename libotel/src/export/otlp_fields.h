@@ -23,6 +23,8 @@ enum {
   /* resource.proto */
   OTLP_RESOURCE_ATTRIBUTES = 1,
   OTLP_RESOURCE_DROPPED_ATTRIBUTES_COUNT = 2,
+  /* ResourceSpans, ResourceMetrics and ResourceLogs alike */
+  OTLP_RESOURCE_SIGNAL_SCHEMA_URL = 3,
   /* trace.proto and trace_service.proto */
   OTLP_TRACES_RESOURCE_SPANS = 1,
   OTLP_RESOURCE_SPANS_RESOURCE = 1,

@@ -313,7 +313,7 @@ int otel__otlp_metrics_encode(otel__pbw_t *w, const otel__resource_t *resource, 
     otel__otlp_put_scope(w, OTLP_SCOPE_METRICS_SCOPE, scope, NULL, NULL);
     otel__pbw_close(w, OTLP_RESOURCE_METRICS_SCOPE_METRICS, mark);
   }
-  otel__otlp_put_resource(w, OTLP_RESOURCE_METRICS_RESOURCE, &resource->attrs);
+  otel__otlp_put_resource(w, OTLP_RESOURCE_METRICS_RESOURCE, resource);
   otel__pbw_close(w, OTLP_METRICS_RESOURCE_METRICS, resource_metrics);
   free(e.buckets);
   free(e.exemplars);

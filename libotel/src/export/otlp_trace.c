@@ -93,7 +93,7 @@ int otel__otlp_traces_encode(otel__pbw_t *w, const otel__resource_t *resource,
   size_t mark = otel__pbw_mark(w);
   for (size_t k = n_scopes; k-- > 0;)
     put_scope_spans(w, scopes[k], spans, n);
-  otel__otlp_put_resource(w, OTLP_RESOURCE_SPANS_RESOURCE, &resource->attrs);
+  otel__otlp_put_resource(w, OTLP_RESOURCE_SPANS_RESOURCE, resource);
   otel__pbw_close(w, OTLP_TRACES_RESOURCE_SPANS, mark);
   return w->failed ? -ENOMEM : 0;
 }

@@ -231,7 +231,7 @@ int otel__otlp_logs_encode(otel__pbw_t *w, const otel__resource_t *resource,
     otel__otlp_put_scope(w, OTLP_SCOPE_LOGS_SCOPE, records[k]->scope, NULL, NULL);
     otel__pbw_close(w, OTLP_RESOURCE_LOGS_SCOPE_LOGS, mark);
   }
-  otel__otlp_put_resource(w, OTLP_RESOURCE_LOGS_RESOURCE, &resource->attrs);
+  otel__otlp_put_resource(w, OTLP_RESOURCE_LOGS_RESOURCE, resource);
   otel__pbw_close(w, OTLP_LOGS_RESOURCE_LOGS, resource_logs);
   return w->failed ? -ENOMEM : 0;
 }

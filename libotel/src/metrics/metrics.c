@@ -227,6 +227,16 @@ static otel__point_t *add_locked(otel__instrument_t *inst, uint64_t hash, const 
   return p;
 }
 
+/* The most points an instrument of kind may have before the overflow
+ * point: the configuration file's for the kind, or its default. */
+static size_t cardinality_limit(otel__instrument_kind_t kind) {
+  const otel__config_t *c = &otel__sdk.config;
+  uint32_t limit = (size_t)kind < OTEL__CARDINALITY_KINDS ? c->cardinality_by_kind[kind] : 0;
+  if (!limit)
+    limit = c->cardinality_limit;
+  return limit ? limit : OTEL__CARDINALITY_LIMIT;
+}
+
 /* The point of a set nobody has recorded yet (or one given with repeated or
  * empty keys), made under the lock; the overflow point past the cardinality
  * limit; NULL when memory ran out. */
@@ -236,7 +246,7 @@ static otel__point_t *point_slow(otel__instrument_t *inst, const otel_attr_t *at
   uint64_t hash = otel__attr_set_hash(set, n);
   pthread_mutex_lock(&inst->lock);
   otel__point_t *p = lookup(atomic_load_explicit(&inst->table, memory_order_relaxed), hash, set, n);
-  if (!p && inst->n >= OTEL__CARDINALITY_LIMIT)
+  if (!p && inst->n >= cardinality_limit(inst->kind))
     p = overflow_locked(inst);
   else if (!p)
     p = add_locked(inst, hash, set, n);

@@ -20,14 +20,16 @@
 #include "common/config.h"
 #include "metrics/exemplars.h"
 
-/* Distinct attribute sets per instrument; further sets go to one overflow
- * point marked otel.metric.overflow=true, as the specification says. */
+/* Distinct attribute sets per instrument by default (the configuration
+ * file may set others); further sets go to one overflow point marked
+ * otel.metric.overflow=true, as the specification says. */
 #define OTEL__CARDINALITY_LIMIT 2000
 /* Attributes kept per measurement; past it, further keys are left out. */
 #define OTEL__METRIC_ATTRS_MAX 32
 /* Shards per point: threads are given shards in turn. */
 #define OTEL__SHARDS 16
 
+/* (In this order: the configuration's cardinality_by_kind follows it.) */
 typedef enum {
   OTEL__COUNTER,
   OTEL__UPDOWN_COUNTER,

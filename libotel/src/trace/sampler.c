@@ -10,27 +10,40 @@
 
 #define RATIO_SCALE 9223372036854775808.0 /* 2^63 */
 
-void otel__sampler_init(otel__sampler_t *s, otel__sampler_kind_t kind, double ratio) {
-  s->kind = kind;
+static uint64_t bound_of(double ratio) {
   if (!(ratio > 0.0))
-    s->ratio_bound = 0;
-  else if (ratio >= 1.0)
-    s->ratio_bound = UINT64_MAX;
-  else
-    s->ratio_bound = (uint64_t)floor(ratio * RATIO_SCALE);
+    return 0;
+  if (ratio >= 1.0)
+    return UINT64_MAX;
+  return (uint64_t)floor(ratio * RATIO_SCALE);
 }
 
-static bool ratio_sample(const otel__sampler_t *s, const uint8_t *trace_id) {
-  if (s->ratio_bound == UINT64_MAX)
+void otel__sampler_set_branches(otel__sampler_t *s,
+                                const otel__sampler_branch_t branches[OTEL__PARENT_BRANCHES]) {
+  for (int i = 0; i < OTEL__PARENT_BRANCHES; i++) {
+    s->parent[i].kind = branches[i].kind;
+    s->parent[i].ratio_bound = bound_of(branches[i].ratio);
+  }
+}
+
+void otel__sampler_init(otel__sampler_t *s, otel__sampler_kind_t kind, double ratio) {
+  s->kind = kind;
+  s->ratio_bound = bound_of(ratio);
+  otel__sampler_set_branches(s, otel__parent_defaults);
+}
+
+static bool ratio_sample(uint64_t bound, const uint8_t *trace_id) {
+  if (bound == UINT64_MAX)
     return true;
   uint64_t x = 0;
   for (int i = 8; i < 16; i++)
     x = x << 8 | trace_id[i];
-  return (x >> 1) < s->ratio_bound;
+  return (x >> 1) < bound;
 }
 
-static bool root_decision(const otel__sampler_t *s, const uint8_t *trace_id) {
-  switch (s->kind) {
+/* The decision of a sampler of kind, ratio_bound its bound. */
+static bool decide(otel__sampler_kind_t kind, uint64_t bound, const uint8_t *trace_id) {
+  switch (kind) {
   case OTEL__SAMPLER_ALWAYS_ON:
   case OTEL__SAMPLER_PARENT_ALWAYS_ON:
     return true;
@@ -39,7 +52,7 @@ static bool root_decision(const otel__sampler_t *s, const uint8_t *trace_id) {
     return false;
   case OTEL__SAMPLER_RATIO:
   case OTEL__SAMPLER_PARENT_RATIO:
-    return ratio_sample(s, trace_id);
+    return ratio_sample(bound, trace_id);
   }
   return true;
 }
@@ -49,9 +62,12 @@ bool otel__sampler_should_sample(const otel__sampler_t *s, const otel_span_conte
   bool parent_based = s->kind == OTEL__SAMPLER_PARENT_ALWAYS_ON ||
                       s->kind == OTEL__SAMPLER_PARENT_ALWAYS_OFF ||
                       s->kind == OTEL__SAMPLER_PARENT_RATIO;
-  /* A parent-based sampler follows a valid parent's decision (the
-   * specification's defaults for its four delegates); roots use the root sampler. */
-  if (parent_based && parent && otel_span_context_is_valid(parent))
-    return parent->flags & OTEL_TRACE_FLAG_SAMPLED;
-  return root_decision(s, trace_id);
+  /* A parent-based sampler asks the branch for a valid parent (by default,
+   * the parent's own decision); roots use the root sampler. */
+  if (parent_based && parent && otel_span_context_is_valid(parent)) {
+    int branch = (parent->is_remote ? OTEL__PARENT_REMOTE_SAMPLED : OTEL__PARENT_LOCAL_SAMPLED) +
+                 !(parent->flags & OTEL_TRACE_FLAG_SAMPLED);
+    return decide(s->parent[branch].kind, s->parent[branch].ratio_bound, trace_id);
+  }
+  return decide(s->kind, s->ratio_bound, trace_id);
 }
