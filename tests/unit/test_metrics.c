@@ -42,6 +42,24 @@ TEST(default_histogram_bounds_are_the_specifications) {
   test_sdk_stop();
 }
 
+/* The configuration file's limits: by instrument kind, over its default. */
+TEST(cardinality_limits_from_the_configuration) {
+  TEST_SDK_START("X=1");
+  otel__sdk.config.cardinality_limit = 5;
+  otel__sdk.config.cardinality_by_kind[OTEL__HISTOGRAM] = 2;
+  otel_counter_t *c = otel_counter("test", "limited_counter", "1", "");
+  otel_histogram_t *h = otel_histogram("test", "limited_histogram", "s", "", NULL, 0);
+  for (int i = 0; i < 10; i++) {
+    otel_counter_add(c, 1, &OTEL_ATTR_INT("user", i), 1);
+    otel_histogram_record(h, 1, &OTEL_ATTR_INT("user", i), 1);
+  }
+  request_t *r = test_metrics_collect();
+  CHECK_INT(test_metrics_find(r, "limited_counter")->sum->n_data_points, 5 + 1);
+  CHECK_INT(test_metrics_find(r, "limited_histogram")->histogram->n_data_points, 2 + 1);
+  test_metrics_request_free(r);
+  test_sdk_stop();
+}
+
 TEST(cardinality_limit_overflows_into_one_point) {
   TEST_SDK_START("X=1");
   otel_counter_t *c = otel_counter("test", "by_user", "1", "");
@@ -368,6 +386,7 @@ TEST_MAIN("metrics", TEST_CASE(delta_sums_and_histograms_reset_at_each_export),
           TEST_CASE(bound_instruments_record_into_their_sets_point),
           TEST_CASE(default_histogram_bounds_are_the_specifications),
           TEST_CASE(cardinality_limit_overflows_into_one_point),
+          TEST_CASE(cardinality_limits_from_the_configuration),
           TEST_CASE(cumulative_start_time_stays_fixed),
           TEST_CASE(concurrent_records_add_up_exactly),
           TEST_CASE(repeated_and_empty_keys_name_the_same_set),
