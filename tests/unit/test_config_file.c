@@ -9,6 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <otel/log.h>
+
 #include "common/config.h"
 #include "common/diag.h"
 #include "test.h"
@@ -365,6 +367,31 @@ TEST(substitution_of_scalars) {
   otel__config_free(&c);
 }
 
+TEST(logger_configurator_minimum_severity) {
+  otel__config_t c;
+  CHECK_INT(LOAD(&c,
+                 "file_format: \"1.0\"\n"
+                 "logger_provider:\n"
+                 "  logger_configurator/development:\n"
+                 "    default_config:\n"
+                 "      minimum_severity: warn2\n"
+                 "    loggers:\n"
+                 "      - name: noisy\n", ),
+            0);
+  CHECK_INT(c.log_min_severity, 14);
+  CHECK(said("logger_configurator/development.loggers is not supported"));
+  otel__config_free(&c);
+  CHECK_INT(LOAD(&c,
+                 "file_format: \"1.0\"\nlogger_provider:\n  logger_configurator/development:\n"
+                 "    default_config:\n      enabled: false\n", ),
+            0);
+  CHECK(c.log_min_severity > OTEL_SEVERITY_FATAL + 3);
+  otel__config_free(&c);
+  CHECK_INT(LOAD(&c, "file_format: \"1.0\"\n", ), 0);
+  CHECK_INT(c.log_min_severity, 0);
+  otel__config_free(&c);
+}
+
 TEST(versions) {
   otel__config_t c;
   CHECK_INT(LOAD(&c, "file_format: \"1.7\"\n", ), 0);
@@ -451,5 +478,6 @@ TEST_MAIN("config_file", TEST_CASE(the_file_is_the_whole_configuration),
           TEST_CASE(simple_processor_and_otlp_grpc),
           TEST_CASE(samplers_with_all_five_parent_based_branches),
           TEST_CASE(meter_provider_periodic_reader), TEST_CASE(substitution_of_scalars),
-          TEST_CASE(versions), TEST_CASE(a_malformed_file_is_one_error_with_its_place),
+          TEST_CASE(logger_configurator_minimum_severity), TEST_CASE(versions),
+          TEST_CASE(a_malformed_file_is_one_error_with_its_place),
           TEST_CASE(unsupported_properties_are_warned_about_by_name))

@@ -258,7 +258,30 @@ TEST(one_pass_record_is_the_record) {
   test_sdk_stop();
 }
 
+static void info_then_warning(void) {
+  otel_log(OTEL_SEVERITY_INFO, "articles", "below the minimum", NULL, 0);
+  otel_log_event(OTEL_SEVERITY_DEBUG, "articles", "x.y", "below too", NULL, 0);
+  otel_log(OTEL_SEVERITY_WARN, "articles", "at the minimum", NULL, 0);
+}
+
+/* Logger.Enabled: below the configuration file's minimum severity nothing
+ * is written, and the check says so first. */
+TEST(below_the_minimum_severity_nothing_is_written) {
+  TEST_SDK_START("X=1");
+  CHECK(otel_log_enabled(OTEL_SEVERITY_DEBUG, "articles")); /* no minimum by default */
+  otel__sdk.config.log_min_severity = OTEL_SEVERITY_WARN;
+  CHECK(!otel_log_enabled(OTEL_SEVERITY_INFO, "articles"));
+  CHECK(otel_log_enabled(OTEL_SEVERITY_WARN, "articles"));
+  CHECK(otel_log_enabled(OTEL_SEVERITY_FATAL, NULL));
+  char *out = capture(info_then_warning);
+  CHECK(!strstr(out, "below"));
+  CHECK(strstr(out, "\"message\":\"at the minimum\""));
+  free(out);
+  test_sdk_stop();
+}
+
 TEST_MAIN("log", TEST_CASE(one_pass_record_is_the_record),
+          TEST_CASE(below_the_minimum_severity_nothing_is_written),
           TEST_CASE(keys_in_order_and_fields_outside_a_span),
           TEST_CASE(trace_context_inside_a_span), TEST_CASE(asctime_follows_the_clock),
           TEST_CASE(doubles_in_their_shortest_exact_form),

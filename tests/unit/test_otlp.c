@@ -9,7 +9,10 @@
 #include "otlp/metrics_service.pb-c.h"
 #include "otlp/trace_service.pb-c.h"
 #include "export/otlp_fields.h"
+#include "export/otlp_metrics.h"
 #include "export/otlp_trace.h"
+#include "logs/log_record.h"
+#include <otel/metrics.h>
 #include "test.h"
 #include "test_sdk.h"
 #include "export/trace_exporter.h"
@@ -571,7 +574,68 @@ TEST(attribute_blocks_encode_in_place) {
   test_sdk_stop();
 }
 
+/* otel_scope_describe(): a meter's or a logger's scope is exported with
+ * its version, schema URL and attributes; an undescribed one by name. And
+ * the resource's schema URL beside the resource. */
+TEST(described_scopes_and_the_resource_schema_url) {
+  TEST_SDK_START("X=1");
+  otel_attr_t team = OTEL_ATTR_STR("team", "payments");
+  const char *schema = "https://opentelemetry.io/schemas/1.26.0";
+  CHECK_INT(otel_scope_describe(&(otel_scope_info_t){"described", "2.1", schema, &team, 1}), 0);
+  CHECK_INT(otel_scope_describe(&(otel_scope_info_t){"described", "9", NULL, NULL, 0}), -EEXIST);
+  CHECK_INT(otel_scope_describe(&(otel_scope_info_t){NULL, "1", NULL, NULL, 0}), -EINVAL);
+  otel__resource_add(&otel__sdk.resource, &(otel__attrs_t){0}, schema);
+  otel_counter_add(otel_counter("described", "described.count", "1", ""), 1, NULL, 0);
+  otel_counter_add(otel_counter("plain", "plain.count", "1", ""), 1, NULL, 0);
+  otel__pbw_t w;
+  otel__pbw_init(&w);
+  size_t points;
+  CHECK_INT(otel__otlp_metrics_encode(&w, &otel__sdk.resource, &points), 0);
+  Opentelemetry__Proto__Collector__Metrics__V1__ExportMetricsServiceRequest *m =
+      opentelemetry__proto__collector__metrics__v1__export_metrics_service_request__unpack(
+          NULL, otel__pbw_len(&w), otel__pbw_data(&w));
+  CHECK(m && m->n_resource_metrics == 1);
+  CHECK_STR(m->resource_metrics[0]->schema_url, schema);
+  int seen = 0;
+  for (size_t i = 0; i < m->resource_metrics[0]->n_scope_metrics; i++) {
+    const Opentelemetry__Proto__Metrics__V1__ScopeMetrics *sm =
+        m->resource_metrics[0]->scope_metrics[i];
+    if (!strcmp(sm->scope->name, "described")) {
+      CHECK_STR(sm->scope->version, "2.1");
+      CHECK_STR(sm->schema_url, schema);
+      CHECK_INT(sm->scope->n_attributes, 1);
+      CHECK_STR(sm->scope->attributes[0]->value->string_value, "payments");
+      seen++;
+    } else if (!strcmp(sm->scope->name, "plain")) {
+      CHECK_STR(sm->scope->version, "");
+      CHECK_STR(sm->schema_url, "");
+      seen++;
+    }
+  }
+  CHECK_INT(seen, 2);
+  opentelemetry__proto__collector__metrics__v1__export_metrics_service_request__free_unpacked(m,
+                                                                                              NULL);
+  otel__log_record_t *r = otel__log_record_new(1, OTEL_SEVERITY_INFO, "INFO", "described", NULL,
+                                               "hello", NULL, 0, NULL);
+  CHECK(r);
+  CHECK_INT(otel__otlp_logs_encode(&w, &otel__sdk.resource, &r, 1), 0);
+  Opentelemetry__Proto__Collector__Logs__V1__ExportLogsServiceRequest *l =
+      opentelemetry__proto__collector__logs__v1__export_logs_service_request__unpack(
+          NULL, otel__pbw_len(&w), otel__pbw_data(&w));
+  CHECK(l);
+  CHECK_STR(l->resource_logs[0]->schema_url, schema);
+  CHECK_STR(l->resource_logs[0]->scope_logs[0]->scope->name, "described");
+  CHECK_STR(l->resource_logs[0]->scope_logs[0]->scope->version, "2.1");
+  CHECK_STR(l->resource_logs[0]->scope_logs[0]->schema_url, schema);
+  CHECK_INT(l->resource_logs[0]->scope_logs[0]->scope->n_attributes, 1);
+  opentelemetry__proto__collector__logs__v1__export_logs_service_request__free_unpacked(l, NULL);
+  otel__log_record_free(r);
+  otel__pbw_free(&w);
+  test_sdk_stop();
+}
+
 TEST_MAIN("otlp", TEST_CASE(attribute_blocks_encode_in_place),
+          TEST_CASE(described_scopes_and_the_resource_schema_url),
           TEST_CASE(protobuf_carries_every_field), TEST_CASE(json_follows_the_otlp_mapping),
           TEST_CASE(json_reads_back_into_the_same_message),
           TEST_CASE(field_numbers_match_the_proto_files), TEST_CASE(zero_attribute_values_survive),

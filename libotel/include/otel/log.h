@@ -45,6 +45,15 @@ OTEL_API void otel_log(otel_severity_t severity, const char *logger, const char 
 OTEL_API void otel_log_event(otel_severity_t severity, const char *logger, const char *event_name,
                              const char *message, const otel_attr_t *attrs, size_t n);
 
+/*
+ * Whether a record of severity from logger would be written at all: false
+ * below the minimum severity the configuration file sets
+ * (logger_provider.logger_configurator/development), where otel_log()
+ * writes neither the JSON line nor the OTLP record. Lets a caller skip
+ * building a costly record. A load and a compare. Thread-safe.
+ */
+OTEL_API bool otel_log_enabled(otel_severity_t severity, const char *logger);
+
 #ifdef __cplusplus
 }
 #endif

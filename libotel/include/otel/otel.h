@@ -62,6 +62,25 @@ typedef struct otel_attr {
 #define OTEL_ATTR_ARRAY(k, t, p, n)                                                                \
   ((otel_attr_t){.key = (k), .type = (t), .v.array = {.items = (p), .len = (n)}})
 
+/* An instrumentation scope in full: its name, version, schema URL and
+ * attributes (each may be NULL or empty). */
+typedef struct otel_scope_info {
+  const char *name;
+  const char *version;
+  const char *schema_url;
+  const otel_attr_t *attrs;
+  size_t n_attrs;
+} otel_scope_info_t;
+
+/* Describes the instrumentation scope named scope->name for the
+ * instruments and log records that name it (otel_counter("name", ...),
+ * otel_log(severity, "name", ...)): its version, schema URL and attributes
+ * (copied) are exported with them. Tracers take theirs from
+ * otel_tracer_get_scope(). A name is described once, best before its first
+ * use. Returns 0; -EEXIST when the name was described already; -EINVAL
+ * without a name; -ENOSPC past 64 scopes; -ENOMEM. Thread-safe. */
+OTEL_API int otel_scope_describe(const otel_scope_info_t *scope);
+
 /* A set of attributes the SDK keeps (a span's, a log record's, the
  * resource's), as processors and exporters read it: one value per key, in
  * the order they were first set. Borrowed from what holds it. Thread-safe

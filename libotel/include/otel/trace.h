@@ -48,16 +48,6 @@ typedef struct otel_span_head {
  * same name and version. Never NULL. Thread-safe. */
 OTEL_API const otel_tracer_t *otel_tracer_get(const char *name, const char *version);
 
-/* An instrumentation scope in full: its name, version, schema URL and
- * attributes (each may be NULL or empty). */
-typedef struct otel_scope_info {
-  const char *name;
-  const char *version;
-  const char *schema_url;
-  const otel_attr_t *attrs;
-  size_t n_attrs;
-} otel_scope_info_t;
-
 /* As otel_tracer_get(), for a scope with a schema URL and attributes too,
  * all copied and exported with its spans. The same pointer for the same
  * name, version, schema URL and attributes. Never NULL. Thread-safe. */

@@ -140,6 +140,7 @@ typedef struct otel__config {
   otel__span_limits_t span_limits;
   uint32_t log_attr_count;        /* OTEL_LOGRECORD_ATTRIBUTE_COUNT_LIMIT */
   uint32_t log_attr_value_length; /* OTEL_LOGRECORD_ATTRIBUTE_VALUE_LENGTH_LIMIT; 0: none */
+  int log_min_severity;  /* the file's logger configurator: records below it are not written */
   char *sensitive_query; /* query parameters whose values are redacted; NULL: the default */
   /* The configuration file's resource: typed attributes (over
    * OTEL_RESOURCE_ATTRIBUTES' and the detected ones) and a schema URL. */

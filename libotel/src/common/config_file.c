@@ -224,6 +224,7 @@ static int apply(otel__file_reader_t *r, otel__config_t *c) {
     c->sampler_ratio = r->sampler_ratio;
     memcpy(c->sampler_parent, r->sampler_parent, sizeof(c->sampler_parent));
   }
+  c->log_min_severity = r->log_min_severity;
   c->cardinality_limit = r->cardinality_limit;
   memcpy(c->cardinality_by_kind, r->cardinality_by_kind, sizeof(c->cardinality_by_kind));
   return rc;

@@ -29,6 +29,7 @@ typedef struct otel__file_reader {
   double sampler_ratio;
   otel__sampler_branch_t sampler_parent[OTEL__PARENT_BRANCHES];
   bool has_sampler;
+  int log_min_severity;
   uint32_t cardinality_limit;
   uint32_t cardinality_by_kind[OTEL__CARDINALITY_KINDS];
 } otel__file_reader_t;

@@ -307,9 +307,45 @@ void otel__file_tracer_provider(otel__file_reader_t *r, yaml_node_t *provider) {
   sampler(r, otel__yaml_get(&r->y, provider, "sampler"));
 }
 
+/* The severity number of a name of the schema's (info, info2 ... fatal4); 0 when none. */
+static int severity_number(const char *name) {
+  static const char *const bases[] = {"trace", "debug", "info", "warn", "error", "fatal"};
+  for (int i = 0; i < 6; i++) {
+    size_t n = strlen(bases[i]);
+    if (strncmp(name, bases[i], n))
+      continue;
+    if (!name[n])
+      return 1 + 4 * i;
+    if (name[n] >= '2' && name[n] <= '4' && !name[n + 1])
+      return 1 + 4 * i + (name[n] - '1');
+  }
+  return 0;
+}
+
+/* logger_configurator/development's default_config: enabled and
+ * minimum_severity, for every logger (per-logger configurations are
+ * warned about as unread). */
+static void logger_configurator(otel__file_reader_t *r, yaml_node_t *map) {
+  yaml_node_t *config = otel__yaml_get(&r->y, map, "default_config");
+  char buf[32];
+  const char *min = otel__file_text(r, config, "minimum_severity", buf, sizeof(buf));
+  if (min && !(r->log_min_severity = severity_number(min)))
+    otel__yaml_error(&r->y, otel__yaml_get(&r->y, config, "minimum_severity"),
+                     "minimum_severity '%s' is not a severity (trace, debug, info, warn, error, "
+                     "fatal, and their 2 to 4)",
+                     min);
+  const char *enabled = otel__file_text(r, config, "enabled", buf, sizeof(buf));
+  if (enabled && !strcmp(enabled, "false"))
+    r->log_min_severity = 1 << 30; /* nothing is enabled */
+  else if (enabled && strcmp(enabled, "true"))
+    otel__yaml_error(&r->y, otel__yaml_get(&r->y, config, "enabled"),
+                     "enabled must be true or false, not '%s'", enabled);
+}
+
 void otel__file_logger_provider(otel__file_reader_t *r, yaml_node_t *provider) {
   processors(r, &LOGS, provider);
   log_limits(r, otel__yaml_get(&r->y, provider, "limits"));
+  logger_configurator(r, otel__yaml_get(&r->y, provider, "logger_configurator/development"));
 }
 
 /* --- metrics --- */

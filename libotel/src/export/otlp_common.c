@@ -1,6 +1,8 @@
 /* Attributes, resource and scope in OTLP protobuf, and protobuf to OTLP/JSON. */
 #include "export/otlp_common.h"
 
+#include "common/scopes.h"
+
 #include <errno.h>
 #include <string.h>
 
@@ -66,6 +68,13 @@ void otel__otlp_put_resource(otel__pbw_t *w, uint32_t field, const otel__resourc
   otel__pbw_varint_nz(w, OTLP_RESOURCE_DROPPED_ATTRIBUTES_COUNT, attrs->dropped);
   otel__otlp_put_attrs(w, OTLP_RESOURCE_ATTRIBUTES, attrs);
   otel__pbw_close(w, field, mark);
+}
+
+void otel__otlp_put_named_scope(otel__pbw_t *w, uint32_t field, uint32_t schema_field,
+                                const char *name) {
+  const otel__scope_t *d = otel__scope_find(name);
+  otel__pbw_string_nz(w, schema_field, d ? d->schema_url : NULL);
+  otel__otlp_put_scope(w, field, name, d ? d->version : NULL, d ? &d->attrs : NULL);
 }
 
 void otel__otlp_put_scope(otel__pbw_t *w, uint32_t field, const char *name, const char *version,

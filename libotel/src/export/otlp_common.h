@@ -31,6 +31,12 @@ void otel__otlp_put_attr_array(otel__pbw_t *w, uint32_t field, const otel_attr_t
  * and its schema URL beside it (ResourceSpans' and its twins' field). */
 void otel__otlp_put_resource(otel__pbw_t *w, uint32_t field, const otel__resource_t *resource);
 
+/* Writes the scope named name as message field `field`, with what
+ * otel_scope_describe() said of it, and its schema URL as field
+ * schema_field of the message around (ScopeMetrics, ScopeLogs). */
+void otel__otlp_put_named_scope(otel__pbw_t *w, uint32_t field, uint32_t schema_field,
+                                const char *name);
+
 /* Writes an InstrumentationScope as message field `field`. */
 /* An InstrumentationScope as field `field`; attrs may be NULL. */
 void otel__otlp_put_scope(otel__pbw_t *w, uint32_t field, const char *name, const char *version,

@@ -310,7 +310,7 @@ int otel__otlp_metrics_encode(otel__pbw_t *w, const otel__resource_t *resource, 
     for (size_t i = e.n; i-- > 0;)
       if (!strcmp(e.all[i]->scope, scope))
         put_metric(&e, e.all[i]);
-    otel__otlp_put_scope(w, OTLP_SCOPE_METRICS_SCOPE, scope, NULL, NULL);
+    otel__otlp_put_named_scope(w, OTLP_SCOPE_METRICS_SCOPE, OTLP_SCOPE_METRICS_SCHEMA_URL, scope);
     otel__pbw_close(w, OTLP_RESOURCE_METRICS_SCOPE_METRICS, mark);
   }
   otel__otlp_put_resource(w, OTLP_RESOURCE_METRICS_RESOURCE, resource);

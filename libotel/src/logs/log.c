@@ -235,8 +235,15 @@ void otel__log_record_emit(otel_severity_t severity, const char *logger, const c
     otel__log_record_free(r);
 }
 
+bool otel_log_enabled(otel_severity_t severity, const char *logger) {
+  (void)logger; /* one minimum for every logger */
+  return (int)severity >= otel__sdk.config.log_min_severity;
+}
+
 void otel_log_event(otel_severity_t severity, const char *logger, const char *event_name,
                     const char *message, const otel_attr_t *attrs, size_t n) {
+  if (!otel_log_enabled(severity, logger))
+    return;
   if (event_name && !*event_name)
     event_name = NULL;
   otlp_buf_t line; /* per call: a per-thread buffer would outlive pool threads */

@@ -228,7 +228,8 @@ int otel__otlp_logs_encode(otel__pbw_t *w, const otel__resource_t *resource,
     for (size_t i = n; i-- > 0;)
       if (!strcmp(records[i]->scope, records[k]->scope))
         otel__pbw_bytes(w, OTLP_SCOPE_LOGS_LOG_RECORDS, records[i]->bytes, records[i]->len);
-    otel__otlp_put_scope(w, OTLP_SCOPE_LOGS_SCOPE, records[k]->scope, NULL, NULL);
+    otel__otlp_put_named_scope(w, OTLP_SCOPE_LOGS_SCOPE, OTLP_SCOPE_LOGS_SCHEMA_URL,
+                               records[k]->scope);
     otel__pbw_close(w, OTLP_RESOURCE_LOGS_SCOPE_LOGS, mark);
   }
   otel__otlp_put_resource(w, OTLP_RESOURCE_LOGS_RESOURCE, resource);
