@@ -255,4 +255,17 @@ check access_log_has_trace grep -q "\"message\":\"POST /api/articles 201\",\"ote
 check resource_attrs eq "$(jq -r '[.resourceSpans[0].resource.attributes[] | select(.key|test("^(telemetry.sdk.name|telemetry.sdk.language)$")) | .value.stringValue] | join(",")' "$WORK/traces.jsonl" | head -1)" \
   "libotel,c"
 
+# --- a configuration file that cannot be used: one line with its place, and the service serves ---
+printf 'file_format: "1.0"\ntracer_provider:\n  processors: [\n' >"$WORK/broken.yaml"
+BP=$(free_port)
+env PORT=$BP HOST=127.0.0.1 OTEL_CONFIG_FILE="$WORK/broken.yaml" "$BIN/notify" >"$WORK/broken.log" 2>&1 &
+broken_pid=$!
+wait_http "http://127.0.0.1:$BP/health"
+check broken_config_file_service_serves eq "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$BP/health")" 200
+check broken_config_file_one_line_with_its_place \
+  eq "$(grep -c "broken.yaml:4:1: .*telemetry is off" "$WORK/broken.log")" 1
+kill -TERM "$broken_pid"
+wait "$broken_pid"
+check broken_config_file_service_exits_cleanly test $? -eq 0
+
 finish integration_telemetry
