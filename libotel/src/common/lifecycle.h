@@ -23,4 +23,15 @@ typedef struct otel__lifecycle {
  * until the monotonic deadline. 0 or the first error. */
 int otel__lifecycles_run(const otel__lifecycle_t *l, size_t n, bool shutdown, uint64_t deadline);
 
+/* A signal's processors, as far as registering and their lifecycles go;
+ * the signal keeps their tables at the same index. */
+typedef struct otel__registry {
+  otel__lifecycle_t lifecycles[OTEL__MAX_PROCESSORS];
+  size_t n;
+} otel__registry_t;
+
+/* Takes the next index for a processor with these lifecycle callbacks:
+ * the index, or -EBUSY after otel_init(), -ENOSPC when every slot is taken. */
+int otel__registry_add(otel__registry_t *r, const otel__lifecycle_t *l);
+
 #endif

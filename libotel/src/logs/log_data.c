@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/refs.h"
 #include "common/state.h"
 
 static otel__attr_limits_t limits(void) {
@@ -64,13 +65,10 @@ otel_log_data_t *otel__log_data_copy(otel_log_data_t *d) {
   return d->copy = c;
 }
 
-void otel__log_data_hold(otel_log_data_t *c) {
-  atomic_fetch_add_explicit(&c->refs, 1, memory_order_relaxed);
-}
+void otel__log_data_hold(otel_log_data_t *c) { otel__ref_hold(&c->refs); }
 
 void otel__log_data_release(otel_log_data_t *c) {
-  if (atomic_load_explicit(&c->refs, memory_order_acquire) != 0 &&
-      atomic_fetch_sub_explicit(&c->refs, 1, memory_order_acq_rel) != 0)
+  if (!otel__ref_release(&c->refs))
     return;
   otel__arena_reset(&c->arena);
   free(c);

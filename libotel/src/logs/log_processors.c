@@ -21,17 +21,13 @@
 #include "logs/log_record.h"
 
 static otel_log_processor_t processors[OTEL__MAX_PROCESSORS];
-static otel__lifecycle_t lifecycles[OTEL__MAX_PROCESSORS];
-static size_t n_processors;
+static otel__registry_t registry; /* their lifecycles, and how many */
 
 static int processor_add(const otel_log_processor_t *p) {
-  if (otel__sdk.sealed)
-    return -EBUSY;
-  if (n_processors == OTEL__MAX_PROCESSORS)
-    return -ENOSPC;
-  lifecycles[n_processors] = (otel__lifecycle_t){p->ud, p->force_flush, p->shutdown};
-  processors[n_processors++] = *p;
-  return 0;
+  int i = otel__registry_add(&registry, &(otel__lifecycle_t){p->ud, p->force_flush, p->shutdown});
+  if (i >= 0)
+    processors[i] = *p;
+  return i < 0 ? i : 0;
 }
 
 int otel_add_log_processor(const otel_log_processor_t *p) {
@@ -74,7 +70,7 @@ int otel_add_log_exporter(const otel_log_exporter_t *e, otel_processing_t how) {
   otel__exporter_fns_t fns = {copy.ud, (void (*)(void))copy.export_logs, copy.force_flush,
                               copy.shutdown};
   otel__driver_t *d;
-  int rc = otel__driver_add(&LOG_RECORDS, &fns, how, n_processors == OTEL__MAX_PROCESSORS, &d);
+  int rc = otel__driver_add(&LOG_RECORDS, &fns, how, registry.n == OTEL__MAX_PROCESSORS, &d);
   return rc ? rc
             : processor_add(&OTEL_LOG_PROCESSOR_INIT(.ud = d, .on_emit = driver_emit,
                                                      .force_flush = otel__driver_flush,
@@ -101,7 +97,7 @@ static void emit(const otel__log_entry_t *e) {
   otel_log_data_t view;
   otel__log_data_init(&view, e, block, sizeof(block));
   bool go_on = true;
-  for (size_t i = 0; go_on && i < n_processors; i++)
+  for (size_t i = 0; go_on && i < registry.n; i++)
     if (processors[i].on_emit)
       go_on = processors[i].on_emit(processors[i].ud, &view);
   otel__batch_t *logs = otel__sdk.logs;
@@ -114,14 +110,14 @@ static void emit(const otel__log_entry_t *e) {
 }
 
 void otel__log_hooks_start(otel__sdk_t *sdk) {
-  if (n_processors)
+  if (registry.n)
     sdk->log_hooks.emit = emit;
 }
 
 int otel__log_processors_flush(uint64_t deadline) {
-  return otel__lifecycles_run(lifecycles, n_processors, false, deadline);
+  return otel__lifecycles_run(registry.lifecycles, registry.n, false, deadline);
 }
 
 int otel__log_processors_shutdown(uint64_t deadline) {
-  return otel__lifecycles_run(lifecycles, n_processors, true, deadline);
+  return otel__lifecycles_run(registry.lifecycles, registry.n, true, deadline);
 }

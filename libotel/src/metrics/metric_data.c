@@ -7,6 +7,7 @@
 
 #include "common/arena.h"
 #include "common/attrs.h"
+#include "common/refs.h"
 #include "common/state.h"
 #include "otlp/metrics_service.pb-c.h"
 
@@ -194,13 +195,10 @@ otel_metrics_data_t *otel__metrics_data_new(const void *bytes, size_t len) {
   return d;
 }
 
-void otel__metrics_data_hold(otel_metrics_data_t *d) {
-  atomic_fetch_add_explicit(&d->refs, 1, memory_order_relaxed);
-}
+void otel__metrics_data_hold(otel_metrics_data_t *d) { otel__ref_hold(&d->refs); }
 
 void otel__metrics_data_release(otel_metrics_data_t *d) {
-  if (atomic_load_explicit(&d->refs, memory_order_acquire) != 0 &&
-      atomic_fetch_sub_explicit(&d->refs, 1, memory_order_acq_rel) != 0)
+  if (!otel__ref_release(&d->refs))
     return;
   if (d->request)
     opentelemetry__proto__collector__metrics__v1__export_metrics_service_request__free_unpacked(

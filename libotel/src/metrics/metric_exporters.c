@@ -18,23 +18,19 @@
 #include "metrics/metric_data.h"
 
 static otel_metric_exporter_t exporters[OTEL__MAX_PROCESSORS];
-static otel__lifecycle_t lifecycles[OTEL__MAX_PROCESSORS]; /* their force_flush */
-static size_t n_exporters;
+static otel__registry_t registry; /* their force_flush, and how many */
 
 int otel_add_metric_exporter(const otel_metric_exporter_t *e) {
   otel_metric_exporter_t copy;
   if (!e || !otel__table_copy(&copy, sizeof(copy), e) || !copy.export_metrics)
     return -EINVAL;
-  if (otel__sdk.sealed)
-    return -EBUSY;
-  if (n_exporters == OTEL__MAX_PROCESSORS)
-    return -ENOSPC;
-  lifecycles[n_exporters] = (otel__lifecycle_t){copy.ud, copy.force_flush, NULL};
-  exporters[n_exporters++] = copy;
-  return 0;
+  int i = otel__registry_add(&registry, &(otel__lifecycle_t){copy.ud, copy.force_flush, NULL});
+  if (i >= 0)
+    exporters[i] = copy;
+  return i < 0 ? i : 0;
 }
 
-bool otel__metric_exporters_any(void) { return n_exporters > 0; }
+bool otel__metric_exporters_any(void) { return registry.n > 0; }
 
 int otel__metric_exporters_export(const void *bytes, size_t len, uint32_t timeout_ms) {
   otel_metrics_data_t *data = otel__metrics_data_new(bytes, len);
@@ -42,7 +38,7 @@ int otel__metric_exporters_export(const void *bytes, size_t len, uint32_t timeou
     return -EIO;
   uint64_t deadline = otel__deadline_after_ms(timeout_ms);
   int rc = 0;
-  for (size_t i = 0; i < n_exporters; i++)
+  for (size_t i = 0; i < registry.n; i++)
     if (exporters[i].export_metrics(exporters[i].ud, data, (uint32_t)otel__ms_until(deadline)) !=
         OTEL_EXPORT_SUCCESS)
       rc = -EIO;
@@ -51,11 +47,11 @@ int otel__metric_exporters_export(const void *bytes, size_t len, uint32_t timeou
 }
 
 int otel__metric_exporters_flush(uint64_t deadline) {
-  return otel__lifecycles_run(lifecycles, n_exporters, false, deadline);
+  return otel__lifecycles_run(registry.lifecycles, registry.n, false, deadline);
 }
 
 void otel__metric_exporters_shutdown(uint64_t deadline) {
-  for (size_t i = 0; i < n_exporters; i++)
+  for (size_t i = 0; i < registry.n; i++)
     if (exporters[i].shutdown)
       exporters[i].shutdown(exporters[i].ud, (uint32_t)otel__ms_until(deadline));
 }

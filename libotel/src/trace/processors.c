@@ -18,18 +18,14 @@
 #include "trace/span.h"
 
 static otel_span_processor_t processors[OTEL__MAX_PROCESSORS];
-static otel__lifecycle_t lifecycles[OTEL__MAX_PROCESSORS];
-static size_t n_processors;
+static otel__registry_t registry; /* their lifecycles, and how many */
 static otel_sampler_t sampler;
 
 static int processor_add(const otel_span_processor_t *p) {
-  if (otel__sdk.sealed)
-    return -EBUSY;
-  if (n_processors == OTEL__MAX_PROCESSORS)
-    return -ENOSPC;
-  lifecycles[n_processors] = (otel__lifecycle_t){p->ud, p->force_flush, p->shutdown};
-  processors[n_processors++] = *p;
-  return 0;
+  int i = otel__registry_add(&registry, &(otel__lifecycle_t){p->ud, p->force_flush, p->shutdown});
+  if (i >= 0)
+    processors[i] = *p;
+  return i < 0 ? i : 0;
 }
 
 int otel_add_span_processor(const otel_span_processor_t *p) {
@@ -81,7 +77,7 @@ int otel_add_span_exporter(const otel_span_exporter_t *e, otel_processing_t how)
   otel__exporter_fns_t fns = {copy.ud, (void (*)(void))copy.export_spans, copy.force_flush,
                               copy.shutdown};
   otel__driver_t *d;
-  int rc = otel__driver_add(&SPANS, &fns, how, n_processors == OTEL__MAX_PROCESSORS, &d);
+  int rc = otel__driver_add(&SPANS, &fns, how, registry.n == OTEL__MAX_PROCESSORS, &d);
   return rc ? rc
             : processor_add(&OTEL_SPAN_PROCESSOR_INIT(.ud = d, .on_end = driver_end,
                                                       .force_flush = otel__driver_flush,
@@ -92,7 +88,7 @@ int otel_add_span_exporter(const otel_span_exporter_t *e, otel_processing_t how)
 static void on_start(otel_span_t *span, const otel_context_t *parent) {
   otel_context_t current;
   parent = otel__parent_context(parent, &current);
-  for (size_t i = 0; i < n_processors; i++)
+  for (size_t i = 0; i < registry.n; i++)
     if (processors[i].on_start)
       processors[i].on_start(processors[i].ud, span, parent);
 }
@@ -102,7 +98,7 @@ static void on_start(otel_span_t *span, const otel_context_t *parent) {
 static void on_end(otel_span_t *span) {
   const otel_span_data_t *view = otel_span_data(span);
   bool go_on = true;
-  for (size_t i = 0; go_on && i < n_processors; i++)
+  for (size_t i = 0; go_on && i < registry.n; i++)
     if (processors[i].on_end)
       go_on = processors[i].on_end(processors[i].ud, view);
   if (go_on && otel__sdk.spans && (span->ctx.flags & OTEL_TRACE_FLAG_SAMPLED))
@@ -117,7 +113,7 @@ static void should_sample(const otel_sampling_params_t *params, otel_sampling_re
 }
 
 void otel__span_hooks_start(otel__sdk_t *sdk) {
-  if (n_processors) {
+  if (registry.n) {
     sdk->span_hooks.start = on_start;
     sdk->span_hooks.end = on_end;
   }
@@ -133,9 +129,9 @@ void otel_sampler_configured(const otel_sampling_params_t *params, otel_sampling
 }
 
 int otel__span_processors_flush(uint64_t deadline) {
-  return otel__lifecycles_run(lifecycles, n_processors, false, deadline);
+  return otel__lifecycles_run(registry.lifecycles, registry.n, false, deadline);
 }
 
 int otel__span_processors_shutdown(uint64_t deadline) {
-  return otel__lifecycles_run(lifecycles, n_processors, true, deadline);
+  return otel__lifecycles_run(registry.lifecycles, registry.n, true, deadline);
 }

@@ -11,6 +11,7 @@
 
 #include "common/arena.h"
 #include "common/attrs.h"
+#include "common/refs.h"
 
 typedef struct otel__batch otel__batch_t;
 
@@ -79,12 +80,9 @@ void otel__span_free(otel_span_t *span);
 /* An ended span may be held by several queues (one per exporter it goes
  * to): each holder but the first takes a reference, and each lets go with
  * otel__span_release(), the last one freeing it. Thread-safe. */
-static inline void otel__span_hold(otel_span_t *span) {
-  atomic_fetch_add_explicit(&span->refs, 1, memory_order_relaxed);
-}
+static inline void otel__span_hold(otel_span_t *span) { otel__ref_hold(&span->refs); }
 static inline void otel__span_release(otel_span_t *span) {
-  if (atomic_load_explicit(&span->refs, memory_order_acquire) == 0 ||
-      atomic_fetch_sub_explicit(&span->refs, 1, memory_order_acq_rel) == 0)
+  if (otel__ref_release(&span->refs))
     otel__span_free(span);
 }
 
