@@ -203,16 +203,21 @@ static void format_line(otlp_buf_t *line, otel__log_writer_t *record, const entr
   otlp_buf_puts(line, "}\n");
 }
 
-/* The program's log record processors, when it registered any (NULL when
- * not, or while the SDK is off): they take the record to the pipeline. */
-static void (*hooked(void))(const otel__log_entry_t *) {
-  return otel__sdk_enabled() ? otel__sdk.log_hooks.emit : NULL;
+/* Where a record goes while the SDK is on: to the program's log record
+ * processors (*emit, which take it on to the pipeline), or else straight
+ * to the pipeline's queue (returned; NULL when no exporter takes logs). */
+static otel__batch_t *way_out(void (**emit)(const otel__log_entry_t *)) {
+  *emit = NULL;
+  if (!otel__sdk_enabled())
+    return NULL;
+  *emit = otel__sdk.log_hooks.emit;
+  return *emit ? NULL : otel__sdk.logs;
 }
 
 void otel__log_record_emit(otel_severity_t severity, const char *logger, const char *message,
                            const otel_attr_t *attrs, size_t n) {
-  void (*emit)(const otel__log_entry_t *) = hooked();
-  otel__batch_t *logs = otel__sdk_enabled() ? otel__sdk.logs : NULL;
+  void (*emit)(const otel__log_entry_t *);
+  otel__batch_t *logs = way_out(&emit);
   if (!logs && !emit)
     return;
   const otel_span_context_t *sc = otel__current_span_context();
@@ -235,17 +240,19 @@ void otel__log_record_emit(otel_severity_t severity, const char *logger, const c
     otel__log_record_free(r);
 }
 
-bool otel_log_enabled(otel_severity_t severity, const char *logger) {
-  (void)logger; /* one minimum for every logger */
+/* Whether a record of severity is written at all: one minimum for every logger. */
+static inline bool enabled(otel_severity_t severity) {
   return (int)severity >= otel__sdk.config.log_min_severity;
 }
 
-void otel_log_event(otel_severity_t severity, const char *logger, const char *event_name,
-                    const char *message, const otel_attr_t *attrs, size_t n) {
-  if (!otel_log_enabled(severity, logger))
-    return;
-  if (event_name && !*event_name)
-    event_name = NULL;
+bool otel_log_enabled(otel_severity_t severity, const char *logger) {
+  (void)logger;
+  return enabled(severity);
+}
+
+/* otel_log_event() once the record is known to be wanted (event_name NULL: none). */
+static void log_event(otel_severity_t severity, const char *logger, const char *event_name,
+                      const char *message, const otel_attr_t *attrs, size_t n) {
   otlp_buf_t line; /* per call: a per-thread buffer would outlive pool threads */
   otlp_buf_init(&line, LINE_MAX_BYTES);
   otlp_buf_reserve(&line, LINE_USUAL_BYTES); /* one allocation for most lines */
@@ -260,8 +267,8 @@ void otel_log_event(otel_severity_t severity, const char *logger, const char *ev
                .sc = otel_span_context_is_valid(sc) ? sc : NULL,
                .now = otel__now_unix_ns()};
   e.message_len = strlen(e.message);
-  void (*emit)(const otel__log_entry_t *) = hooked();
-  otel__batch_t *logs = otel__sdk_enabled() && !emit ? otel__sdk.logs : NULL;
+  void (*emit)(const otel__log_entry_t *);
+  otel__batch_t *logs = way_out(&emit);
   otel__log_writer_t record; /* over OTLP too, by the log record processor */
   if (logs)
     otel__log_writer_begin(&record, e.now, severity, e.level, e.message, e.message_len, n);
@@ -287,7 +294,14 @@ void otel_log_event(otel_severity_t severity, const char *logger, const char *ev
                               e.sc});
 }
 
+void otel_log_event(otel_severity_t severity, const char *logger, const char *event_name,
+                    const char *message, const otel_attr_t *attrs, size_t n) {
+  if (enabled(severity))
+    log_event(severity, logger, event_name && *event_name ? event_name : NULL, message, attrs, n);
+}
+
 void otel_log(otel_severity_t severity, const char *logger, const char *message,
               const otel_attr_t *attrs, size_t n) {
-  otel_log_event(severity, logger, NULL, message, attrs, n);
+  if (enabled(severity))
+    log_event(severity, logger, NULL, message, attrs, n);
 }
