@@ -72,7 +72,7 @@ int main(void) {
   otel_scope_end(&scope);
   otel_span_end(s);
   otel_shutdown(5000);
-  run("SDK off (after shutdown): the line only");
+  run("the line only, SDK off (after shutdown)");
   otel__interrupt_destroy(&intr);
   fclose(out);
   return 0;

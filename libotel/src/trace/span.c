@@ -80,9 +80,9 @@ static void set_trace_state(otel_span_t *s, const char *value) {
     memcpy(s->ctx.trace_state, canonical, strlen(canonical) + 1);
 }
 
-static otel_span_t *start(const otel_tracer_t *tracer, const char *name, otel_span_kind_t kind,
-                          const otel_context_t *parent, uint64_t start_unix_ns,
-                          const otel_span_options_t *o) {
+static inline __attribute__((always_inline)) otel_span_t *
+start(const otel_tracer_t *tracer, const char *name, otel_span_kind_t kind,
+      const otel_context_t *parent, uint64_t start_unix_ns, const otel_span_options_t *o) {
   if (!otel__sdk_enabled())
     return &noop_span;
   const otel_span_context_t *p = parent ? &parent->span_context : otel__current_span_context();
