@@ -31,6 +31,7 @@ typedef struct otel__span_hooks {
   void (*end)(otel_span_t *span);
   /* The program's sampler decides; *r was zeroed. */
   void (*sample)(const otel_sampling_params_t *params, otel_sampling_result_t *r);
+  bool any; /* start or sample is set: spans take the hooked path */
 } otel__span_hooks_t;
 
 /* The same for log records (logs/log_processors.c). */

@@ -119,6 +119,7 @@ void otel__span_hooks_start(otel__sdk_t *sdk) {
   }
   if (sampler.should_sample)
     sdk->span_hooks.sample = should_sample;
+  sdk->span_hooks.any = sdk->span_hooks.start || sdk->span_hooks.sample;
 }
 
 void otel_sampler_configured(const otel_sampling_params_t *params, otel_sampling_result_t *out) {

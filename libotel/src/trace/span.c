@@ -80,9 +80,13 @@ static void set_trace_state(otel_span_t *s, const char *value) {
     memcpy(s->ctx.trace_state, canonical, strlen(canonical) + 1);
 }
 
+/* A span's start. hooked is a constant at each call: false in the path of
+ * a program that plugged nothing into tracing and gave no options, where
+ * the compiler leaves out everything the hooks and options need. */
 static inline __attribute__((always_inline)) otel_span_t *
 start(const otel_tracer_t *tracer, const char *name, otel_span_kind_t kind,
-      const otel_context_t *parent, uint64_t start_unix_ns, const otel_span_options_t *o) {
+      const otel_context_t *parent, uint64_t start_unix_ns, const otel_span_options_t *o,
+      bool hooked) {
   if (!otel__sdk_enabled())
     return &noop_span;
   const otel_span_context_t *p = parent ? &parent->span_context : otel__current_span_context();
@@ -98,7 +102,7 @@ start(const otel_tracer_t *tracer, const char *name, otel_span_kind_t kind,
   /* The built-in sampler inline, unless the program set one of its own. */
   const otel__span_hooks_t *hooks = &otel__sdk.span_hooks;
   otel_sampling_result_t r = {.decision = OTEL_SAMPLING_DROP};
-  if (__builtin_expect(hooks->sample != NULL, 0))
+  if (hooked && hooks->sample)
     ask_sampler(parent, trace_id, name, kind, o, &r);
   else if (otel__sampler_should_sample(&otel__sdk.sampler, has_parent ? p : NULL, trace_id))
     r.decision = OTEL_SAMPLING_RECORD_AND_SAMPLE;
@@ -133,7 +137,7 @@ start(const otel_tracer_t *tracer, const char *name, otel_span_kind_t kind,
     if (p->trace_state[0])
       memcpy(s->ctx.trace_state, p->trace_state, strlen(p->trace_state) + 1);
   }
-  if (r.trace_state)
+  if (hooked && r.trace_state)
     set_trace_state(s, r.trace_state);
   if (!records)
     return s;
@@ -154,29 +158,41 @@ start(const otel_tracer_t *tracer, const char *name, otel_span_kind_t kind,
     s->name = "";
   s->start_mono_ns = otel__now_mono_ns();
   s->start_unix_ns = start_unix_ns ? start_unix_ns : otel__unix_at(s->start_mono_ns);
-  if (o || r.attrs)
+  if (hooked && (o || r.attrs))
     record_start(s, o, &r);
-  if (hooks->start)
+  if (hooked && hooks->start)
     hooks->start(s, parent);
   return s;
+}
+
+/* The start of a span with options, or of any span once the program has
+ * plugged something into tracing. */
+static otel_span_t *__attribute__((noinline))
+start_hooked(const otel_tracer_t *tracer, const char *name, otel_span_kind_t kind,
+             const otel_context_t *parent, uint64_t start_unix_ns, const otel_span_options_t *o) {
+  return start(tracer, name, kind, parent, start_unix_ns, o, true);
 }
 
 otel_span_t *otel_span_start_at(const otel_tracer_t *tracer, const char *name,
                                 otel_span_kind_t kind, const otel_context_t *parent,
                                 uint64_t start_unix_ns) {
-  return start(tracer, name, kind, parent, start_unix_ns, NULL);
+  if (__builtin_expect(otel__sdk.span_hooks.any, 0))
+    return start_hooked(tracer, name, kind, parent, start_unix_ns, NULL);
+  return start(tracer, name, kind, parent, start_unix_ns, NULL, false);
 }
 
 otel_span_t *otel_span_start(const otel_tracer_t *tracer, const char *name, otel_span_kind_t kind,
                              const otel_context_t *parent) {
-  return start(tracer, name, kind, parent, 0, NULL);
+  if (__builtin_expect(otel__sdk.span_hooks.any, 0))
+    return start_hooked(tracer, name, kind, parent, 0, NULL);
+  return start(tracer, name, kind, parent, 0, NULL, false);
 }
 
 otel_span_t *otel_span_start_with(const otel_tracer_t *tracer, const char *name,
                                   otel_span_kind_t kind, const otel_context_t *parent,
                                   const otel_span_options_t *opts) {
   otel_span_options_t o = options_of(opts);
-  return start(tracer, name, kind, parent, o.start_unix_ns, &o);
+  return start_hooked(tracer, name, kind, parent, o.start_unix_ns, &o);
 }
 
 void otel__span_free(otel_span_t *span) {
